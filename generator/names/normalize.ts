@@ -1,0 +1,9 @@
+/** PEP 503 name normalisation: runs of `-`, `_` and `.` become one `-`, lower-cased. */
+export function normalizeName(name: string): string {
+  return name.replace(/[-_.]+/g, "-").toLowerCase();
+}
+
+/** A valid project name per the core metadata spec (PEP 508 identifier). */
+export function isValidProjectName(name: string): boolean {
+  return /^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$/i.test(name);
+}
