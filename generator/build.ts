@@ -1,0 +1,70 @@
+import { validRange } from "@renovatebot/pep440";
+import type { IndexConfig } from "./config/schema.js";
+import { UserError, Warnings } from "./diagnostics/warnings.js";
+import { silentProgress, type Progress } from "./diagnostics/progress.js";
+import type { DistributionFile } from "./model/distribution.js";
+import { buildProjectIndex, type ProjectIndex } from "./model/project-index.js";
+import { renderSite } from "./render/render-site.js";
+import type { Site } from "./site/site.js";
+import { readLocalFolder } from "./sources/local-folder.js";
+import { readPackageList, readPackageListJson } from "./sources/package-list.js";
+
+export interface BuildInputs {
+  /** Folders of wheels and sdists, copied into the site. */
+  from?: string[];
+  /** dumb-pypi plain lists of file names. */
+  packageLists?: string[];
+  /** dumb-pypi JSON-lines lists. */
+  packageListsJson?: string[];
+  config: IndexConfig;
+  allowEmpty?: boolean;
+  warnings?: Warnings;
+  progress?: Progress;
+}
+
+export interface BuildResult {
+  site: Site;
+  index: ProjectIndex;
+  files: number;
+  warnings: Warnings;
+}
+
+/**
+ * sources -> enrich -> render, without touching the output: the caller publishes the Site.
+ * Every source is read before anything is rendered, so one failing source fails the whole build.
+ */
+export async function buildSite(inputs: BuildInputs): Promise<BuildResult> {
+  const warnings = inputs.warnings ?? new Warnings();
+  const progress = inputs.progress ?? silentProgress;
+  const { config } = inputs;
+  const files: DistributionFile[] = [];
+  for (const dir of inputs.from ?? []) files.push(...(await readLocalFolder(dir, warnings, progress)));
+  for (const list of inputs.packageLists ?? []) files.push(...(await readPackageList(list, config.packagesUrl, warnings)));
+  for (const list of inputs.packageListsJson ?? []) files.push(...(await readPackageListJson(list, config.packagesUrl, warnings)));
+
+  checkRequiresPython(files, warnings);
+  const index = buildProjectIndex(files, config, warnings);
+  if (index.projects.length === 0 && !inputs.allowEmpty) {
+    throw new UserError("the index would be empty: no source gave a usable distribution (pass --allow-empty to publish an empty index on purpose)");
+  }
+  const site = renderSite(index, config);
+  const count = index.projects.reduce((n, p) => n + p.files.length, 0);
+  return { site, index, files: count, warnings };
+}
+
+/** pip ignores a Requires-Python it cannot parse, so a typo silently widens who installs the file. */
+function checkRequiresPython(files: DistributionFile[], warnings: Warnings): void {
+  const verdicts = new Map<string, boolean>();
+  for (const file of files) {
+    const spec = file.requiresPython;
+    if (spec === undefined) continue;
+    let ok = verdicts.get(spec);
+    if (ok === undefined) {
+      ok = Boolean(validRange(spec));
+      verdicts.set(spec, ok);
+    }
+    if (!ok) {
+      warnings.add("invalid-requires-python", `${file.origin}: Requires-Python ${JSON.stringify(spec)} is not a valid version specifier; pip will ignore it`, file.filename);
+    }
+  }
+}

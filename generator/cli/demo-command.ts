@@ -1,0 +1,35 @@
+import { fileURLToPath } from "node:url";
+import { runBuild } from "./build-command.js";
+import { serveSite } from "./serve-command.js";
+
+const demoDir = fileURLToPath(new URL("../demo/", import.meta.url));
+
+export interface DemoCommandOptions {
+  port: number;
+  out: string;
+}
+
+/** The newcomer's first command: build the bundled example index, serve it, say how to install. */
+export async function runDemo(opts: DemoCommandOptions): Promise<void> {
+  await runBuild({ out: opts.out, from: [`${demoDir}dists`], config: `${demoDir}index-config.yaml` });
+  let server;
+  try {
+    server = await serveSite(opts.out, { port: opts.port, host: "127.0.0.1", indexMaxAge: 300 });
+  } catch {
+    // The demo should just work: if the port is taken, any free one will do.
+    server = await serveSite(opts.out, { port: 0, host: "127.0.0.1", indexMaxAge: 300 });
+  }
+  process.stdout.write(
+    [
+      "",
+      `Demo index at ${server.url}/  (landing page; the simple API is at ${server.url}/simple/)`,
+      "Install from it in a fresh virtual environment:",
+      "",
+      `  python3 -m venv /tmp/demo-venv && /tmp/demo-venv/bin/pip install --index-url ${server.url}/simple/ demo-app`,
+      "",
+      "demo-app pulls in demo-core; demo-core 2.0.0 needs Python >= 3.99 and 1.0.0 is yanked, so pip picks 1.2.0.",
+      "Press Ctrl+C to stop.",
+      "",
+    ].join("\n"),
+  );
+}

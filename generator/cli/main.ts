@@ -1,0 +1,68 @@
+import { Command, InvalidArgumentError, Option } from "commander";
+import { UserError } from "../diagnostics/warnings.js";
+import { runBuild } from "./build-command.js";
+import { runServe } from "./serve-command.js";
+import { runDemo } from "./demo-command.js";
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError("expected a port number from 0 to 65535");
+  return n;
+}
+
+function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError("expected a whole number of seconds");
+  return n;
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+const program = new Command()
+  .name("github-pypi")
+  .description("Build a standards-complete static Python package index (PEP 503/691/658/700) and serve it.")
+  .showHelpAfterError();
+
+program
+  .command("build")
+  .description("build a static index from local distributions and package lists")
+  .requiredOption("--out <dir>", "folder to write the site to (replaced atomically)")
+  .option("--from <dir>", "folder of wheels and sdists to copy into the site (repeatable)", collect)
+  .option("--package-list <file>", "dumb-pypi list of file names, one a line; - for stdin (repeatable)", collect)
+  .option("--package-list-json <file>", "dumb-pypi JSON-lines list (repeatable)", collect)
+  .option("--packages-url <url>", "where files named by a package list live (absolute, or relative to a project page)")
+  .option("--config <file>", "index settings (YAML or JSON): title, yanked, packagesUrl, indexMaxAgeSeconds")
+  .option("--title <title>", "title of the human pages (overrides the config file)")
+  .option("--allow-empty", "publish an index with no projects instead of failing")
+  .option("--strict", "treat warnings as errors (nothing is written)")
+  .option("--quiet", "print only warnings and errors")
+  .action(runBuild);
+
+program
+  .command("serve")
+  .description("serve a built site the way a good index host does (PEP 691 negotiation, redirects, ETag, Range)")
+  .argument("<dir>", "a site built by `github-pypi build`")
+  .addOption(new Option("--port <port>", "port to listen on (0 picks a free one)").argParser(port).default(8000))
+  .option("--host <host>", "address to listen on", "127.0.0.1")
+  .addOption(new Option("--index-max-age <seconds>", "Cache-Control max-age of index pages").argParser(nonNegativeInt).default(300))
+  .option("--quiet", "do not log requests")
+  .action(runServe);
+
+program
+  .command("demo")
+  .description("build an index from the bundled example distributions and serve it on 127.0.0.1")
+  .addOption(new Option("--port <port>", "port to listen on (falls back to a free one if taken)").argParser(port).default(8000))
+  .option("--out <dir>", "where to write the demo site", ".cache/github-pypi/demo-site")
+  .action(runDemo);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof UserError) {
+    process.stderr.write(`error: ${e.message}\n`);
+    process.exitCode = 1;
+  } else {
+    process.stderr.write(`error: unexpected failure: ${(e as Error).stack ?? String(e)}\n`);
+    process.exitCode = 2;
+  }
+}

@@ -1,0 +1,27 @@
+import { eq, valid } from "@renovatebot/pep440";
+import { normalizeName } from "../names/normalize.js";
+import type { Warnings } from "../diagnostics/warnings.js";
+import type { DistributionFile } from "../model/distribution.js";
+import type { CoreMetadata } from "./core-metadata.js";
+
+/**
+ * The file name decides where a file is listed (that is what pip matches on); metadata that
+ * disagrees is a packaging mistake worth a warning, not a reason to drop the file.
+ */
+export function checkMetadataAgainstFilename(file: DistributionFile, metadata: CoreMetadata, warnings: Warnings): void {
+  const { parsed } = file;
+  if (metadata.name !== undefined && normalizeName(metadata.name) !== parsed.project) {
+    warnings.add(
+      "metadata-mismatch",
+      `${file.origin}: metadata names project "${metadata.name}" but the file name says "${parsed.name}"; listed under ${parsed.project}`,
+      file.origin,
+    );
+  }
+  if (metadata.version !== undefined && !(valid(metadata.version) && eq(metadata.version, parsed.version))) {
+    warnings.add(
+      "metadata-mismatch",
+      `${file.origin}: metadata says version ${metadata.version} but the file name says ${parsed.version}; listed as ${parsed.version}`,
+      file.origin,
+    );
+  }
+}

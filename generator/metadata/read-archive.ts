@@ -1,0 +1,110 @@
+import { createReadStream } from "node:fs";
+import { createGunzip } from "node:zlib";
+import { pipeline } from "node:stream/promises";
+import yauzl from "yauzl";
+import tarStream from "tar-stream";
+import type { ParsedFilename } from "../names/filename.js";
+
+/** Core metadata files are small; anything larger is not metadata and is not read into memory. */
+const MAX_METADATA_BYTES = 4 * 1024 * 1024;
+
+/** The metadata file's exact bytes and the time the archive recorded for it (its build time). */
+export interface ArchiveMetadata {
+  bytes: Uint8Array;
+  modified?: Date;
+}
+
+/**
+ * Reads the raw core metadata bytes from a distribution on disk: `*.dist-info/METADATA` of a
+ * wheel, `<top>/PKG-INFO` of an sdist, `EGG-INFO/PKG-INFO` of an egg. Returns undefined when the
+ * archive holds none (the caller warns); throws on a corrupt archive.
+ */
+export async function readMetadataBytes(path: string, parsed: ParsedFilename): Promise<ArchiveMetadata | undefined> {
+  if (parsed.kind === "wheel") return readFromZip(path, isWheelMetadata);
+  if (parsed.kind === "egg") return readFromZip(path, (n) => n === "EGG-INFO/PKG-INFO");
+  if (parsed.extension === ".zip") return readFromZip(path, isSdistPkgInfo);
+  if (parsed.extension === ".tar.gz" || parsed.extension === ".tgz") return readFromTar(path, true);
+  if (parsed.extension === ".tar") return readFromTar(path, false);
+  return undefined;
+}
+
+/** The wheel spec puts METADATA in exactly one top-level `<name>-<version>.dist-info/` folder. */
+function isWheelMetadata(entry: string): boolean {
+  return /^[^/]+\.dist-info\/METADATA$/.test(entry);
+}
+
+/** An sdist is one top-level folder `<name>-<version>/` with PKG-INFO directly inside it. */
+function isSdistPkgInfo(entry: string): boolean {
+  return /^[^/]+\/PKG-INFO$/.test(entry);
+}
+
+function readFromZip(path: string, wanted: (name: string) => boolean): Promise<ArchiveMetadata | undefined> {
+  return new Promise((resolve, reject) => {
+    yauzl.open(path, { lazyEntries: true, autoClose: true }, (err, zip) => {
+      if (err || !zip) return reject(err ?? new Error("cannot open zip"));
+      let done = false;
+      const finish = (value: ArchiveMetadata | undefined, error?: Error): void => {
+        if (done) return;
+        done = true;
+        zip.close();
+        if (error) reject(error);
+        else resolve(value);
+      };
+      zip.on("error", (e: Error) => finish(undefined, e));
+      zip.on("end", () => finish(undefined));
+      zip.on("entry", (entry: yauzl.Entry) => {
+        if (!wanted(entry.fileName)) return zip.readEntry();
+        if (entry.uncompressedSize > MAX_METADATA_BYTES) {
+          return finish(undefined, new Error(`${entry.fileName} is larger than ${MAX_METADATA_BYTES} bytes`));
+        }
+        zip.openReadStream(entry, (e, stream) => {
+          if (e || !stream) return finish(undefined, e ?? new Error("cannot read entry"));
+          const chunks: Buffer[] = [];
+          stream.on("data", (c: Buffer) => chunks.push(c));
+          stream.on("error", (se: Error) => finish(undefined, se));
+          // Python's zipfile writes DOS times; bdist_wheel takes them from UTC (SOURCE_DATE_EPOCH).
+          const modified = entry.getLastModDate({ timezone: "UTC" });
+          stream.on("end", () => finish({ bytes: new Uint8Array(Buffer.concat(chunks)), modified }));
+        });
+      });
+      zip.readEntry();
+    });
+  });
+}
+
+async function readFromTar(path: string, gzip: boolean): Promise<ArchiveMetadata | undefined> {
+  const extract = tarStream.extract();
+  const source = createReadStream(path);
+  let found: ArchiveMetadata | undefined;
+  extract.on("entry", (header, stream, next) => {
+    const wanted = header.type === "file" && isSdistPkgInfo(header.name.replace(/^\.\//, ""));
+    if (!wanted) {
+      stream.on("end", next);
+      stream.resume();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    stream.on("data", (c: unknown) => {
+      const buf = c as Buffer;
+      size += buf.length;
+      if (size <= MAX_METADATA_BYTES) chunks.push(buf);
+    });
+    stream.on("end", () => {
+      if (size <= MAX_METADATA_BYTES) {
+        found = { bytes: new Uint8Array(Buffer.concat(chunks)) };
+        if (header.mtime) found.modified = header.mtime;
+      }
+      // PKG-INFO sits near the start of an sdist: stop reading the rest of the archive.
+      source.destroy();
+      extract.destroy();
+    });
+  });
+  try {
+    if (gzip) await pipeline(source, createGunzip(), extract);
+    else await pipeline(source, extract);
+  } catch (e) {
+    if (found === undefined) throw e;
+  }
+  return found;
+}

@@ -1,0 +1,108 @@
+import { clean, compare, eq } from "@renovatebot/pep440";
+import { normalizeName } from "../names/normalize.js";
+import { UserError, type Warnings } from "../diagnostics/warnings.js";
+import type { IndexConfig } from "../config/schema.js";
+import { HASH_ALGORITHMS, type DistributionFile, type Hashes } from "./distribution.js";
+
+export interface Project {
+  /** PEP 503 normalised name: the URL segment and the PEP 691 `name`. */
+  name: string;
+  /** The name as the project spells it (from metadata, else the newest file name). */
+  displayName: string;
+  /** PEP 440 normalised versions, ascending. */
+  versions: string[];
+  /** Files sorted by version, then file name. */
+  files: DistributionFile[];
+}
+
+export interface ProjectIndex {
+  projects: Project[];
+}
+
+/** Two entries for one file name are the same file only if no shared hash disagrees. */
+function conflictingHash(a: Hashes, b: Hashes): keyof Hashes | undefined {
+  for (const algo of HASH_ALGORITHMS) {
+    if (a[algo] && b[algo] && a[algo] !== b[algo]) return algo;
+  }
+  return undefined;
+}
+
+/**
+ * Ranks every distinct version once: PEP 440 comparison parses both strings on every call, so
+ * sorting 100k files with it directly would parse millions of times.
+ */
+function versionRanks(versions: Iterable<string>): Map<string, number> {
+  const unique = [...new Set(versions)].sort(compare);
+  return new Map(unique.map((v, i) => [v, i]));
+}
+
+/**
+ * Groups files into projects: merges duplicates, refuses conflicting ones, applies configured
+ * yanks and sorts everything deterministically (the same input gives the same bytes).
+ */
+export function buildProjectIndex(files: DistributionFile[], config: IndexConfig, warnings: Warnings): ProjectIndex {
+  const byName = new Map<string, DistributionFile>();
+  for (const file of files) {
+    const seen = byName.get(file.filename);
+    if (!seen) {
+      byName.set(file.filename, file);
+      continue;
+    }
+    const algo = conflictingHash(seen.hashes, file.hashes);
+    if (algo) {
+      throw new UserError(
+        `${file.filename} appears twice with different ${algo} hashes:\n  ${seen.origin}: ${seen.hashes[algo]}\n  ${file.origin}: ${file.hashes[algo]}\nA file name must always mean the same bytes; remove one of them.`,
+      );
+    }
+    warnings.add("duplicate-file", `${file.filename} is listed by both ${seen.origin} and ${file.origin}; indexed once`, file.filename);
+    // Keep whichever entry knows more, so a bare list entry never hides a hashed one.
+    if (Object.keys(file.hashes).length > Object.keys(seen.hashes).length) byName.set(file.filename, file);
+  }
+
+  const groups = new Map<string, DistributionFile[]>();
+  for (const file of byName.values()) {
+    const list = groups.get(file.parsed.project);
+    if (list) list.push(file);
+    else groups.set(file.parsed.project, [file]);
+  }
+
+  applyYanks(groups, config, warnings);
+
+  const ranks = versionRanks([...byName.values()].map((f) => f.parsed.version));
+  const rank = (v: string): number => ranks.get(v) ?? -1;
+  const projects: Project[] = [];
+  for (const [name, list] of groups) {
+    list.sort((a, b) => rank(a.parsed.version) - rank(b.parsed.version) || (a.filename < b.filename ? -1 : a.filename > b.filename ? 1 : 0));
+    const versions = [...new Set(list.map((f) => f.parsed.version))];
+    projects.push({ name, displayName: displayNameOf(list), versions, files: list });
+  }
+  projects.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { projects };
+}
+
+/** The newest file's metadata spelling is the project's own; file names often mangle it. */
+function displayNameOf(files: DistributionFile[]): string {
+  for (let i = files.length - 1; i >= 0; i--) {
+    const name = files[i]?.metadata?.name;
+    if (name) return name;
+  }
+  return files[files.length - 1]?.parsed.name ?? "";
+}
+
+function applyYanks(groups: Map<string, DistributionFile[]>, config: IndexConfig, warnings: Warnings): void {
+  for (const [project, versions] of Object.entries(config.yanked)) {
+    const files = groups.get(normalizeName(project));
+    for (const [version, reason] of Object.entries(versions)) {
+      const wanted = clean(version);
+      if (wanted === null) {
+        throw new UserError(`configuration: yanked.${project}.${version}: not a valid PEP 440 version`);
+      }
+      // PEP 440 equality: a yank of "1.0" covers files versioned "1.0.0".
+      const matches = files?.filter((f) => eq(f.parsed.version, wanted)) ?? [];
+      if (matches.length === 0) {
+        warnings.add("yank-unmatched", `configuration: yanked.${project}.${version} matches no file in the index`, `${project}==${version}`);
+      }
+      for (const f of matches) f.yanked = reason === "" ? true : reason;
+    }
+  }
+}

@@ -1,0 +1,30 @@
+import { preferredHash, type DistributionFile, type Hashes } from "../model/distribution.js";
+
+/** Percent-encodes each segment: `+` in local versions would read as a space on some hosts. */
+export function encodePath(path: string): string {
+  return path.split("/").map(encodeURIComponent).join("/");
+}
+
+/** The file's URL as written on a project page at `simple/<project>/`. */
+export function fileHref(file: DistributionFile): string {
+  return file.location.kind === "site" ? `../../${encodePath(file.location.path)}` : file.location.url;
+}
+
+/** URL plus the `#<algo>=<hex>` fragment pip verifies downloads against (PEP 503). */
+export function fileHrefWithHash(file: DistributionFile): string {
+  const hash = preferredHash(file.hashes);
+  return hash ? `${fileHref(file)}#${hash[0]}=${hash[1]}` : fileHref(file);
+}
+
+/** `sha256=<hex>` for `data-core-metadata`, or "true" when only the presence is known. */
+export function metadataAttributeValue(hashes: Hashes): string {
+  const hash = preferredHash(hashes);
+  return hash ? `${hash[0]}=${hash[1]}` : "true";
+}
+
+/** PEP 700's format: `yyyy-mm-ddThh:mm:ss.ffffffZ`. */
+export function pep700Time(iso: string): string {
+  const d = new Date(iso);
+  const ms = d.getUTCMilliseconds().toString().padStart(3, "0");
+  return `${d.toISOString().slice(0, 19)}.${ms}000Z`;
+}

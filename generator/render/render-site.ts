@@ -1,0 +1,41 @@
+import type { IndexConfig } from "../config/schema.js";
+import type { ProjectIndex } from "../model/project-index.js";
+import { cacheControlFor } from "../routing/router.js";
+import { contentTypeFor } from "../site/content-type.js";
+import type { Site, SiteEntry } from "../site/site.js";
+import { renderLanding } from "./landing.js";
+import { renderProjectHtml, renderRootHtml } from "./simple-html.js";
+import { renderProjectJson, renderRootJson } from "./simple-json.js";
+
+const encoder = new TextEncoder();
+
+/**
+ * Turns the project index into the site: PEP 503 HTML and PEP 691 JSON for the root and every
+ * project, PEP 658 `.metadata` beside each wheel the site holds, the distribution files themselves,
+ * a landing page and `.nojekyll` (GitHub Pages would otherwise hide `_`-prefixed paths).
+ */
+export function renderSite(index: ProjectIndex, config: IndexConfig): Site {
+  const site: Site = new Map();
+  const add = (path: string, body: SiteEntry["body"]): void => {
+    site.set(path, { body, contentType: contentTypeFor(path), cacheControl: cacheControlFor(path, config.indexMaxAgeSeconds) });
+  };
+  const text = (path: string, content: string): void => add(path, encoder.encode(content));
+
+  text(".nojekyll", "");
+  text("index.html", renderLanding(index, config.title));
+  text("simple/index.html", renderRootHtml(index));
+  text("simple/index.json", renderRootJson(index));
+  for (const project of index.projects) {
+    text(`simple/${project.name}/index.html`, renderProjectHtml(project));
+    text(`simple/${project.name}/index.json`, renderProjectJson(project));
+    for (const file of project.files) {
+      if (file.location.kind !== "site") continue;
+      const sha256 = file.hashes.sha256;
+      if (sha256 === undefined || file.size === undefined) throw new Error(`internal: ${file.filename} has no sha256 or size`);
+      add(file.location.path, { file: file.location.sourcePath, size: file.size, sha256 });
+      const metadata = file.coreMetadataFile?.bytes;
+      if (metadata) add(`${file.location.path}.metadata`, metadata);
+    }
+  }
+  return site;
+}

@@ -1,0 +1,45 @@
+import type { Project, ProjectIndex } from "../model/project-index.js";
+import { escapeHtml } from "./escape.js";
+import { fileHrefWithHash, metadataAttributeValue } from "./file-links.js";
+
+/** PEP 629: the API version this index speaks (1.1 adds PEP 700's JSON fields). */
+export const REPOSITORY_VERSION = "1.1";
+
+function page(title: string, body: string): string {
+  return `<!DOCTYPE html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8">
+    <meta name="pypi:repository-version" content="${REPOSITORY_VERSION}">
+    <title>${escapeHtml(title)}</title>
+  </head>
+  <body>
+    <h1>${escapeHtml(title)}</h1>
+${body}  </body>
+</html>
+`;
+}
+
+/** PEP 503 root: one anchor per project, to its normalised folder with a trailing slash. */
+export function renderRootHtml(index: ProjectIndex): string {
+  const links = index.projects.map((p) => `    <a href="${escapeHtml(p.name)}/">${escapeHtml(p.displayName)}</a><br>\n`).join("");
+  return page("Simple index", links);
+}
+
+/** PEP 503 project page with PEP 592 yanks, PEP 658/714 metadata and escaped Requires-Python. */
+export function renderProjectHtml(project: Project): string {
+  const links = project.files
+    .map((file) => {
+      const attrs = [`href="${escapeHtml(fileHrefWithHash(file))}"`];
+      if (file.requiresPython) attrs.push(`data-requires-python="${escapeHtml(file.requiresPython)}"`);
+      if (file.coreMetadataFile) {
+        const value = escapeHtml(metadataAttributeValue(file.coreMetadataFile.hashes));
+        // PEP 714 renamed the attribute; older pip only knows the PEP 658 spelling, so write both.
+        attrs.push(`data-core-metadata="${value}"`, `data-dist-info-metadata="${value}"`);
+      }
+      if (file.yanked !== undefined) attrs.push(`data-yanked="${file.yanked === true ? "" : escapeHtml(file.yanked)}"`);
+      return `    <a ${attrs.join(" ")}>${escapeHtml(file.filename)}</a><br>\n`;
+    })
+    .join("");
+  return page(`Links for ${project.name}`, links);
+}

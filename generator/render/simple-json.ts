@@ -1,0 +1,53 @@
+import type { Project, ProjectIndex } from "../model/project-index.js";
+import { fileHref } from "./file-links.js";
+import { pep700Time } from "./file-links.js";
+
+interface JsonFile {
+  filename: string;
+  url: string;
+  hashes: Record<string, string>;
+  "requires-python"?: string;
+  "core-metadata"?: Record<string, string> | true;
+  "dist-info-metadata"?: Record<string, string> | true;
+  yanked?: string | true;
+  size?: number;
+  "upload-time"?: string;
+}
+
+/** PEP 691 root. */
+export function renderRootJson(index: ProjectIndex): string {
+  return `${JSON.stringify({
+    meta: { "api-version": "1.1" },
+    projects: index.projects.map((p) => ({ name: p.displayName })),
+  })}\n`;
+}
+
+/**
+ * PEP 691 project page with PEP 700 `versions`, `size` and `upload-time`. PEP 700 makes `size`
+ * mandatory at api-version 1.1, so a page with any file of unknown size declares 1.0 instead.
+ */
+export function renderProjectJson(project: Project): string {
+  let allSized = true;
+  const files = project.files.map((file) => {
+    const entry: JsonFile = { filename: file.filename, url: fileHref(file), hashes: { ...file.hashes } as Record<string, string> };
+    if (file.requiresPython) entry["requires-python"] = file.requiresPython;
+    if (file.coreMetadataFile) {
+      const hashes = file.coreMetadataFile.hashes as Record<string, string>;
+      const value = Object.keys(hashes).length > 0 ? hashes : true;
+      entry["core-metadata"] = value;
+      entry["dist-info-metadata"] = value;
+    }
+    if (file.yanked !== undefined) entry.yanked = file.yanked;
+    if (file.size !== undefined) entry.size = file.size;
+    else allSized = false;
+    if (file.uploadTime) entry["upload-time"] = pep700Time(file.uploadTime);
+    return entry;
+  });
+  const doc = {
+    meta: { "api-version": allSized ? "1.1" : "1.0" },
+    name: project.name,
+    versions: project.versions,
+    files,
+  };
+  return `${JSON.stringify(doc)}\n`;
+}

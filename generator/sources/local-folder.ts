@@ -1,0 +1,96 @@
+import { readdir, stat } from "node:fs/promises";
+import { join, relative } from "node:path";
+import { parseFilename } from "../names/filename.js";
+import { parseCoreMetadata } from "../metadata/core-metadata.js";
+import { readMetadataBytes, type ArchiveMetadata } from "../metadata/read-archive.js";
+import { checkMetadataAgainstFilename } from "../metadata/consistency.js";
+import { sha256Bytes, sha256File } from "../util/hash-file.js";
+import { mapLimit } from "../util/pool.js";
+import { UserError, type Warnings } from "../diagnostics/warnings.js";
+import type { DistributionFile } from "../model/distribution.js";
+import type { Progress } from "../diagnostics/progress.js";
+
+/** Hashing is I/O bound; a few files in flight keep the disk busy without exhausting handles. */
+const CONCURRENCY = 8;
+
+/** Lists regular files below `dir`, skipping hidden folders (`.git`, `.cache`), sorted for stable output. */
+async function listFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (d: string): Promise<void> => {
+    const entries = await readdir(d, { withFileTypes: true });
+    for (const e of entries) {
+      if (e.isDirectory()) {
+        if (!e.name.startsWith(".")) await walk(join(d, e.name));
+      } else if (e.isFile()) {
+        out.push(join(d, e.name));
+      }
+    }
+  };
+  await walk(dir);
+  return out.sort();
+}
+
+/**
+ * `--from DIR`: every wheel, sdist and egg below DIR, hashed and with its core metadata read from
+ * the archive. Files are copied into the site under `files/<project>/`. Other files (signatures,
+ * READMEs) are reported by name, never dropped silently.
+ */
+export async function readLocalFolder(dir: string, warnings: Warnings, progress?: Progress): Promise<DistributionFile[]> {
+  let info;
+  try {
+    info = await stat(dir);
+  } catch {
+    throw new UserError(`--from ${dir}: no such folder`);
+  }
+  if (!info.isDirectory()) throw new UserError(`--from ${dir}: not a folder`);
+  const paths = await listFiles(dir);
+  const candidates: { path: string; parsed: Extract<ReturnType<typeof parseFilename>, { ok: true }>["value"] }[] = [];
+  for (const path of paths) {
+    const name = relative(dir, path).split(/[\\/]/).pop() ?? path;
+    const result = parseFilename(name);
+    if (result.ok) {
+      candidates.push({ path, parsed: result.value });
+    } else if (result.problem === "unsupported") {
+      warnings.add("unsupported-file", `${path}: not a wheel, sdist or egg (${result.reason}); not indexed`, path);
+    } else {
+      warnings.add("unparseable-filename", `${path}: ${result.reason}; not indexed`, path);
+    }
+  }
+  progress?.start(`reading ${dir}`, candidates.length);
+  const files = await mapLimit(candidates, CONCURRENCY, async ({ path, parsed }) => {
+    const [{ sha256, size }, info2] = await Promise.all([sha256File(path), stat(path)]);
+    const file: DistributionFile = {
+      filename: parsed.filename,
+      parsed,
+      location: { kind: "site", path: `files/${parsed.project}/${parsed.filename}`, sourcePath: path },
+      hashes: { sha256 },
+      size,
+      uploadTime: info2.mtime.toISOString(),
+      origin: path,
+    };
+    let archived: ArchiveMetadata | undefined;
+    try {
+      archived = await readMetadataBytes(path, parsed);
+    } catch (e) {
+      warnings.add("metadata-unreadable", `${path}: cannot read the archive (${(e as Error).message}); indexed without metadata`, path);
+    }
+    if (archived) {
+      const raw = archived.bytes;
+      // The build time recorded in the archive is a property of the bytes, so the index stays the
+      // same across checkouts (a file's mtime is not).
+      if (archived.modified && !Number.isNaN(archived.modified.getTime())) file.uploadTime = archived.modified.toISOString();
+      const metadata = parseCoreMetadata(Buffer.from(raw).toString("utf8"));
+      file.metadata = metadata;
+      if (metadata.requiresPython) file.requiresPython = metadata.requiresPython;
+      checkMetadataAgainstFilename(file, metadata, warnings);
+      // PEP 658 is defined for wheels: their METADATA is authoritative, an sdist's PKG-INFO may not be.
+      if (parsed.kind === "wheel") file.coreMetadataFile = { hashes: { sha256: sha256Bytes(raw) }, bytes: raw };
+    } else if (parsed.kind === "wheel" || parsed.extension === ".tar.gz" || parsed.extension === ".zip") {
+      warnings.add("metadata-unreadable", `${path}: no core metadata found in the archive; indexed without it`, path);
+    }
+    progress?.tick();
+    return file;
+  });
+  progress?.stop();
+  return files;
+}

@@ -1,0 +1,137 @@
+import { readFile } from "node:fs/promises";
+import { z } from "zod";
+import { parseFilename } from "../names/filename.js";
+import { UserError, type Warnings } from "../diagnostics/warnings.js";
+import { HASH_ALGORITHMS, type DistributionFile, type HashAlgorithm, type Hashes } from "../model/distribution.js";
+
+/**
+ * dumb-pypi's package lists, so its users can switch without changing their pipeline:
+ * a plain list of file names, or JSON lines with optional per-file facts. `size` is accepted
+ * as an extension (PEP 700); without it a project page's JSON declares api-version 1.0.
+ */
+const hashPattern = new RegExp(`^(${HASH_ALGORITHMS.join("|")})=([0-9a-fA-F]+)$`);
+const hashString = z.string().regex(hashPattern, "expected <algorithm>=<hex digest>, e.g. sha256=…");
+
+const jsonLineSchema = z.object({
+  filename: z.string().min(1),
+  hash: hashString.nullish(),
+  requires_python: z.string().nullish(),
+  core_metadata: z.union([hashString, z.literal(true), z.literal(false)]).nullish(),
+  yanked_reason: z.string().nullish(),
+  upload_timestamp: z.number().nonnegative().nullish(),
+  uploaded_by: z.string().nullish(),
+  size: z.number().int().nonnegative().nullish(),
+});
+type JsonLine = z.infer<typeof jsonLineSchema>;
+
+function parseHash(value: string): Hashes {
+  const m = hashPattern.exec(value);
+  if (!m) return {};
+  return { [m[1] as HashAlgorithm]: (m[2] as string).toLowerCase() };
+}
+
+/** Joins the packages URL and a file name the way dumb-pypi does (relative URLs stay relative). */
+export function fileUrl(packagesUrl: string, filename: string): string {
+  return `${packagesUrl.replace(/\/+$/, "")}/${encodeURIComponent(filename)}`;
+}
+
+function requirePackagesUrl(packagesUrl: string | undefined, option: string): string {
+  if (!packagesUrl) {
+    throw new UserError(`${option} needs --packages-url (or packagesUrl in the config file): where the listed files are downloaded from`);
+  }
+  return packagesUrl;
+}
+
+/** Builds a file entry from a list line; returns undefined (with a warning) when the name is unusable. */
+function entryFor(filename: string, origin: string, packagesUrl: string, warnings: Warnings): DistributionFile | undefined {
+  const result = parseFilename(filename);
+  if (!result.ok) {
+    if (result.problem === "unsafe") {
+      throw new UserError(`${origin}: unsafe file name ${JSON.stringify(filename)} (path separators, leading dot or control characters are not allowed)`);
+    }
+    const code = result.problem === "unsupported" ? "unsupported-file" : "unparseable-filename";
+    warnings.add(code, `${origin}: ${filename}: ${result.reason}; not indexed`, filename);
+    return undefined;
+  }
+  return { filename, parsed: result.value, location: { kind: "url", url: fileUrl(packagesUrl, filename) }, hashes: {}, origin };
+}
+
+/** `--package-list FILE`: one file name a line; blank lines and `#` comments ignored. */
+export async function readPackageList(path: string, packagesUrl: string | undefined, warnings: Warnings): Promise<DistributionFile[]> {
+  const base = requirePackagesUrl(packagesUrl, "--package-list");
+  const text = await readInput(path);
+  const files: DistributionFile[] = [];
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const name = (lines[i] ?? "").trim();
+    if (name === "" || name.startsWith("#")) continue;
+    const entry = entryFor(name, `${path}:${i + 1}`, base, warnings);
+    if (entry) files.push(entry);
+  }
+  if (files.length > 0) {
+    warnings.add("missing-hash", `${path}: a plain package list carries no hashes, so pip cannot verify these ${files.length} files; use --package-list-json with "hash" to add them`, path);
+  }
+  return files;
+}
+
+/** `--package-list-json FILE`: dumb-pypi's JSON-lines format. */
+export async function readPackageListJson(path: string, packagesUrl: string | undefined, warnings: Warnings): Promise<DistributionFile[]> {
+  const base = requirePackagesUrl(packagesUrl, "--package-list-json");
+  const text = await readInput(path);
+  const files: DistributionFile[] = [];
+  let missingHashes = 0;
+  let lineNo = 0;
+  for (const line of text.split("\n")) {
+    lineNo++;
+    if (line.trim() === "") continue;
+    const origin = `${path}:${lineNo}`;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(line);
+    } catch (e) {
+      throw new UserError(`${origin}: not valid JSON (${(e as Error).message})`);
+    }
+    const parsed = jsonLineSchema.safeParse(raw);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(line)"}: ${i.message}`).join("; ");
+      throw new UserError(`${origin}: ${issues}`);
+    }
+    const entry = entryFor(parsed.data.filename, origin, base, warnings);
+    if (!entry) continue;
+    applyJsonFacts(entry, parsed.data);
+    if (!parsed.data.hash) missingHashes++;
+    files.push(entry);
+  }
+  if (missingHashes > 0) {
+    warnings.add("missing-hash", `${path}: ${missingHashes} entries have no "hash", so pip cannot verify those files`, path);
+  }
+  return files;
+}
+
+function applyJsonFacts(entry: DistributionFile, line: JsonLine): void {
+  if (line.hash) entry.hashes = parseHash(line.hash);
+  if (line.requires_python) entry.requiresPython = line.requires_python;
+  if (line.yanked_reason !== undefined && line.yanked_reason !== null) entry.yanked = line.yanked_reason === "" ? true : line.yanked_reason;
+  if (line.upload_timestamp !== undefined && line.upload_timestamp !== null) {
+    entry.uploadTime = new Date(line.upload_timestamp * 1000).toISOString();
+  }
+  if (line.uploaded_by) entry.uploadedBy = line.uploaded_by;
+  if (line.size !== undefined && line.size !== null) entry.size = line.size;
+  // The .metadata file lives beside the distribution at the packages URL (PEP 658 naming).
+  if (typeof line.core_metadata === "string") entry.coreMetadataFile = { hashes: parseHash(line.core_metadata) };
+  else if (line.core_metadata === true) entry.coreMetadataFile = { hashes: {} };
+}
+
+async function readInput(path: string): Promise<string> {
+  try {
+    return path === "-" ? await readStdin() : await readFile(path, "utf8");
+  } catch (e) {
+    throw new UserError(`cannot read ${path}: ${(e as Error).message}`);
+  }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
