@@ -1,0 +1,198 @@
+/**
+ * The local server behind `github-pypi serve`: serves a built site directory with the same
+ * routing (generator/routing/router.ts) the CloudFront Function will use, so that what you try
+ * locally is what gets deployed.
+ *
+ * Files are sent with `send` (ETag/If-None-Match → 304, Last-Modified, HEAD, single byte
+ * ranges → 206/416, no directory listings, dotfiles denied); Content-Type, Cache-Control and
+ * Vary come from the router (send's own Cache-Control is disabled).
+ */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import send from "send";
+import { route, type RouteResult } from "../routing/router.js";
+import { contentTypeFor } from "../site/content-type.js";
+
+export interface ServeOptions {
+  /** The built site directory. */
+  root: string;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 8000; 0 picks any free port. */
+  port?: number;
+  /** max-age for index pages; default 300. */
+  indexMaxAgeSeconds?: number;
+  /** Called with one line per request: method, path, status. */
+  log?: (line: string) => void;
+}
+
+export interface RunningServer {
+  /** e.g. http://127.0.0.1:8000 */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+type FileResult = Extract<RouteResult, { kind: "file" }>;
+
+/** Percent-encode each segment of a decoded site-relative path. */
+function encodePath(sitePath: string): string {
+  return sitePath.split("/").map(encodeURIComponent).join("/");
+}
+
+function clearHeaders(res: http.ServerResponse): void {
+  for (const name of res.getHeaderNames()) res.removeHeader(name);
+  res.setHeader("X-Content-Type-Options", "nosniff");
+}
+
+function sendText(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  status: number,
+  body: string,
+  headers: Record<string, string> = {},
+): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const text = body.endsWith("\n") ? body : body + "\n";
+  res.statusCode = status;
+  for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+  if (!res.hasHeader("Cache-Control")) res.setHeader("Cache-Control", "no-store");
+  res.setHeader("Content-Type", "text/plain; charset=utf-8");
+  res.setHeader("Content-Length", Buffer.byteLength(text));
+  if (req.method === "HEAD") res.end();
+  else res.end(text);
+}
+
+function serveFile(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  root: string,
+  result: FileResult,
+  query: string,
+): void {
+  // Defence in depth: the router already rejects "..", NUL and backslashes, and send refuses
+  // paths that climb out of its root, but check the resolved path anyway.
+  const abs = path.resolve(root, result.path);
+  if (!abs.startsWith(root + path.sep)) {
+    sendText(req, res, 404, "Not Found");
+    return;
+  }
+  const stream = send(req, "/" + encodePath(result.path), {
+    root,
+    index: false, // the router maps "dir/" to "dir/index.html"; never list directories
+    dotfiles: "deny",
+    cacheControl: false,
+    etag: true,
+    lastModified: true,
+    acceptRanges: true,
+  });
+  stream.on("headers", (r: http.ServerResponse) => {
+    r.setHeader("Content-Type", result.contentType ?? contentTypeFor(result.path));
+    r.setHeader("Cache-Control", result.cacheControl);
+    if (result.vary) r.setHeader("Vary", result.vary);
+  });
+  stream.on("directory", (r: http.ServerResponse) => {
+    // A folder asked for without its trailing slash: add it (and keep the query).
+    const location = "/" + encodePath(result.path) + "/" + (query === "" ? "" : "?" + query);
+    sendText(req, r, 301, `Moved Permanently: ${location}`, {
+      Location: location,
+      "Cache-Control": result.cacheControl,
+    });
+  });
+  stream.on("error", (err: Error & { status?: number; statusCode?: number; headers?: Record<string, string> }) => {
+    if (res.headersSent) {
+      res.destroy(err);
+      return;
+    }
+    let status = err.status ?? err.statusCode ?? 500;
+    if (status === 403) status = 404; // dotfiles: do not reveal that they exist
+    clearHeaders(res);
+    const message =
+      status === 404 ? "Not Found" : status === 416 ? "Range Not Satisfiable" : (http.STATUS_CODES[status] ?? "Error");
+    sendText(req, res, status, message, err.headers ?? {});
+  });
+  stream.pipe(res);
+}
+
+/** An http.Server (not yet listening) serving the built site in `options.root`. */
+export function createIndexServer(options: ServeOptions): http.Server {
+  const root = path.resolve(options.root);
+  const log = options.log;
+  return http.createServer((req, res) => {
+    const method = req.method ?? "GET";
+    const url = req.url ?? "/";
+    const q = url.indexOf("?");
+    const rawPath = q < 0 ? url : url.slice(0, q);
+    const query = q < 0 ? "" : url.slice(q + 1);
+
+    if (log) {
+      let logged = false;
+      const done = (): void => {
+        if (logged) return;
+        logged = true;
+        log(`${method} ${url} ${res.statusCode}`);
+      };
+      res.once("finish", done);
+      res.once("close", done);
+    }
+
+    res.setHeader("X-Content-Type-Options", "nosniff");
+    let result: RouteResult;
+    try {
+      result = route(
+        { method, path: rawPath, query, accept: req.headers.accept },
+        { indexMaxAgeSeconds: options.indexMaxAgeSeconds ?? 300 },
+      );
+    } catch {
+      sendText(req, res, 500, "Internal Server Error");
+      return;
+    }
+    switch (result.kind) {
+      case "redirect":
+        sendText(req, res, result.status, `Moved Permanently: ${result.location}`, {
+          Location: result.location,
+          "Cache-Control": `public, max-age=${options.indexMaxAgeSeconds ?? 300}`,
+        });
+        return;
+      case "error":
+        sendText(req, res, result.status, result.message, result.status === 405 ? { Allow: "GET, HEAD" } : {});
+        return;
+      case "file":
+        serveFile(req, res, root, result, query);
+        return;
+    }
+  });
+}
+
+function urlHost(host: string): string {
+  if (host === "0.0.0.0" || host === "") return "127.0.0.1";
+  if (host === "::") return "[::1]";
+  return host.includes(":") ? `[${host}]` : host;
+}
+
+/** Start serving `options.root`; resolves once listening (port 0 picks a free port). */
+export async function startServer(options: ServeOptions): Promise<RunningServer> {
+  const server = createIndexServer(options);
+  const host = options.host ?? "127.0.0.1";
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 8000, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${urlHost(host)}:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
