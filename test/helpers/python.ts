@@ -1,0 +1,64 @@
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+
+export interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command to completion, capturing output (never throws on a non-zero exit). */
+export function run(cmd: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string } = {}): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { env: options.env ?? process.env, cwd: options.cwd, stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(options.input ?? "");
+  });
+}
+
+/**
+ * pip with every configured index and find-links removed, so only the index under test can
+ * answer. Build dependencies of an sdist are the exception: `withMirror` keeps the machine's pip
+ * configuration for the isolated build environment.
+ */
+export function pipEnv(withMirror = false): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (withMirror || !k.startsWith("PIP_")) env[k] = v;
+  }
+  if (!withMirror) env.PIP_CONFIG_FILE = "/dev/null";
+  env.PIP_DISABLE_PIP_VERSION_CHECK = "1";
+  env.PIP_NO_INPUT = "1";
+  return env;
+}
+
+export interface Venv {
+  dir: string;
+  python: string;
+  pip(args: string[], options?: { withMirror?: boolean }): Promise<RunResult>;
+}
+
+export async function createVenv(dir: string): Promise<Venv> {
+  const made = await run("python3", ["-m", "venv", dir]);
+  if (made.code !== 0) throw new Error(`python3 -m venv failed: ${made.stderr}`);
+  const python = join(dir, "bin", "python");
+  return {
+    dir,
+    python,
+    pip: (args, options = {}) =>
+      run(python, ["-m", "pip", ...args, "--retries", "0", "--timeout", "10"], { env: pipEnv(options.withMirror ?? false) }),
+  };
+}
+
+/** Installed distributions of a venv: normalised name -> version. */
+export async function installed(venv: Venv): Promise<Map<string, string>> {
+  const r = await run(venv.python, ["-m", "pip", "list", "--format", "json"], { env: pipEnv() });
+  if (r.code !== 0) throw new Error(r.stderr);
+  const list = JSON.parse(r.stdout) as { name: string; version: string }[];
+  return new Map(list.map((p) => [p.name.toLowerCase().replace(/[-_.]+/g, "-"), p.version]));
+}
