@@ -121,20 +121,3 @@ test("parseFilename agrees with packaging on 71k real PyPI file names", (t) => {
   assert.ok(oracleOk > compared * 0.9, `packaging accepts only ${oracleOk} of ${compared}: data or oracle broken?`);
   assert.ok(ourOk > names.length * 0.8, `only ${ourOk} of ${names.length} names parsed`);
 });
-
-test("parsing 100,000 names is fast", (t) => {
-  if (!existsSync(DATA)) assert.fail(`oracle data missing: ${DATA}`);
-  const names = readFileSync(DATA, "utf8").split("\n").filter((n) => n !== "");
-  const input = Array.from({ length: 100_000 }, (_, i) => names[i % names.length]!);
-  let best = Infinity;
-  let ok = 0;
-  for (let run = 0; run < 3; run++) {
-    ok = 0;
-    const t0 = performance.now();
-    for (const name of input) if (parseFilename(name).ok) ok++;
-    best = Math.min(best, performance.now() - t0);
-  }
-  t.diagnostic(`100,000 parses: best of 3 ${best.toFixed(1)} ms (${ok} ok)`);
-  // The budget is 200 ms; the margin absorbs slow or busy CI machines.
-  assert.ok(best < 200, `100,000 parses took ${best.toFixed(1)} ms (budget 200 ms)`);
-});

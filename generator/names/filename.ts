@@ -14,11 +14,14 @@
  * here, because packaging would return the project "" and the index would file
  * it at the root of `/simple/`.
  *
- * `project` uses the project-wide normalizeName (PEP 503's replace-then-lower).
- * packaging lower-cases first; the two differ only for a capital sigma beside
- * "." (final-sigma casing looks at neighbours), i.e. never for valid, ASCII names.
+ * `project` uses the project-wide normalizeName, which lower-cases first as
+ * packaging's canonicalize_name does.
+ *
+ * Like packaging, parseFilename does not validate sdist names; an index also
+ * needs the name to be a valid project name (its URL segment), which
+ * parseIndexableFilename adds.
  */
-import { normalizeName } from "./normalize.js";
+import { isValidProjectName, normalizeName } from "./normalize.js";
 
 export type DistributionKind = "wheel" | "sdist" | "egg";
 
@@ -304,4 +307,16 @@ export function parseFilename(filename: string): FilenameResult {
     if (filename.endsWith(ext)) return parseSdist(filename, ext);
   }
   return fail("unsupported", unsupportedReason(filename));
+}
+
+/**
+ * parseFilename plus the one thing an index needs beyond packaging: the project name must be a
+ * valid name (PEP 508), since it becomes a URL segment and pip could never ask for anything else.
+ */
+export function parseIndexableFilename(filename: string): FilenameResult {
+  const result = parseFilename(filename);
+  if (result.ok && !isValidProjectName(result.value.name)) {
+    return { ok: false, problem: "invalid", reason: `${JSON.stringify(result.value.name)} is not a valid project name` };
+  }
+  return result;
 }

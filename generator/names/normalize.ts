@@ -1,6 +1,9 @@
-/** PEP 503 name normalisation: runs of `-`, `_` and `.` become one `-`, lower-cased. */
+/**
+ * PEP 503 name normalisation: runs of `-`, `_` and `.` become one `-`, lower-cased. Lower-cases
+ * first, as packaging's canonicalize_name does (they differ only for exotic Unicode casing).
+ */
 export function normalizeName(name: string): string {
-  return name.replace(/[-_.]+/g, "-").toLowerCase();
+  return name.toLowerCase().replace(/[-_.]+/g, "-");
 }
 
 /** A valid project name per the core metadata spec (PEP 508 identifier). */
