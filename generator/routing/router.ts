@@ -52,7 +52,7 @@ const AVAILABLE_TYPES = PYPI_JSON + ", " + PYPI_HTML + ", " + TEXT_HTML;
 
 /** PEP 503 normalisation; mirrors generator/names/normalize.ts (no imports allowed here). */
 function normaliseName(name: string): string {
-  return name.replace(/[-_.]+/g, "-").toLowerCase();
+  return name.toLowerCase().replace(/[-_.]+/g, "-");
 }
 
 /** A valid project name (PEP 508 identifier); mirrors generator/names/normalize.ts. */

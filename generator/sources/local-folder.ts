@@ -1,6 +1,6 @@
 import { readdir, stat } from "node:fs/promises";
 import { join, relative } from "node:path";
-import { parseFilename } from "../names/filename.js";
+import { parseIndexableFilename, type ParsedFilename } from "../names/filename.js";
 import { parseCoreMetadata } from "../metadata/core-metadata.js";
 import { readMetadataBytes, type ArchiveMetadata } from "../metadata/read-archive.js";
 import { checkMetadataAgainstFilename } from "../metadata/consistency.js";
@@ -13,14 +13,18 @@ import type { Progress } from "../diagnostics/progress.js";
 /** Hashing is I/O bound; a few files in flight keep the disk busy without exhausting handles. */
 const CONCURRENCY = 8;
 
-/** Lists regular files below `dir`, skipping hidden folders (`.git`, `.cache`), sorted for stable output. */
+/**
+ * Lists regular files below `dir`, sorted for stable output. Hidden entries (`.git`, `.DS_Store`)
+ * are never distributions, so they are passed over without a warning.
+ */
 async function listFiles(dir: string): Promise<string[]> {
   const out: string[] = [];
   const walk = async (d: string): Promise<void> => {
     const entries = await readdir(d, { withFileTypes: true });
     for (const e of entries) {
+      if (e.name.startsWith(".")) continue;
       if (e.isDirectory()) {
-        if (!e.name.startsWith(".")) await walk(join(d, e.name));
+        await walk(join(d, e.name));
       } else if (e.isFile()) {
         out.push(join(d, e.name));
       }
@@ -44,14 +48,14 @@ export async function readLocalFolder(dir: string, warnings: Warnings, progress?
   }
   if (!info.isDirectory()) throw new UserError(`--from ${dir}: not a folder`);
   const paths = await listFiles(dir);
-  const candidates: { path: string; parsed: Extract<ReturnType<typeof parseFilename>, { ok: true }>["value"] }[] = [];
+  const candidates: { path: string; parsed: ParsedFilename }[] = [];
   for (const path of paths) {
     const name = relative(dir, path).split(/[\\/]/).pop() ?? path;
-    const result = parseFilename(name);
+    const result = parseIndexableFilename(name);
     if (result.ok) {
       candidates.push({ path, parsed: result.value });
     } else if (result.problem === "unsupported") {
-      warnings.add("unsupported-file", `${path}: not a wheel, sdist or egg (${result.reason}); not indexed`, path);
+      warnings.add("unsupported-file", `${path}: ${result.reason}; not indexed`, path);
     } else {
       warnings.add("unparseable-filename", `${path}: ${result.reason}; not indexed`, path);
     }

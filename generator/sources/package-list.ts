@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
-import { parseFilename } from "../names/filename.js";
+import { parseIndexableFilename } from "../names/filename.js";
 import { UserError, type Warnings } from "../diagnostics/warnings.js";
 import { HASH_ALGORITHMS, type DistributionFile, type HashAlgorithm, type Hashes } from "../model/distribution.js";
 
@@ -44,7 +44,7 @@ function requirePackagesUrl(packagesUrl: string | undefined, option: string): st
 
 /** Builds a file entry from a list line; returns undefined (with a warning) when the name is unusable. */
 function entryFor(filename: string, origin: string, packagesUrl: string, warnings: Warnings): DistributionFile | undefined {
-  const result = parseFilename(filename);
+  const result = parseIndexableFilename(filename);
   if (!result.ok) {
     if (result.problem === "unsafe") {
       throw new UserError(`${origin}: unsafe file name ${JSON.stringify(filename)} (path separators, leading dot or control characters are not allowed)`);

@@ -1,0 +1,85 @@
+/** The installed command as a user runs it: `github-pypi build` and `serve` in child processes. */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { existsSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { cliPath, demoConfig, demoDists, repoRoot, tempDir } from "./helpers/paths.js";
+import { run } from "./helpers/python.js";
+
+const cli = (args: string[]) => run(process.execPath, [cliPath, ...args], { cwd: repoRoot });
+
+test("--help lists the commands, and npx finds the bin", async () => {
+  const r = await cli(["--help"]);
+  assert.equal(r.code, 0);
+  for (const cmd of ["build", "serve", "demo"]) assert.match(r.stdout, new RegExp(`^\\s+${cmd}\\b`, "m"));
+  const npx = await run("npx", ["--no-install", "github-pypi", "build", "--help"], { cwd: repoRoot });
+  assert.equal(npx.code, 0, npx.stderr);
+  assert.match(npx.stdout, /--package-list-json <file>/);
+});
+
+test("build writes the site and prints a summary; a rebuild writes nothing", async () => {
+  const out = join(tempDir("cli"), "site");
+  const r = await cli(["build", "--from", demoDists, "--config", demoConfig, "--out", out]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^Built 4 projects, 12 files into .* \(29 written, 0 unchanged, 0 removed\)\.$/m);
+  assert.ok(existsSync(join(out, "simple/demo-core/index.json")));
+  const again = await cli(["build", "--from", demoDists, "--config", demoConfig, "--out", out]);
+  assert.match(again.stdout, /\(0 written, 29 unchanged, 0 removed\)/);
+});
+
+test("errors exit 1 with a message and no stack trace; warnings are named; --strict refuses to write", async () => {
+  const noSource = await cli(["build", "--out", join(tempDir("cli"), "s")]);
+  assert.equal(noSource.code, 1);
+  assert.match(noSource.stderr, /^error: nothing to index/m);
+  assert.doesNotMatch(noSource.stderr, /\bat .*\.ts:\d+/);
+
+  const dir = tempDir("cli-cfg");
+  writeFileSync(join(dir, "bad.yaml"), "titel: typo\n");
+  const badConfig = await cli(["build", "--from", demoDists, "--config", join(dir, "bad.yaml"), "--out", join(dir, "s")]);
+  assert.equal(badConfig.code, 1);
+  assert.match(badConfig.stderr, /bad\.yaml: invalid configuration\n.*titel/s);
+
+  const extra = tempDir("cli-extra");
+  writeFileSync(join(extra, "README.txt"), "not a package");
+  writeFileSync(join(extra, "notes-final.tar.gz"), "not a package either");
+  const warned = await cli(["build", "--from", extra, "--from", demoDists, "--out", join(dir, "site")]);
+  assert.equal(warned.code, 0);
+  assert.match(warned.stderr, /^warning\[unsupported-file\]: .*README\.txt/m);
+  assert.match(warned.stderr, /^warning\[unparseable-filename\]: .*notes-final\.tar\.gz/m);
+  const strict = await cli(["build", "--strict", "--from", extra, "--from", demoDists, "--out", join(dir, "strict-site")]);
+  assert.equal(strict.code, 1);
+  assert.match(strict.stderr, /--strict: 2 warning\(s\) above; nothing was written/);
+  assert.equal(existsSync(join(dir, "strict-site")), false);
+
+  const badPort = await cli(["serve", dir, "--port", "99999"]);
+  assert.equal(badPort.code, 1);
+  assert.match(badPort.stderr, /expected a port number/);
+  const notSite = await cli(["serve", dir, "--port", "0"]);
+  assert.equal(notSite.code, 1);
+  assert.match(notSite.stderr, /is not a built site/);
+});
+
+test("serve prints its URL and the pip line, answers, and stops on SIGTERM", async () => {
+  const out = join(tempDir("cli-serve"), "site");
+  assert.equal((await cli(["build", "--from", demoDists, "--out", out, "--quiet"])).code, 0);
+  const child = spawn(process.execPath, [cliPath, "serve", out, "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout.on("data", (d: Buffer) => {
+      stdout += d.toString();
+      const m = /Serving .* at (http:\/\/127\.0\.0\.1:\d+)\//.exec(stdout);
+      if (m?.[1]) resolve(m[1]);
+    });
+    child.on("exit", () => reject(new Error(`serve exited: ${stdout}`)));
+  });
+  await new Promise((r) => setTimeout(r, 100));
+  assert.match(stdout, new RegExp(`pip install --index-url ${url}/simple/ <project>`));
+  const res = await fetch(`${url}/simple/demo-core/`, { headers: { accept: "application/vnd.pypi.simple.v1+json" } });
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get("content-type"), "application/vnd.pypi.simple.v1+json");
+  assert.equal(((await res.json()) as { name: string }).name, "demo-core");
+  const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+  child.kill("SIGTERM");
+  assert.equal(await exited, 0);
+});
