@@ -44,7 +44,7 @@ export async function runBuild(opts: BuildCommandOptions): Promise<void> {
   if (opts.strict && warnings.items.length > 0) {
     throw new UserError(`--strict: ${warnings.items.length} warning(s) above; nothing was written`);
   }
-  const stats = writeSiteToFolder(result.site, opts.out);
+  const stats = await writeSiteToFolder(result.site, opts.out);
   if (!opts.quiet) {
     const seconds = ((performance.now() - started) / 1000).toFixed(2);
     process.stdout.write(

@@ -1,8 +1,13 @@
-import { copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, type Stats } from "node:fs";
+import { copyFile, link, readFile, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { createHash } from "node:crypto";
 import { UserError } from "../diagnostics/warnings.js";
 import { isFileRef, type Site, type SiteEntry } from "../site/site.js";
+import { mapLimit } from "../util/pool.js";
+
+/** Small-file I/O is latency bound: many requests in flight keep libuv's thread pool busy. */
+const IO_CONCURRENCY = 64;
 
 export interface FolderPublishStats {
   /** Files whose bytes are new or changed. */
@@ -37,15 +42,15 @@ function statOrUndefined(path: string): Stats | undefined {
 }
 
 /** Whether the previous site already holds exactly these bytes at this path. */
-function sameAsOld(oldPath: string, entry: SiteEntry): boolean {
-  const old = statOrUndefined(oldPath);
+async function sameAsOld(oldPath: string, entry: SiteEntry): Promise<boolean> {
+  const old = await stat(oldPath).catch(() => undefined);
   if (!old?.isFile()) return false;
   const { body } = entry;
   if (isFileRef(body)) {
     if (old.size !== body.size) return false;
-    return createHash("sha256").update(readFileSync(oldPath)).digest("hex") === body.sha256;
+    return createHash("sha256").update(await readFile(oldPath)).digest("hex") === body.sha256;
   }
-  return old.size === body.length && readFileSync(oldPath).equals(body);
+  return old.size === body.length && (await readFile(oldPath)).equals(body);
 }
 
 /**
@@ -69,32 +74,28 @@ function assertReplaceable(outDir: string): boolean {
  * hard-linked from the previous site instead of rewritten, and the folders are swapped with two
  * renames. A failed build leaves the previous site untouched.
  */
-export function writeSiteToFolder(site: Site, out: string): FolderPublishStats {
+export async function writeSiteToFolder(site: Site, out: string): Promise<FolderPublishStats> {
   const outDir = resolve(out);
   const hadOld = assertReplaceable(outDir);
   mkdirSync(dirname(outDir), { recursive: true });
   const tmp = mkdtempSync(join(dirname(outDir), `.${basename(outDir)}.building-`));
   const stats: FolderPublishStats = { written: 0, unchanged: 0, removed: 0, total: site.size };
   try {
-    const made = new Set<string>();
-    for (const path of [...site.keys()].sort()) {
+    const paths = [...site.keys()].sort();
+    for (const dir of new Set(paths.map((p) => dirname(join(tmp, p))))) mkdirSync(dir, { recursive: true });
+    await mapLimit(paths, IO_CONCURRENCY, async (path) => {
       const entry = site.get(path) as SiteEntry;
       const dest = join(tmp, path);
-      const dir = dirname(dest);
-      if (!made.has(dir)) {
-        mkdirSync(dir, { recursive: true });
-        made.add(dir);
-      }
       const oldPath = join(outDir, path);
-      if (hadOld && sameAsOld(oldPath, entry)) {
-        linkSync(oldPath, dest);
+      if (hadOld && (await sameAsOld(oldPath, entry))) {
+        await link(oldPath, dest);
         stats.unchanged++;
-        continue;
+        return;
       }
-      if (isFileRef(entry.body)) copyFileSync(entry.body.file, dest);
-      else writeFileSync(dest, entry.body);
+      if (isFileRef(entry.body)) await copyFile(entry.body.file, dest);
+      else await writeFile(dest, entry.body);
       stats.written++;
-    }
+    });
     if (hadOld) {
       stats.removed = listTree(outDir).filter((p) => !site.has(p)).length;
       const previous = `${tmp}.previous`;

@@ -24,7 +24,9 @@ export function metadataAttributeValue(hashes: Hashes): string {
 
 /** PEP 700's format: `yyyy-mm-ddThh:mm:ss.ffffffZ`. */
 export function pep700Time(iso: string): string {
-  const d = new Date(iso);
-  const ms = d.getUTCMilliseconds().toString().padStart(3, "0");
-  return `${d.toISOString().slice(0, 19)}.${ms}000Z`;
+  // Sources store Date#toISOString() output (`...ss.mmmZ`); anything else is normalised first.
+  const canonical = ISO_MILLIS.test(iso) ? iso : new Date(iso).toISOString();
+  return `${canonical.slice(0, 23)}000Z`;
 }
+
+const ISO_MILLIS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;

@@ -7,8 +7,6 @@ import { renderLanding } from "./landing.js";
 import { renderProjectHtml, renderRootHtml } from "./simple-html.js";
 import { renderProjectJson, renderRootJson } from "./simple-json.js";
 
-const encoder = new TextEncoder();
-
 /**
  * Turns the project index into the site: PEP 503 HTML and PEP 691 JSON for the root and every
  * project, PEP 658 `.metadata` beside each wheel the site holds, the distribution files themselves,
@@ -19,7 +17,8 @@ export function renderSite(index: ProjectIndex, config: IndexConfig): Site {
   const add = (path: string, body: SiteEntry["body"]): void => {
     site.set(path, { body, contentType: contentTypeFor(path), cacheControl: cacheControlFor(path, config.indexMaxAgeSeconds) });
   };
-  const text = (path: string, content: string): void => add(path, encoder.encode(content));
+  // Buffer.from encodes large strings faster than TextEncoder; a Buffer is a Uint8Array.
+  const text = (path: string, content: string): void => add(path, Buffer.from(content, "utf8"));
 
   text(".nojekyll", "");
   text("index.html", renderLanding(index, config.title));

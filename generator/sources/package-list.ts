@@ -24,10 +24,10 @@ const jsonLineSchema = z.object({
 });
 type JsonLine = z.infer<typeof jsonLineSchema>;
 
+/** Splits an already validated `<algorithm>=<hex>` value. */
 function parseHash(value: string): Hashes {
-  const m = hashPattern.exec(value);
-  if (!m) return {};
-  return { [m[1] as HashAlgorithm]: (m[2] as string).toLowerCase() };
+  const eq = value.indexOf("=");
+  return { [value.slice(0, eq) as HashAlgorithm]: value.slice(eq + 1).toLowerCase() };
 }
 
 /** Joins the packages URL and a file name the way dumb-pypi does (relative URLs stay relative). */
