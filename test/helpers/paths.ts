@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -9,6 +9,14 @@ export const demoConfig = join(repoRoot, "generator/demo/index-config.yaml");
 export const hostileDists = join(repoRoot, "test/fixtures/hostile");
 export const cliPath = join(repoRoot, "bin/github-pypi.js");
 
+const made: string[] = [];
+process.on("exit", () => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh temporary folder, removed when the test process exits. */
 export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `github-pypi-${prefix}-`));
+  const dir = mkdtempSync(join(tmpdir(), `github-pypi-${prefix}-`));
+  made.push(dir);
+  return dir;
 }

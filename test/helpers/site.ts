@@ -9,6 +9,6 @@ export async function buildTo(out: string, inputs: Omit<BuildInputs, "config" | 
   const warnings = new Warnings();
   const config = validateIndexConfig(inputs.config ?? {});
   const result = await buildSite({ ...inputs, config, warnings });
-  const stats = writeSiteToFolder(result.site, out);
+  const stats = await writeSiteToFolder(result.site, out);
   return { ...result, stats, warnings: warnings.items };
 }
