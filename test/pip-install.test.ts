@@ -5,7 +5,7 @@
  */
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { copyFileSync, readdirSync, writeFileSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
@@ -50,8 +50,7 @@ test("pip installs a package and its dependency, skipping a version whose Requir
   // pip asked for JSON (PEP 691) and read dependencies from the PEP 658 .metadata file.
   assert.ok(requests.some((l) => /\/simple\/demo-app\/ 200/.test(l)), requests.join("\n"));
   assert.ok(requests.some((l) => /demo_app-0\.3\.0-py3-none-any\.whl\.metadata 200/.test(l)), requests.join("\n"));
-  const py = await import("node:child_process");
-  const out = py.execFileSync(venv.python, ["-c", "import demo_app, demo_core; print(demo_core.__version__)"]).toString().trim();
+  const out = execFileSync(venv.python, ["-c", "import demo_app, demo_core; print(demo_core.__version__)"]).toString().trim();
   assert.equal(out, "1.2.0");
 
   // Asking for the excluded version names the reason.
