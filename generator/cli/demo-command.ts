@@ -1,4 +1,5 @@
 import { fileURLToPath } from "node:url";
+import { UserError } from "../diagnostics/warnings.js";
 import { runBuild } from "./build-command.js";
 import { serveSite } from "./serve-command.js";
 
@@ -15,8 +16,9 @@ export async function runDemo(opts: DemoCommandOptions): Promise<void> {
   let server;
   try {
     server = await serveSite(opts.out, { port: opts.port, host: "127.0.0.1", indexMaxAge: 300 });
-  } catch {
+  } catch (e) {
     // The demo should just work: if the port is taken, any free one will do.
+    if (!(e instanceof UserError)) throw e;
     server = await serveSite(opts.out, { port: 0, host: "127.0.0.1", indexMaxAge: 300 });
   }
   process.stdout.write(

@@ -122,6 +122,7 @@ function serveFile(
 export function createIndexServer(options: ServeOptions): http.Server {
   const root = path.resolve(options.root);
   const log = options.log;
+  const indexMaxAgeSeconds = options.indexMaxAgeSeconds ?? 300;
   return http.createServer((req, res) => {
     const method = req.method ?? "GET";
     const url = req.url ?? "/";
@@ -145,7 +146,7 @@ export function createIndexServer(options: ServeOptions): http.Server {
     try {
       result = route(
         { method, path: rawPath, query, accept: req.headers.accept },
-        { indexMaxAgeSeconds: options.indexMaxAgeSeconds ?? 300 },
+        { indexMaxAgeSeconds },
       );
     } catch {
       sendText(req, res, 500, "Internal Server Error");
@@ -155,7 +156,7 @@ export function createIndexServer(options: ServeOptions): http.Server {
       case "redirect":
         sendText(req, res, result.status, `Moved Permanently: ${result.location}`, {
           Location: result.location,
-          "Cache-Control": `public, max-age=${options.indexMaxAgeSeconds ?? 300}`,
+          "Cache-Control": `public, max-age=${indexMaxAgeSeconds}`,
         });
         return;
       case "error":

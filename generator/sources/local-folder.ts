@@ -1,5 +1,5 @@
 import { readdir, stat } from "node:fs/promises";
-import { join, relative } from "node:path";
+import { basename, join } from "node:path";
 import { parseIndexableFilename, type ParsedFilename } from "../names/filename.js";
 import { parseCoreMetadata } from "../metadata/core-metadata.js";
 import { readMetadataBytes, type ArchiveMetadata } from "../metadata/read-archive.js";
@@ -50,8 +50,7 @@ export async function readLocalFolder(dir: string, warnings: Warnings, progress?
   const paths = await listFiles(dir);
   const candidates: { path: string; parsed: ParsedFilename }[] = [];
   for (const path of paths) {
-    const name = relative(dir, path).split(/[\\/]/).pop() ?? path;
-    const result = parseIndexableFilename(name);
+    const result = parseIndexableFilename(basename(path));
     if (result.ok) {
       candidates.push({ path, parsed: result.value });
     } else if (result.problem === "unsupported") {
@@ -62,14 +61,13 @@ export async function readLocalFolder(dir: string, warnings: Warnings, progress?
   }
   progress?.start(`reading ${dir}`, candidates.length);
   const files = await mapLimit(candidates, CONCURRENCY, async ({ path, parsed }) => {
-    const [{ sha256, size }, info2] = await Promise.all([sha256File(path), stat(path)]);
+    const { sha256, size } = await sha256File(path);
     const file: DistributionFile = {
       filename: parsed.filename,
       parsed,
       location: { kind: "site", path: `files/${parsed.project}/${parsed.filename}`, sourcePath: path },
       hashes: { sha256 },
       size,
-      uploadTime: info2.mtime.toISOString(),
       origin: path,
     };
     let archived: ArchiveMetadata | undefined;
@@ -92,6 +90,8 @@ export async function readLocalFolder(dir: string, warnings: Warnings, progress?
     } else if (parsed.kind === "wheel" || parsed.extension === ".tar.gz" || parsed.extension === ".zip") {
       warnings.add("metadata-unreadable", `${path}: no core metadata found in the archive; indexed without it`, path);
     }
+    // No build time inside the archive: the file's modification time is the best remaining guess.
+    file.uploadTime ??= (await stat(path)).mtime.toISOString();
     progress?.tick();
     return file;
   });
