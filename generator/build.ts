@@ -8,6 +8,7 @@ import { renderSite } from "./render/render-site.js";
 import type { Site } from "./site/site.js";
 import { readLocalFolder } from "./sources/local-folder.js";
 import { readPackageList, readPackageListJson } from "./sources/package-list.js";
+import { readGitHub, type GitHubSourceOptions, type GitHubSourceReport } from "./sources/github.js";
 
 export interface BuildInputs {
   /** Folders of wheels and sdists, copied into the site. */
@@ -16,6 +17,8 @@ export interface BuildInputs {
   packageLists?: string[];
   /** dumb-pypi JSON-lines lists. */
   packageListsJson?: string[];
+  /** An organisation's releases and tags. */
+  github?: GitHubSourceOptions;
   config: IndexConfig;
   allowEmpty?: boolean;
   warnings?: Warnings;
@@ -27,6 +30,7 @@ export interface BuildResult {
   index: ProjectIndex;
   files: number;
   warnings: Warnings;
+  github?: GitHubSourceReport;
 }
 
 /**
@@ -41,6 +45,12 @@ export async function buildSite(inputs: BuildInputs): Promise<BuildResult> {
   for (const dir of inputs.from ?? []) files.push(...(await readLocalFolder(dir, warnings, progress)));
   for (const list of inputs.packageLists ?? []) files.push(...(await readPackageList(list, config.packagesUrl, warnings)));
   for (const list of inputs.packageListsJson ?? []) files.push(...(await readPackageListJson(list, config.packagesUrl, warnings)));
+  let github: GitHubSourceReport | undefined;
+  if (inputs.github) {
+    const read = await readGitHub(inputs.github, warnings, progress);
+    files.push(...read.files);
+    github = read.report;
+  }
 
   checkRequiresPython(files, warnings);
   const index = buildProjectIndex(files, config, warnings);
@@ -49,7 +59,7 @@ export async function buildSite(inputs: BuildInputs): Promise<BuildResult> {
   }
   const site = renderSite(index, config);
   const count = index.projects.reduce((n, p) => n + p.files.length, 0);
-  return { site, index, files: count, warnings };
+  return { site, index, files: count, warnings, ...(github ? { github } : {}) };
 }
 
 /** pip ignores a Requires-Python it cannot parse, so a typo silently widens who installs the file. */

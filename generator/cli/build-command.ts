@@ -1,7 +1,8 @@
 import { buildSite } from "../build.js";
 import { loadIndexConfig, validateIndexConfig } from "../config/load.js";
 import { UserError, Warnings } from "../diagnostics/warnings.js";
-import { terminalProgress } from "../diagnostics/progress.js";
+import { silentProgress, terminalProgress } from "../diagnostics/progress.js";
+import { DEFAULT_API_URL, describeGitHubReport, type GitHubSourceOptions } from "../sources/github.js";
 import { writeSiteToFolder } from "../publish/local-folder.js";
 import { printWarning } from "./report.js";
 
@@ -16,6 +17,43 @@ export interface BuildCommandOptions {
   allowEmpty?: boolean;
   strict?: boolean;
   quiet?: boolean;
+  githubOrg?: string;
+  topic?: string[];
+  repo?: string[];
+  includePrivate?: boolean;
+  includeArchived?: boolean;
+  tags?: boolean;
+  files?: "link" | "mirror";
+  cacheDir?: string;
+  token?: string;
+  githubApiUrl?: string;
+  maxRateLimitWait?: number;
+  retryBaseMs?: number;
+}
+
+/** The GitHub source, when `--github-org` or `--repo` asks for one. */
+function githubOptions(opts: BuildCommandOptions): GitHubSourceOptions | undefined {
+  const repos = opts.repo ?? [];
+  if (!opts.githubOrg && repos.length === 0) {
+    if (opts.topic?.length) throw new UserError("--topic filters the repositories of --github-org (or --repo); give one of those too");
+    return undefined;
+  }
+  return {
+    apiUrl: opts.githubApiUrl || DEFAULT_API_URL,
+    ...(opts.token ? { token: opts.token } : {}),
+    ...(opts.githubOrg ? { org: opts.githubOrg } : {}),
+    repositories: repos,
+    topics: opts.topic ?? [],
+    includePrivate: opts.includePrivate ?? false,
+    includeArchived: opts.includeArchived ?? false,
+    tags: opts.tags ?? true,
+    files: opts.files ?? "link",
+    cacheDir: opts.cacheDir ?? ".cache/github-pypi",
+    maxRateLimitWaitSeconds: opts.maxRateLimitWait ?? 900,
+    ...(opts.retryBaseMs !== undefined ? { retryBaseMs: opts.retryBaseMs } : {}),
+    // Waits are shown even with --quiet: a silent pause of minutes looks like a hang.
+    notice: (message) => process.stderr.write(`notice: ${message}\n`),
+  };
 }
 
 export async function runBuild(opts: BuildCommandOptions): Promise<void> {
@@ -27,9 +65,10 @@ export async function runBuild(opts: BuildCommandOptions): Promise<void> {
     ...(opts.title !== undefined ? { title: opts.title } : {}),
     ...(opts.packagesUrl !== undefined ? { packagesUrl: opts.packagesUrl } : {}),
   }, "command line");
-  const sources = (opts.from?.length ?? 0) + (opts.packageList?.length ?? 0) + (opts.packageListJson?.length ?? 0);
+  const github = githubOptions(opts);
+  const sources = (opts.from?.length ?? 0) + (opts.packageList?.length ?? 0) + (opts.packageListJson?.length ?? 0) + (github ? 1 : 0);
   if (sources === 0 && !opts.allowEmpty) {
-    throw new UserError("nothing to index: give at least one --from, --package-list or --package-list-json");
+    throw new UserError("nothing to index: give --github-org, --repo, --from, --package-list or --package-list-json");
   }
   const warnings = new Warnings(printWarning);
   const result = await buildSite({
@@ -37,10 +76,12 @@ export async function runBuild(opts: BuildCommandOptions): Promise<void> {
     packageLists: opts.packageList ?? [],
     packageListsJson: opts.packageListJson ?? [],
     config,
+    ...(github ? { github } : {}),
     allowEmpty: opts.allowEmpty ?? false,
     warnings,
-    progress: terminalProgress(),
+    progress: opts.quiet ? silentProgress : terminalProgress(),
   });
+  if (result.github && !opts.quiet) process.stdout.write(`${describeGitHubReport(result.github)}\n`);
   if (opts.strict && warnings.items.length > 0) {
     throw new UserError(`--strict: ${warnings.items.length} warning(s) above; nothing was written`);
   }

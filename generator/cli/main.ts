@@ -25,7 +25,7 @@ const program = new Command()
 
 program
   .command("build")
-  .description("build a static index from local distributions and package lists")
+  .description("build a static index from a GitHub organisation, local distributions and package lists")
   .requiredOption("--out <dir>", "folder to write the site to (replaced atomically)")
   .option("--from <dir>", "folder of wheels and sdists to copy into the site (repeatable)", collect)
   .option("--package-list <file>", "dumb-pypi list of file names, one a line; - for stdin (repeatable)", collect)
@@ -36,6 +36,18 @@ program
   .option("--allow-empty", "publish an index with no projects instead of failing")
   .option("--strict", "treat warnings as errors (nothing is written)")
   .option("--quiet", "print only warnings and errors")
+  .option("--github-org <org>", "index this GitHub organisation's release assets and version tags")
+  .option("--topic <topic>", "only repositories with one of these topics (repeatable)", collect)
+  .option("--repo <owner/name>", "only these repositories; NAME may be a glob such as tools-* (repeatable)", collect)
+  .option("--include-private", "also index private and internal repositories (never by default)")
+  .option("--include-archived", "also index archived repositories")
+  .option("--no-tags", "do not turn version tags of repositories without release files into git links")
+  .addOption(new Option("--files <mode>", "link: point at GitHub's download URLs; mirror: copy files into the site").choices(["link", "mirror"]).default("link"))
+  .option("--cache-dir <dir>", "where ETags, metadata and mirrored files are kept between runs", ".cache/github-pypi")
+  .addOption(new Option("--token <token>", "GitHub token (prefer the environment variable: a flag shows in the process list)").env("GITHUB_TOKEN"))
+  .addOption(new Option("--github-api-url <url>", "REST API root; GitHub Enterprise Server: https://HOST/api/v3").env("GITHUB_API_URL").default("https://api.github.com"))
+  .addOption(new Option("--max-rate-limit-wait <seconds>", "longest wait for a GitHub rate limit to reset before failing").argParser(nonNegativeInt).default(900))
+  .addOption(new Option("--retry-base-ms <ms>", "base delay between retries").argParser(nonNegativeInt).hideHelp())
   .action(runBuild);
 
 program

@@ -10,7 +10,11 @@ export type WarningCode =
   | "invalid-requires-python"
   | "missing-hash"
   | "yank-unmatched"
-  | "duplicate-file";
+  | "duplicate-file"
+  | "private-repository-skipped"
+  | "repository-pattern-unmatched"
+  | "private-files-linked"
+  | "metadata-asset-mismatch";
 
 export interface Warning {
   code: WarningCode;

@@ -1,6 +1,7 @@
 import { createReadStream } from "node:fs";
 import { createGunzip } from "node:zlib";
 import { pipeline } from "node:stream/promises";
+import type { Readable } from "node:stream";
 import yauzl from "yauzl";
 import tarStream from "tar-stream";
 import type { ParsedFilename } from "../names/filename.js";
@@ -14,17 +15,38 @@ export interface ArchiveMetadata {
   modified?: Date;
 }
 
+/** Opens a zip for yauzl: from a path, a buffer, or a random-access reader (HTTP Range). */
+export type ZipOpener = (options: yauzl.Options, callback: (err: Error | null, zip?: yauzl.ZipFile) => void) => void;
+
+/** Where an archive's bytes come from: a file on disk, or a stream/zip opener for remote files. */
+export type ArchiveSource =
+  | { kind: "path"; path: string }
+  | { kind: "zip"; open: ZipOpener }
+  | { kind: "stream"; open: () => Readable };
+
 /**
  * Reads the raw core metadata bytes from a distribution on disk: `*.dist-info/METADATA` of a
  * wheel, `<top>/PKG-INFO` of an sdist, `EGG-INFO/PKG-INFO` of an egg. Returns undefined when the
  * archive holds none (the caller warns); throws on a corrupt archive.
  */
 export async function readMetadataBytes(path: string, parsed: ParsedFilename): Promise<ArchiveMetadata | undefined> {
-  if (parsed.kind === "wheel") return readFromZip(path, isWheelMetadata);
-  if (parsed.kind === "egg") return readFromZip(path, (n) => n === "EGG-INFO/PKG-INFO");
-  if (parsed.extension === ".zip") return readFromZip(path, isSdistPkgInfo);
-  if (parsed.extension === ".tar.gz" || parsed.extension === ".tgz") return readFromTar(path, true);
-  if (parsed.extension === ".tar") return readFromTar(path, false);
+  return readArchiveMetadata({ kind: "path", path }, parsed);
+}
+
+/** As `readMetadataBytes`, from any source: zips need random access, tars a forward stream. */
+export async function readArchiveMetadata(source: ArchiveSource, parsed: ParsedFilename): Promise<ArchiveMetadata | undefined> {
+  const isZip = parsed.kind === "wheel" || parsed.kind === "egg" || parsed.extension === ".zip";
+  if (isZip) {
+    const wanted = parsed.kind === "wheel" ? isWheelMetadata : parsed.kind === "egg" ? (n: string) => n === "EGG-INFO/PKG-INFO" : isSdistPkgInfo;
+    if (source.kind === "stream") throw new Error("internal: a zip needs random access, not a stream");
+    const open: ZipOpener = source.kind === "path" ? (o, cb) => yauzl.open(source.path, o, cb) : source.open;
+    return readFromZip(open, wanted);
+  }
+  if (parsed.extension === ".tar.gz" || parsed.extension === ".tgz" || parsed.extension === ".tar") {
+    if (source.kind === "zip") throw new Error("internal: a tar is read as a stream");
+    const stream = source.kind === "path" ? createReadStream(source.path) : source.open();
+    return readFromTar(stream, parsed.extension !== ".tar");
+  }
   return undefined;
 }
 
@@ -38,9 +60,9 @@ function isSdistPkgInfo(entry: string): boolean {
   return /^[^/]+\/PKG-INFO$/.test(entry);
 }
 
-function readFromZip(path: string, wanted: (name: string) => boolean): Promise<ArchiveMetadata | undefined> {
+function readFromZip(open: ZipOpener, wanted: (name: string) => boolean): Promise<ArchiveMetadata | undefined> {
   return new Promise((resolve, reject) => {
-    yauzl.open(path, { lazyEntries: true, autoClose: true }, (err, zip) => {
+    open({ lazyEntries: true, autoClose: true }, (err, zip) => {
       if (err || !zip) return reject(err ?? new Error("cannot open zip"));
       let done = false;
       const finish = (value: ArchiveMetadata | undefined, error?: Error): void => {
@@ -72,9 +94,8 @@ function readFromZip(path: string, wanted: (name: string) => boolean): Promise<A
   });
 }
 
-async function readFromTar(path: string, gzip: boolean): Promise<ArchiveMetadata | undefined> {
+async function readFromTar(source: Readable, gzip: boolean): Promise<ArchiveMetadata | undefined> {
   const extract = tarStream.extract();
-  const source = createReadStream(path);
   let found: ArchiveMetadata | undefined;
   extract.on("entry", (header, stream, next) => {
     const wanted = header.type === "file" && isSdistPkgInfo(header.name.replace(/^\.\//, ""));
@@ -95,7 +116,7 @@ async function readFromTar(path: string, gzip: boolean): Promise<ArchiveMetadata
         found = { bytes: new Uint8Array(Buffer.concat(chunks)) };
         if (header.mtime) found.modified = header.mtime;
       }
-      // PKG-INFO sits near the start of an sdist: stop reading the rest of the archive.
+      // PKG-INFO sits near the start of an sdist: stop reading (or downloading) the rest.
       source.destroy();
       extract.destroy();
     });

@@ -23,7 +23,8 @@
  */
 import { isValidProjectName, normalizeName } from "./normalize.js";
 
-export type DistributionKind = "wheel" | "sdist" | "egg";
+/** `vcs`: a git tag installed from source (`git+https://…@TAG#egg=NAME-VERSION`), no archive at all. */
+export type DistributionKind = "wheel" | "sdist" | "egg" | "vcs";
 
 export interface ParsedFilename {
   filename: string;

@@ -1,0 +1,128 @@
+import { createHash } from "node:crypto";
+import { Octokit } from "@octokit/rest";
+import { throttling } from "@octokit/plugin-throttling";
+import { retry } from "@octokit/plugin-retry";
+import { RequestError } from "@octokit/request-error";
+import type { CacheStore } from "./cache-store.js";
+
+const GitHubOctokit = Octokit.plugin(throttling, retry);
+export type GitHubClient = InstanceType<typeof GitHubOctokit>;
+
+export interface GitHubClientOptions {
+  /** REST API root: https://api.github.com, or https://HOST/api/v3 on GitHub Enterprise Server. */
+  baseUrl: string;
+  token?: string;
+  /** Conditional requests: answers are kept with their ETag and replayed on 304. */
+  cache?: CacheStore;
+  /** The longest wait for a rate limit to reset before giving up (seconds). */
+  maxRateLimitWaitSeconds: number;
+  /** Retries of 5xx and network errors; the n-th retry waits n² × retryBaseMs. */
+  retries?: number;
+  retryBaseMs?: number;
+  /** A request that takes longer than this is aborted and retried. */
+  timeoutMs?: number;
+  /** Messages for the person running the build (rate-limit waits). */
+  notice: (message: string) => void;
+}
+
+/** Every HTTP exchange with the API, counted by status ("error" for a network failure). */
+export class ApiStats {
+  readonly byStatus = new Map<number | "error", number>();
+  count(status: number | "error"): void {
+    this.byStatus.set(status, (this.byStatus.get(status) ?? 0) + 1);
+  }
+  get total(): number {
+    let n = 0;
+    for (const v of this.byStatus.values()) n += v;
+    return n;
+  }
+  /** Requests answered with anything but 304: the ones that cost rate limit or carried a body. */
+  get notModifiedExcluded(): number {
+    return this.total - (this.byStatus.get(304) ?? 0);
+  }
+  describe(): string {
+    const parts = [...this.byStatus.entries()].sort((a, b) => String(a[0]).localeCompare(String(b[0]))).map(([s, n]) => `${n}×${s}`);
+    return parts.length ? parts.join(", ") : "none";
+  }
+}
+
+interface CachedResponse {
+  etag: string;
+  link?: string;
+  data: unknown;
+}
+
+/** `GET /repos/acme/tools/releases` from a request's options, for messages. */
+export function describeRequest(options: { method?: string; url?: string }): string {
+  return `${options.method ?? "GET"} ${options.url ?? "?"}`;
+}
+
+export function createGitHubClient(options: GitHubClientOptions): { client: GitHubClient; stats: ApiStats } {
+  const stats = new ApiStats();
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  // Counting at the fetch level sees every attempt, including retries and 304s.
+  const countingFetch: typeof fetch = async (input, init) => {
+    try {
+      const response = await fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) });
+      stats.count(response.status);
+      return response;
+    } catch (e) {
+      stats.count("error");
+      throw e;
+    }
+  };
+  const onLimit = (kind: string) => (retryAfter: number, request: { method?: string; url?: string }, _octokit: unknown, retryCount: number): boolean => {
+    const what = describeRequest(request);
+    if (retryAfter > options.maxRateLimitWaitSeconds) {
+      options.notice(`GitHub ${kind} on ${what}: it resets in ${retryAfter}s, more than the ${options.maxRateLimitWaitSeconds}s allowed by --max-rate-limit-wait; giving up`);
+      return false;
+    }
+    if (retryCount >= 3) return false;
+    const at = new Date(Date.now() + retryAfter * 1000).toISOString().slice(11, 19);
+    options.notice(`GitHub ${kind} on ${what}: waiting ${retryAfter}s for it to reset (at ${at} UTC)`);
+    return true;
+  };
+  const client = new GitHubOctokit({
+    baseUrl: options.baseUrl.replace(/\/+$/, ""),
+    ...(options.token ? { auth: options.token } : {}),
+    userAgent: "github-pypi",
+    request: { fetch: countingFetch },
+    retry: { retries: options.retries ?? 3, retryAfterBaseValue: options.retryBaseMs ?? 1000 },
+    throttle: { onRateLimit: onLimit("rate limit"), onSecondaryRateLimit: onLimit("secondary rate limit") },
+    // Octokit logs 4xx/5xx itself; the build reports failures once, with the repository named.
+    log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
+  });
+
+  const cache = options.cache;
+  if (cache) {
+    // Answers differ by who asks (private repositories), so the token's fingerprint is in the key.
+    const who = options.token ? createHash("sha256").update(options.token).digest("hex").slice(0, 16) : "anonymous";
+    client.hook.wrap("request", async (request, requestOptions) => {
+      const endpoint = client.request.endpoint(requestOptions);
+      const redirect = (requestOptions.request as { redirect?: string } | undefined)?.redirect;
+      if (endpoint.method !== "GET" || redirect === "manual") return request(requestOptions);
+      const key = `${who} ${endpoint.url} ${String(endpoint.headers.accept ?? "")}`;
+      const cached = await cache.get<CachedResponse>("http", key);
+      if (cached) requestOptions.headers = { ...requestOptions.headers, "if-none-match": cached.etag };
+      try {
+        const response = await request(requestOptions);
+        const etag = response.headers.etag;
+        if (etag) {
+          const entry: CachedResponse = { etag, data: response.data };
+          if (response.headers.link) entry.link = response.headers.link;
+          await cache.put("http", key, entry);
+        }
+        return response;
+      } catch (e) {
+        if (cached && e instanceof RequestError && e.status === 304) {
+          // Replay the stored answer; the Link header keeps pagination working on 304s.
+          const headers: Record<string, string> = { etag: cached.etag };
+          if (cached.link) headers.link = cached.link;
+          return { status: 200, url: endpoint.url, headers, data: cached.data } as Awaited<ReturnType<typeof request>>;
+        }
+        throw e;
+      }
+    });
+  }
+  return { client, stats };
+}

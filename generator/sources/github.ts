@@ -1,0 +1,217 @@
+import { silentProgress, type Progress } from "../diagnostics/progress.js";
+import type { Warnings } from "../diagnostics/warnings.js";
+import { parseCoreMetadata } from "../metadata/core-metadata.js";
+import { checkMetadataAgainstFilename } from "../metadata/consistency.js";
+import type { DistributionFile } from "../model/distribution.js";
+import { parseIndexableFilename } from "../names/filename.js";
+import { sha256Bytes } from "../util/hash-file.js";
+import { mapLimit } from "../util/pool.js";
+import { createGitHubClient, type ApiStats } from "../github/api-client.js";
+import { AssetDownloader, type DownloadStats } from "../github/asset-download.js";
+import { assetFacts, mirroredPath, type AssetFacts, type AssetJob, type FilesMode } from "../github/asset-files.js";
+import { CacheStore } from "../github/cache-store.js";
+import { listReleases } from "../github/releases.js";
+import { discoverRepositories, organisationsToList, type SelectedRepository } from "../github/repositories.js";
+import { tagDistributions } from "../github/tags.js";
+
+export const DEFAULT_API_URL = "https://api.github.com";
+
+export interface GitHubSourceOptions {
+  apiUrl: string;
+  token?: string;
+  org?: string;
+  /** `OWNER/NAME` globs. */
+  repositories: string[];
+  topics: string[];
+  includePrivate: boolean;
+  includeArchived: boolean;
+  /** Index git tags of repositories that publish no wheel or sdist. */
+  tags: boolean;
+  files: FilesMode;
+  cacheDir: string;
+  maxRateLimitWaitSeconds: number;
+  /** Tests shorten the waits between retries; the default is GitHub's advice (seconds). */
+  retryBaseMs?: number;
+  concurrency?: number;
+  /** Messages for the person running the build (rate-limit waits). */
+  notice?: (message: string) => void;
+}
+
+export interface GitHubSourceReport {
+  repositories: number;
+  skippedArchived: number;
+  skippedPrivate: number;
+  filteredOut: number;
+  releases: number;
+  distributions: number;
+  tagLinks: number;
+  /** Assets that are not distributions (binaries, checksums, signatures): not indexed, by design. */
+  otherAssets: number;
+  api: ApiStats;
+  downloads: DownloadStats;
+}
+
+/** Scans releases of the selected repositories in parallel; GitHub's own limiter caps the rate. */
+const DEFAULT_CONCURRENCY = 8;
+
+function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/**
+ * The GitHub source: release assets (wheels and sdists of every non-draft release) and, for
+ * repositories that publish none, version tags as git links. Everything is read before anything
+ * is returned, and any GitHub failure after retries throws: a partial listing never becomes an index.
+ */
+export async function readGitHub(options: GitHubSourceOptions, warnings: Warnings, progress: Progress = silentProgress): Promise<{ files: DistributionFile[]; report: GitHubSourceReport }> {
+  const cache = new CacheStore(options.cacheDir);
+  const retryBaseMs = options.retryBaseMs ?? 1000;
+  const { client, stats } = createGitHubClient({
+    baseUrl: options.apiUrl,
+    ...(options.token ? { token: options.token } : {}),
+    cache,
+    maxRateLimitWaitSeconds: options.maxRateLimitWaitSeconds,
+    retryBaseMs,
+    notice: options.notice ?? (() => {}),
+  });
+  const downloader = new AssetDownloader(client, { ...(options.token ? { token: options.token } : {}), retries: 3, retryBaseMs, timeoutMs: 120_000 });
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  // Cached facts belong to one API host; the token's identity is already part of HTTP cache keys.
+  const scope = options.apiUrl;
+
+  const discovery = await discoverRepositories(
+    client,
+    {
+      orgs: organisationsToList(options.org, options.repositories),
+      patterns: options.repositories,
+      topics: options.topics,
+      includePrivate: options.includePrivate,
+      includeArchived: options.includeArchived,
+    },
+    warnings,
+  );
+  const report: GitHubSourceReport = {
+    repositories: discovery.repositories.length,
+    skippedArchived: discovery.skippedArchived,
+    skippedPrivate: discovery.skippedPrivate,
+    filteredOut: discovery.filteredOut,
+    releases: 0,
+    distributions: 0,
+    tagLinks: 0,
+    otherAssets: 0,
+    api: stats,
+    downloads: downloader.stats,
+  };
+
+  // Stage 1: list releases (and tags where there are no distributions), one repository at a time per worker.
+  const jobs: AssetJob[] = [];
+  const tagFiles: DistributionFile[][] = [];
+  progress.start("scanning repositories", discovery.repositories.length);
+  await mapLimit(discovery.repositories, concurrency, async (repo) => {
+    const repoJobs = await releaseJobs(repo, warnings, report);
+    jobs.push(...repoJobs);
+    if (repoJobs.length === 0 && options.tags) {
+      const links = await tagDistributions(client, repo, cache, scope, warnings);
+      report.tagLinks += links.length;
+      tagFiles.push(links);
+    }
+    progress.tick(1, `${jobs.length} distributions`);
+  });
+  progress.stop();
+
+  async function releaseJobs(repo: SelectedRepository, w: Warnings, r: GitHubSourceReport): Promise<AssetJob[]> {
+    const releases = await listReleases(client, repo);
+    r.releases += releases.length;
+    const out: AssetJob[] = [];
+    for (const release of releases) {
+      const byName = new Map(release.assets.map((a) => [a.name, a]));
+      for (const asset of release.assets) {
+        const parsed = parseIndexableFilename(asset.name);
+        if (!parsed.ok) {
+          const isMetadataSidecar = asset.name.endsWith(".metadata") && byName.has(asset.name.slice(0, -".metadata".length));
+          if (parsed.problem === "unsupported") {
+            if (!isMetadataSidecar) r.otherAssets++;
+          } else {
+            w.add("unparseable-filename", `${repo.fullName} release ${release.tag} asset ${asset.name}: ${parsed.reason}; not indexed`, asset.name);
+          }
+          continue;
+        }
+        const job: AssetJob = { repo, tag: release.tag, asset, parsed: parsed.value };
+        const sidecar = parsed.value.kind === "wheel" ? byName.get(`${asset.name}.metadata`) : undefined;
+        if (sidecar) job.metadataAsset = sidecar;
+        out.push(job);
+      }
+    }
+    if (out.length && repo.private && options.files === "link") {
+      w.add(
+        "private-files-linked",
+        `${repo.fullName} is private: its ${out.length} files are linked at GitHub URLs that pip cannot download without credentials; use --files mirror to serve them from the index`,
+        repo.fullName,
+      );
+    }
+    return out;
+  }
+
+  // Stage 2: hashes and core metadata, downloading as little as possible.
+  jobs.sort((a, b) => a.asset.id - b.asset.id);
+  progress.start("reading assets", jobs.length);
+  const files = await mapLimit(jobs, concurrency, async (job) => {
+    const facts = await assetFacts(job, options.files, downloader, cache, scope, warnings);
+    progress.tick(1, `${formatBytes(downloader.stats.bytes)} downloaded`);
+    return toDistribution(job, facts);
+  });
+  progress.stop();
+  report.distributions = files.length;
+
+  function toDistribution(job: AssetJob, facts: AssetFacts): DistributionFile {
+    const { parsed, asset } = job;
+    const { sha256, metadata: metadataBase64 } = facts;
+    const file: DistributionFile = {
+      filename: parsed.filename,
+      parsed,
+      location:
+        options.files === "mirror"
+          ? { kind: "site", path: `files/${parsed.project}/${parsed.filename}`, sourcePath: mirroredPath(cache, sha256) }
+          : { kind: "url", url: asset.browserDownloadUrl },
+      hashes: { sha256 },
+      size: asset.size,
+      uploadTime: new Date(asset.updatedAt).toISOString(),
+      origin: `${job.repo.fullName} release ${job.tag} asset ${asset.name}`,
+    };
+    if (metadataBase64 !== undefined) {
+      const raw = new Uint8Array(Buffer.from(metadataBase64, "base64"));
+      const metadata = parseCoreMetadata(Buffer.from(raw).toString("utf8"));
+      file.metadata = metadata;
+      if (metadata.requiresPython) file.requiresPython = metadata.requiresPython;
+      checkMetadataAgainstFilename(file, metadata, warnings);
+      // PEP 658: a mirrored wheel's metadata is served beside it; a linked wheel's only exists
+      // beside it when the release published a `.metadata` asset (same URL plus `.metadata`).
+      if (parsed.kind === "wheel" && options.files === "mirror") file.coreMetadataFile = { hashes: { sha256: sha256Bytes(raw) }, bytes: raw };
+      else if (parsed.kind === "wheel" && facts.metadataAsset) file.coreMetadataFile = { hashes: { sha256: sha256Bytes(raw) } };
+    } else if (parsed.kind === "wheel" || parsed.extension === ".tar.gz" || parsed.extension === ".zip") {
+      const why = facts.metadataProblem ?? "no core metadata found in the archive";
+      warnings.add("metadata-unreadable", `${file.origin}: ${why}; indexed without it`, file.origin);
+    }
+    return file;
+  }
+
+  return { files: [...files, ...tagFiles.flat()], report };
+}
+
+/** One line for the build summary. */
+export function describeGitHubReport(r: GitHubSourceReport): string {
+  const skipped = [
+    r.skippedArchived ? `${r.skippedArchived} archived` : "",
+    r.skippedPrivate ? `${r.skippedPrivate} private` : "",
+    r.filteredOut ? `${r.filteredOut} filtered out` : "",
+  ].filter(Boolean);
+  const d = r.downloads;
+  return (
+    `GitHub: ${r.repositories} repositories${skipped.length ? ` (skipped ${skipped.join(", ")})` : ""}, ${r.releases} releases, ` +
+    `${r.distributions} distributions, ${r.tagLinks} tag links${r.otherAssets ? `, ${r.otherAssets} other assets not indexed` : ""}; ` +
+    `API requests: ${r.api.describe()}; downloads: ${d.requests} requests, ${formatBytes(d.bytes)}` +
+    `${d.bytesSaved ? ` (Range and early stops saved ${formatBytes(d.bytesSaved)})` : ""}`
+  );
+}
