@@ -1,0 +1,871 @@
+/**
+ * A local stand-in for the GitHub REST endpoints the index generator reads, plus a second server
+ * playing the signed-URL object host that asset downloads are redirected to. Payloads follow the
+ * published OpenAPI schemas so client code meets the shapes (and the awkward cases) it will meet
+ * in production: pagination, conditional requests, rate limits, flaky answers, Range requests.
+ */
+import { createHash } from "node:crypto";
+import http, { STATUS_CODES } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { components } from "@octokit/openapi-types";
+
+type Schemas = components["schemas"];
+type MinimalRepository = Schemas["minimal-repository"];
+type Release = Schemas["release"];
+type ReleaseAsset = Schemas["release-asset"];
+type Tag = Schemas["tag"];
+type ContentFile = Schemas["content-file"];
+type SimpleUser = Schemas["simple-user"];
+
+export interface EmulatedAsset {
+  name: string;
+  /** The bytes, or a function producing them (for big benchmarks: called when needed, never retained; size and sha256 are computed once and cached). */
+  bytes: Uint8Array | (() => Uint8Array);
+  /** "auto" (default): `sha256:<hex of bytes>`; null: GitHub gave no digest; a string: sent as is (lets tests send a WRONG digest). */
+  digest?: "auto" | null | string;
+  /** default from extension: application/octet-stream / application/gzip / application/zip */
+  contentType?: string;
+  /** ISO; default a fixed deterministic time derived from the asset id */
+  updatedAt?: string;
+  /** default uploaded */
+  state?: "uploaded" | "open";
+}
+
+export interface EmulatedRelease {
+  tag: string;
+  name?: string;
+  draft?: boolean;
+  prerelease?: boolean;
+  publishedAt?: string;
+  assets: EmulatedAsset[];
+}
+
+export interface EmulatedTag {
+  name: string;
+  /** commit sha; default a deterministic 40-hex derived from repo+tag */
+  sha?: string;
+  /** repository files at this tag, path -> text (e.g. "pyproject.toml", "setup.cfg"); served by the contents API with ?ref=<tag> */
+  files?: Record<string, string>;
+}
+
+export interface EmulatedRepo {
+  name: string;
+  /** sets visibility "private" too */
+  private?: boolean;
+  visibility?: "public" | "private" | "internal";
+  archived?: boolean;
+  topics?: string[];
+  /** listed newest first like GitHub (i.e. in the order given) */
+  releases?: EmulatedRelease[];
+  tags?: EmulatedTag[];
+  /** clone_url in the payload; default `${htmlBase}/${org}/${name}.git` */
+  cloneUrl?: string;
+  defaultBranch?: string;
+}
+
+export type Fault =
+  | { kind: "status"; status: number; body?: unknown; headers?: Record<string, string> }
+  /** primary rate limit: `status` (403 default, or 429), x-ratelimit-remaining: 0, x-ratelimit-reset = now + resetInSeconds (epoch seconds), message "API rate limit exceeded for ..." */
+  | { kind: "rate-limit"; status?: 403 | 429; resetInSeconds: number }
+  /** destroys the socket without a response (a network error) */
+  | { kind: "reset" };
+
+export interface FaultRule {
+  /** default "api" */
+  server?: "api" | "download";
+  /** matched against the request pathname (no query), exact string or RegExp */
+  path: string | RegExp;
+  fault: Fault;
+  /** how many matching requests fail before the real answer comes back; default Infinity (persistent) */
+  times?: number;
+}
+
+export interface RequestRecord {
+  server: "api" | "download";
+  method: string;
+  /** path with query, as requested */
+  url: string;
+  /** 0 while in flight, and for a "reset" fault (no response at all) */
+  status: number;
+  /** request headers, lower-case names */
+  headers: Record<string, string | string[] | undefined>;
+  /** response body bytes actually written */
+  bytes: number;
+}
+
+export interface EmulatorOptions {
+  /** default 30, max 100, like GitHub; honours ?per_page and ?page */
+  defaultPerPage?: number;
+  /** download host honours Range (default true); false: Range ignored, 200 with the whole body */
+  rangeSupport?: boolean;
+  /** if set, API requests must carry `authorization: token <t>` or `Bearer <t>` (else 401 with GitHub's JSON body); if unset any/no auth is accepted */
+  token?: string;
+}
+
+const DOCS = "https://docs.github.com/rest";
+const RATE_LIMIT = 5000;
+const MAX_PER_PAGE = 100;
+const CHUNK = 64 * 1024;
+/** Anchor for every default timestamp, so payloads (and their ETags) are reproducible. */
+const EPOCH = Date.UTC(2024, 0, 1);
+const ID_BASE = { org: 9_000_000, repo: 700_000_000, release: 150_000_000, asset: 200_000_000 } as const;
+type IdKind = keyof typeof ID_BASE;
+
+const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+const sha = (algo: string, data: string | Uint8Array): string => createHash(algo).update(data).digest("hex");
+const enc = encodeURIComponent;
+const encPath = (path: string): string => path.split("/").map(enc).join("/");
+/** Plausible GraphQL node ids (prefix + opaque base64), unique per id. */
+const nodeId = (prefix: string, id: number): string => `${prefix}_kwDO${Buffer.from(id.toString(16).padStart(8, "0"), "hex").toString("base64url")}`;
+
+function defaultContentType(name: string): string {
+  if (/\.(tar\.gz|tgz|gz)$/i.test(name)) return "application/gzip";
+  if (/\.zip$/i.test(name)) return "application/zip";
+  return "application/octet-stream";
+}
+
+/** GitHub's contents API wraps base64 at 60 columns, each line (the last too) ending in `\n`. */
+const wrapBase64 = (b64: string): string => (b64.match(/.{1,60}/g) ?? []).map((line) => `${line}\n`).join("");
+
+/** Weak comparison of an If-None-Match list (or `*`) against one ETag. */
+function etagMatches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === "*") return true;
+  const bare = etag.replace(/^W\//, "");
+  return header.split(",").some((t) => t.trim().replace(/^W\//, "") === bare);
+}
+
+type ByteRange = { kind: "whole" } | { kind: "partial"; start: number; end: number } | { kind: "unsatisfiable" };
+
+/** One `bytes=` range per RFC 9110; anything we do not honour (other units, several ranges, bad syntax) means the whole body. */
+function parseRange(header: string | undefined, size: number): ByteRange {
+  const whole: ByteRange = { kind: "whole" };
+  const m = header ? /^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$/i.exec(header) : null;
+  if (!m) return whole;
+  const [first, last] = [m[1] ?? "", m[2] ?? ""];
+  if (first === "" && last === "") return whole;
+  if (first === "") {
+    const n = Number(last);
+    return n === 0 || size === 0 ? { kind: "unsatisfiable" } : { kind: "partial", start: Math.max(0, size - n), end: size - 1 };
+  }
+  const start = Number(first);
+  if (last !== "" && Number(last) < start) return whole;
+  if (start >= size) return { kind: "unsatisfiable" };
+  return { kind: "partial", start, end: last === "" ? size - 1 : Math.min(Number(last), size - 1) };
+}
+
+interface OrgEntry {
+  name: string;
+  id: number;
+  repos: EmulatedRepo[];
+}
+interface AssetHome {
+  org: OrgEntry;
+  repo: EmulatedRepo;
+  release: EmulatedRelease;
+  asset: EmulatedAsset;
+}
+interface AssetMeta {
+  source: EmulatedAsset["bytes"];
+  size: number;
+  sha256: string;
+  md5: string;
+}
+interface Ctx {
+  req: http.IncomingMessage;
+  res: http.ServerResponse;
+  record: RequestRecord;
+}
+
+/** Actions' bot: the usual uploader of release assets and author of releases. */
+function botUser(apiUrl: string, htmlBase: string): SimpleUser {
+  const login = "github-actions[bot]";
+  const id = 41898282;
+  const u = `${apiUrl}/users/${enc(login)}`;
+  return {
+    login,
+    id,
+    node_id: "MDM6Qm90NDE4OTgyODI=",
+    avatar_url: `${htmlBase}/avatars/in/15368?v=4`,
+    gravatar_id: "",
+    url: u,
+    html_url: `${htmlBase}/apps/github-actions`,
+    followers_url: `${u}/followers`,
+    following_url: `${u}/following{/other_user}`,
+    gists_url: `${u}/gists{/gist_id}`,
+    starred_url: `${u}/starred{/owner}{/repo}`,
+    subscriptions_url: `${u}/subscriptions`,
+    organizations_url: `${u}/orgs`,
+    repos_url: `${u}/repos`,
+    events_url: `${u}/events{/privacy}`,
+    received_events_url: `${u}/received_events`,
+    type: "Bot",
+    user_view_type: "public",
+    site_admin: false,
+  };
+}
+
+export class GitHubEmulator {
+  readonly apiUrl: string;
+  readonly downloadUrl: string;
+  readonly htmlBase: string;
+  readonly requests: RequestRecord[] = [];
+
+  private readonly orgs = new Map<string, OrgEntry>();
+  private readonly orgIds = new Map<string, number>();
+  private readonly ids = new WeakMap<object, number>();
+  private readonly counters: Record<IdKind, number> = { ...ID_BASE };
+  private readonly assetHomes = new Map<number, AssetHome>();
+  private readonly metas = new WeakMap<EmulatedAsset, AssetMeta>();
+  private faults: { rule: FaultRule; left: number }[] = [];
+  private remaining = RATE_LIMIT;
+  private readonly resetAt = Math.floor(Date.now() / 1000) + 3600;
+  private requestSeq = 0;
+  private readonly perPage: number;
+  private readonly bot: SimpleUser;
+
+  private constructor(
+    private readonly options: EmulatorOptions,
+    private readonly api: http.Server,
+    private readonly download: http.Server,
+  ) {
+    this.apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
+    this.downloadUrl = `http://127.0.0.1:${(download.address() as AddressInfo).port}`;
+    this.htmlBase = `${this.apiUrl}/html`;
+    this.perPage = Math.min(MAX_PER_PAGE, Math.max(1, options.defaultPerPage ?? 30));
+    this.bot = botUser(this.apiUrl, this.htmlBase);
+  }
+
+  static async start(options: EmulatorOptions = {}): Promise<GitHubEmulator> {
+    const listen = (server: http.Server) =>
+      new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(0, "127.0.0.1", () => resolve());
+      });
+    const api = http.createServer();
+    const download = http.createServer();
+    await Promise.all([listen(api), listen(download)]);
+    const emu = new GitHubEmulator(options, api, download);
+    api.on("request", (req, res) => emu.serve("api", req, res));
+    download.on("request", (req, res) => emu.serve("download", req, res));
+    return emu;
+  }
+
+  setOrg(org: string, repos: EmulatedRepo[]): void {
+    const key = org.toLowerCase();
+    if (!this.orgIds.has(key)) this.orgIds.set(key, this.counters.org++);
+    this.orgs.set(key, { name: org, id: this.orgIds.get(key) ?? 0, repos });
+    this.indexAssets(); // hands out ids now, in declaration order, so they do not depend on request order
+  }
+
+  repo(org: string, name: string): EmulatedRepo {
+    const found = this.findRepo(org, name);
+    if (!found) throw new Error(`no repository ${org}/${name} in the emulator`);
+    return found.repo;
+  }
+
+  addFault(rule: FaultRule): void {
+    this.faults.push({ rule, left: rule.times ?? Infinity });
+  }
+
+  clearFaults(): void {
+    this.faults = [];
+  }
+
+  clearRequests(): void {
+    this.requests.length = 0;
+  }
+
+  stats(): { api: Record<number, number>; download: Record<number, number>; apiBytes: number; downloadBytes: number } {
+    const out = { api: {} as Record<number, number>, download: {} as Record<number, number>, apiBytes: 0, downloadBytes: 0 };
+    for (const r of this.requests) {
+      out[r.server][r.status] = (out[r.server][r.status] ?? 0) + 1;
+      if (r.server === "api") out.apiBytes += r.bytes;
+      else out.downloadBytes += r.bytes;
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    const stop = (server: http.Server) =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    await Promise.all([stop(this.api), stop(this.download)]);
+  }
+
+  // ---- lookup -------------------------------------------------------------------------------
+
+  private id(obj: object, kind: IdKind): number {
+    let id = this.ids.get(obj);
+    if (id === undefined) this.ids.set(obj, (id = this.counters[kind]++));
+    return id;
+  }
+
+  private findRepo(org: string, name: string): { org: OrgEntry; repo: EmulatedRepo } | undefined {
+    const entry = this.orgs.get(org.toLowerCase());
+    // Owner and repository names are case-insensitive on GitHub.
+    const repo = entry?.repos.find((r) => r.name.toLowerCase() === name.toLowerCase());
+    return entry && repo ? { org: entry, repo } : undefined;
+  }
+
+  private indexAssets(): void {
+    for (const org of this.orgs.values()) {
+      for (const repo of org.repos) {
+        this.id(repo, "repo");
+        for (const release of repo.releases ?? []) {
+          this.id(release, "release");
+          for (const asset of release.assets) this.assetHomes.set(this.id(asset, "asset"), { org, repo, release, asset });
+        }
+      }
+    }
+  }
+
+  /** The asset with this id, if still present (tests mutate the live objects between runs). */
+  private findAsset(id: number): AssetHome | undefined {
+    const live = (h: AssetHome | undefined): h is AssetHome =>
+      !!h &&
+      this.orgs.get(h.org.name.toLowerCase()) === h.org &&
+      h.org.repos.includes(h.repo) &&
+      !!h.repo.releases?.includes(h.release) &&
+      h.release.assets.includes(h.asset);
+    const home = this.assetHomes.get(id);
+    if (live(home)) return home;
+    this.indexAssets();
+    const again = this.assetHomes.get(id);
+    return live(again) ? again : undefined;
+  }
+
+  /** The bytes (produced afresh if lazy) with their cached size and hashes. */
+  private load(asset: EmulatedAsset): { data: Uint8Array; meta: AssetMeta } {
+    const data = typeof asset.bytes === "function" ? asset.bytes() : asset.bytes;
+    return { data, meta: this.meta(asset, data) };
+  }
+
+  private meta(asset: EmulatedAsset, data?: Uint8Array): AssetMeta {
+    const cached = this.metas.get(asset);
+    if (cached && cached.source === asset.bytes) return cached;
+    const bytes = data ?? (typeof asset.bytes === "function" ? asset.bytes() : asset.bytes);
+    const meta = { source: asset.bytes, size: bytes.length, sha256: sha("sha256", bytes), md5: sha("md5", bytes) };
+    this.metas.set(asset, meta);
+    return meta;
+  }
+
+  private tagSha(org: OrgEntry, repo: EmulatedRepo, tag: EmulatedTag): string {
+    return tag.sha ?? sha("sha1", `${org.name}/${repo.name}@${tag.name}`);
+  }
+
+  // ---- payloads -----------------------------------------------------------------------------
+
+  private orgUser(org: OrgEntry): SimpleUser {
+    const u = `${this.apiUrl}/users/${enc(org.name)}`;
+    return {
+      login: org.name,
+      id: org.id,
+      node_id: nodeId("O", org.id),
+      avatar_url: `${this.htmlBase}/avatars/u/${org.id}?v=4`,
+      gravatar_id: "",
+      url: u,
+      html_url: `${this.htmlBase}/${enc(org.name)}`,
+      followers_url: `${u}/followers`,
+      following_url: `${u}/following{/other_user}`,
+      gists_url: `${u}/gists{/gist_id}`,
+      starred_url: `${u}/starred{/owner}{/repo}`,
+      subscriptions_url: `${u}/subscriptions`,
+      organizations_url: `${u}/orgs`,
+      repos_url: `${u}/repos`,
+      events_url: `${u}/events{/privacy}`,
+      received_events_url: `${u}/received_events`,
+      type: "Organization",
+      user_view_type: "public",
+      site_admin: false,
+    };
+  }
+
+  private repoJson(org: OrgEntry, repo: EmulatedRepo): MinimalRepository {
+    const id = this.id(repo, "repo");
+    const full = `${org.name}/${repo.name}`;
+    const a = `${this.apiUrl}/repos/${full}`;
+    const html = `${this.htmlBase}/${full}`;
+    const visibility = repo.visibility ?? (repo.private ? "private" : "public");
+    const created = iso(EPOCH + (id - ID_BASE.repo) * 86_400_000);
+    const topics = repo.topics ?? [];
+    return {
+      id,
+      node_id: nodeId("R", id),
+      name: repo.name,
+      full_name: full,
+      private: repo.private ?? visibility !== "public",
+      owner: this.orgUser(org),
+      html_url: html,
+      description: null,
+      fork: false,
+      url: a,
+      forks_url: `${a}/forks`,
+      keys_url: `${a}/keys{/key_id}`,
+      collaborators_url: `${a}/collaborators{/collaborator}`,
+      teams_url: `${a}/teams`,
+      hooks_url: `${a}/hooks`,
+      issue_events_url: `${a}/issues/events{/number}`,
+      events_url: `${a}/events`,
+      assignees_url: `${a}/assignees{/user}`,
+      branches_url: `${a}/branches{/branch}`,
+      tags_url: `${a}/tags`,
+      blobs_url: `${a}/git/blobs{/sha}`,
+      git_tags_url: `${a}/git/tags{/sha}`,
+      git_refs_url: `${a}/git/refs{/sha}`,
+      trees_url: `${a}/git/trees{/sha}`,
+      statuses_url: `${a}/statuses/{sha}`,
+      languages_url: `${a}/languages`,
+      stargazers_url: `${a}/stargazers`,
+      contributors_url: `${a}/contributors`,
+      subscribers_url: `${a}/subscribers`,
+      subscription_url: `${a}/subscription`,
+      commits_url: `${a}/commits{/sha}`,
+      git_commits_url: `${a}/git/commits{/sha}`,
+      comments_url: `${a}/comments{/number}`,
+      issue_comment_url: `${a}/issues/comments{/number}`,
+      contents_url: `${a}/contents/{+path}`,
+      compare_url: `${a}/compare/{base}...{head}`,
+      merges_url: `${a}/merges`,
+      archive_url: `${a}/{archive_format}{/ref}`,
+      downloads_url: `${a}/downloads`,
+      issues_url: `${a}/issues{/number}`,
+      pulls_url: `${a}/pulls{/number}`,
+      milestones_url: `${a}/milestones{/number}`,
+      notifications_url: `${a}/notifications{?since,all,participating}`,
+      labels_url: `${a}/labels{/name}`,
+      releases_url: `${a}/releases{/id}`,
+      deployments_url: `${a}/deployments`,
+      created_at: created,
+      updated_at: created,
+      pushed_at: created,
+      git_url: `${html.replace(/^http/, "git")}.git`,
+      ssh_url: `git@127.0.0.1:${full}.git`,
+      clone_url: repo.cloneUrl ?? `${html}.git`,
+      svn_url: html,
+      homepage: null,
+      size: 42,
+      stargazers_count: 0,
+      watchers_count: 0,
+      language: "Python",
+      has_issues: true,
+      has_projects: true,
+      has_downloads: true,
+      has_wiki: false,
+      has_pages: false,
+      has_discussions: false,
+      forks_count: 0,
+      mirror_url: null,
+      archived: repo.archived ?? false,
+      disabled: false,
+      open_issues_count: 0,
+      license: null,
+      allow_forking: false,
+      is_template: false,
+      web_commit_signoff_required: false,
+      topics,
+      visibility,
+      forks: 0,
+      open_issues: 0,
+      watchers: 0,
+      default_branch: repo.defaultBranch ?? "main",
+      permissions: { admin: false, maintain: false, push: true, triage: true, pull: true },
+    };
+  }
+
+  private assetJson(org: OrgEntry, repo: EmulatedRepo, release: EmulatedRelease, asset: EmulatedAsset): ReleaseAsset {
+    const id = this.id(asset, "asset");
+    const full = `${org.name}/${repo.name}`;
+    const meta = this.meta(asset);
+    const digest = asset.digest === undefined || asset.digest === "auto" ? `sha256:${meta.sha256}` : asset.digest;
+    const created = EPOCH + (id - ID_BASE.asset) * 60_000;
+    return {
+      url: `${this.apiUrl}/repos/${full}/releases/assets/${id}`,
+      id,
+      node_id: nodeId("RA", id),
+      name: asset.name,
+      label: "",
+      uploader: this.bot,
+      content_type: asset.contentType ?? defaultContentType(asset.name),
+      state: asset.state ?? "uploaded",
+      size: meta.size,
+      digest,
+      download_count: 0,
+      created_at: iso(created),
+      updated_at: asset.updatedAt ?? iso(created + 30_000),
+      browser_download_url: `${this.htmlBase}/${full}/releases/download/${enc(release.tag)}/${enc(asset.name)}`,
+    };
+  }
+
+  private releaseJson(org: OrgEntry, repo: EmulatedRepo, release: EmulatedRelease): Release {
+    const id = this.id(release, "release");
+    const full = `${org.name}/${repo.name}`;
+    const a = `${this.apiUrl}/repos/${full}`;
+    const created = iso(EPOCH + (id - ID_BASE.release) * 3_600_000);
+    const draft = release.draft ?? false;
+    return {
+      url: `${a}/releases/${id}`,
+      assets_url: `${a}/releases/${id}/assets`,
+      upload_url: `${this.apiUrl}/uploads/repos/${full}/releases/${id}/assets{?name,label}`,
+      // Drafts have no public tag page yet; GitHub shows them under an `untagged-` placeholder.
+      html_url: `${this.htmlBase}/${full}/releases/tag/${draft ? `untagged-${sha("sha1", String(id)).slice(0, 20)}` : enc(release.tag)}`,
+      id,
+      author: this.bot,
+      node_id: nodeId("RE", id),
+      tag_name: release.tag,
+      target_commitish: repo.defaultBranch ?? "main",
+      name: release.name ?? release.tag,
+      draft,
+      immutable: false,
+      prerelease: release.prerelease ?? false,
+      created_at: created,
+      updated_at: created,
+      published_at: draft ? null : (release.publishedAt ?? created),
+      assets: release.assets.map((asset) => this.assetJson(org, repo, release, asset)),
+      tarball_url: draft ? null : `${a}/tarball/${enc(release.tag)}`,
+      zipball_url: draft ? null : `${a}/zipball/${enc(release.tag)}`,
+      body: "",
+    };
+  }
+
+  private tagJson(org: OrgEntry, repo: EmulatedRepo, tag: EmulatedTag): Tag {
+    const a = `${this.apiUrl}/repos/${org.name}/${repo.name}`;
+    const commit = this.tagSha(org, repo, tag);
+    return {
+      name: tag.name,
+      zipball_url: `${a}/zipball/refs/tags/${enc(tag.name)}`,
+      tarball_url: `${a}/tarball/refs/tags/${enc(tag.name)}`,
+      commit: { sha: commit, url: `${a}/commits/${commit}` },
+      node_id: `REF_kwDO${Buffer.from(`${org.name}/${repo.name}:refs/tags/${tag.name}`).toString("base64url").slice(0, 24)}`,
+    };
+  }
+
+  // ---- HTTP ---------------------------------------------------------------------------------
+
+  private serve(server: "api" | "download", req: http.IncomingMessage, res: http.ServerResponse): void {
+    const record: RequestRecord = { server, method: req.method ?? "GET", url: req.url ?? "/", status: 0, headers: { ...req.headers }, bytes: 0 };
+    this.requests.push(record);
+    const ctx: Ctx = { req, res, record };
+    const url = new URL(req.url ?? "/", server === "api" ? this.apiUrl : this.downloadUrl);
+    const done = (err: unknown): void => {
+      if (res.headersSent) res.destroy(err instanceof Error ? err : undefined);
+      else this.send(ctx, 500, { "content-type": "text/plain" }, Buffer.from(String(err)));
+    };
+    try {
+      if (this.fault(server, url.pathname, ctx)) return;
+      if (server === "api") this.routeApi(url, ctx);
+      else this.routeDownload(url, ctx).catch(done);
+    } catch (err) {
+      done(err);
+    }
+  }
+
+  /** Writes a response with a body held in memory; HEAD gets the headers only. */
+  private send(ctx: Ctx, status: number, headers: Record<string, string | number>, body: Uint8Array = new Uint8Array()): void {
+    const { req, res, record } = ctx;
+    const withBody = req.method !== "HEAD" && status !== 304 && status !== 204;
+    record.status = status;
+    res.writeHead(status, { ...headers, ...(status === 304 ? {} : { "content-length": body.length }) });
+    if (withBody) record.bytes += body.length;
+    res.end(withBody ? body : undefined);
+  }
+
+  private rateHeaders(consume: boolean): Record<string, string> {
+    if (consume) this.remaining = Math.max(0, this.remaining - 1);
+    return {
+      "x-ratelimit-limit": String(RATE_LIMIT),
+      "x-ratelimit-remaining": String(this.remaining),
+      "x-ratelimit-reset": String(this.resetAt),
+      "x-ratelimit-used": String(RATE_LIMIT - this.remaining),
+      "x-ratelimit-resource": "core",
+    };
+  }
+
+  private baseHeaders(): Record<string, string> {
+    const n = ++this.requestSeq;
+    const h = sha("sha1", `request ${n}`).toUpperCase();
+    return {
+      "x-github-request-id": `${h.slice(0, 4)}:${h.slice(4, 9)}:${h.slice(9, 16)}:${h.slice(16, 23)}:${n.toString(16).toUpperCase().padStart(8, "0")}`,
+      "x-github-api-version-selected": "2022-11-28",
+      "x-github-media-type": "github.v3; format=json",
+      "cache-control": "private, max-age=60, s-maxage=60",
+      vary: "Accept, Authorization, Cookie, X-GitHub-OTP,Accept-Encoding, Accept, X-Requested-With",
+    };
+  }
+
+  /** An API answer: JSON (or raw) body, ETag and 304 on a matching If-None-Match, rate-limit accounting. */
+  private reply(ctx: Ctx, status: number, value: unknown, extra: Record<string, string> = {}, raw?: Uint8Array): void {
+    const body = raw ?? Buffer.from(JSON.stringify(value));
+    const ok = status >= 200 && status < 300;
+    const etag = `W/"${sha("sha256", body)}"`;
+    const ifNoneMatch = ctx.req.headers["if-none-match"];
+    if (ok && etagMatches(ifNoneMatch, etag)) {
+      // Conditional hits are free on GitHub: they do not count against the rate limit.
+      this.send(ctx, 304, { ...this.baseHeaders(), ...this.rateHeaders(false), etag });
+      return;
+    }
+    const headers: Record<string, string> = {
+      "content-type": "application/json; charset=utf-8",
+      ...this.baseHeaders(),
+      ...this.rateHeaders(true),
+      ...(ok ? { etag } : {}),
+      ...extra,
+    };
+    this.send(ctx, status, headers, body);
+  }
+
+  private notFound(ctx: Ctx): void {
+    this.reply(ctx, 404, { message: "Not Found", documentation_url: DOCS, status: "404" });
+  }
+
+  /** Applies the first live fault rule matching this request; true if it answered. */
+  private fault(server: "api" | "download", pathname: string, ctx: Ctx): boolean {
+    const hit = this.faults.find(({ rule, left }) => {
+      if ((rule.server ?? "api") !== server || left <= 0) return false;
+      if (typeof rule.path === "string") return rule.path === pathname;
+      rule.path.lastIndex = 0;
+      return rule.path.test(pathname);
+    });
+    if (!hit) return false;
+    hit.left--;
+    const fault = hit.rule.fault;
+    if (fault.kind === "reset") {
+      ctx.req.socket.destroy();
+      return true;
+    }
+    const json = { "content-type": "application/json; charset=utf-8", ...this.baseHeaders() };
+    if (fault.kind === "rate-limit") {
+      const status = fault.status ?? 403;
+      const body = {
+        message: "API rate limit exceeded for user ID 1.",
+        documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api",
+        status: String(status),
+      };
+      this.send(
+        ctx,
+        status,
+        {
+          ...json,
+          "x-ratelimit-limit": String(RATE_LIMIT),
+          "x-ratelimit-remaining": "0",
+          "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + fault.resetInSeconds),
+          "x-ratelimit-used": String(RATE_LIMIT),
+          "x-ratelimit-resource": "core",
+        },
+        Buffer.from(JSON.stringify(body)),
+      );
+      return true;
+    }
+    const value =
+      fault.body !== undefined
+        ? fault.body
+        : fault.status >= 500
+          ? { message: "Server Error" }
+          : { message: STATUS_CODES[fault.status] ?? "Error", documentation_url: DOCS, status: String(fault.status) };
+    const body = typeof value === "string" ? Buffer.from(value) : value instanceof Uint8Array ? value : Buffer.from(JSON.stringify(value));
+    this.send(ctx, fault.status, { ...json, ...(server === "api" ? this.rateHeaders(true) : {}), ...fault.headers }, body);
+    return true;
+  }
+
+  /** GitHub's pagination: `per_page` (max 100) and `page`, with a `Link` header when there are several pages. */
+  private paginate<T>(url: URL, items: T[]): { page: T[]; link: Record<string, string> } {
+    const asInt = (name: string): number => Number.parseInt(url.searchParams.get(name) ?? "", 10);
+    const requested = asInt("per_page");
+    const perPage = Number.isFinite(requested) && requested > 0 ? Math.min(requested, MAX_PER_PAGE) : this.perPage;
+    const page = Math.max(1, asInt("page") || 1);
+    const last = Math.max(1, Math.ceil(items.length / perPage));
+    const at = (n: number): string => {
+      const params = new URLSearchParams(url.search);
+      params.set("page", String(n));
+      return `<${this.apiUrl}${url.pathname}?${params}>`;
+    };
+    const rels: string[] = [];
+    if (page > 1) rels.push(`${at(page - 1)}; rel="prev"`);
+    if (page < last) rels.push(`${at(page + 1)}; rel="next"`, `${at(last)}; rel="last"`);
+    if (page > 1) rels.push(`${at(1)}; rel="first"`);
+    return { page: items.slice((page - 1) * perPage, page * perPage), link: rels.length ? { link: rels.join(", ") } : {} };
+  }
+
+  private authorised(ctx: Ctx): boolean {
+    const token = this.options.token;
+    if (token === undefined) return true;
+    const m = /^(?:token|bearer)\s+(\S+)\s*$/i.exec(ctx.req.headers.authorization ?? "");
+    if (m?.[1] === token) return true;
+    const message = ctx.req.headers.authorization ? "Bad credentials" : "Requires authentication";
+    this.reply(ctx, 401, { message, documentation_url: DOCS, status: "401" });
+    return false;
+  }
+
+  private routeApi(url: URL, ctx: Ctx): void {
+    let parts: string[];
+    try {
+      parts = url.pathname.split("/").filter(Boolean).map(decodeURIComponent);
+    } catch {
+      return this.notFound(ctx);
+    }
+    // The browser download link sits on the web host, needs no token and redirects like the API does.
+    if (parts[0] === "html") return this.browserDownload(parts.slice(1), ctx);
+    if (!this.authorised(ctx)) return;
+    if (ctx.req.method !== "GET" && ctx.req.method !== "HEAD") return this.notFound(ctx);
+
+    const [head, owner = "", name = "", section, ...rest] = parts;
+    if (head === "orgs" && parts.length === 3 && name === "repos") return this.listRepos(owner, url, ctx);
+    if (head !== "repos" || parts.length < 3) return this.notFound(ctx);
+    const found = this.findRepo(owner, name);
+    if (!found) return this.notFound(ctx);
+    const { org, repo } = found;
+
+    if (section === undefined) return this.reply(ctx, 200, this.repoJson(org, repo));
+    if (section === "releases") {
+      const releases = repo.releases ?? [];
+      if (rest.length === 0) {
+        const { page, link } = this.paginate(url, releases);
+        return this.reply(ctx, 200, page.map((r) => this.releaseJson(org, repo, r)), link);
+      }
+      if (rest[0] === "assets" && rest.length === 2) return this.assetEndpoint(Number(rest[1]), org, repo, ctx);
+      if (rest[0] === "tags" && rest.length === 2) {
+        const release = releases.find((r) => !r.draft && r.tag === rest[1]);
+        return release ? this.reply(ctx, 200, this.releaseJson(org, repo, release)) : this.notFound(ctx);
+      }
+      if (rest.length === 1) {
+        const release = releases.find((r) => String(this.id(r, "release")) === rest[0]);
+        return release ? this.reply(ctx, 200, this.releaseJson(org, repo, release)) : this.notFound(ctx);
+      }
+    }
+    if (section === "tags" && rest.length === 0) {
+      const { page, link } = this.paginate(url, repo.tags ?? []);
+      return this.reply(ctx, 200, page.map((t) => this.tagJson(org, repo, t)), link);
+    }
+    if (section === "contents" && rest.length > 0) return this.contents(org, repo, rest.join("/"), url, ctx);
+    return this.notFound(ctx);
+  }
+
+  private listRepos(owner: string, url: URL, ctx: Ctx): void {
+    const org = this.orgs.get(owner.toLowerCase());
+    if (!org) return this.notFound(ctx);
+    const all = org.repos.map((r) => this.repoJson(org, r));
+    const type = url.searchParams.get("type") ?? "all";
+    // No forks here, so `forks` is empty and `sources` is everything; internal counts as private.
+    const repos = type === "public" ? all.filter((r) => !r.private) : type === "private" ? all.filter((r) => r.private) : type === "forks" ? [] : all;
+    const { page, link } = this.paginate(url, repos);
+    this.reply(ctx, 200, page, link);
+  }
+
+  private signedLocation(id: number, name: string): string {
+    const signature = sha("sha256", `signed:${id}/${name}`);
+    return `${this.downloadUrl}/releases-assets/${id}/${enc(name)}?X-Amz-Signature=${signature}&X-Amz-Expires=300`;
+  }
+
+  private assetEndpoint(id: number, org: OrgEntry, repo: EmulatedRepo, ctx: Ctx): void {
+    const home = Number.isInteger(id) ? this.findAsset(id) : undefined;
+    if (!home || home.org !== org || home.repo !== repo) return this.notFound(ctx);
+    if (!/application\/octet-stream/i.test(ctx.req.headers.accept ?? "")) {
+      return this.reply(ctx, 200, this.assetJson(org, repo, home.release, home.asset));
+    }
+    this.send(ctx, 302, { ...this.baseHeaders(), ...this.rateHeaders(true), location: this.signedLocation(id, home.asset.name) });
+  }
+
+  private browserDownload(parts: string[], ctx: Ctx): void {
+    const [owner = "", name = "", releases, download, tag, file] = parts;
+    const found = parts.length === 6 && releases === "releases" && download === "download" ? this.findRepo(owner, name) : undefined;
+    const release = found?.repo.releases?.find((r) => !r.draft && r.tag === tag);
+    const asset = release?.assets.find((a) => a.name === file);
+    if (!asset) return this.send(ctx, 404, { "content-type": "text/plain; charset=utf-8" }, Buffer.from("Not Found"));
+    this.send(ctx, 302, { location: this.signedLocation(this.id(asset, "asset"), asset.name) });
+  }
+
+  /** Files at a tag, a tag's commit, or the default branch (which holds the newest tag's files). */
+  private contents(org: OrgEntry, repo: EmulatedRepo, path: string, url: URL, ctx: Ctx): void {
+    const branch = repo.defaultBranch ?? "main";
+    const ref = url.searchParams.get("ref") || branch;
+    const tags = repo.tags ?? [];
+    const tag =
+      ref === branch || ref === `refs/heads/${branch}`
+        ? tags[0]
+        : tags.find((t) => t.name === ref || `refs/tags/${t.name}` === ref || this.tagSha(org, repo, t) === ref);
+    const text = tag?.files?.[path];
+    if (text === undefined) return this.notFound(ctx);
+    const data = Buffer.from(text);
+    if (/application\/vnd\.github(\.v3)?\.raw/i.test(ctx.req.headers.accept ?? "")) {
+      return this.reply(ctx, 200, undefined, { "content-type": "application/vnd.github.raw" }, data);
+    }
+    const full = `${org.name}/${repo.name}`;
+    const blob = sha("sha1", Buffer.concat([Buffer.from(`blob ${data.length}\0`), data]));
+    const self = `${this.apiUrl}/repos/${full}/contents/${encPath(path)}?ref=${enc(ref)}`;
+    const git = `${this.apiUrl}/repos/${full}/git/blobs/${blob}`;
+    const html = `${this.htmlBase}/${full}/blob/${enc(ref)}/${encPath(path)}`;
+    const file: ContentFile = {
+      name: path.split("/").pop() ?? path,
+      path,
+      sha: blob,
+      size: data.length,
+      url: self,
+      html_url: html,
+      git_url: git,
+      download_url: `${this.htmlBase}/${full}/raw/${enc(ref)}/${encPath(path)}`,
+      type: "file",
+      content: wrapBase64(data.toString("base64")),
+      encoding: "base64",
+      _links: { self, git, html },
+    };
+    this.reply(ctx, 200, file);
+  }
+
+  // ---- download host ------------------------------------------------------------------------
+
+  private async routeDownload(url: URL, ctx: Ctx): Promise<void> {
+    const text = (status: number, message: string, headers: Record<string, string> = {}) =>
+      this.send(ctx, status, { "content-type": "text/plain; charset=utf-8", ...headers }, Buffer.from(message));
+    const m = /^\/releases-assets\/(\d+)\/([^/]+)$/.exec(url.pathname);
+    let name: string | undefined;
+    try {
+      name = m?.[2] === undefined ? undefined : decodeURIComponent(m[2]);
+    } catch {
+      name = undefined;
+    }
+    const home = m ? this.findAsset(Number(m[1])) : undefined;
+    // An asset still in state "open" is an unfinished upload: listed by the API, but no object to fetch.
+    if (!home || home.asset.name !== name || home.asset.state === "open") return text(404, "Not Found");
+    const { req, res, record } = ctx;
+    if (req.method !== "GET" && req.method !== "HEAD") return text(405, "Method Not Allowed", { allow: "GET, HEAD" });
+
+    const { data, meta } = this.load(home.asset);
+    const rangeSupport = this.options.rangeSupport ?? true;
+    const updated = home.asset.updatedAt ?? this.assetJson(home.org, home.repo, home.release, home.asset).updated_at;
+    const headers: Record<string, string | number> = {
+      "content-type": "application/octet-stream",
+      etag: `"${meta.md5}"`,
+      "last-modified": new Date(updated).toUTCString(),
+      ...(rangeSupport ? { "accept-ranges": "bytes" } : {}),
+    };
+    const range = rangeSupport ? parseRange(req.headers.range, data.length) : ({ kind: "whole" } as const);
+    if (range.kind === "unsatisfiable") return this.send(ctx, 416, { ...headers, "content-range": `bytes */${data.length}` });
+    const [status, start, end] = range.kind === "partial" ? [206, range.start, range.end + 1] : [200, 0, data.length];
+    if (range.kind === "partial") headers["content-range"] = `bytes ${start}-${end - 1}/${data.length}`;
+    headers["content-length"] = end - start;
+    record.status = status;
+    res.writeHead(status, headers);
+    if (req.method === "HEAD") return void res.end();
+    // Chunked writes with back-pressure, so `bytes` reflects what went out before a client gave up.
+    for (let at = start; at < end && !res.destroyed; at += CHUNK) {
+      const chunk = data.subarray(at, Math.min(end, at + CHUNK));
+      record.bytes += chunk.length;
+      if (!res.write(chunk)) await drained(res);
+    }
+    res.end();
+  }
+}
+
+function drained(res: http.ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off("drain", done);
+      res.off("close", done);
+      resolve();
+    };
+    res.on("drain", done);
+    res.on("close", done);
+  });
+}
