@@ -4,9 +4,6 @@ import { readArchiveMetadata, type ArchiveMetadata } from "../metadata/read-arch
 import type { ParsedFilename } from "../names/filename.js";
 import type { AssetDownloader, AssetLocation, Tally } from "./asset-download.js";
 
-/** yauzl's first read: the end-of-central-directory record plus the longest possible comment. */
-const ZIP_TAIL_BYTES = 22 + 0xffff;
-
 export interface RemoteMetadata {
   metadata?: ArchiveMetadata;
   /** Set when the host ignored Range and sent the whole file: the caller can verify its digest. */
@@ -14,26 +11,20 @@ export interface RemoteMetadata {
 }
 
 /**
- * Serves yauzl's reads from the fetched tail when they fall inside it (the central directory and,
- * in a wheel, the `.dist-info` files written last) and with one Range request each otherwise.
+ * Serves yauzl's reads with one Range request each, and from memory when an earlier answer
+ * already holds the bytes: the end-of-central-directory read (the last ~64 KiB) usually covers the
+ * central directory and, in a wheel, the `.dist-info` files written last.
  */
 class RangeReader extends yauzl.RandomAccessReader {
-  constructor(
-    private readonly tailStart: number,
-    private readonly tail: Buffer,
-    private readonly fetchRange: (start: number, endExclusive: number) => Promise<Buffer>,
-  ) {
+  constructor(private readonly fetchBytes: (start: number, endExclusive: number) => Promise<Buffer>) {
     super();
   }
 
   override _readStreamForRange(start: number, end: number): Readable {
-    if (start >= this.tailStart) {
-      return Readable.from([this.tail.subarray(start - this.tailStart, end - this.tailStart)], { objectMode: false });
-    }
-    const fetchRange = this.fetchRange;
+    const fetchBytes = this.fetchBytes;
     return Readable.from(
       (async function* () {
-        yield await fetchRange(start, end);
+        yield await fetchBytes(start, end);
       })(),
       { objectMode: false },
     );
@@ -50,27 +41,28 @@ export async function readRemoteMetadata(downloader: AssetDownloader, location: 
   const isZip = parsed.kind === "wheel" || parsed.kind === "egg" || parsed.extension === ".zip";
   let result: RemoteMetadata;
   if (isZip) {
-    const tailLength = Math.min(size, ZIP_TAIL_BYTES);
-    const response = await downloader.get(location, what, `bytes=-${tailLength}`);
-    if (response.status !== 206) {
-      const whole = await downloader.bytes(response, tally);
-      downloader.stats.fullDownloads++;
-      const metadata = await readArchiveMetadata({ kind: "zip", open: (o, cb) => yauzl.fromBuffer(whole, o, cb) }, parsed);
-      return metadata ? { metadata, wholeFile: whole } : { wholeFile: whole };
-    }
-    const tail = await downloader.bytes(response, tally);
-    const total = totalFromContentRange(response.headers.get("content-range")) ?? size;
-    const fetchRange = async (start: number, endExclusive: number): Promise<Buffer> => {
-      const r = await downloader.get(location, what, `bytes=${start}-${endExclusive - 1}`);
-      if (r.status !== 206) {
-        await r.body?.cancel();
-        throw new Error(`the file host stopped honouring Range requests for ${what}`);
+    const held: { start: number; bytes: Buffer }[] = [];
+    let wholeFile: Buffer | undefined;
+    const read = async (start: number, endExclusive: number): Promise<Buffer> => {
+      const hit = held.find((c) => start >= c.start && endExclusive <= c.start + c.bytes.length);
+      if (hit) return hit.bytes.subarray(start - hit.start, endExclusive - hit.start);
+      const response = await downloader.get(location, what, `bytes=${start}-${endExclusive - 1}`);
+      const bytes = await downloader.bytes(response, tally);
+      if (response.status === 200) {
+        // The host ignores Range and sent everything: keep it, every later read is served from it.
+        wholeFile = bytes;
+        downloader.stats.fullDownloads++;
+        held.push({ start: 0, bytes });
+        return bytes.subarray(start, endExclusive);
       }
-      return downloader.bytes(r, tally);
+      if (response.status !== 206) throw new Error(`unexpected HTTP ${response.status} to a Range request`);
+      held.push({ start, bytes });
+      return bytes;
     };
-    const reader = new RangeReader(total - tail.length, tail, fetchRange);
-    const metadata = await readArchiveMetadata({ kind: "zip", open: (o, cb) => yauzl.fromRandomAccessReader(reader, total, o, cb) }, parsed);
+    const reader = new RangeReader(read);
+    const metadata = await readArchiveMetadata({ kind: "zip", open: (o, cb) => yauzl.fromRandomAccessReader(reader, size, o, cb) }, parsed);
     result = metadata ? { metadata } : {};
+    if (wholeFile) return { ...result, wholeFile };
   } else {
     const response = await downloader.get(location, what);
     const metadata = await readArchiveMetadata({ kind: "stream", open: () => downloader.countedBody(response, tally) }, parsed);
@@ -78,9 +70,4 @@ export async function readRemoteMetadata(downloader: AssetDownloader, location: 
   }
   downloader.stats.bytesSaved += Math.max(0, size - tally.bytes);
   return result;
-}
-
-function totalFromContentRange(header: string | null): number | undefined {
-  const match = header ? /\/(\d+)$/.exec(header) : null;
-  return match?.[1] ? Number(match[1]) : undefined;
 }

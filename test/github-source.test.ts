@@ -1,0 +1,248 @@
+/**
+ * The GitHub source against a local emulator of the REST API (pagination, ETags, redirects to a
+ * separate file host with Range, faults): what is indexed, what is downloaded, and what a warm
+ * run costs.
+ */
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { buildSite, type BuildResult } from "../generator/build.js";
+import { validateIndexConfig } from "../generator/config/load.js";
+import { Warnings } from "../generator/diagnostics/warnings.js";
+import type { GitHubSourceOptions } from "../generator/sources/github.js";
+import { isFileRef, type Site } from "../generator/site/site.js";
+import { sha256Bytes } from "../generator/util/hash-file.js";
+import { GitHubEmulator } from "./helpers/github-emulator.js";
+import { acmeOrg, type AcmeDists } from "./helpers/github-org.js";
+import { tempDir } from "./helpers/paths.js";
+import { makeWheel } from "./helpers/python-dists.js";
+
+const TOKEN = "ghp_testtoken123";
+let emu: GitHubEmulator;
+let dists: AcmeDists;
+
+before(async () => {
+  emu = await GitHubEmulator.start({ token: TOKEN });
+  const org = await acmeOrg();
+  dists = org.dists;
+  emu.setOrg("acme", org.repos);
+});
+after(async () => {
+  await emu.close();
+});
+
+function options(cacheDir: string, extra: Partial<GitHubSourceOptions> = {}): GitHubSourceOptions {
+  return {
+    apiUrl: emu.apiUrl,
+    token: TOKEN,
+    org: "acme",
+    repositories: [],
+    topics: ["python"],
+    includePrivate: false,
+    includeArchived: false,
+    tags: true,
+    files: "link",
+    cacheDir,
+    maxRateLimitWaitSeconds: 30,
+    retryBaseMs: 5,
+    ...extra,
+  };
+}
+
+async function build(opts: GitHubSourceOptions, allowEmpty = false): Promise<BuildResult> {
+  return buildSite({ github: opts, config: validateIndexConfig({}), warnings: new Warnings(), allowEmpty });
+}
+
+interface JsonFile {
+  filename: string;
+  url: string;
+  hashes: Record<string, string>;
+  "requires-python"?: string;
+  "core-metadata"?: Record<string, string> | boolean;
+  size?: number;
+  "upload-time"?: string;
+}
+function projectJson(site: Site, project: string): { name: string; versions: string[]; files: JsonFile[] } {
+  const entry = site.get(`simple/${project}/index.json`);
+  assert.ok(entry && !isFileRef(entry.body), `no JSON page for ${project}`);
+  return JSON.parse(Buffer.from(entry.body).toString("utf8"));
+}
+function siteText(site: Site): Map<string, string> {
+  return new Map([...site].map(([p, e]) => [p, isFileRef(e.body) ? `file ${e.body.sha256}` : Buffer.from(e.body).toString("utf8")]));
+}
+const api = () => emu.requests.filter((r) => r.server === "api");
+const downloads = () => emu.requests.filter((r) => r.server === "download");
+
+test("indexes release assets and version tags of the selected repositories, linking GitHub's download URLs", async () => {
+  emu.clearRequests();
+  const result = await build(options(tempDir("gh-cache")));
+  const { site, github } = result;
+  assert.ok(github);
+  const projects = result.index.projects.map((p) => p.name);
+  assert.deepEqual(projects, ["acme-app", "acme-core", "acme-tagged", "tagged"]);
+
+  // Drafts are not published; pre-releases are (pip decides whether to take them).
+  const core = projectJson(site, "acme-core");
+  assert.deepEqual(core.versions, ["1.0.0", "1.1.0", "1.2.0rc1"]);
+  const byName = new Map(core.files.map((f) => [f.filename, f]));
+  assert.deepEqual([...byName.keys()].sort(), [dists.core10sdist.filename, dists.core10.filename, dists.core11.filename, dists.coreRc.filename].sort());
+  for (const d of [dists.core10, dists.core10sdist, dists.core11, dists.coreRc]) {
+    const f = byName.get(d.filename);
+    assert.ok(f);
+    assert.equal(f.hashes.sha256, sha256Bytes(d.bytes), `${d.filename}: the digest, or the hash of the downloaded bytes`);
+    assert.equal(f.size, d.bytes.length);
+    assert.match(f.url, new RegExp(`^${emu.htmlBase}/acme/core/releases/download/v[^/]+/${d.filename.replace(/[.+]/g, "\\$&")}$`));
+    assert.match(f["upload-time"] ?? "", /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+  }
+  // Requires-Python comes from each file's own metadata, read remotely.
+  assert.equal(byName.get(dists.core10.filename)?.["requires-python"], ">=3.8");
+  assert.equal(byName.get(dists.core10sdist.filename)?.["requires-python"], ">=3.8");
+  assert.equal(byName.get(dists.core11.filename)?.["requires-python"], ">=3.9");
+  // A linked wheel's .metadata exists only where the release published one: no false promise.
+  assert.equal(byName.get(dists.core10.filename)?.["core-metadata"], undefined);
+  const app = projectJson(site, "acme-app").files[0];
+  assert.deepEqual(app?.["core-metadata"], { sha256: sha256Bytes(dists.app.metadata) });
+
+  // Tags: pyproject.toml names the project; setup.cfg too; a tag with neither falls back to the repository name.
+  const tagged = projectJson(site, "acme-tagged");
+  assert.deepEqual(tagged.versions, ["1.0.0", "1.1.0"]);
+  const cloneUrl = `${emu.htmlBase}/acme/tagged.git`;
+  assert.deepEqual(
+    tagged.files.map((f) => [f.url, f["requires-python"]]),
+    [
+      [`git+${cloneUrl}@v1.0.0#egg=acme-tagged-1.0.0`, ">=3.8"],
+      [`git+${cloneUrl}@v1.1.0#egg=acme-tagged-1.1.0`, ">=3.9"],
+    ],
+  );
+  assert.deepEqual(projectJson(site, "tagged").files.map((f) => f.url), [`git+${cloneUrl}@v0.9#egg=tagged-0.9`]);
+  const html = siteText(site).get("simple/acme-tagged/index.html") ?? "";
+  assert.ok(html.includes(`href="git+${cloneUrl}@v1.0.0#egg=acme-tagged-1.0.0"`), html);
+
+  // Archived and private repositories are skipped, the private one by name; other topics filtered out.
+  assert.equal(github.skippedArchived, 1);
+  assert.equal(github.skippedPrivate, 1);
+  assert.equal(github.filteredOut, 1);
+  assert.equal(github.otherAssets, 1, "checksums.txt is not a distribution");
+  const privateWarning = result.warnings.items.find((w) => w.code === "private-repository-skipped");
+  assert.match(privateWarning?.message ?? "", /acme\/secret/);
+  assert.deepEqual(result.warnings.items.map((w) => w.code), ["private-repository-skipped"]);
+
+  // The token goes to the API only; the file host never sees it.
+  assert.ok(api().every((r) => r.headers.authorization === `token ${TOKEN}`));
+  assert.ok(downloads().length > 0);
+  assert.ok(downloads().every((r) => r.headers.authorization === undefined), "no token on signed URLs");
+
+  // Range: the 1.0.0 wheel (with a digest) was read with ranges only, and not whole; the 1.1.0
+  // wheel (no digest) had to be downloaded whole to be hashed.
+  const fetched = (name: string) => downloads().filter((r) => r.url.includes(`/${name}`));
+  const core10 = fetched(dists.core10.filename);
+  assert.ok(core10.length >= 1 && core10.every((r) => r.status === 206 && typeof r.headers.range === "string"), JSON.stringify(core10));
+  assert.ok(core10.reduce((n, r) => n + r.bytes, 0) < dists.core10.bytes.length / 2);
+  const core11 = fetched(dists.core11.filename);
+  assert.deepEqual(core11.map((r) => [r.status, r.bytes]), [[200, dists.core11.bytes.length]]);
+  // The sdist is read from its start and the stream closed after PKG-INFO.
+  const sdist = fetched(dists.core10sdist.filename);
+  assert.equal(sdist.length, 1);
+  assert.ok(github.downloads.bytesSaved > 0);
+});
+
+test("a warm run sends only conditional requests answered 304 and downloads nothing; a new release costs one listing and its file", async () => {
+  const cacheDir = tempDir("gh-cache");
+  const cold = await build(options(cacheDir));
+  emu.clearRequests();
+  const warm = await build(options(cacheDir));
+  assert.deepEqual(siteText(warm.site), siteText(cold.site), "same site from the cache");
+  assert.ok(api().length > 0);
+  assert.deepEqual(api().filter((r) => r.status !== 304).map((r) => `${r.status} ${r.url}`), []);
+  assert.equal(downloads().length, 0);
+  assert.equal(warm.github?.api.notModifiedExcluded, 0);
+  assert.equal(warm.github?.downloads.bytes, 0);
+
+  const repo = emu.repo("acme", "core");
+  const added = makeWheel({ name: "acme-core", version: "1.3.0", requiresPython: ">=3.10" });
+  repo.releases?.unshift({ tag: "v1.3.0", assets: [{ name: added.filename, bytes: added.bytes }] });
+  emu.clearRequests();
+  const changed = await build(options(cacheDir));
+  assert.deepEqual(
+    api().filter((r) => r.status !== 304).map((r) => `${r.status} ${r.url.split("?")[0]}`).sort(),
+    ["200 /repos/acme/core/releases", `302 /repos/acme/core/releases/assets/${/\/assets\/(\d+)/.exec(api().find((r) => r.status === 302)?.url ?? "")?.[1]}`],
+  );
+  assert.ok(downloads().every((r) => r.url.includes(added.filename)));
+  const core = projectJson(changed.site, "acme-core");
+  assert.deepEqual(core.versions, ["1.0.0", "1.1.0", "1.2.0rc1", "1.3.0"]);
+  assert.equal(core.files.find((f) => f.filename === added.filename)?.["requires-python"], ">=3.10");
+  repo.releases?.shift();
+});
+
+test("--include-private and --include-archived add those repositories; link mode warns that private files need credentials", async () => {
+  const result = await build(options(tempDir("gh-cache"), { includePrivate: true, includeArchived: true }));
+  const projects = result.index.projects.map((p) => p.name);
+  assert.ok(projects.includes("acme-secret") && projects.includes("acme-legacy"), projects.join(","));
+  const w = result.warnings.items.find((x) => x.code === "private-files-linked");
+  assert.match(w?.message ?? "", /acme\/secret is private.*--files mirror/);
+  assert.ok(!result.warnings.items.some((x) => x.code === "private-repository-skipped"));
+});
+
+test("--repo globs select repositories; a pattern that matches nothing is named", async () => {
+  const result = await build(options(tempDir("gh-cache"), { org: undefined, topics: [], repositories: ["acme/c*", "acme/nothing-*"] }));
+  assert.deepEqual(result.index.projects.map((p) => p.name), ["acme-core"]);
+  assert.deepEqual(
+    result.warnings.items.map((w) => [w.code, w.message]),
+    [["repository-pattern-unmatched", "--repo acme/nothing-* matched no repository"]],
+  );
+});
+
+test("mirror mode copies files into the site, verifies digests and serves each wheel's metadata beside it", async () => {
+  const cacheDir = tempDir("gh-cache");
+  const result = await build(options(cacheDir, { files: "mirror" }));
+  const core = projectJson(result.site, "acme-core");
+  const wheel = core.files.find((f) => f.filename === dists.core10.filename);
+  assert.equal(wheel?.url, `../../files/acme-core/${dists.core10.filename}`);
+  assert.deepEqual(wheel?.["core-metadata"], { sha256: sha256Bytes(dists.core10.metadata) });
+  const entry = result.site.get(`files/acme-core/${dists.core10.filename}`);
+  assert.ok(entry && isFileRef(entry.body) && entry.body.sha256 === sha256Bytes(dists.core10.bytes));
+  const meta = result.site.get(`files/acme-core/${dists.core10.filename}.metadata`);
+  assert.ok(meta && !isFileRef(meta.body) && Buffer.from(meta.body).equals(Buffer.from(dists.core10.metadata)));
+  // Whole downloads, once: a warm run finds the files in the cache.
+  emu.clearRequests();
+  await build(options(cacheDir, { files: "mirror" }));
+  assert.equal(downloads().length, 0);
+});
+
+test("a file whose bytes do not match GitHub's digest stops the build, naming the asset", async () => {
+  const bad = makeWheel({ name: "acme-bad", version: "1.0.0" });
+  emu.setOrg("badorg", [{ name: "bad", releases: [{ tag: "v1.0.0", assets: [{ name: bad.filename, bytes: bad.bytes, digest: `sha256:${"0".repeat(64)}` }] }] }]);
+  await assert.rejects(build(options(tempDir("gh-cache"), { org: "badorg", topics: [], files: "mirror" })), (e: Error) => {
+    assert.match(e.message, new RegExp(`badorg/bad release v1\\.0\\.0 asset ${bad.filename.replace(/\./g, "\\.")}: the downloaded bytes have sha256 [0-9a-f]{64}, but GitHub's digest says 0{64}`));
+    return true;
+  });
+});
+
+test("a file host that ignores Range sends whole files: metadata is still read and the digest checked", async () => {
+  const plain = await GitHubEmulator.start({ rangeSupport: false });
+  try {
+    const org = await acmeOrg();
+    plain.setOrg("acme", org.repos);
+    const result = await buildSite({
+      github: { ...options(tempDir("gh-cache")), apiUrl: plain.apiUrl },
+      config: validateIndexConfig({}),
+      warnings: new Warnings(),
+    });
+    const core = projectJson(result.site, "acme-core");
+    assert.equal(core.files.find((f) => f.filename === org.dists.core10.filename)?.["requires-python"], ">=3.8");
+    assert.ok(plain.requests.filter((r) => r.server === "download").every((r) => r.status === 200));
+    assert.ok((result.github?.downloads.fullDownloads ?? 0) >= 3);
+  } finally {
+    await plain.close();
+  }
+});
+
+test("pagination: every page of a long listing is read through its Link header", async () => {
+  emu.setOrg("many", Array.from({ length: 105 }, (_, i) => ({ name: `repo-${String(i).padStart(3, "0")}` })));
+  emu.clearRequests();
+  const result = await build(options(tempDir("gh-cache"), { org: "many", topics: [], tags: false }), true);
+  assert.equal(result.github?.repositories, 105);
+  assert.deepEqual(
+    api().filter((r) => r.url.startsWith("/orgs/many/repos")).map((r) => new URL(r.url, "http://x").searchParams.get("page") ?? "1"),
+    ["1", "2"],
+  );
+});
