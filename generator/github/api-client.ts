@@ -52,9 +52,15 @@ interface CachedResponse {
   data: unknown;
 }
 
-/** `GET /repos/acme/tools/releases` from a request's options, for messages. */
+/** `GET /repos/acme/tools/releases` from a request's options, for messages (no host, no query). */
 export function describeRequest(options: { method?: string; url?: string }): string {
-  return `${options.method ?? "GET"} ${options.url ?? "?"}`;
+  let path = options.url ?? "?";
+  try {
+    path = new URL(path, "http://host.invalid").pathname;
+  } catch {
+    // keep the template as given
+  }
+  return `${options.method ?? "GET"} ${path}`;
 }
 
 export function createGitHubClient(options: GitHubClientOptions): { client: GitHubClient; stats: ApiStats } {

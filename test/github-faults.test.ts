@@ -1,0 +1,107 @@
+/**
+ * Faults as a user meets them: `github-pypi build --github-org` in a child process against the
+ * emulator. Transient failures are retried; a rate limit is waited out (and said so); a failure
+ * that persists stops the run, names the repository and the status, and leaves the site as it was.
+ */
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { GitHubEmulator } from "./helpers/github-emulator.js";
+import { acmeOrg } from "./helpers/github-org.js";
+import { snapshot } from "./helpers/files.js";
+import { cliPath, repoRoot, tempDir } from "./helpers/paths.js";
+import { run } from "./helpers/python.js";
+
+const TOKEN = "ghp_faults";
+let emu: GitHubEmulator;
+let out: string;
+let cacheDir: string;
+
+before(async () => {
+  emu = await GitHubEmulator.start({ token: TOKEN });
+  emu.setOrg("acme", (await acmeOrg()).repos);
+  const dir = tempDir("gh-faults");
+  out = join(dir, "site");
+  cacheDir = join(dir, "cache");
+});
+after(async () => {
+  await emu.close();
+});
+
+/** The CLI with the token and API URL from the environment, as in GitHub Actions. */
+function build(extra: string[] = [], cache = cacheDir) {
+  const env = { ...process.env, GITHUB_TOKEN: TOKEN, GITHUB_API_URL: emu.apiUrl };
+  return run(process.execPath, [cliPath, "build", "--github-org", "acme", "--topic", "python", "--out", out, "--cache-dir", cache, "--retry-base-ms", "5", ...extra], { cwd: repoRoot, env });
+}
+const hits = (path: string) => emu.requests.filter((r) => r.server === "api" && r.url.split("?")[0] === path);
+
+test("a first build writes the site and reports what GitHub cost; the token never appears in output", async () => {
+  const r = await build();
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^GitHub: 3 repositories \(skipped 1 archived, 1 private, 1 filtered out\), 4 releases, 5 distributions, 3 tag links, 1 other assets not indexed; API requests: .*; downloads: \d+ requests, .*$/m);
+  assert.match(r.stdout, /^Built 4 projects, 8 files into /m);
+  assert.match(r.stderr, /^warning\[private-repository-skipped\]: .*acme\/secret/m);
+  assert.ok(!(r.stdout + r.stderr).includes(TOKEN));
+});
+
+test("5xx answers and dropped connections are retried until GitHub answers", async () => {
+  emu.addFault({ path: "/repos/acme/core/releases", fault: { kind: "status", status: 502 }, times: 2 });
+  emu.addFault({ path: "/repos/acme/app/releases", fault: { kind: "reset" }, times: 1 });
+  emu.clearRequests();
+  const r = await build(["--cache-dir", tempDir("gh-cache")]);
+  emu.clearFaults();
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(hits("/repos/acme/core/releases").map((x) => x.status), [502, 502, 200]);
+  assert.deepEqual(hits("/repos/acme/app/releases").map((x) => x.status), [0, 200]);
+});
+
+test("a persistent failure stops the build with the repository and status named, and the previous site is untouched", async () => {
+  const before = snapshot(out);
+  emu.addFault({ path: "/repos/acme/core/releases", fault: { kind: "status", status: 500 } });
+  emu.clearRequests();
+  const r = await build(["--cache-dir", tempDir("gh-cache")]);
+  emu.clearFaults();
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  assert.match(r.stderr, /^error: GitHub: listing the releases of acme\/core failed with HTTP 500: Server Error$/m);
+  assert.equal(hits("/repos/acme/core/releases").length, 4, "one try and three retries");
+  assert.deepEqual(snapshot(out), before, "nothing published");
+});
+
+test("a primary rate limit (403 or 429 with x-ratelimit-remaining: 0) is waited out until its reset, and the user is told", async () => {
+  for (const status of [403, 429] as const) {
+    emu.addFault({ path: "/orgs/acme/repos", fault: { kind: "rate-limit", status, resetInSeconds: 1 }, times: 1 });
+    emu.clearRequests();
+    const r = await build();
+    emu.clearFaults();
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /^notice: GitHub rate limit on GET \/orgs\/acme\/repos: waiting [12]s for it to reset \(at \d\d:\d\d:\d\d UTC\)$/m);
+    assert.deepEqual(hits("/orgs/acme/repos").map((x) => x.status), [status, 304]);
+  }
+});
+
+test("a rate limit that resets later than --max-rate-limit-wait fails at once with the status", async () => {
+  const before = snapshot(out);
+  emu.addFault({ path: "/repos/acme/app/releases", fault: { kind: "rate-limit", resetInSeconds: 3600 } });
+  const r = await build(["--max-rate-limit-wait", "5"]);
+  emu.clearFaults();
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^notice: GitHub rate limit on GET \/repos\/acme\/app\/releases: it resets in 360\ds, more than the 5s allowed by --max-rate-limit-wait; giving up$/m);
+  assert.match(r.stderr, /^error: GitHub: listing the releases of acme\/app failed with HTTP 403: API rate limit exceeded/m);
+  assert.deepEqual(snapshot(out), before);
+});
+
+test("a token GitHub rejects is a clear error", async () => {
+  const env = { ...process.env, GITHUB_TOKEN: "wrong", GITHUB_API_URL: emu.apiUrl };
+  const r = await run(process.execPath, [cliPath, "build", "--github-org", "acme", "--out", join(tempDir("gh"), "s"), "--cache-dir", tempDir("gh-cache")], { cwd: repoRoot, env });
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^error: GitHub: listing the repositories of organisation acme failed with HTTP 401: Bad credentials \(check the token: --token or GITHUB_TOKEN\)$/m);
+  assert.ok(!r.stderr.includes("wrong"));
+});
+
+test("a file host that keeps failing stops the build, naming the asset and the status", async () => {
+  emu.addFault({ server: "download", path: /acme_core-1\.0\.0-py3-none-any\.whl$/, fault: { kind: "status", status: 503 } });
+  const r = await build(["--cache-dir", tempDir("gh-cache")]);
+  emu.clearFaults();
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^error: GitHub: downloading acme\/core release v1\.0\.0 asset acme_core-1\.0\.0-py3-none-any\.whl failed with HTTP 503/m);
+});
