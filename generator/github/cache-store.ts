@@ -12,6 +12,8 @@ const LAYOUT_VERSION = "v1";
  */
 export class CacheStore {
   readonly root: string;
+  /** Folders known to exist: thousands of entries share 256 shard folders. */
+  private readonly made = new Set<string>();
 
   constructor(dir: string) {
     this.root = join(dir, LAYOUT_VERSION);
@@ -33,7 +35,11 @@ export class CacheStore {
 
   async put(namespace: string, key: string, value: unknown): Promise<void> {
     const path = this.pathFor(namespace, key);
-    await mkdir(join(path, ".."), { recursive: true });
+    const dir = join(path, "..");
+    if (!this.made.has(dir)) {
+      await mkdir(dir, { recursive: true });
+      this.made.add(dir);
+    }
     const tmp = `${path}.${randomBytes(6).toString("hex")}.tmp`;
     await writeFile(tmp, JSON.stringify(value));
     await rename(tmp, path);
