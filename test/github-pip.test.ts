@@ -43,7 +43,8 @@ before(async () => {
   dists = org.dists;
   emu.setOrg("acme", org.repos);
   const out = join(tempDir("gh-pip"), "site");
-  const env = { ...process.env, GITHUB_API_URL: emu.apiUrl };
+  // No token at all: public repositories are readable anonymously, as on GitHub.
+  const env: NodeJS.ProcessEnv = { ...process.env, GITHUB_API_URL: emu.apiUrl };
   delete env.GITHUB_TOKEN;
   const r = await run(process.execPath, [cliPath, "build", "--github-org", "acme", "--topic", "python", "--files", "mirror", "--out", out, "--cache-dir", tempDir("gh-cache")], { cwd: repoRoot, env });
   assert.equal(r.code, 0, r.stderr);

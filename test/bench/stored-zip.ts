@@ -47,7 +47,7 @@ export function storedZip(entries: StoredEntry[]): Buffer {
     central.writeUInt32LE(e.data.length, 24);
     central.writeUInt16LE(name.length, 28);
     central.writeUInt32LE(offset, 42);
-    locals.push(local, name, e.data);
+    locals.push(local, name, Buffer.from(e.data.buffer, e.data.byteOffset, e.data.byteLength));
     centrals.push(central, name);
     offset += 30 + name.length + e.data.length;
   }
