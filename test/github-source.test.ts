@@ -13,7 +13,7 @@ import { isFileRef, type Site } from "../generator/site/site.js";
 import { sha256Bytes } from "../generator/util/hash-file.js";
 import { GitHubEmulator } from "./helpers/github-emulator.js";
 import { acmeOrg, type AcmeDists } from "./helpers/github-org.js";
-import { tempDir } from "./helpers/paths.js";
+import { demoDists, tempDir } from "./helpers/paths.js";
 import { makeWheel } from "./helpers/python-dists.js";
 
 const TOKEN = "ghp_testtoken123";
@@ -245,4 +245,17 @@ test("pagination: every page of a long listing is read through its Link header",
     api().filter((r) => r.url.startsWith("/orgs/many/repos")).map((r) => new URL(r.url, "http://x").searchParams.get("page") ?? "1"),
     ["1", "2"],
   );
+});
+
+test("GitHub mixes with local folders and the config file: yanks apply to GitHub files too", async () => {
+  const result = await buildSite({
+    github: options(tempDir("gh-cache")),
+    from: [demoDists],
+    config: validateIndexConfig({ yanked: { "acme-core": { "1.0.0": "broken build" } } }),
+    warnings: new Warnings(),
+  });
+  const names = result.index.projects.map((p) => p.name);
+  assert.ok(names.includes("demo-core") && names.includes("acme-core"), names.join(","));
+  const core = projectJson(result.site, "acme-core") as unknown as { files: (JsonFile & { yanked?: string | boolean })[] };
+  for (const f of core.files) assert.equal(f.yanked ?? false, f.filename.includes("-1.0.0") ? "broken build" : false, f.filename);
 });

@@ -102,6 +102,10 @@ export async function tagDistributions(client: GitHubClient, repo: SelectedRepos
       project = await projectAtTag(client, repo, tag.name, warnings);
       await cache.put("tags", key, project);
     }
+    if (!isValidProjectName(project.name)) {
+      warnings.add("unparseable-filename", `${repo.fullName}@${tag.name}: no project name at this tag, and the repository name is not a valid one; not indexed`, `${repo.fullName}@${tag.name}`);
+      continue;
+    }
     const name = normalizeName(project.name);
     const earlier = seen.get(`${name} ${version}`);
     if (earlier !== undefined) {
