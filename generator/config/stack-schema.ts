@@ -1,0 +1,79 @@
+import { z } from "zod";
+import { indexConfigSchema } from "./schema.js";
+
+/**
+ * The whole project configuration: the index settings plus where the packages come from and the
+ * infrastructure around them. Pulumi reads it from `github-pypi:*` stack config; the CLI's
+ * `--config` file accepts the same keys. Strict objects: a misspelt key is an error naming it.
+ */
+const list = z.array(z.string().min(1));
+
+export const sourcesSchema = z
+  .object({
+    /** The organisation whose releases and tags are indexed. */
+    org: z.string().min(1).optional(),
+    topics: list.default([]),
+    /** `OWNER/NAME`, NAME may be a glob. */
+    repositories: z.array(z.string().regex(/^[^/\s]+\/[^/\s]+$/, "expected OWNER/NAME")).default([]),
+    includePrivate: z.boolean().default(false),
+    includeArchived: z.boolean().default(false),
+    tags: z.boolean().default(true),
+    localDirs: list.default([]),
+    packageList: list.default([]),
+    packageListJson: list.default([]),
+    packagesUrl: z.string().min(1).optional(),
+  })
+  .strict();
+
+export const TEAM_PERMISSIONS = ["pull", "triage", "push", "maintain", "admin"] as const;
+
+export const teamSchema = z
+  .object({
+    name: z.string().min(1),
+    description: z.string().optional(),
+    members: list.default([]),
+    maintainers: list.default([]),
+    permission: z.enum(TEAM_PERMISSIONS),
+    /** Defaults to the index repository and every indexed repository. */
+    repositories: list.optional(),
+  })
+  .strict()
+  .refine((t) => !t.members.some((m) => t.maintainers.some((x) => x.toLowerCase() === m.toLowerCase())), {
+    message: "a person is listed as both member and maintainer",
+    path: ["members"],
+  });
+
+export const cdnSchema = z
+  .object({
+    enabled: z.boolean().default(false),
+    domain: z.string().min(1).optional(),
+    certificateArn: z.string().startsWith("arn:").optional(),
+    hostedZoneId: z.string().min(1).optional(),
+    priceClass: z.enum(["PriceClass_All", "PriceClass_200", "PriceClass_100"]).default("PriceClass_100"),
+    indexMaxAgeSeconds: z.number().int().min(0).max(31_536_000).default(300),
+    access: z.enum(["public", "github"]).default("public"),
+  })
+  .strict();
+
+export const stackConfigSchema = indexConfigSchema
+  .extend({
+    /** Name of the index repository the stack creates. */
+    indexRepository: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, "expected a repository name").default("pypi"),
+    sources: sourcesSchema.default(sourcesSchema.parse({})),
+    files: z.enum(["link", "mirror"]).default("link"),
+    pagesBranch: z.string().min(1).default("gh-pages"),
+    /** Custom domain for Pages. */
+    cname: z.string().min(1).optional(),
+    teams: z.array(teamSchema).default([]),
+    cdn: cdnSchema.default(cdnSchema.parse({})),
+  })
+  .strict()
+  .refine((c) => new Set(c.teams.map((t) => t.name.toLowerCase())).size === c.teams.length, { message: "team names must be unique", path: ["teams"] });
+
+export type StackConfigInput = z.input<typeof stackConfigSchema>;
+export type StackConfig = z.output<typeof stackConfigSchema>;
+export type SourcesConfig = z.output<typeof sourcesSchema>;
+export type TeamConfig = z.output<typeof teamSchema>;
+
+/** The keys under `github-pypi:` that the schema knows, for reading them from stack config. */
+export const STACK_KEYS = Object.keys(stackConfigSchema.shape) as (keyof StackConfig)[];

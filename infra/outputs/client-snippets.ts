@@ -1,0 +1,23 @@
+/** Ready-to-paste client configuration for an index URL (ends in `/simple/`). */
+export interface ClientSnippets {
+  pipConf: string;
+  requirementsTxt: string;
+  uv: string;
+  poetry: string;
+  condaEnvironment: string;
+}
+
+/**
+ * `name` names the index in uv and poetry; `example` is a project to show source pinning with.
+ * Every snippet uses the index as the ONLY index for its packages: `--extra-index-url` lets a
+ * look-alike on PyPI win (dependency confusion), so none of these use it.
+ */
+export function clientSnippets(indexUrl: string, name: string, example = "your-package"): ClientSnippets {
+  return {
+    pipConf: `[global]\nindex-url = ${indexUrl}\n`,
+    requirementsTxt: `--index-url ${indexUrl}`,
+    uv: `[[tool.uv.index]]\nname = "${name}"\nurl = "${indexUrl}"\nexplicit = true\n\n[tool.uv.sources]\n${example} = { index = "${name}" }\n`,
+    poetry: `[[tool.poetry.source]]\nname = "${name}"\nurl = "${indexUrl}"\npriority = "primary"\n`,
+    condaEnvironment: `dependencies:\n  - python\n  - pip\n  - pip:\n      - --index-url ${indexUrl}\n      - ${example}\n`,
+  };
+}

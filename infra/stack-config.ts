@@ -1,0 +1,28 @@
+import * as pulumi from "@pulumi/pulumi";
+import { UserError } from "../generator/diagnostics/warnings.js";
+import { describeZodError } from "../generator/config/load.js";
+import { STACK_KEYS, stackConfigSchema, type StackConfig } from "../generator/config/stack-schema.js";
+
+const STRING_KEYS = new Set<string>(["title", "packagesUrl", "indexRepository", "files", "pagesBranch", "cname"]);
+
+/**
+ * Reads every `github-pypi:*` key through the schema the CLI's `--config` uses, so a key means
+ * the same in both places and an error names the key. Unknown keys in the namespace are errors
+ * too: a misspelt `github-pypi:teams` must not silently leave teams unmanaged.
+ */
+export function readStackConfig(config = new pulumi.Config("github-pypi")): StackConfig {
+  const raw: Record<string, unknown> = {};
+  for (const key of STACK_KEYS) {
+    const value = STRING_KEYS.has(key) ? config.get(key) : config.getObject<unknown>(key);
+    if (value !== undefined) raw[key] = value;
+  }
+  const where = "stack config (github-pypi:*)";
+  const unknown = Object.keys(pulumi.runtime.allConfig())
+    .filter((k) => k.startsWith("github-pypi:"))
+    .map((k) => k.slice("github-pypi:".length))
+    .filter((k) => !(STACK_KEYS as string[]).includes(k));
+  if (unknown.length) throw new UserError(`${where}: unknown key(s) ${unknown.map((k) => `github-pypi:${k}`).join(", ")}; known: ${STACK_KEYS.join(", ")}`);
+  const result = stackConfigSchema.safeParse(raw);
+  if (!result.success) throw new UserError(describeZodError(where, result.error));
+  return result.data;
+}
