@@ -268,7 +268,8 @@ export class GitDataEmulator {
       if (node === null) this.expand(dir).delete(last);
       else this.expand(dir).set(last, node);
     }
-    return this.writeDir(root) ?? EMPTY_TREE;
+    // An empty root is still written: git knows the empty tree's id but a clone needs the object.
+    return this.writeDir(root) ?? this.git(["mktree", "-z"], "").trim();
   }
 
   private writeDir(dir: Dir): string | undefined {
