@@ -154,7 +154,7 @@ test("a warm run sends only conditional requests answered 304 and downloads noth
   assert.ok(api().length > 0);
   assert.deepEqual(api().filter((r) => r.status !== 304).map((r) => `${r.status} ${r.url}`), []);
   assert.equal(downloads().length, 0);
-  assert.equal(warm.github?.api.notModifiedExcluded, 0);
+  assert.equal(warm.github?.api.answeredOtherThan304, 0);
   assert.equal(warm.github?.downloads.bytes, 0);
 
   const repo = emu.repo("acme", "core");

@@ -37,7 +37,7 @@ export class ApiStats {
     return n;
   }
   /** Requests answered with anything but 304: the ones that cost rate limit or carried a body. */
-  get notModifiedExcluded(): number {
+  get answeredOtherThan304(): number {
     return this.total - (this.byStatus.get(304) ?? 0);
   }
   describe(): string {

@@ -1,6 +1,6 @@
 import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
-import { RequestError } from "@octokit/request-error";
+import { UserError } from "../diagnostics/warnings.js";
 import type { GitHubClient } from "./api-client.js";
 import { failure } from "./errors.js";
 import type { SelectedRepository } from "./repositories.js";
@@ -8,7 +8,6 @@ import type { SelectedRepository } from "./repositories.js";
 /** Bytes and requests that went to the file host (signed URLs), not the API. */
 export class DownloadStats {
   requests = 0;
-  rangeRequests = 0;
   /** Bytes actually received. */
   bytes = 0;
   /** Size of files whose metadata was read without downloading them whole, minus what was read. */
@@ -82,7 +81,6 @@ export class AssetDownloader {
     let attempt = 0;
     for (;;) {
       this.stats.requests++;
-      if (range) this.stats.rangeRequests++;
       let response: Response | undefined;
       let error: unknown;
       try {
@@ -97,7 +95,7 @@ export class AssetDownloader {
       if (response && (response.status < 500 || attempt >= this.options.retries)) {
         if (response.status >= 400) {
           await response.body?.cancel();
-          throw failure(new RequestError(`download of ${what} answered ${response.status}`, response.status, { request: { method: "GET", url: location.url, headers: {} } }), `downloading ${what}`);
+          throw new UserError(`GitHub: downloading ${what} failed with HTTP ${response.status}`);
         }
         return response;
       }

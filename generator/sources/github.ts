@@ -1,10 +1,8 @@
 import { silentProgress, type Progress } from "../diagnostics/progress.js";
 import type { Warnings } from "../diagnostics/warnings.js";
-import { parseCoreMetadata } from "../metadata/core-metadata.js";
-import { checkMetadataAgainstFilename } from "../metadata/consistency.js";
+import { applyCoreMetadata, expectsMetadata } from "../metadata/apply.js";
 import type { DistributionFile } from "../model/distribution.js";
 import { parseIndexableFilename } from "../names/filename.js";
-import { sha256Bytes } from "../util/hash-file.js";
 import { mapLimit } from "../util/pool.js";
 import { createGitHubClient, type ApiStats } from "../github/api-client.js";
 import { AssetDownloader, type DownloadStats } from "../github/asset-download.js";
@@ -181,16 +179,12 @@ export async function readGitHub(options: GitHubSourceOptions, warnings: Warning
       origin: `${job.repo.fullName} release ${job.tag} asset ${asset.name}`,
     };
     if (metadataBase64 !== undefined) {
-      const raw = new Uint8Array(Buffer.from(metadataBase64, "base64"));
-      const metadata = parseCoreMetadata(Buffer.from(raw).toString("utf8"));
-      file.metadata = metadata;
-      if (metadata.requiresPython) file.requiresPython = metadata.requiresPython;
-      checkMetadataAgainstFilename(file, metadata, warnings);
+      const record = applyCoreMetadata(file, new Uint8Array(Buffer.from(metadataBase64, "base64")), warnings);
       // PEP 658: a mirrored wheel's metadata is served beside it; a linked wheel's only exists
       // beside it when the release published a `.metadata` asset (same URL plus `.metadata`).
-      if (parsed.kind === "wheel" && options.files === "mirror") file.coreMetadataFile = { hashes: { sha256: sha256Bytes(raw) }, bytes: raw };
-      else if (parsed.kind === "wheel" && facts.metadataAsset) file.coreMetadataFile = { hashes: { sha256: sha256Bytes(raw) } };
-    } else if (parsed.kind === "wheel" || parsed.extension === ".tar.gz" || parsed.extension === ".zip") {
+      if (parsed.kind === "wheel" && options.files === "mirror") file.coreMetadataFile = record;
+      else if (parsed.kind === "wheel" && facts.metadataAsset) file.coreMetadataFile = { hashes: record.hashes };
+    } else if (expectsMetadata(file)) {
       const why = facts.metadataProblem ?? "no core metadata found in the archive";
       warnings.add("metadata-unreadable", `${file.origin}: ${why}; indexed without it`, file.origin);
     }

@@ -1,10 +1,9 @@
 import { readdir, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { parseIndexableFilename, type ParsedFilename } from "../names/filename.js";
-import { parseCoreMetadata } from "../metadata/core-metadata.js";
 import { readMetadataBytes, type ArchiveMetadata } from "../metadata/read-archive.js";
-import { checkMetadataAgainstFilename } from "../metadata/consistency.js";
-import { sha256Bytes, sha256File } from "../util/hash-file.js";
+import { applyCoreMetadata, expectsMetadata } from "../metadata/apply.js";
+import { sha256File } from "../util/hash-file.js";
 import { mapLimit } from "../util/pool.js";
 import { UserError, type Warnings } from "../diagnostics/warnings.js";
 import type { DistributionFile } from "../model/distribution.js";
@@ -81,13 +80,10 @@ export async function readLocalFolder(dir: string, warnings: Warnings, progress?
       // The build time recorded in the archive is a property of the bytes, so the index stays the
       // same across checkouts (a file's mtime is not).
       if (archived.modified && !Number.isNaN(archived.modified.getTime())) file.uploadTime = archived.modified.toISOString();
-      const metadata = parseCoreMetadata(Buffer.from(raw).toString("utf8"));
-      file.metadata = metadata;
-      if (metadata.requiresPython) file.requiresPython = metadata.requiresPython;
-      checkMetadataAgainstFilename(file, metadata, warnings);
+      const record = applyCoreMetadata(file, raw, warnings);
       // PEP 658 is defined for wheels: their METADATA is authoritative, an sdist's PKG-INFO may not be.
-      if (parsed.kind === "wheel") file.coreMetadataFile = { hashes: { sha256: sha256Bytes(raw) }, bytes: raw };
-    } else if (parsed.kind === "wheel" || parsed.extension === ".tar.gz" || parsed.extension === ".zip") {
+      if (parsed.kind === "wheel") file.coreMetadataFile = record;
+    } else if (expectsMetadata(file)) {
       warnings.add("metadata-unreadable", `${path}: no core metadata found in the archive; indexed without it`, path);
     }
     // No build time inside the archive: the file's modification time is the best remaining guess.

@@ -177,6 +177,21 @@ interface Ctx {
   record: RequestRecord;
 }
 
+/** The URL fields every user and organisation object carries, derived from its API URL. */
+function accountUrls(u: string) {
+  return {
+    followers_url: `${u}/followers`,
+    following_url: `${u}/following{/other_user}`,
+    gists_url: `${u}/gists{/gist_id}`,
+    starred_url: `${u}/starred{/owner}{/repo}`,
+    subscriptions_url: `${u}/subscriptions`,
+    organizations_url: `${u}/orgs`,
+    repos_url: `${u}/repos`,
+    events_url: `${u}/events{/privacy}`,
+    received_events_url: `${u}/received_events`,
+  };
+}
+
 /** Actions' bot: the usual uploader of release assets and author of releases. */
 function botUser(apiUrl: string, htmlBase: string): SimpleUser {
   const login = "github-actions[bot]";
@@ -190,15 +205,7 @@ function botUser(apiUrl: string, htmlBase: string): SimpleUser {
     gravatar_id: "",
     url: u,
     html_url: `${htmlBase}/apps/github-actions`,
-    followers_url: `${u}/followers`,
-    following_url: `${u}/following{/other_user}`,
-    gists_url: `${u}/gists{/gist_id}`,
-    starred_url: `${u}/starred{/owner}{/repo}`,
-    subscriptions_url: `${u}/subscriptions`,
-    organizations_url: `${u}/orgs`,
-    repos_url: `${u}/repos`,
-    events_url: `${u}/events{/privacy}`,
-    received_events_url: `${u}/received_events`,
+    ...accountUrls(u),
     type: "Bot",
     user_view_type: "public",
     site_admin: false,
@@ -368,15 +375,7 @@ export class GitHubEmulator {
       gravatar_id: "",
       url: u,
       html_url: `${this.htmlBase}/${enc(org.name)}`,
-      followers_url: `${u}/followers`,
-      following_url: `${u}/following{/other_user}`,
-      gists_url: `${u}/gists{/gist_id}`,
-      starred_url: `${u}/starred{/owner}{/repo}`,
-      subscriptions_url: `${u}/subscriptions`,
-      organizations_url: `${u}/orgs`,
-      repos_url: `${u}/repos`,
-      events_url: `${u}/events{/privacy}`,
-      received_events_url: `${u}/received_events`,
+      ...accountUrls(u),
       type: "Organization",
       user_view_type: "public",
       site_admin: false,
