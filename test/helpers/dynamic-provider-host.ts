@@ -1,0 +1,132 @@
+/**
+ * Runs Pulumi's own dynamic-provider host (`@pulumi/pulumi/cmd/dynamic-provider`) in a separate
+ * plain `node` process, with no TypeScript loader, and talks to it over gRPC the way the engine
+ * does. The host deserialises the provider from the `__provider` property with
+ * `require-from-string`, so this exercises the exact path a real `pulumi up` takes.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import type * as grpcTypes from "@grpc/grpc-js";
+import type * as providerPb from "@pulumi/pulumi/proto/provider_pb.js";
+import type * as providerGrpc from "@pulumi/pulumi/proto/provider_grpc_pb.js";
+import type * as structPb from "google-protobuf/google/protobuf/struct_pb.js";
+import { repoRoot } from "./paths.js";
+
+// Load the same copies of grpc and the protobuf classes that @pulumi/pulumi itself uses.
+const pulumiRequire = createRequire(join(repoRoot, "node_modules", "@pulumi", "pulumi", "package.json"));
+const grpc = pulumiRequire("@grpc/grpc-js") as typeof grpcTypes;
+const pb = pulumiRequire("./proto/provider_pb") as typeof providerPb;
+const rpc = pulumiRequire("./proto/provider_grpc_pb") as typeof providerGrpc;
+const { Struct } = pulumiRequire("google-protobuf/google/protobuf/struct_pb") as typeof structPb;
+const HOST = join(dirname(pulumiRequire.resolve("./cmd/dynamic-provider/index.js")), "index.js");
+
+type Props = Record<string, unknown>;
+
+/** What the host does with `__provider`, in this process: the same require-from-string copy, then `handler()`. */
+export function loadProviderFromText<T>(text: string): T {
+  const requireFromString = pulumiRequire("require-from-string") as (code: string) => { handler: () => T };
+  return requireFromString(text).handler();
+}
+const toStruct = (v: Props) => Struct.fromJavaScript(v as Parameters<typeof Struct.fromJavaScript>[0]);
+
+export interface CheckOutcome {
+  inputs: Props;
+  failures: { property: string; reason: string }[];
+}
+
+export interface DiffOutcome {
+  changes: "none" | "some" | "unknown";
+  replaces: string[];
+}
+
+export class DynamicProviderHost {
+  /** Everything the host wrote to stderr (provider console output and errors). */
+  stderr = "";
+
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly client: providerGrpc.ResourceProviderClient,
+  ) {
+    child.stderr?.on("data", (d: Buffer) => (this.stderr += d.toString()));
+  }
+
+  /** `env` is the whole environment of the host (the engine passes its own; tests pass a clean one). */
+  static async start(env: NodeJS.ProcessEnv): Promise<DynamicProviderHost> {
+    // The engine address is required on the command line; the host never dials it for these calls.
+    const child = spawn(process.execPath, [HOST, "127.0.0.1:1"], { env: { ...env, PULUMI_NODEJS_PROJECT: "github-pypi" }, stdio: ["ignore", "pipe", "pipe"] });
+    const port = await new Promise<string>((resolve, reject) => {
+      let out = "";
+      let err = "";
+      child.stderr?.on("data", (d: Buffer) => (err += d.toString()));
+      child.stdout?.on("data", (d: Buffer) => {
+        out += d.toString();
+        const line = /^(\d+)\n/.exec(out);
+        if (line?.[1]) resolve(line[1]);
+      });
+      child.once("exit", (code) => reject(new Error(`dynamic provider host exited with ${code}: ${err}`)));
+    });
+    const client = new rpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+    return new DynamicProviderHost(child, client);
+  }
+
+  private unary<Req, Res>(method: (req: Req, cb: (e: grpcTypes.ServiceError | null, r: Res) => void) => unknown, req: Req): Promise<Res> {
+    return new Promise((resolve, reject) => {
+      method.call(this.client, req, (e, r) => (e ? reject(new Error(e.details || e.message)) : resolve(r)));
+    });
+  }
+
+  /** The engine sends the stack's configuration (secrets unwrapped) before any resource call. */
+  async configure(config: Record<string, string>): Promise<void> {
+    const req = new pb.ConfigureRequest().setArgs(toStruct(config)).setAcceptsecrets(false);
+    await this.unary(this.client.configure, req);
+  }
+
+  async check(urn: string, olds: Props, news: Props): Promise<CheckOutcome> {
+    const req = new pb.CheckRequest().setUrn(urn).setOlds(toStruct(olds)).setNews(toStruct(news));
+    const res = await this.unary<providerPb.CheckRequest, providerPb.CheckResponse>(this.client.check, req);
+    return {
+      inputs: (res.getInputs()?.toJavaScript() ?? {}) as Props,
+      failures: res.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() })),
+    };
+  }
+
+  async diff(id: string, urn: string, olds: Props, news: Props): Promise<DiffOutcome> {
+    const req = new pb.DiffRequest().setId(id).setUrn(urn).setOlds(toStruct(olds)).setNews(toStruct(news));
+    const res = await this.unary<providerPb.DiffRequest, providerPb.DiffResponse>(this.client.diff, req);
+    const kinds = { [pb.DiffResponse.DiffChanges.DIFF_NONE]: "none", [pb.DiffResponse.DiffChanges.DIFF_SOME]: "some", [pb.DiffResponse.DiffChanges.DIFF_UNKNOWN]: "unknown" } as const;
+    return { changes: kinds[res.getChanges()], replaces: res.getReplacesList() };
+  }
+
+  async create(urn: string, properties: Props): Promise<{ id: string; properties: Props }> {
+    const req = new pb.CreateRequest().setUrn(urn).setProperties(toStruct(properties));
+    const res = await this.unary<providerPb.CreateRequest, providerPb.CreateResponse>(this.client.create, req);
+    return { id: res.getId(), properties: (res.getProperties()?.toJavaScript() ?? {}) as Props };
+  }
+
+  async read(id: string, urn: string, properties: Props): Promise<{ id: string; properties: Props; inputs: Props }> {
+    const req = new pb.ReadRequest().setId(id).setUrn(urn).setProperties(toStruct(properties));
+    const res = await this.unary<providerPb.ReadRequest, providerPb.ReadResponse>(this.client.read, req);
+    return { id: res.getId(), properties: (res.getProperties()?.toJavaScript() ?? {}) as Props, inputs: (res.getInputs()?.toJavaScript() ?? {}) as Props };
+  }
+
+  async update(id: string, urn: string, olds: Props, news: Props): Promise<Props> {
+    const req = new pb.UpdateRequest().setId(id).setUrn(urn).setOlds(toStruct(olds)).setNews(toStruct(news));
+    const res = await this.unary<providerPb.UpdateRequest, providerPb.UpdateResponse>(this.client.update, req);
+    return (res.getProperties()?.toJavaScript() ?? {}) as Props;
+  }
+
+  async delete(id: string, urn: string, properties: Props): Promise<void> {
+    const req = new pb.DeleteRequest().setId(id).setUrn(urn).setProperties(toStruct(properties));
+    await this.unary(this.client.delete, req);
+  }
+
+  async stop(): Promise<void> {
+    this.client.close();
+    if (this.child.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      this.child.once("exit", () => resolve());
+      this.child.kill();
+    });
+  }
+}

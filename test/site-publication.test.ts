@@ -1,0 +1,253 @@
+/**
+ * The one-commit publication, run the way `pulumi up` runs it: the provider text comes from a
+ * SitePublication declared under Pulumi's mocks (the SDK's own serialisation), Pulumi's own
+ * dynamic-provider host loads it in a separate plain `node` process, and this test plays the
+ * engine over gRPC: check, create, diff, update, read and delete against the Git Data API
+ * emulator, whose bare repository is then checked out and compared with the site byte for byte.
+ */
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { after, before, describe, test } from "node:test";
+import * as pulumi from "@pulumi/pulumi";
+import { SitePublication } from "../infra/publish/site-publication.js";
+import { siteManifest } from "../infra/publish/site-manifest.js";
+import type { PublicationProvider } from "../infra/publish/git-data-provider.js";
+import { DynamicProviderHost, loadProviderFromText } from "./helpers/dynamic-provider-host.js";
+import { snapshot } from "./helpers/files.js";
+import { GitDataEmulator } from "./helpers/git-data-emulator.js";
+import { demoDists, tempDir } from "./helpers/paths.js";
+import { buildTo } from "./helpers/site.js";
+
+const TOKEN = "ghp_publicationTestToken0123456789";
+const URN = "urn:pulumi:dev::github-pypi::github-pypi:pages:IndexRepository$pulumi-nodejs:dynamic/publish:SitePublication::index";
+
+// The SDK serialises the provider when the resource is declared; the mock monitor receives the text.
+const registered = new Map<string, Record<string, unknown>>();
+pulumi.runtime.setMocks(
+  {
+    newResource: (args) => {
+      registered.set(args.type, args.inputs as Record<string, unknown>);
+      return { id: `${args.name}-id`, state: args.inputs };
+    },
+    call: (args) => args.inputs,
+  },
+  "github-pypi",
+  "dev",
+);
+
+/** The environment a CI runner would hand the engine, minus anything that could leak a token or a loader. */
+const hostEnv: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp" };
+
+let emu: GitDataEmulator;
+let host: DynamicProviderHost;
+let siteDir: string;
+let providerText: string;
+
+async function build(config: Record<string, unknown> = {}): Promise<Record<string, string>> {
+  await buildTo(siteDir, { from: [demoDists], config });
+  return siteManifest(siteDir);
+}
+
+function inputs(files: Record<string, string>): Record<string, unknown> {
+  return { apiUrl: emu.apiUrl, owner: "acme", repository: "pypi", branch: "gh-pages", siteDir, files, message: "Publish the package index", __provider: providerText };
+}
+
+function git(...args: string[]): string {
+  return execFileSync("git", ["--git-dir", emu.bareRepo, ...args], { env: { PATH: process.env.PATH ?? "", HOME: tempDir("git-home") } }).toString().trim();
+}
+
+/** The requests since `from`, as "METHOD /path-without-repo-prefix", GETs left out unless asked. */
+function writesSince(from: number): string[] {
+  return emu.requests
+    .slice(from)
+    .filter((r) => r.method !== "GET")
+    .map((r) => `${r.method} ${r.url.replace("/repos/acme/pypi", "").replace(/\/[0-9a-f]{40}$/, "/<sha>")}`);
+}
+
+function assertCheckoutEqualsSite(): void {
+  const checkout = emu.checkout("gh-pages");
+  assert.ok(checkout, "the pages branch exists");
+  const got = snapshot(checkout);
+  const want = snapshot(siteDir);
+  assert.deepEqual([...got.keys()].sort(), [...want.keys()].sort());
+  for (const [path, bytes] of want) assert.ok(got.get(path)?.equals(bytes), `${path} differs`);
+}
+
+before(async () => {
+  emu = await GitDataEmulator.start({ token: TOKEN });
+  emu.pushOutside("main", { "README.md": "# pypi\n" }); // what autoInit leaves in a new repository
+  siteDir = tempDir("publication-site");
+  const files = await build();
+  new SitePublication("index", { apiUrl: emu.apiUrl, owner: "acme", repository: "pypi", branch: "gh-pages", siteDir, files, message: "Publish the package index" });
+  await new Promise((resolve) => setTimeout(resolve, 50)); // let the registration reach the mocks
+  const text = registered.get("pulumi-nodejs:dynamic/publish:SitePublication")?.__provider;
+  assert.equal(typeof text, "string", "the SDK serialised the provider into __provider");
+  providerText = text as string;
+  host = await DynamicProviderHost.start(hostEnv);
+  await host.configure({ "github:token": TOKEN, "github:owner": "acme" });
+});
+
+after(async () => {
+  await host?.stop();
+  await emu?.close();
+});
+
+describe("publication through the serialised dynamic provider", () => {
+  let id = "";
+  let state: Record<string, unknown> = {};
+  let firstFiles: Record<string, string> = {};
+
+  test("the serialised provider has no TypeScript loader or ESM import in it", () => {
+    assert.doesNotMatch(providerText, /\bimport\s*\(|from\s+["']|tsx|__require/);
+    assert.doesNotMatch(providerText, new RegExp(TOKEN), "the token is never part of the provider text");
+  });
+
+  test("create: the whole site lands as one commit with .nojekyll, text inline and one blob per binary file", async () => {
+    firstFiles = siteManifest(siteDir);
+    assert.ok(firstFiles[".nojekyll"], "the site carries .nojekyll");
+    const checked = await host.check(URN, {}, inputs(firstFiles));
+    assert.deepEqual(checked.failures, []);
+    const from = emu.requests.length;
+    const created = await host.create(URN, checked.inputs);
+    id = created.id;
+    state = created.properties;
+    assert.equal(id, "acme/pypi@gh-pages");
+    assertCheckoutEqualsSite();
+    assert.equal(git("rev-list", "--count", "gh-pages"), "1", "one commit");
+    assert.equal(state.commit, git("rev-parse", "gh-pages"));
+    const binaries = Object.keys(firstFiles).filter((p) => /\.(whl|tar\.gz|zip)$/.test(p)).length;
+    assert.ok(binaries >= 5);
+    const writes = writesSince(from);
+    assert.equal(writes.filter((w) => w === "POST /git/blobs").length, binaries);
+    assert.deepEqual(
+      writes.filter((w) => w !== "POST /git/blobs"),
+      ["POST /git/trees", "POST /git/commits", "POST /git/refs"],
+    );
+    assert.deepEqual((state.lastPublish as { added: number }).added, Object.keys(firstFiles).length);
+    assert.equal(emu.requests.slice(from).filter((r) => r.status === 401).length, 0, "every request carried the token");
+  });
+
+  test("diff: an unchanged site has nothing to do, so preview shows no change", async () => {
+    const from = emu.requests.length;
+    const diff = await host.diff(id, URN, state, inputs(siteManifest(siteDir)));
+    assert.deepEqual(diff, { changes: "none", replaces: [] });
+    assert.equal(emu.requests.length, from, "the diff makes no request");
+  });
+
+  test("diff lists exactly the changed paths; a different branch or repository is a replacement", async () => {
+    const files = await build({ yanked: { "demo-core": { "1.0.0": "broken" } } });
+    assert.deepEqual(await host.diff(id, URN, state, inputs(files)), { changes: "some", replaces: [] });
+    // The engine learns the changed paths from the `files` map; the provider's diff names them too.
+    const provider = loadProviderFromText<PublicationProvider>(providerText);
+    const diff = await provider.diff(id, state as never, inputs(files) as never);
+    assert.deepEqual(diff.changedPaths, [
+      { path: "simple/demo-core/index.html", kind: "update" },
+      { path: "simple/demo-core/index.json", kind: "update" },
+    ]);
+    const moved = await host.diff(id, URN, state, { ...inputs(files), branch: "pages", repository: "PyPI" });
+    assert.deepEqual(moved.replaces, ["branch"], "repository names compare case-insensitively");
+  });
+
+  test("update: one tree, one commit and one fast-forward for a change; the checkout equals the new site", async () => {
+    const files = siteManifest(siteDir);
+    const before = git("rev-parse", "gh-pages");
+    const from = emu.requests.length;
+    state = await host.update(id, URN, state, inputs(files));
+    assert.deepEqual(writesSince(from), ["POST /git/trees", "POST /git/commits", "PATCH /git/refs/heads/gh-pages"]);
+    assertCheckoutEqualsSite();
+    assert.equal(git("rev-list", "--count", "gh-pages"), "2");
+    assert.equal(git("rev-parse", "gh-pages^"), before, "a fast-forward on top of the previous publication");
+    assert.deepEqual(
+      { added: 0, changed: 2, deleted: 0, blobs: 0 },
+      (({ added, changed, deleted, blobs }) => ({ added, changed, deleted, blobs }))(state.lastPublish as Record<string, number>),
+    );
+    assert.match(git("log", "-1", "--format=%B", "gh-pages"), /^Publish the package index\n\n0 added, 2 changed, 0 deleted\./);
+  });
+
+  test("a lost race is retried on top of the new tip, and files others pushed to the branch are removed", async () => {
+    const files = await build(); // back to no yank
+    emu.pushOutside("gh-pages", { "stray.txt": "pushed by hand\n" });
+    emu.failNextRefUpdates(1);
+    const from = emu.requests.length;
+    state = await host.update(id, URN, state, inputs(files));
+    const patches = writesSince(from).filter((w) => w.startsWith("PATCH"));
+    assert.equal(patches.length, 2, "the first ref update lost the race, the second won");
+    assert.equal((state.lastPublish as { attempts: number }).attempts, 2);
+    assert.match(host.stderr, /gh-pages moved while publishing; retrying/);
+    assertCheckoutEqualsSite();
+    assert.deepEqual(files, firstFiles);
+  });
+
+  test("an update whose site the branch already holds writes nothing", async () => {
+    const from = emu.requests.length;
+    state = await host.update(id, URN, state, inputs(siteManifest(siteDir)));
+    assert.deepEqual(writesSince(from), []);
+    assert.equal((state.lastPublish as { requests: number }).requests, 3, "ref, commit and tree reads only");
+  });
+
+  test("read (refresh) reports what the branch really holds, so drift shows in the next diff", async () => {
+    emu.pushOutside("gh-pages", { "drift.txt": "edited on GitHub\n" });
+    const read = await host.read(id, URN, state);
+    assert.equal(read.id, id);
+    assert.ok((read.properties.files as Record<string, string>)["drift.txt"]);
+    assert.equal(read.properties.__provider, providerText, "the provider survives a refresh");
+    const diff = await host.diff(id, URN, read.properties, inputs(siteManifest(siteDir)));
+    assert.equal(diff.changes, "some");
+    state = await host.update(id, URN, read.properties, inputs(siteManifest(siteDir)));
+    assertCheckoutEqualsSite();
+  });
+
+  test("check rejects paths git cannot hold and ids that are not blob ids, naming them", async () => {
+    const bad = await host.check(URN, {}, inputs({ "../escape": "a".repeat(40), "ok/file": "xyz", "x/.git/config": "b".repeat(40) }));
+    assert.deepEqual(
+      bad.failures.map((f) => f.reason),
+      ['"../escape" is not a valid path in a git tree', 'ok/file: "xyz" is not a git blob id', '"x/.git/config" is not a valid path in a git tree'],
+    );
+  });
+
+  test("a rejected token fails with GitHub's status and a hint, and never shows the token", async () => {
+    const other = await DynamicProviderHost.start(hostEnv);
+    try {
+      await other.configure({ "github:token": "ghp_wrongWrongWrong" });
+      await assert.rejects(other.create(URN, inputs(siteManifest(siteDir))), (e: Error) => {
+        assert.match(e.message, /GitHub: GET \/repos\/acme\/pypi\/git\/ref\/heads\/gh-pages failed with HTTP 401: Bad credentials \(the token was rejected: set a valid one with `pulumi config set --secret github:token`/);
+        assert.doesNotMatch(e.message, /ghp_wrong/);
+        return true;
+      });
+    } finally {
+      await other.stop();
+    }
+    assert.doesNotMatch(host.stderr, new RegExp(TOKEN));
+  });
+
+  test("the token also comes from GITHUB_TOKEN when stack config has none", async () => {
+    const other = await DynamicProviderHost.start({ ...hostEnv, GITHUB_TOKEN: TOKEN });
+    try {
+      await other.configure({});
+      const read = await other.read(id, URN, state);
+      assert.equal(read.id, id);
+    } finally {
+      await other.stop();
+    }
+  });
+
+  test("delete removes the pages branch, and deleting again is not an error", async () => {
+    await host.delete(id, URN, state);
+    assert.equal(emu.checkout("gh-pages"), undefined);
+    assert.ok(emu.checkout("main"), "the default branch is untouched");
+    await host.delete(id, URN, state);
+    const read = await host.read(id, URN, state);
+    assert.equal(read.id, "", "a refresh after deletion reports the publication gone");
+  });
+
+  test("on the default branch, delete empties it instead (GitHub refuses to delete the default branch)", async () => {
+    const onMain = { ...inputs(firstFiles), branch: "main" };
+    const created = await host.create(URN, onMain);
+    assert.ok(emu.checkout("main"));
+    await host.delete(created.id, URN, created.properties);
+    const left = emu.checkout("main");
+    assert.ok(left);
+    assert.equal(snapshot(left).size, 0, "the default branch is left with an empty tree");
+  });
+});
+
