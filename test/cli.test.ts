@@ -2,8 +2,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
 import { cliPath, demoConfig, demoDists, repoRoot, tempDir } from "./helpers/paths.js";
 import { run } from "./helpers/python.js";
 
@@ -82,4 +82,33 @@ test("serve prints its URL and the pip line, answers, and stops on SIGTERM", asy
   const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
   child.kill("SIGTERM");
   assert.equal(await exited, 0);
+});
+
+test("--config takes the stack's sources and files keys, with paths relative to the file; flags win; stack-only keys are refused", async () => {
+  const dir = tempDir("cli-project");
+  const cfgDir = join(dir, "conf");
+  mkdirSync(cfgDir);
+  // The same shape as github-pypi:* stack config: one file serves `github-pypi build` and documents the stack.
+  writeFileSync(
+    join(cfgDir, "index.yaml"),
+    `title: From file\nfiles: mirror\nsources:\n  localDirs: [${JSON.stringify(relative(cfgDir, demoDists))}]\nyanked:\n  demo-core:\n    "1.0.0": broken\n`,
+  );
+  const out = join(dir, "site");
+  const r = await cli(["build", "--config", join(cfgDir, "index.yaml"), "--out", out]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^Built 4 projects, 12 files/m);
+  assert.match(readFileSync(join(out, "simple/demo-core/index.html"), "utf8"), /data-yanked="broken"/);
+
+  const flagWins = await cli(["build", "--config", join(cfgDir, "index.yaml"), "--from", join(repoRoot, "test/fixtures/hostile"), "--out", join(dir, "other")]);
+  assert.equal(flagWins.code, 0, flagWins.stderr);
+  assert.match(flagWins.stdout, /^Built 1 projects, 1 files/m, "--from replaces the file's localDirs");
+
+  writeFileSync(join(cfgDir, "stack.yaml"), "sources: {org: acme}\nteams: []\n");
+  const stackOnly = await cli(["build", "--config", join(cfgDir, "stack.yaml"), "--out", join(dir, "s2")]);
+  assert.equal(stackOnly.code, 1);
+  assert.match(stackOnly.stderr, /stack\.yaml: teams is a stack setting \(github-pypi:teams in Pulumi config\), not used by `github-pypi build`/);
+
+  writeFileSync(join(cfgDir, "typo.yaml"), "sources: {localDir: [x]}\n");
+  const typo = await cli(["build", "--config", join(cfgDir, "typo.yaml"), "--out", join(dir, "s3")]);
+  assert.match(typo.stderr, /typo\.yaml: invalid configuration\n\s+sources: Unrecognized key: "localDir"/);
 });

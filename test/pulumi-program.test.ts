@@ -8,7 +8,12 @@ import { clientSnippets } from "../infra/outputs/client-snippets.js";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
-import { repoRoot } from "./helpers/paths.js";
+import { demoDists, repoRoot, tempDir } from "./helpers/paths.js";
+import { GitHubEmulator } from "./helpers/github-emulator.js";
+import { acmeOrg } from "./helpers/github-org.js";
+import { defineStack } from "../infra/stack.js";
+import { siteManifest } from "../infra/publish/site-manifest.js";
+import { after, before } from "node:test";
 
 interface Declared {
   type: string;
@@ -23,6 +28,7 @@ pulumi.runtime.setMocks(
       declared.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown> });
       const state: Record<string, unknown> = { ...args.inputs };
       if (args.type === "github:index/team:Team") state.slug = String(args.inputs.name).toLowerCase();
+      if (args.type.endsWith(":SitePublication")) Object.assign(state, { commit: "c0ffee", lastPublish: { added: 1, changed: 0, deleted: 0, blobs: 0, requests: 5, attempts: 1 } });
       return { id: `${args.name}-id`, state };
     },
     call: (args) => args.inputs,
@@ -98,30 +104,49 @@ test("client snippets never use --extra-index-url and pin uv packages to the exp
   for (const text of Object.values(s)) assert.doesNotMatch(text, /extra-index-url/);
 });
 
-test("the program declares the index repository, Pages on the pages branch, and the teams with members and repository permissions", async () => {
+const TOKEN = "ghp_programTestToken";
+let gh: GitHubEmulator;
+before(async () => {
+  gh = await GitHubEmulator.start({ token: TOKEN });
+  gh.setOrg("acme", (await acmeOrg()).repos);
+  process.env.GITHUB_PYPI_WORK_DIR = tempDir("stack-work");
+});
+after(async () => {
+  await gh.close();
+});
+
+const of = (type: string) => declared.filter((d) => d.type === type);
+
+test("the program builds the index from the organisation at deploy time, publishes it, and grants the teams every indexed repository", async () => {
   declared.length = 0;
   withConfig({
     "github:owner": "Acme",
+    "github:token": TOKEN,
+    "github:baseUrl": `${gh.apiUrl}/`,
     "github-pypi:title": "Acme",
     "github-pypi:indexRepository": "python-index",
-    "github-pypi:yanked": JSON.stringify({ a: { "1.0": true, "2.0": "x" } }),
-    "github-pypi:sources": JSON.stringify({ org: "acme", repositories: ["acme/core", "acme/tools-*"] }),
+    "github-pypi:yanked": JSON.stringify({ "acme-core": { "1.0.0": true, "1.1.0": "x" } }),
+    "github-pypi:sources": JSON.stringify({ org: "acme", topics: ["python"] }),
     "github-pypi:teams": JSON.stringify([
       { name: "Data Eng", permission: "push", members: ["ann"], maintainers: ["bob"] },
       { name: "Readers", permission: "pull", members: ["cy"], repositories: ["python-index"] },
     ]),
   });
+  gh.clearRequests();
   const program = await import("../infra/index.js");
+  assert.ok(gh.requests.length > 0, "discovery ran against the configured API (github:baseUrl)");
   assert.equal(program.title, "Acme");
   assert.equal(program.yankedReleases, 2);
+  assert.equal(program.projects, 4, "acme-core, acme-app, and from tags acme-tagged and tagged (a tag with no project file falls back to the repository name)");
   assert.equal(await valueOf(program.pagesUrl), "https://acme.github.io/python-index/");
   assert.equal(await valueOf(program.indexUrl), "https://acme.github.io/python-index/simple/");
-  assert.match((await valueOf(program.snippets)).pipConf, /index-url = https:\/\/acme\.github\.io\/python-index\/simple\//);
-
+  const snippets = await valueOf(program.snippets);
+  assert.match(snippets.pipConf, /index-url = https:\/\/acme\.github\.io\/python-index\/simple\//);
+  assert.match(snippets.uv, /\[tool\.uv\.sources\]\nacme-app = \{ index = "acme" \}/, "snippets show a real project");
+  assert.deepEqual(await valueOf(program.publication), { commit: "c0ffee", lastPublish: { added: 1, changed: 0, deleted: 0, blobs: 0, requests: 5, attempts: 1 } });
   // These resolve only once the resources are registered.
   assert.equal(await valueOf(program.indexRepository), "python-index");
-  assert.deepEqual(await valueOf(program.teamGrants), ["Data Eng → python-index: push", "Data Eng → core: push", "Readers → python-index: pull"]);
-  const of = (type: string) => declared.filter((d) => d.type === type);
+
   const repo = of("github:index/repository:Repository");
   assert.equal(repo.length, 1);
   assert.equal(repo[0]?.inputs.name, "python-index");
@@ -131,6 +156,20 @@ test("the program declares the index repository, Pages on the pages branch, and 
   assert.deepEqual(pages[0]?.inputs.source, { branch: "gh-pages", path: "/" });
   assert.equal(of("github-pypi:pages:IndexRepository").length, 1);
   assert.equal(of("github-pypi:access:Teams").length, 1);
+
+  // The publication: the site built from the organisation, as a manifest of git blob ids.
+  const [publication] = of("pulumi-nodejs:dynamic/publish:SitePublication");
+  assert.ok(publication);
+  const { files, siteDir, ...rest } = publication.inputs as { files: Record<string, string>; siteDir: string } & Record<string, unknown>;
+  assert.deepEqual(files, siteManifest(siteDir), "the manifest describes the folder the provider will read");
+  for (const path of [".nojekyll", "index.html", "simple/index.html", "simple/index.json", "simple/acme-core/index.json", "simple/acme-tagged/index.html"]) assert.ok(files[path], path);
+  assert.ok(!Object.keys(files).some((p) => p.includes("acme-secret") || p.includes("acme-js") || p.includes("acme-legacy")));
+  assert.match(String(rest.__provider), /exports\.handler/, "the provider is serialised into the resource");
+  assert.deepEqual(
+    { apiUrl: rest.apiUrl, owner: rest.owner, repository: rest.repository, branch: rest.branch, message: rest.message },
+    { apiUrl: gh.apiUrl, owner: "Acme", repository: "python-index", branch: "gh-pages", message: "Publish Acme: 4 projects, 8 files" },
+  );
+  assert.doesNotMatch(JSON.stringify(publication.inputs), new RegExp(TOKEN), "the token never enters the publication's inputs or state");
 
   assert.deepEqual(of("github:index/team:Team").map((t) => t.inputs.name), ["Data Eng", "Readers"]);
   const members = of("github:index/teamMembers:TeamMembers").map((m) => m.inputs.members);
@@ -142,7 +181,52 @@ test("the program declares the index repository, Pages on the pages branch, and 
     ],
     [{ username: "cy", role: "member" }],
   ]);
-  // Default repositories: the index and every exactly named source repository (globs need discovery).
+  // Default repositories: the index and every repository discovery indexed (not the archived, private or filtered ones).
   const access = of("github:index/teamRepository:TeamRepository").map((r) => `${r.inputs.repository}:${r.inputs.permission}`);
-  assert.deepEqual(access.sort(), ["core:push", "python-index:pull", "python-index:push"]);
+  assert.deepEqual(access.sort(), ["app:push", "core:push", "python-index:pull", "python-index:push", "tagged:push"]);
+  assert.deepEqual((await valueOf(program.teamGrants)).sort(), ["Data Eng → app: push", "Data Eng → core: push", "Data Eng → python-index: push", "Data Eng → tagged: push", "Readers → python-index: pull"]);
+});
+
+test("local sources only: no GitHub request, a CNAME file for the custom domain, and the project count", async () => {
+  declared.length = 0;
+  withConfig({
+    "github:owner": "acme",
+    "github:baseUrl": gh.apiUrl,
+    "github-pypi:cname": "pypi.acme.example",
+    "github-pypi:sources": JSON.stringify({ localDirs: [demoDists] }),
+    "github-pypi:files": "mirror",
+  });
+  gh.clearRequests();
+  const outputs = await defineStack();
+  await valueOf(outputs.publication); // registered
+  assert.equal(gh.requests.length, 0);
+  assert.equal(outputs.projects, 4);
+  assert.equal(await valueOf(outputs.pagesUrl), "https://pypi.acme.example/");
+  const publication = of("pulumi-nodejs:dynamic/publish:SitePublication").at(-1);
+  const files = publication?.inputs.files as Record<string, string>;
+  assert.ok(files.CNAME);
+  assert.equal(readFileSync(join(String(publication?.inputs.siteDir), "CNAME"), "utf8"), "pypi.acme.example\n");
+  assert.ok(Object.keys(files).some((p) => p.endsWith(".whl")), "local distributions are copied into the site");
+  assert.deepEqual(of("github:index/repositoryPages:RepositoryPages").at(-1)?.inputs.cname, "pypi.acme.example");
+});
+
+test("with no sources at all, the stack indexes its own organisation (github:owner)", async () => {
+  declared.length = 0;
+  withConfig({ "github:owner": "acme", "github:token": TOKEN, "github:baseUrl": gh.apiUrl });
+  gh.clearRequests();
+  const outputs = await defineStack();
+  assert.ok(gh.requests.some((r) => r.url.startsWith("/orgs/acme/repos")));
+  assert.equal(outputs.projects, 5, "acme-js joins: no topic filter");
+  await Promise.all([valueOf(outputs.publication), valueOf(outputs.teamGrants), valueOf(outputs.indexRepository)]); // every registration is in
+});
+
+test("a source that fails stops the deployment with the generator's own error, before any resource is declared", async () => {
+  declared.length = 0;
+  withConfig({ "github:owner": "acme", "github-pypi:sources": JSON.stringify({ localDirs: [join(tempDir("empty"), "missing")] }) });
+  await assert.rejects(defineStack(), /missing/);
+  withConfig({ "github:owner": "acme", "github:baseUrl": gh.apiUrl, "github:token": "wrong", "github-pypi:sources": JSON.stringify({ org: "acme" }) });
+  await assert.rejects(defineStack(), /GitHub: listing the repositories of organisation acme failed with HTTP 401/);
+  withConfig({ "github:owner": "acme", "github-pypi:sources": JSON.stringify({ org: "acme", includePrivate: "yes" }) });
+  await assert.rejects(defineStack(), /sources\.includePrivate: Invalid input: expected boolean/);
+  assert.equal(declared.length, 0);
 });

@@ -1,8 +1,11 @@
 import { buildSite } from "../build.js";
-import { loadIndexConfig, validateIndexConfig } from "../config/load.js";
+import { validateIndexConfig } from "../config/load.js";
+import { loadProjectFile, type ProjectFile } from "../config/project-file.js";
+import { sourcesSchema, type SourcesConfig } from "../config/stack-schema.js";
+import { planSources } from "../sources/plan.js";
 import { UserError, Warnings } from "../diagnostics/warnings.js";
 import { silentProgress, terminalProgress } from "../diagnostics/progress.js";
-import { DEFAULT_API_URL, describeGitHubReport, type GitHubSourceOptions } from "../sources/github.js";
+import { DEFAULT_API_URL, describeGitHubReport } from "../sources/github.js";
 import { writeSiteToFolder } from "../publish/local-folder.js";
 import { printWarning } from "./report.js";
 
@@ -31,50 +34,53 @@ export interface BuildCommandOptions {
   retryBaseMs?: number;
 }
 
-/** The GitHub source, when `--github-org` or `--repo` asks for one. */
-function githubOptions(opts: BuildCommandOptions): GitHubSourceOptions | undefined {
-  const repos = opts.repo ?? [];
-  if (!opts.githubOrg && repos.length === 0) {
-    if (opts.topic?.length) throw new UserError("--topic filters the repositories of --github-org (or --repo); give one of those too");
-    return undefined;
-  }
+/** Flags win over the config file, like every other tool users know; a list given on the command line replaces the file's. */
+function mergeSourceFlags(file: ProjectFile, opts: BuildCommandOptions): SourcesConfig {
+  const s = file.sources;
+  const pick = <T>(flag: T[] | undefined, fromFile: T[]): T[] => (flag?.length ? flag : fromFile);
   return {
-    apiUrl: opts.githubApiUrl || DEFAULT_API_URL,
-    ...(opts.token ? { token: opts.token } : {}),
+    ...s,
     ...(opts.githubOrg ? { org: opts.githubOrg } : {}),
-    repositories: repos,
-    topics: opts.topic ?? [],
-    includePrivate: opts.includePrivate ?? false,
-    includeArchived: opts.includeArchived ?? false,
-    tags: opts.tags ?? true,
-    files: opts.files ?? "link",
-    cacheDir: opts.cacheDir ?? ".cache/github-pypi",
-    maxRateLimitWaitSeconds: opts.maxRateLimitWait ?? 900,
-    ...(opts.retryBaseMs !== undefined ? { retryBaseMs: opts.retryBaseMs } : {}),
-    // Waits are shown even with --quiet: a silent pause of minutes looks like a hang.
-    notice: (message) => process.stderr.write(`notice: ${message}\n`),
+    topics: pick(opts.topic, s.topics),
+    repositories: pick(opts.repo, s.repositories),
+    includePrivate: opts.includePrivate ?? s.includePrivate,
+    includeArchived: opts.includeArchived ?? s.includeArchived,
+    // commander sets `tags` to true unless --no-tags is given, so only false is a choice made here.
+    tags: opts.tags === false ? false : s.tags,
+    localDirs: pick(opts.from, s.localDirs),
+    packageList: pick(opts.packageList, s.packageList),
+    packageListJson: pick(opts.packageListJson, s.packageListJson),
   };
 }
 
 export async function runBuild(opts: BuildCommandOptions): Promise<void> {
   const started = performance.now();
-  const base = opts.config ? await loadIndexConfig(opts.config) : validateIndexConfig({});
-  // Command-line flags win over the file, like every other tool users know.
+  const file: ProjectFile = opts.config ? await loadProjectFile(opts.config) : { index: validateIndexConfig({}), sources: sourcesSchema.parse({}), files: "link" };
+  const sources = mergeSourceFlags(file, opts);
   const config = validateIndexConfig({
-    ...base,
+    ...file.index,
+    ...(sources.packagesUrl !== undefined ? { packagesUrl: sources.packagesUrl } : {}),
     ...(opts.title !== undefined ? { title: opts.title } : {}),
     ...(opts.packagesUrl !== undefined ? { packagesUrl: opts.packagesUrl } : {}),
   }, "command line");
-  const github = githubOptions(opts);
-  const sources = (opts.from?.length ?? 0) + (opts.packageList?.length ?? 0) + (opts.packageListJson?.length ?? 0) + (github ? 1 : 0);
-  if (sources === 0 && !opts.allowEmpty) {
+  const plan = planSources(sources, opts.files ?? file.files, {
+    apiUrl: opts.githubApiUrl || DEFAULT_API_URL,
+    ...(opts.token ? { token: opts.token } : {}),
+    cacheDir: opts.cacheDir ?? ".cache/github-pypi",
+    maxRateLimitWaitSeconds: opts.maxRateLimitWait ?? 900,
+    ...(opts.retryBaseMs !== undefined ? { retryBaseMs: opts.retryBaseMs } : {}),
+    // Waits are shown even with --quiet: a silent pause of minutes looks like a hang.
+    notice: (message) => process.stderr.write(`notice: ${message}\n`),
+  });
+  const { github } = plan;
+  if (plan.count === 0 && !opts.allowEmpty) {
     throw new UserError("nothing to index: give --github-org, --repo, --from, --package-list or --package-list-json");
   }
   const warnings = new Warnings(printWarning);
   const result = await buildSite({
-    from: opts.from ?? [],
-    packageLists: opts.packageList ?? [],
-    packageListsJson: opts.packageListJson ?? [],
+    from: plan.from,
+    packageLists: plan.packageLists,
+    packageListsJson: plan.packageListsJson,
     config,
     ...(github ? { github } : {}),
     allowEmpty: opts.allowEmpty ?? false,

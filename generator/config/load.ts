@@ -20,8 +20,8 @@ export function validateIndexConfig(value: unknown, where = "configuration"): In
   return result.data;
 }
 
-/** Reads a YAML or JSON settings file (JSON is YAML, so one parser serves both). */
-export async function loadIndexConfig(path: string): Promise<IndexConfig> {
+/** Parses a YAML or JSON file (JSON is YAML, so one parser serves both); errors name the file. */
+export async function readConfigFile(path: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
@@ -35,5 +35,10 @@ export async function loadIndexConfig(path: string): Promise<IndexConfig> {
     const detail = e instanceof YAMLParseError ? e.message : String(e);
     throw new UserError(`${path}: not valid YAML or JSON: ${detail}`);
   }
-  return validateIndexConfig(value, path);
+  return value;
+}
+
+/** Reads a settings file holding index settings only. */
+export async function loadIndexConfig(path: string): Promise<IndexConfig> {
+  return validateIndexConfig(await readConfigFile(path), path);
 }

@@ -25,6 +25,9 @@ export const sourcesSchema = z
   })
   .strict();
 
+export const FILES_MODES = ["link", "mirror"] as const;
+export type FilesMode = (typeof FILES_MODES)[number];
+
 export const TEAM_PERMISSIONS = ["pull", "triage", "push", "maintain", "admin"] as const;
 
 export const teamSchema = z
@@ -60,7 +63,7 @@ export const stackConfigSchema = indexConfigSchema
     /** Name of the index repository the stack creates. */
     indexRepository: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, "expected a repository name").default("pypi"),
     sources: sourcesSchema.default(sourcesSchema.parse({})),
-    files: z.enum(["link", "mirror"]).default("link"),
+    files: z.enum(FILES_MODES).default("link"),
     pagesBranch: z.string().min(1).default("gh-pages"),
     /** Custom domain for Pages. */
     cname: z.string().min(1).optional(),

@@ -43,7 +43,7 @@ function barProgress(stream: NodeJS.WriteStream): Progress {
 }
 
 /** One line at the start, then at most one every `intervalMs`, and one at the end. */
-export function lineProgress(stream: NodeJS.WritableStream, intervalMs = 5000): Progress {
+export function lineProgress(stream: { write(text: string): unknown }, intervalMs = 5000): Progress {
   let label = "";
   let total = 0;
   let done = 0;

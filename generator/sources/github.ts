@@ -37,6 +37,8 @@ export interface GitHubSourceOptions {
 
 export interface GitHubSourceReport {
   repositories: number;
+  /** `OWNER/NAME` of every repository indexed (selected by the filters), for team grants. */
+  repositoryNames: string[];
   skippedArchived: number;
   skippedPrivate: number;
   filteredOut: number;
@@ -92,6 +94,7 @@ export async function readGitHub(options: GitHubSourceOptions, warnings: Warning
   );
   const report: GitHubSourceReport = {
     repositories: discovery.repositories.length,
+    repositoryNames: discovery.repositories.map((r) => r.fullName),
     skippedArchived: discovery.skippedArchived,
     skippedPrivate: discovery.skippedPrivate,
     filteredOut: discovery.filteredOut,

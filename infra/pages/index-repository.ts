@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as github from "@pulumi/github";
+import { SitePublication } from "../publish/site-publication.js";
 
 export interface IndexRepositoryArgs {
   owner: string;
@@ -7,16 +8,18 @@ export interface IndexRepositoryArgs {
   title: string;
   pagesBranch: string;
   cname?: string;
-  /** Pages can only serve a branch that exists: the publication that creates it. */
-  pagesDependsOn?: pulumi.Resource[];
+  /** The built site and where the Git Data API lives (GitHub, or Enterprise Server's /api/v3). */
+  site: { apiUrl: string; siteDir: string; files: Record<string, string>; message: string };
 }
 
 /**
- * The index repository and its GitHub Pages site. The repository starts with one commit
- * (`autoInit`), because the Git Data API cannot write to an empty repository.
+ * The index repository, the site published on its Pages branch, and Pages serving that branch.
+ * The repository starts with one commit (`autoInit`), because the Git Data API cannot write to an
+ * empty repository; Pages comes last because it can only serve a branch that exists.
  */
 export class IndexRepository extends pulumi.ComponentResource {
   readonly repository: github.Repository;
+  readonly publication: SitePublication;
   readonly pages: github.RepositoryPages;
   /** `https://OWNER.github.io/NAME/`, or `https://CNAME/`. */
   readonly pagesUrl: pulumi.Output<string>;
@@ -39,6 +42,11 @@ export class IndexRepository extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    this.publication = new SitePublication(
+      name,
+      { ...args.site, owner: args.owner, repository: this.repository.name, branch: args.pagesBranch },
+      { parent: this },
+    );
     this.pages = new github.RepositoryPages(
       name,
       {
@@ -47,9 +55,9 @@ export class IndexRepository extends pulumi.ComponentResource {
         source: { branch: args.pagesBranch, path: "/" },
         ...(args.cname ? { cname: args.cname } : {}),
       },
-      { parent: this, dependsOn: args.pagesDependsOn ?? [] },
+      { parent: this, dependsOn: [this.publication] },
     );
     this.pagesUrl = pulumi.output(args.cname ? `https://${args.cname}/` : `https://${args.owner.toLowerCase()}.github.io/${args.name}/`);
-    this.registerOutputs({ repository: this.repository.name, pagesUrl: this.pagesUrl });
+    this.registerOutputs({ repository: this.repository.name, pagesUrl: this.pagesUrl, commit: this.publication.commit });
   }
 }

@@ -1,0 +1,90 @@
+/**
+ * The generator at deploy time: `pulumi up` (and `pulumi preview`) build the site from the stack's
+ * sources into a local folder, and the publication then compares that folder with the branch.
+ */
+import { resolve } from "node:path";
+import { buildSite } from "../../generator/build.js";
+import { validateIndexConfig } from "../../generator/config/load.js";
+import type { StackConfig } from "../../generator/config/stack-schema.js";
+import { Warnings, type Warning } from "../../generator/diagnostics/warnings.js";
+import { lineProgress } from "../../generator/diagnostics/progress.js";
+import { writeSiteToFolder } from "../../generator/publish/local-folder.js";
+import { describeGitHubReport } from "../../generator/sources/github.js";
+import { planSources } from "../../generator/sources/plan.js";
+import { siteManifest } from "../publish/site-manifest.js";
+
+export interface DeployContext {
+  /** The organisation (`github:owner`): indexed when `sources` names nothing at all. */
+  owner: string;
+  apiUrl: string;
+  token?: string;
+  /** Holds `site/` and the GitHub cache (`cache/`) between runs. */
+  workDir: string;
+  log: { info(message: string): void; warn(message: string): void };
+}
+
+export interface BuiltIndex {
+  siteDir: string;
+  /** Path -> git blob id of every site file. */
+  files: Record<string, string>;
+  projects: number;
+  distributions: number;
+  /** `OWNER/NAME` of the repositories GitHub discovery indexed. */
+  repositories: string[];
+  /** A real project name for the client snippets. */
+  exampleProject?: string;
+  warnings: Warning[];
+}
+
+export async function buildIndexForStack(config: StackConfig, ctx: DeployContext): Promise<BuiltIndex> {
+  const { sources } = config;
+  const nothingNamed = !sources.org && sources.repositories.length + sources.localDirs.length + sources.packageList.length + sources.packageListJson.length === 0;
+  const effective = nothingNamed ? { ...sources, org: ctx.owner } : sources;
+  const workDir = resolve(ctx.workDir);
+  const plan = planSources(effective, config.files, {
+    apiUrl: ctx.apiUrl,
+    ...(ctx.token ? { token: ctx.token } : {}),
+    cacheDir: resolve(workDir, "cache"),
+    maxRateLimitWaitSeconds: 900,
+    notice: (m) => ctx.log.info(m),
+  });
+  const index = validateIndexConfig(
+    {
+      title: config.title,
+      yanked: config.yanked,
+      indexMaxAgeSeconds: config.indexMaxAgeSeconds,
+      ...((sources.packagesUrl ?? config.packagesUrl) ? { packagesUrl: sources.packagesUrl ?? config.packagesUrl } : {}),
+    },
+    "stack config (github-pypi:*)",
+  );
+  const warnings = new Warnings((w) => ctx.log.warn(`warning[${w.code}]: ${w.message}`));
+  const result = await buildSite({
+    from: plan.from.map((d) => resolve(d)),
+    packageLists: plan.packageLists.map((f) => (f === "-" ? f : resolve(f))),
+    packageListsJson: plan.packageListsJson.map((f) => resolve(f)),
+    ...(plan.github ? { github: plan.github } : {}),
+    config: index,
+    // A new organisation with nothing released yet still gets its (empty) index.
+    allowEmpty: true,
+    warnings,
+    progress: lineProgress({ write: (line: string) => ctx.log.info(line.trimEnd()) }),
+  });
+  if (result.github) ctx.log.info(describeGitHubReport(result.github));
+  if (result.index.projects.length === 0) ctx.log.warn("the index has no projects yet: no source gave a usable distribution");
+  if (config.cname) {
+    // Pages keeps the custom domain in a CNAME file on the branch; the publication owns the branch, so it writes the file.
+    result.site.set("CNAME", { body: new TextEncoder().encode(`${config.cname}\n`), contentType: "text/plain; charset=utf-8", cacheControl: "no-cache" });
+  }
+  const siteDir = resolve(workDir, "site");
+  await writeSiteToFolder(result.site, siteDir);
+  const first = result.index.projects[0];
+  return {
+    siteDir,
+    files: siteManifest(siteDir),
+    projects: result.index.projects.length,
+    distributions: result.files,
+    repositories: result.github?.repositoryNames ?? [],
+    ...(first ? { exampleProject: first.name } : {}),
+    warnings: warnings.items,
+  };
+}

@@ -1,0 +1,84 @@
+/**
+ * The whole stack from config: build the index from the sources, create the index repository,
+ * publish the site to its Pages branch as one commit, and manage team access.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { DEFAULT_API_URL } from "../generator/sources/github.js";
+import { readStackConfig } from "./stack-config.js";
+import { buildIndexForStack } from "./build/build-index.js";
+import { IndexRepository } from "./pages/index-repository.js";
+import { Teams } from "./access/teams.js";
+import { clientSnippets, type ClientSnippets } from "./outputs/client-snippets.js";
+import type { PublishFigures } from "./publish/git-data-provider.js";
+
+export interface StackOutputs {
+  title: string;
+  indexMaxAgeSeconds: number;
+  yankedReleases: number;
+  projects: number;
+  pagesUrl: pulumi.Output<string>;
+  indexUrl: pulumi.Output<string>;
+  snippets: pulumi.Output<ClientSnippets>;
+  indexRepository: pulumi.Output<string>;
+  teamGrants: pulumi.Output<string[]>;
+  publication: pulumi.Output<{ commit: string; lastPublish: PublishFigures }>;
+}
+
+/** A config secret's plain value: discovery needs the token while the program runs, not as an Output. */
+function secretValue(o: pulumi.Output<string> | undefined): Promise<string | undefined> {
+  return o ? new Promise((resolve) => o.apply((v) => resolve(v))) : Promise.resolve(undefined);
+}
+
+/** Where the build and its GitHub cache live between runs: `.github-pypi/<stack>` in the project, or GITHUB_PYPI_WORK_DIR (CI caches it). */
+function workDir(): string {
+  return process.env.GITHUB_PYPI_WORK_DIR || `.github-pypi/${pulumi.getStack()}`;
+}
+
+export async function defineStack(): Promise<StackOutputs> {
+  const config = readStackConfig();
+  const gh = new pulumi.Config("github");
+  const owner = gh.require("owner");
+  // GitHub Enterprise Server: the provider's own github:baseUrl (https://HOST/api/v3/).
+  const apiUrl = (gh.get("baseUrl") || DEFAULT_API_URL).replace(/\/+$/, "");
+  const token = (await secretValue(gh.getSecret("token"))) || process.env.GITHUB_TOKEN || undefined;
+
+  const built = await buildIndexForStack(config, {
+    owner,
+    apiUrl,
+    ...(token ? { token } : {}),
+    workDir: workDir(),
+    log: { info: (m) => void pulumi.log.info(m), warn: (m) => void pulumi.log.warn(m) },
+  });
+
+  const index = new IndexRepository("index", {
+    owner,
+    name: config.indexRepository,
+    title: config.title,
+    pagesBranch: config.pagesBranch,
+    ...(config.cname ? { cname: config.cname } : {}),
+    site: {
+      apiUrl,
+      siteDir: built.siteDir,
+      files: built.files,
+      message: `Publish ${config.title}: ${built.projects} projects, ${built.distributions} files`,
+    },
+  });
+
+  // Teams reach the index and every indexed repository of this organisation (others are not theirs to grant).
+  const ownRepositories = built.repositories.filter((r) => r.split("/")[0]?.toLowerCase() === owner.toLowerCase()).map((r) => r.split("/")[1] ?? r);
+  const teams = new Teams("teams", { teams: config.teams, defaultRepositories: [...new Set([config.indexRepository, ...ownRepositories])] });
+
+  const indexUrl = index.pagesUrl.apply((u) => `${u}simple/`);
+  return {
+    title: config.title,
+    indexMaxAgeSeconds: config.indexMaxAgeSeconds,
+    yankedReleases: Object.values(config.yanked).reduce((n, versions) => n + Object.keys(versions).length, 0),
+    projects: built.projects,
+    pagesUrl: index.pagesUrl,
+    indexUrl,
+    snippets: indexUrl.apply((u) => clientSnippets(u, owner.toLowerCase(), built.exampleProject)),
+    indexRepository: index.repository.name,
+    teamGrants: teams.grants,
+    publication: pulumi.all([index.publication.commit, index.publication.lastPublish]).apply(([commit, lastPublish]) => ({ commit, lastPublish })),
+  };
+}
