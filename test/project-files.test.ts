@@ -1,0 +1,45 @@
+/** The files a newcomer copies (Pulumi.yaml, the workflows) agree with the code that reads them. */
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { parse as parseYaml } from "yaml";
+import { STACK_KEYS } from "../generator/config/stack-schema.js";
+import { repoRoot } from "./helpers/paths.js";
+
+const readYaml = <T>(path: string): T => parseYaml(readFileSync(join(repoRoot, path), "utf8")) as T;
+
+test("Pulumi.yaml runs infra/ through tsx and documents exactly the stack keys the schema reads", () => {
+  const project = readYaml<{ name: string; main: string; runtime: { name: string; options: Record<string, unknown> }; config: Record<string, { description?: string }> }>("Pulumi.yaml");
+  assert.equal(project.name, "github-pypi");
+  assert.equal(project.main, "infra/");
+  assert.equal(project.runtime.name, "nodejs");
+  assert.equal(project.runtime.options.nodeargs, "--import tsx");
+  assert.equal(project.runtime.options.typescript, false, "Pulumi's ts-node must not compete with tsx");
+  const documented = Object.keys(project.config).filter((k) => k.startsWith("github-pypi:")).map((k) => k.slice("github-pypi:".length));
+  assert.deepEqual([...documented].sort(), [...STACK_KEYS].sort());
+  for (const [key, spec] of Object.entries(project.config)) assert.ok(spec.description && spec.description.length > 20, `${key} is described`);
+});
+
+test("the publish workflow runs pulumi up on a schedule and on the dispatch the release example sends, never two at once", () => {
+  type Workflow = { on: Record<string, unknown>; concurrency: { group: string; "cancel-in-progress": boolean }; jobs: Record<string, { env?: Record<string, string>; steps: { uses?: string; run?: string; with?: Record<string, unknown> }[] }> };
+  const publish = readYaml<Workflow>(".github/workflows/publish-index.yml");
+  const schedule = publish.on.schedule as { cron: string }[];
+  assert.equal(schedule[0]?.cron.split(" ").length, 5);
+  const dispatchTypes = (publish.on.repository_dispatch as { types: string[] }).types;
+  assert.equal(publish.concurrency["cancel-in-progress"], false);
+  const job = publish.jobs.up;
+  assert.ok(job);
+  const pulumiStep = job.steps.find((s) => s.uses?.startsWith("pulumi/actions@"));
+  assert.equal(pulumiStep?.with?.command, "up");
+  assert.ok(job.steps.some((s) => s.run === "npm ci"));
+  // The cache step keeps exactly the folder the program uses for its work (GITHUB_PYPI_WORK_DIR).
+  assert.match(readFileSync(join(repoRoot, "infra/stack.ts"), "utf8"), /process\.env\.GITHUB_PYPI_WORK_DIR/);
+  const cache = job.steps.find((s) => s.uses?.startsWith("actions/cache@"));
+  assert.ok(job.env?.GITHUB_PYPI_WORK_DIR?.includes(`/${String(cache?.with?.path)}/`));
+
+  const notify = readYaml<Workflow>("examples/notify-index-on-release.yml");
+  assert.deepEqual((notify.on.release as { types: string[] }).types, ["published"]);
+  const sent = /event_type=(\S+)/.exec(notify.jobs.notify?.steps[0]?.run ?? "")?.[1];
+  assert.ok(sent && dispatchTypes.includes(sent), `the example sends ${sent}, which the publish workflow listens for`);
+});
