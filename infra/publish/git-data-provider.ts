@@ -57,7 +57,7 @@ const REQUEST_TIMEOUT_MS = 120_000;
 /** Text up to this size travels inline in the tree request (no blob request). */
 const INLINE_LIMIT = 512 * 1024;
 /** One create-tree request carries at most this many entries or bytes; larger sites chain requests through base_tree. */
-const TREE_CHUNK_ENTRIES = 2000;
+const TREE_CHUNK_ENTRIES = 5000;
 const TREE_CHUNK_BYTES = 8 * 1024 * 1024;
 /** GitHub refuses blobs over 100 MiB. */
 const MAX_BLOB_BYTES = 100 * 1024 * 1024;
