@@ -49,14 +49,19 @@ export const teamSchema = z
 export const cdnSchema = z
   .object({
     enabled: z.boolean().default(false),
-    domain: z.string().min(1).optional(),
-    certificateArn: z.string().startsWith("arn:").optional(),
-    hostedZoneId: z.string().min(1).optional(),
+    /** A custom domain for the distribution (needs certificateArn or hostedZoneId). */
+    domain: z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i, "expected a domain name such as pypi.example.com").optional(),
+    /** An ACM certificate for the domain; CloudFront only takes certificates from us-east-1. */
+    certificateArn: z.string().regex(/^arn:aws[\w-]*:acm:us-east-1:\d{12}:certificate\/[\w-]+$/, "expected an ACM certificate ARN in us-east-1 (CloudFront only uses certificates from there)").optional(),
+    /** A Route 53 zone holding the domain: the stack then requests and validates the certificate and creates the alias records. */
+    hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, "expected a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ").optional(),
     priceClass: z.enum(["PriceClass_All", "PriceClass_200", "PriceClass_100"]).default("PriceClass_100"),
     indexMaxAgeSeconds: z.number().int().min(0).max(31_536_000).default(300),
     access: z.enum(["public", "github"]).default("public"),
   })
-  .strict();
+  .strict()
+  .refine((c) => !c.domain || c.certificateArn || c.hostedZoneId, { message: "a custom domain needs certificateArn or hostedZoneId (to request a certificate)", path: ["domain"] })
+  .refine((c) => c.domain || (!c.certificateArn && !c.hostedZoneId), { message: "certificateArn and hostedZoneId are for a custom domain: set domain too", path: ["domain"] });
 
 export const stackConfigSchema = indexConfigSchema
   .extend({
@@ -77,6 +82,7 @@ export type StackConfigInput = z.input<typeof stackConfigSchema>;
 export type StackConfig = z.output<typeof stackConfigSchema>;
 export type SourcesConfig = z.output<typeof sourcesSchema>;
 export type TeamConfig = z.output<typeof teamSchema>;
+export type CdnConfig = z.output<typeof cdnSchema>;
 
 /** The keys under `github-pypi:` that the schema knows, for reading them from stack config. */
 export const STACK_KEYS = Object.keys(stackConfigSchema.shape) as (keyof StackConfig)[];
