@@ -5,9 +5,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_API_URL } from "../generator/sources/github.js";
 import { readStackConfig } from "./stack-config.js";
+import type { StackConfig } from "../generator/config/stack-schema.js";
 import { buildIndexForStack } from "./build/build-index.js";
 import { IndexRepository } from "./pages/index-repository.js";
 import { Teams } from "./access/teams.js";
+import { Cdn } from "./cdn/cdn.js";
+import { bucketManifest } from "./cdn/bucket-manifest.js";
+import { UserError } from "../generator/diagnostics/warnings.js";
 import { clientSnippets, type ClientSnippets } from "./outputs/client-snippets.js";
 import type { PublishFigures } from "./publish/git-data-provider.js";
 
@@ -17,6 +21,8 @@ export interface StackOutputs {
   yankedReleases: number;
   projects: number;
   pagesUrl: pulumi.Output<string>;
+  /** With the CDN on: its URL, which is then the canonical index (indexUrl points at it). */
+  cdnUrl: pulumi.Output<string | undefined>;
   indexUrl: pulumi.Output<string>;
   snippets: pulumi.Output<ClientSnippets>;
   indexRepository: pulumi.Output<string>;
@@ -68,17 +74,29 @@ export async function defineStack(): Promise<StackOutputs> {
   const ownRepositories = built.repositories.filter((r) => r.split("/")[0]?.toLowerCase() === owner.toLowerCase()).map((r) => r.split("/")[1] ?? r);
   const teams = new Teams("teams", { teams: config.teams, defaultRepositories: [...new Set([config.indexRepository, ...ownRepositories])] });
 
-  const indexUrl = index.pagesUrl.apply((u) => `${u}simple/`);
+  const cdn = config.cdn.enabled ? defineCdn(config.cdn, built.siteDir) : undefined;
+  const baseUrl = cdn ? cdn.url : index.pagesUrl;
+  const indexUrl = baseUrl.apply((u) => `${u}simple/`);
   return {
     title: config.title,
     indexMaxAgeSeconds: config.indexMaxAgeSeconds,
     yankedReleases: Object.values(config.yanked).reduce((n, versions) => n + Object.keys(versions).length, 0),
     projects: built.projects,
     pagesUrl: index.pagesUrl,
+    cdnUrl: cdn ? cdn.url : pulumi.output(undefined),
     indexUrl,
     snippets: indexUrl.apply((u) => clientSnippets(u, owner.toLowerCase(), built.exampleProject)),
     indexRepository: index.repository.name,
     teamGrants: teams.grants,
     publication: pulumi.all([index.publication.commit, index.publication.lastPublish]).apply(([commit, lastPublish]) => ({ commit, lastPublish })),
   };
+}
+
+function defineCdn(settings: StackConfig["cdn"], siteDir: string): Cdn {
+  if (settings.access === "github") {
+    throw new UserError("stack config (github-pypi:*): cdn.access: github (a private index gated by GitHub credentials) is not available yet; use access: public");
+  }
+  const region = new pulumi.Config("aws").get("region") || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
+  if (!region) throw new UserError("the CDN needs an AWS region for its bucket: `pulumi config set aws:region eu-west-1` (or AWS_REGION)");
+  return new Cdn("cdn", { settings, region, siteDir, objects: bucketManifest(siteDir, settings.indexMaxAgeSeconds) });
 }

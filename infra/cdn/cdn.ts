@@ -1,0 +1,201 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import type { CdnConfig } from "../../generator/config/stack-schema.js";
+import { viewerRequestFunctionCode } from "./edge-function.js";
+import { BucketSync } from "./bucket-sync.js";
+import type { BucketObject } from "./bucket-manifest.js";
+
+export interface CdnArgs {
+  settings: CdnConfig;
+  /** The region of the bucket (the stack's `aws:region`). CloudFront and its certificates live in us-east-1 regardless. */
+  region: string;
+  /** The built site and its objects (key -> md5, size, content type, cache control). */
+  siteDir: string;
+  objects: Record<string, BucketObject>;
+}
+
+const YEAR = 31_536_000;
+
+/**
+ * The optional CDN: a private S3 bucket that only this distribution can read (Origin Access
+ * Control, sigv4), a CloudFront distribution running the shared router as a viewer-request
+ * function (PEP 691 negotiation and redirects at the edge), and one sync resource that uploads
+ * the site in a safe order and invalidates what changed.
+ */
+export class Cdn extends pulumi.ComponentResource {
+  readonly bucket: aws.s3.Bucket;
+  readonly distribution: aws.cloudfront.Distribution;
+  readonly edgeFunction: aws.cloudfront.Function;
+  readonly sync: BucketSync;
+  /** `https://DOMAIN/` or `https://dxxxx.cloudfront.net/`. */
+  readonly url: pulumi.Output<string>;
+
+  constructor(name: string, args: CdnArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("github-pypi:cdn:Cdn", name, {}, opts);
+    const { settings } = args;
+    const parent = { parent: this };
+
+    // ---- the private origin ----
+    // forceDestroy: the bucket holds only generated copies; the site is rebuilt from its sources.
+    this.bucket = new aws.s3.Bucket(name, { forceDestroy: true }, parent);
+    const ownership = new aws.s3.BucketOwnershipControls(name, { bucket: this.bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, parent);
+    const publicAccess = new aws.s3.BucketPublicAccessBlock(
+      name,
+      { bucket: this.bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+      parent,
+    );
+    const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
+      name,
+      { bucket: this.bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }] },
+      parent,
+    );
+    const oac = new aws.cloudfront.OriginAccessControl(
+      name,
+      { description: "github-pypi index bucket", originAccessControlOriginType: "s3", signingBehavior: "always", signingProtocol: "sigv4" },
+      parent,
+    );
+
+    // ---- the edge ----
+    this.edgeFunction = new aws.cloudfront.Function(
+      name,
+      {
+        runtime: "cloudfront-js-2.0",
+        comment: "github-pypi routing: PEP 691 negotiation, PEP 503 redirects, directory URLs",
+        code: viewerRequestFunctionCode({ indexMaxAgeSeconds: settings.indexMaxAgeSeconds }),
+        publish: true,
+      },
+      parent,
+    );
+    // The function has already chosen the file from Accept and ?format= and put it in the URI,
+    // which is the cache key; so the key needs no header, cookie or query string.
+    const keyNothing = {
+      cookiesConfig: { cookieBehavior: "none" },
+      headersConfig: { headerBehavior: "none" },
+      queryStringsConfig: { queryStringBehavior: "none" },
+      enableAcceptEncodingGzip: true,
+      enableAcceptEncodingBrotli: true,
+    };
+    const pagesPolicy = new aws.cloudfront.CachePolicy(
+      `${name}-pages`,
+      { comment: "Index pages: short-lived", minTtl: 0, defaultTtl: settings.indexMaxAgeSeconds, maxTtl: settings.indexMaxAgeSeconds, parametersInCacheKeyAndForwardedToOrigin: keyNothing },
+      parent,
+    );
+    const filesPolicy = new aws.cloudfront.CachePolicy(
+      `${name}-files`,
+      { comment: "Distribution files: immutable", minTtl: YEAR, defaultTtl: YEAR, maxTtl: YEAR, parametersInCacheKeyAndForwardedToOrigin: keyNothing },
+      parent,
+    );
+    const headers = new aws.cloudfront.ResponseHeadersPolicy(
+      name,
+      {
+        comment: "github-pypi: HSTS, nosniff, referrer policy; Vary: Accept for caches beyond the edge",
+        securityHeadersConfig: {
+          strictTransportSecurity: { accessControlMaxAgeSec: 63_072_000, includeSubdomains: true, override: true },
+          contentTypeOptions: { override: true },
+          referrerPolicy: { referrerPolicy: "strict-origin-when-cross-origin", override: true },
+        },
+        customHeadersConfig: { items: [{ header: "Vary", value: "Accept", override: false }] },
+      },
+      parent,
+    );
+
+    // ---- the certificate and DNS for a custom domain ----
+    const usEast1 = new aws.Provider(`${name}-us-east-1`, { region: "us-east-1" }, parent);
+    let certificateArn: pulumi.Input<string> | undefined = settings.certificateArn;
+    if (settings.domain && !certificateArn && settings.hostedZoneId) {
+      const cert = new aws.acm.Certificate(name, { domainName: settings.domain, validationMethod: "DNS" }, { parent: this, provider: usEast1 });
+      const option = cert.domainValidationOptions.apply((options) => options[0]);
+      const record = new aws.route53.Record(
+        `${name}-validation`,
+        {
+          zoneId: settings.hostedZoneId,
+          name: option.apply((o) => o?.resourceRecordName ?? ""),
+          type: option.apply((o) => o?.resourceRecordType ?? "CNAME"),
+          records: [option.apply((o) => o?.resourceRecordValue ?? "")],
+          ttl: 300,
+          allowOverwrite: true,
+        },
+        parent,
+      );
+      certificateArn = new aws.acm.CertificateValidation(name, { certificateArn: cert.arn, validationRecordFqdns: [record.fqdn] }, { parent: this, provider: usEast1 }).certificateArn;
+    }
+
+    const behaviour = {
+      targetOriginId: "site",
+      viewerProtocolPolicy: "redirect-to-https",
+      allowedMethods: ["GET", "HEAD"],
+      cachedMethods: ["GET", "HEAD"],
+      compress: true,
+      responseHeadersPolicyId: headers.id,
+      functionAssociations: [{ eventType: "viewer-request", functionArn: this.edgeFunction.arn }],
+    };
+    this.distribution = new aws.cloudfront.Distribution(
+      name,
+      {
+        enabled: true,
+        comment: "github-pypi package index",
+        httpVersion: "http2and3",
+        isIpv6Enabled: true,
+        priceClass: settings.priceClass,
+        ...(settings.domain ? { aliases: [settings.domain] } : {}),
+        origins: [{ originId: "site", domainName: this.bucket.bucketRegionalDomainName, originAccessControlId: oac.id }],
+        defaultCacheBehavior: { ...behaviour, cachePolicyId: pagesPolicy.id },
+        orderedCacheBehaviors: [{ ...behaviour, pathPattern: "files/*", cachePolicyId: filesPolicy.id }],
+        restrictions: { geoRestriction: { restrictionType: "none" } },
+        viewerCertificate:
+          settings.domain && certificateArn
+            ? { acmCertificateArn: certificateArn, sslSupportMethod: "sni-only", minimumProtocolVersion: "TLSv1.2_2021" }
+            : { cloudfrontDefaultCertificate: true },
+      },
+      { parent: this, dependsOn: [ownership, publicAccess, encryption] },
+    );
+
+    // Only this distribution may read. ListBucket too, so a missing key is a 404 rather than S3's 403.
+    const policy = new aws.s3.BucketPolicy(
+      name,
+      {
+        bucket: this.bucket.id,
+        policy: pulumi.all([this.bucket.arn, this.distribution.arn]).apply(([bucketArn, distributionArn]) =>
+          JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [
+              {
+                Sid: "CloudFrontReadsTheIndex",
+                Effect: "Allow",
+                Principal: { Service: "cloudfront.amazonaws.com" },
+                Action: ["s3:GetObject", "s3:ListBucket"],
+                Resource: [bucketArn, `${bucketArn}/*`],
+                Condition: { StringEquals: { "AWS:SourceArn": distributionArn } },
+              },
+            ],
+          }),
+        ),
+      },
+      { parent: this, dependsOn: [publicAccess] },
+    );
+
+    if (settings.domain && settings.hostedZoneId) {
+      for (const type of ["A", "AAAA"]) {
+        new aws.route53.Record(
+          `${name}-${type.toLowerCase()}`,
+          {
+            zoneId: settings.hostedZoneId,
+            name: settings.domain,
+            type,
+            aliases: [{ name: this.distribution.domainName, zoneId: this.distribution.hostedZoneId, evaluateTargetHealth: false }],
+          },
+          parent,
+        );
+      }
+    }
+
+    this.sync = new BucketSync(
+      name,
+      { bucket: this.bucket.bucket, region: args.region, distributionId: this.distribution.id, siteDir: args.siteDir, objects: args.objects },
+      { parent: this, dependsOn: [policy, encryption, ownership] },
+    );
+
+    this.url = settings.domain ? pulumi.output(`https://${settings.domain}/`) : pulumi.interpolate`https://${this.distribution.domainName}/`;
+    this.registerOutputs({ url: this.url, bucket: this.bucket.bucket, distributionId: this.distribution.id });
+  }
+}

@@ -1,0 +1,208 @@
+/** The CDN half of the stack under Pulumi's mocks: every resource, its security settings, and the outputs. */
+import assert from "node:assert/strict";
+import { before, test } from "node:test";
+import * as pulumi from "@pulumi/pulumi";
+import { demoDists, tempDir } from "./helpers/paths.js";
+
+interface Declared {
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+  provider: string | undefined;
+}
+const declared: Declared[] = [];
+
+pulumi.runtime.setMocks(
+  {
+    newResource: (args) => {
+      declared.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown>, provider: args.provider });
+      const state: Record<string, unknown> = { ...args.inputs };
+      const arn = `arn:aws:${args.type.split(":")[1]?.split("/")[0]}::123456789012:${args.name}`;
+      if (args.type === "aws:s3/bucket:Bucket") Object.assign(state, { bucket: `${args.name}-bucket-1a2b`, arn: `arn:aws:s3:::${args.name}-bucket-1a2b`, bucketRegionalDomainName: `${args.name}-bucket-1a2b.s3.eu-west-1.amazonaws.com` });
+      if (args.type === "aws:cloudfront/distribution:Distribution") Object.assign(state, { arn: "arn:aws:cloudfront::123456789012:distribution/E1ABCDEF", domainName: "d111abcdef8.cloudfront.net", hostedZoneId: "Z2FDTNDATAQYW2" });
+      if (args.type === "aws:cloudfront/function:Function") state.arn = "arn:aws:cloudfront::123456789012:function/cdn";
+      if (args.type === "aws:acm/certificate:Certificate") Object.assign(state, { arn, domainValidationOptions: [{ domainName: args.inputs.domainName, resourceRecordName: "_x.pypi.acme.example.", resourceRecordType: "CNAME", resourceRecordValue: "_y.acm-validations.aws." }] });
+      if (args.type === "aws:acm/certificateValidation:CertificateValidation") state.certificateArn = args.inputs.certificateArn;
+      if (args.type === "aws:route53/record:Record") state.fqdn = args.inputs.name;
+      if (args.type.endsWith(":SitePublication")) Object.assign(state, { commit: "c0ffee", lastPublish: {} });
+      return { id: `${args.name}-id`, state };
+    },
+    call: (args) => args.inputs,
+  },
+  "github-pypi",
+  "dev",
+);
+
+const { defineStack } = await import("../infra/stack.js");
+
+/** An Output's value under mocks. */
+function valueOf<T>(o: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => o.apply(resolve));
+}
+
+function configure(cdn: Record<string, unknown>, extra: Record<string, string> = {}): void {
+  pulumi.runtime.setAllConfig({
+    "github:owner": "acme",
+    "aws:region": "eu-west-1",
+    "github-pypi:sources": JSON.stringify({ localDirs: [demoDists] }),
+    "github-pypi:cdn": JSON.stringify(cdn),
+    ...extra,
+  });
+}
+
+async function deploy(cdn: Record<string, unknown>, extra: Record<string, string> = {}) {
+  declared.length = 0;
+  configure(cdn, extra);
+  const outputs = await defineStack();
+  await Promise.all([valueOf(outputs.indexUrl), valueOf(outputs.publication), valueOf(outputs.teamGrants)]);
+  await new Promise((resolve) => setTimeout(resolve, 50)); // the last registrations reach the mocks
+  const of = (type: string) => declared.filter((d) => d.type === type);
+  const one = (type: string) => {
+    const found = of(type);
+    assert.equal(found.length, 1, `one ${type}`);
+    return (found[0] as Declared).inputs;
+  };
+  return { outputs, of, one };
+}
+
+before(() => {
+  process.env.GITHUB_PYPI_WORK_DIR = tempDir("cdn-stack");
+});
+
+test("cdn off (the default): no AWS resource at all, and the index URL is Pages'", async () => {
+  const { outputs } = await deploy({});
+  assert.equal(declared.filter((d) => d.type.startsWith("aws:")).length, 0);
+  assert.equal(await valueOf(outputs.cdnUrl), undefined);
+  assert.equal(await valueOf(outputs.indexUrl), "https://acme.github.io/pypi/simple/");
+});
+
+test("cdn on: a private, encrypted bucket only this distribution can read, through OAC with sigv4", async () => {
+  const { one } = await deploy({ enabled: true });
+  assert.equal(one("aws:s3/bucket:Bucket").forceDestroy, true);
+  assert.deepEqual(one("aws:s3/bucketOwnershipControls:BucketOwnershipControls").rule, { objectOwnership: "BucketOwnerEnforced" });
+  const block = one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock");
+  for (const key of ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"]) assert.equal(block[key], true, key);
+  const sse = one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").rules as { applyServerSideEncryptionByDefault: { sseAlgorithm: string } }[];
+  assert.equal(sse[0]?.applyServerSideEncryptionByDefault.sseAlgorithm, "AES256");
+  const oac = one("aws:cloudfront/originAccessControl:OriginAccessControl");
+  assert.deepEqual([oac.originAccessControlOriginType, oac.signingBehavior, oac.signingProtocol], ["s3", "always", "sigv4"]);
+
+  const policy = JSON.parse(String(one("aws:s3/bucketPolicy:BucketPolicy").policy)) as { Statement: { Effect: string; Principal: unknown; Action: string[]; Resource: string[]; Condition: unknown }[] };
+  assert.equal(policy.Statement.length, 1);
+  const [grant] = policy.Statement;
+  assert.deepEqual(grant?.Principal, { Service: "cloudfront.amazonaws.com" });
+  assert.deepEqual(grant?.Condition, { StringEquals: { "AWS:SourceArn": "arn:aws:cloudfront::123456789012:distribution/E1ABCDEF" } });
+  assert.deepEqual(grant?.Action, ["s3:GetObject", "s3:ListBucket"]);
+  assert.deepEqual(grant?.Resource, ["arn:aws:s3:::cdn-bucket-1a2b", "arn:aws:s3:::cdn-bucket-1a2b/*"]);
+});
+
+test("cdn on: HTTPS only, HTTP/2 and 3, compression, the routing function on every request, short-lived pages and immutable files", async () => {
+  const { one, of, outputs } = await deploy({ enabled: true, indexMaxAgeSeconds: 120, priceClass: "PriceClass_All" });
+  const fn = one("aws:cloudfront/function:Function");
+  assert.equal(fn.runtime, "cloudfront-js-2.0");
+  assert.equal(fn.publish, true);
+  assert.match(String(fn.code), /function handler\(\w+\)/);
+  assert.ok(String(fn.code).length < 10_240, "under CloudFront Functions' size limit");
+
+  const policies = of("aws:cloudfront/cachePolicy:CachePolicy").map((p) => p.inputs);
+  const pages = policies.find((p) => p.defaultTtl === 120);
+  const files = policies.find((p) => p.defaultTtl === 31_536_000);
+  assert.ok(pages && files);
+  assert.equal(pages.maxTtl, 120);
+  assert.equal(files.minTtl, 31_536_000);
+  const key = pages.parametersInCacheKeyAndForwardedToOrigin as Record<string, Record<string, string>>;
+  assert.equal(key.queryStringsConfig?.queryStringBehavior, "none", "the function puts the chosen representation in the URI, the cache key");
+
+  const headers = one("aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy");
+  const security = headers.securityHeadersConfig as Record<string, Record<string, unknown>>;
+  assert.equal(security.strictTransportSecurity?.accessControlMaxAgeSec, 63_072_000);
+  assert.equal(security.contentTypeOptions?.override, true);
+  assert.equal(security.referrerPolicy?.referrerPolicy, "strict-origin-when-cross-origin");
+
+  const dist = one("aws:cloudfront/distribution:Distribution");
+  assert.equal(dist.httpVersion, "http2and3");
+  assert.equal(dist.priceClass, "PriceClass_All");
+  assert.deepEqual(dist.viewerCertificate, { cloudfrontDefaultCertificate: true });
+  type Behaviour = { viewerProtocolPolicy: string; compress: boolean; functionAssociations: { eventType: string; functionArn: string }[]; cachePolicyId: string; pathPattern?: string; allowedMethods: string[] };
+  const behaviours = [dist.defaultCacheBehavior, ...(dist.orderedCacheBehaviors as unknown[])] as Behaviour[];
+  for (const b of behaviours) {
+    assert.equal(b.viewerProtocolPolicy, "redirect-to-https");
+    assert.equal(b.compress, true);
+    assert.deepEqual(b.functionAssociations, [{ eventType: "viewer-request", functionArn: "arn:aws:cloudfront::123456789012:function/cdn" }]);
+    assert.deepEqual(b.allowedMethods, ["GET", "HEAD"]);
+  }
+  assert.deepEqual(behaviours.map((b) => b.pathPattern), [undefined, "files/*"]);
+  assert.notEqual(behaviours[0]?.cachePolicyId, behaviours[1]?.cachePolicyId);
+  const [origin] = dist.origins as { domainName: string; originAccessControlId: string }[];
+  assert.equal(origin?.domainName, "cdn-bucket-1a2b.s3.eu-west-1.amazonaws.com");
+  assert.equal(origin?.originAccessControlId, "cdn-id");
+
+  // The sync gets the built site with the content types and cache policies the local server uses.
+  const sync = one("pulumi-nodejs:dynamic/cdn:BucketSync");
+  assert.equal(sync.bucket, "cdn-bucket-1a2b");
+  assert.equal(sync.region, "eu-west-1");
+  assert.equal(sync.distributionId, "cdn-id");
+  const objects = sync.objects as Record<string, { contentType: string; cacheControl: string }>;
+  assert.equal(objects["simple/demo-core/index.json"]?.contentType, "application/vnd.pypi.simple.v1+json");
+  assert.match(objects["simple/demo-core/index.json"]?.cacheControl ?? "", /max-age=120/);
+  const wheel = Object.keys(objects).find((k) => k.endsWith(".whl"));
+  assert.ok(wheel);
+  assert.match(objects[wheel]?.cacheControl ?? "", /immutable/);
+
+  assert.equal(await valueOf(outputs.cdnUrl), "https://d111abcdef8.cloudfront.net/");
+  assert.equal(await valueOf(outputs.indexUrl), "https://d111abcdef8.cloudfront.net/simple/", "the CDN is the canonical index");
+  assert.match((await valueOf(outputs.snippets)).pipConf, /index-url = https:\/\/d111abcdef8\.cloudfront\.net\/simple\//);
+});
+
+test("a custom domain with a hosted zone: a DNS-validated certificate in us-east-1, TLSv1.2_2021, and alias records", async () => {
+  const { one, of, outputs } = await deploy({ enabled: true, domain: "pypi.acme.example", hostedZoneId: "Z0123456789ABCDEFGHIJ" });
+  const cert = declared.find((d) => d.type === "aws:acm/certificate:Certificate");
+  assert.equal(cert?.inputs.domainName, "pypi.acme.example");
+  assert.equal(cert?.inputs.validationMethod, "DNS");
+  assert.match(String(cert?.provider), /us-east-1/, "CloudFront only uses certificates from us-east-1");
+  assert.equal(one("pulumi:providers:aws").region, "us-east-1");
+  const records = of("aws:route53/record:Record").map((r) => r.inputs);
+  const validation = records.find((r) => r.type === "CNAME");
+  assert.equal(validation?.name, "_x.pypi.acme.example.");
+  assert.deepEqual(validation?.records, ["_y.acm-validations.aws."]);
+  assert.deepEqual(records.filter((r) => r.aliases).map((r) => r.type).sort(), ["A", "AAAA"]);
+  for (const alias of records.filter((r) => r.aliases)) {
+    assert.deepEqual(alias.aliases, [{ name: "d111abcdef8.cloudfront.net", zoneId: "Z2FDTNDATAQYW2", evaluateTargetHealth: false }]);
+  }
+  const dist = one("aws:cloudfront/distribution:Distribution");
+  assert.deepEqual(dist.aliases, ["pypi.acme.example"]);
+  assert.deepEqual(dist.viewerCertificate, { acmCertificateArn: "arn:aws:acm::123456789012:cdn", sslSupportMethod: "sni-only", minimumProtocolVersion: "TLSv1.2_2021" });
+  assert.equal(await valueOf(outputs.cdnUrl), "https://pypi.acme.example/");
+});
+
+test("a custom domain with a certificate ARN: no certificate request, the ARN on the distribution", async () => {
+  const arn = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666";
+  const { one } = await deploy({ enabled: true, domain: "pypi.acme.example", certificateArn: arn });
+  assert.equal(declared.filter((d) => d.type === "aws:acm/certificate:Certificate").length, 0);
+  assert.equal(declared.filter((d) => d.type === "aws:route53/record:Record").length, 0);
+  assert.deepEqual(one("aws:cloudfront/distribution:Distribution").viewerCertificate, { acmCertificateArn: arn, sslSupportMethod: "sni-only", minimumProtocolVersion: "TLSv1.2_2021" });
+});
+
+test("bad CDN settings stop the deployment with an error naming the key", async () => {
+  const cases: [Record<string, unknown>, RegExp][] = [
+    [{ enabled: true, domain: "pypi.acme.example" }, /cdn\.domain: a custom domain needs certificateArn or hostedZoneId/],
+    [{ enabled: true, domain: "pypi.acme.example", certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/abc" }, /cdn\.certificateArn: expected an ACM certificate ARN in us-east-1/],
+    [{ enabled: true, hostedZoneId: "Z0123456789ABCDEFGHIJ" }, /cdn\.domain: certificateArn and hostedZoneId are for a custom domain/],
+    [{ enabled: true, domain: "not a domain", hostedZoneId: "Z0123456789ABCDEFGHIJ" }, /cdn\.domain: expected a domain name/],
+    [{ enabled: true, ttl: 5 }, /cdn: Unrecognized key: "ttl"/],
+    [{ enabled: true, access: "github" }, /cdn\.access: github .* is not available yet/],
+  ];
+  for (const [cdn, error] of cases) {
+    configure(cdn);
+    await assert.rejects(defineStack(), error, JSON.stringify(cdn));
+  }
+  pulumi.runtime.setAllConfig({ "github:owner": "acme", "github-pypi:sources": JSON.stringify({ localDirs: [demoDists] }), "github-pypi:cdn": JSON.stringify({ enabled: true }) });
+  const saved = { AWS_REGION: process.env.AWS_REGION, AWS_DEFAULT_REGION: process.env.AWS_DEFAULT_REGION };
+  delete process.env.AWS_REGION;
+  delete process.env.AWS_DEFAULT_REGION;
+  try {
+    await assert.rejects(defineStack(), /the CDN needs an AWS region for its bucket: `pulumi config set aws:region/);
+  } finally {
+    Object.assign(process.env, Object.fromEntries(Object.entries(saved).filter(([, v]) => v !== undefined)));
+  }
+});
