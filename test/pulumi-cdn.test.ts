@@ -179,6 +179,7 @@ test("a custom domain with a certificate ARN: no certificate request, the ARN on
   const arn = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666";
   const { one } = await deploy({ enabled: true, domain: "pypi.acme.example", certificateArn: arn });
   assert.equal(declared.filter((d) => d.type === "aws:acm/certificate:Certificate").length, 0);
+  assert.equal(declared.filter((d) => d.type === "pulumi:providers:aws").length, 0, "no us-east-1 provider without a certificate to request");
   assert.equal(declared.filter((d) => d.type === "aws:route53/record:Record").length, 0);
   assert.deepEqual(one("aws:cloudfront/distribution:Distribution").viewerCertificate, { acmCertificateArn: arn, sslSupportMethod: "sni-only", minimumProtocolVersion: "TLSv1.2_2021" });
 });

@@ -100,9 +100,9 @@ export class Cdn extends pulumi.ComponentResource {
     );
 
     // ---- the certificate and DNS for a custom domain ----
-    const usEast1 = new aws.Provider(`${name}-us-east-1`, { region: "us-east-1" }, parent);
     let certificateArn: pulumi.Input<string> | undefined = settings.certificateArn;
     if (settings.domain && !certificateArn && settings.hostedZoneId) {
+      const usEast1 = new aws.Provider(`${name}-us-east-1`, { region: "us-east-1" }, parent);
       const cert = new aws.acm.Certificate(name, { domainName: settings.domain, validationMethod: "DNS" }, { parent: this, provider: usEast1 });
       const option = cert.domainValidationOptions.apply((options) => options[0]);
       const record = new aws.route53.Record(
