@@ -12,14 +12,13 @@ import { createHash } from "node:crypto";
 import { appendFileSync, cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import * as pulumi from "@pulumi/pulumi";
 import { CloudFrontClient, CreateDistributionCommand, GetInvalidationCommand } from "@aws-sdk/client-cloudfront";
 import { CreateBucketCommand, DeleteBucketCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { BucketSync } from "../infra/cdn/bucket-sync.js";
 import { bucketManifest } from "../infra/cdn/bucket-manifest.js";
 import type { BucketObject, BucketSyncProvider, SyncFigures } from "../infra/cdn/bucket-sync-provider.js";
 import { startServer } from "../generator/serve/server.js";
-import { DynamicProviderHost, loadProviderFromText } from "./helpers/dynamic-provider-host.js";
+import { captureSerialisedProviders, DynamicProviderHost, loadProviderFromText } from "./helpers/dynamic-provider-host.js";
 import { MotoServer, type RecordedRequest } from "./helpers/moto-server.js";
 import { demoDists, tempDir } from "./helpers/paths.js";
 import { buildTo } from "./helpers/site.js";
@@ -30,18 +29,7 @@ const CREDENTIALS = { accessKeyId: "testing", secretAccessKey: "testing" };
 const URN = "urn:pulumi:dev::github-pypi::pulumi-nodejs:dynamic/cdn:BucketSync::site";
 
 // The SDK serialises the provider when the resource is declared; the mock monitor receives the text.
-const registered = new Map<string, Record<string, unknown>>();
-pulumi.runtime.setMocks(
-  {
-    newResource: (args) => {
-      registered.set(args.type, args.inputs as Record<string, unknown>);
-      return { id: `${args.name}-id`, state: args.inputs };
-    },
-    call: (args) => args.inputs,
-  },
-  "github-pypi",
-  "dev",
-);
+const serialisedProvider = captureSerialisedProviders();
 
 /** What a CI runner would hand the engine: a PATH, a HOME, AWS credentials and region; no TypeScript loader, no AWS config files. */
 function hostEnv(): NodeJS.ProcessEnv {
@@ -146,10 +134,7 @@ before(async () => {
   siteDir = tempDir("bucket-site");
   const objects = await build();
   new BucketSync("site", { bucket: BUCKET, region: REGION, endpoint: moto.endpoint, distributionId, siteDir, objects });
-  await new Promise((resolve) => setTimeout(resolve, 50)); // let the registration reach the mocks
-  const text = registered.get("pulumi-nodejs:dynamic/cdn:BucketSync")?.__provider;
-  assert.equal(typeof text, "string", "the SDK serialised the provider into __provider");
-  providerText = text as string;
+  providerText = await serialisedProvider("pulumi-nodejs:dynamic/cdn:BucketSync");
   host = await DynamicProviderHost.start(hostEnv());
 });
 

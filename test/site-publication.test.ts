@@ -8,11 +8,10 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { after, before, describe, test } from "node:test";
-import * as pulumi from "@pulumi/pulumi";
 import { SitePublication } from "../infra/publish/site-publication.js";
 import { siteManifest } from "../infra/publish/site-manifest.js";
 import type { PublicationProvider } from "../infra/publish/git-data-provider.js";
-import { DynamicProviderHost, loadProviderFromText } from "./helpers/dynamic-provider-host.js";
+import { captureSerialisedProviders, DynamicProviderHost, loadProviderFromText } from "./helpers/dynamic-provider-host.js";
 import { snapshot } from "./helpers/files.js";
 import { GitDataEmulator } from "./helpers/git-data-emulator.js";
 import { demoDists, tempDir } from "./helpers/paths.js";
@@ -22,18 +21,7 @@ const TOKEN = "ghp_publicationTestToken0123456789";
 const URN = "urn:pulumi:dev::github-pypi::github-pypi:pages:IndexRepository$pulumi-nodejs:dynamic/publish:SitePublication::index";
 
 // The SDK serialises the provider when the resource is declared; the mock monitor receives the text.
-const registered = new Map<string, Record<string, unknown>>();
-pulumi.runtime.setMocks(
-  {
-    newResource: (args) => {
-      registered.set(args.type, args.inputs as Record<string, unknown>);
-      return { id: `${args.name}-id`, state: args.inputs };
-    },
-    call: (args) => args.inputs,
-  },
-  "github-pypi",
-  "dev",
-);
+const serialisedProvider = captureSerialisedProviders();
 
 /** The environment a CI runner would hand the engine, minus anything that could leak a token or a loader. */
 const hostEnv: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp" };
@@ -79,10 +67,7 @@ before(async () => {
   siteDir = tempDir("publication-site");
   const files = await build();
   new SitePublication("index", { apiUrl: emu.apiUrl, owner: "acme", repository: "pypi", branch: "gh-pages", siteDir, files, message: "Publish the package index" });
-  await new Promise((resolve) => setTimeout(resolve, 50)); // let the registration reach the mocks
-  const text = registered.get("pulumi-nodejs:dynamic/publish:SitePublication")?.__provider;
-  assert.equal(typeof text, "string", "the SDK serialised the provider into __provider");
-  providerText = text as string;
+  providerText = await serialisedProvider("pulumi-nodejs:dynamic/publish:SitePublication");
   host = await DynamicProviderHost.start(hostEnv);
   await host.configure({ "github:token": TOKEN, "github:owner": "acme" });
 });

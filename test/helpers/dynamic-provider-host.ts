@@ -11,6 +11,7 @@ import type * as grpcTypes from "@grpc/grpc-js";
 import type * as providerPb from "@pulumi/pulumi/proto/provider_pb.js";
 import type * as providerGrpc from "@pulumi/pulumi/proto/provider_grpc_pb.js";
 import type * as structPb from "google-protobuf/google/protobuf/struct_pb.js";
+import * as pulumi from "@pulumi/pulumi";
 import { repoRoot } from "./paths.js";
 
 // Load the same copies of grpc and the protobuf classes that @pulumi/pulumi itself uses.
@@ -22,6 +23,33 @@ const { Struct } = pulumiRequire("google-protobuf/google/protobuf/struct_pb") as
 const HOST = join(dirname(pulumiRequire.resolve("./cmd/dynamic-provider/index.js")), "index.js");
 
 type Props = Record<string, unknown>;
+
+/**
+ * Sets Pulumi's mocks so that declaring a dynamic resource hands its `__provider` text to the test,
+ * exactly as the SDK sends it to the engine. Call once per test process, before declaring; then
+ * await the returned function with the resource's type token.
+ */
+export function captureSerialisedProviders(): (type: string) => Promise<string> {
+  const registered = new Map<string, Record<string, unknown>>();
+  pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        registered.set(args.type, args.inputs as Record<string, unknown>);
+        return { id: `${args.name}-id`, state: args.inputs };
+      },
+      call: (args) => args.inputs,
+    },
+    "github-pypi",
+    "dev",
+  );
+  return async (type) => {
+    // Registration is asynchronous: the serialisation finishes a few turns after the declaration.
+    for (let i = 0; i < 100 && !registered.has(type); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    const text = registered.get(type)?.__provider;
+    if (typeof text !== "string") throw new Error(`no serialised provider was registered for ${type}`);
+    return text;
+  };
+}
 
 /** What the host does with `__provider`, in this process: the same require-from-string copy, then `handler()`. */
 export function loadProviderFromText<T>(text: string): T {
