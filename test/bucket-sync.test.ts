@@ -12,20 +12,20 @@ import { createHash } from "node:crypto";
 import { appendFileSync, cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { CloudFrontClient, CreateDistributionCommand, GetInvalidationCommand } from "@aws-sdk/client-cloudfront";
-import { CreateBucketCommand, DeleteBucketCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetInvalidationCommand, type CloudFrontClient } from "@aws-sdk/client-cloudfront";
+import { DeleteBucketCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { BucketSync } from "../infra/cdn/bucket-sync.js";
 import { bucketManifest } from "../infra/cdn/bucket-manifest.js";
 import type { BucketObject, BucketSyncProvider, SyncFigures } from "../infra/cdn/bucket-sync-provider.js";
 import { startServer } from "../generator/serve/server.js";
 import { captureSerialisedProviders, DynamicProviderHost, loadProviderFromText } from "./helpers/dynamic-provider-host.js";
-import { MotoServer, type RecordedRequest } from "./helpers/moto-server.js";
+import { MOTO_CREDENTIALS, MotoServer, type RecordedRequest } from "./helpers/moto-server.js";
 import { demoDists, tempDir } from "./helpers/paths.js";
 import { buildTo } from "./helpers/site.js";
 
 const BUCKET = "pypi-index-site";
 const REGION = "us-east-1";
-const CREDENTIALS = { accessKeyId: "testing", secretAccessKey: "testing" };
+const CREDENTIALS = MOTO_CREDENTIALS;
 const URN = "urn:pulumi:dev::github-pypi::pulumi-nodejs:dynamic/cdn:BucketSync::site";
 
 // The SDK serialises the provider when the resource is declared; the mock monitor receives the text.
@@ -115,22 +115,7 @@ const xmlValues = (body: Buffer | undefined, tag: string) => [...(body?.toString
 
 before(async () => {
   moto = await MotoServer.start();
-  s3 = new S3Client({ region: REGION, endpoint: moto.motoEndpoint, forcePathStyle: true, credentials: CREDENTIALS });
-  cloudfront = new CloudFrontClient({ region: REGION, endpoint: moto.motoEndpoint, credentials: CREDENTIALS });
-  await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-  const dist = await cloudfront.send(
-    new CreateDistributionCommand({
-      DistributionConfig: {
-        CallerReference: "bucket-sync-test",
-        Comment: "package index",
-        Enabled: true,
-        Origins: { Quantity: 1, Items: [{ Id: "site", DomainName: `${BUCKET}.s3.${REGION}.amazonaws.com`, S3OriginConfig: { OriginAccessIdentity: "" } }] },
-        DefaultCacheBehavior: { TargetOriginId: "site", ViewerProtocolPolicy: "redirect-to-https", CachePolicyId: "658327ea-f89d-4fab-a63d-7e88639e58f6" },
-      },
-    }),
-  );
-  distributionId = dist.Distribution?.Id ?? "";
-  assert.ok(distributionId, "moto made a distribution");
+  ({ s3, cloudfront, distributionId } = await moto.createSite(BUCKET, REGION, "bucket-sync-test"));
   siteDir = tempDir("bucket-site");
   const objects = await build();
   new BucketSync("site", { bucket: BUCKET, region: REGION, endpoint: moto.endpoint, distributionId, siteDir, objects });

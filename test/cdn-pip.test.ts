@@ -11,7 +11,7 @@ import type { AddressInfo } from "node:net";
 import vm from "node:vm";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { CreateBucketCommand, GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { bucketManifest } from "../infra/cdn/bucket-manifest.js";
 import { bucketSyncProvider } from "../infra/cdn/bucket-sync-provider.js";
 import { viewerRequestFunctionCode } from "../infra/cdn/edge-function.js";
@@ -88,8 +88,7 @@ function edge(code: string, origin: S3Client): http.RequestListener {
 before(async () => {
   Object.assign(process.env, { AWS_ACCESS_KEY_ID: "testing", AWS_SECRET_ACCESS_KEY: "testing", AWS_REGION: REGION });
   moto = await MotoServer.start();
-  const s3 = new S3Client({ region: REGION, endpoint: moto.motoEndpoint, forcePathStyle: true, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
-  await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  const { s3 } = await moto.createSite(BUCKET, REGION, "cdn-pip-test");
   const siteDir = tempDir("cdn-pip-site");
   await buildTo(siteDir, { from: [demoDists], config: { yanked: { "demo-core": { "1.0.0": "broken" } } } });
   await bucketSyncProvider.create({ bucket: BUCKET, region: REGION, endpoint: moto.motoEndpoint, siteDir, objects: bucketManifest(siteDir, 300) });

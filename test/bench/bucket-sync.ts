@@ -10,18 +10,18 @@
  * the cold uploads must go files, then project pages, then root pages.
  * Goals: unchanged = one listing and no write; one change = the changed object plus one invalidation.
  */
-import { createHash } from "node:crypto";
 import { appendFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { CloudFrontClient, CreateDistributionCommand } from "@aws-sdk/client-cloudfront";
-import { CreateBucketCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import type { CloudFrontClient } from "@aws-sdk/client-cloudfront";
+import { HeadObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { bucketManifest } from "../../infra/cdn/bucket-manifest.js";
 import { bucketSyncProvider, type BucketObject, type BucketSyncProvider, type SyncFigures } from "../../infra/cdn/bucket-sync-provider.js";
 import { DynamicProviderHost, loadProviderFromText } from "../helpers/dynamic-provider-host.js";
-import { MotoServer, type RecordedRequest } from "../helpers/moto-server.js";
+import { MOTO_CREDENTIALS, MotoServer, type RecordedRequest } from "../helpers/moto-server.js";
 import { demoDists, tempDir } from "../helpers/paths.js";
 import { buildTo } from "../helpers/site.js";
+import { syntheticLines } from "./synthetic-list.js";
 
 // Each project gives two pages; 4,986 of them, the demo distributions (17 files, 8 pages) and the
 // three root pages make a site of exactly 10,000 objects.
@@ -29,7 +29,7 @@ const PROJECTS = Number(process.env.BENCH_SYNC_PROJECTS ?? 4986);
 if (!Number.isInteger(PROJECTS) || PROJECTS < 1) throw new Error(`BENCH_SYNC_PROJECTS must be a positive integer, not ${process.env.BENCH_SYNC_PROJECTS}`);
 const BUCKET = "pypi-index-bench";
 const REGION = "us-east-1";
-const CREDENTIALS = { accessKeyId: "testing", secretAccessKey: "testing" };
+const CREDENTIALS = MOTO_CREDENTIALS;
 const URN = "urn:pulumi:bench::github-pypi::pulumi-nodejs:dynamic/cdn:BucketSync::site";
 const MAX_AGE = 300;
 const HEADER_SAMPLE = 100;
@@ -80,16 +80,9 @@ const n = (p: Phase, op: string) => p.byOperation.get(op) ?? 0;
 
 // ---- the site --------------------------------------------------------------------------------
 
+/** Two linked files a project (the shared synthetic organisation), so each project gives exactly two pages. */
 function packageList(path: string, projects: number): void {
-  const lines: string[] = [];
-  for (let p = 0; p < projects; p++) {
-    const dist = `bench_proj_${String(p).padStart(4, "0")}`;
-    for (const filename of [`${dist}-1.0.0-py3-none-any.whl`, `${dist}-1.0.0.tar.gz`]) {
-      const hash = createHash("sha256").update(filename).digest("hex"); // a stand-in: nothing downloads these files
-      lines.push(JSON.stringify({ filename, hash: `sha256=${hash}`, requires_python: ">=3.8", upload_timestamp: 1_700_000_000 + p * 60, uploaded_by: "bench" }));
-    }
-  }
-  writeFileSync(path, `${lines.join("\n")}\n`);
+  writeFileSync(path, `${syntheticLines({ files: 2 * projects, projects }).join("\n")}\n`);
 }
 
 function stage(key: string): number {
@@ -143,23 +136,13 @@ async function differences(s3: S3Client, manifest: Record<string, BucketObject>)
 
 const failures: string[] = [];
 const moto = await MotoServer.start();
-const s3 = new S3Client({ region: REGION, endpoint: moto.motoEndpoint, forcePathStyle: true, credentials: CREDENTIALS });
-const cloudfront = new CloudFrontClient({ region: REGION, endpoint: moto.motoEndpoint, credentials: CREDENTIALS });
 let host: DynamicProviderHost | undefined;
+let s3: S3Client | undefined;
+let cloudfront: CloudFrontClient | undefined;
 try {
-  await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-  const dist = await cloudfront.send(
-    new CreateDistributionCommand({
-      DistributionConfig: {
-        CallerReference: "bucket-sync-bench",
-        Comment: "package index",
-        Enabled: true,
-        Origins: { Quantity: 1, Items: [{ Id: "site", DomainName: `${BUCKET}.s3.${REGION}.amazonaws.com`, S3OriginConfig: { OriginAccessIdentity: "" } }] },
-        DefaultCacheBehavior: { TargetOriginId: "site", ViewerProtocolPolicy: "redirect-to-https", CachePolicyId: "658327ea-f89d-4fab-a63d-7e88639e58f6" },
-      },
-    }),
-  );
-  const distributionId = dist.Distribution?.Id ?? "";
+  const site = await moto.createSite(BUCKET, REGION, "bucket-sync-bench");
+  ({ s3, cloudfront } = site);
+  const { distributionId } = site;
 
   const work = tempDir("bench-bucket-sync");
   const list = join(work, "packages.jsonl");
@@ -210,7 +193,7 @@ try {
   failures.push(...coldDiff.map((d) => `after the cold sync: ${d}`));
 
   // 2. One changed page.
-  const edited = keys.find((k) => /^simple\/bench-proj-[^/]+\/index\.html$/.test(k)) ?? "index.html";
+  const edited = keys.find((k) => /^simple\/[^/]+\/index\.html$/.test(k) && !k.startsWith("simple/demo-")) ?? "index.html";
   appendFileSync(join(siteDir, ...edited.split("/")), "<!-- edited by the sync benchmark -->\n");
   const t2 = performance.now();
   const changed = bucketManifest(siteDir, MAX_AGE);
@@ -241,8 +224,8 @@ try {
   console.log(`  peak memory of this process (RSS, recording front included; moto and the host are separate processes): ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
 } finally {
   await host?.stop();
-  s3.destroy();
-  cloudfront.destroy();
+  s3?.destroy();
+  cloudfront?.destroy();
   await moto.stop();
 }
 if (failures.length > 0) {

@@ -10,7 +10,6 @@
  * one ref update and no blob; no change = a diff with no request and an update with no write.
  */
 import { execFileSync } from "node:child_process";
-import { createHash } from "node:crypto";
 import { appendFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
@@ -21,6 +20,7 @@ import { snapshot } from "../helpers/files.js";
 import { GitDataEmulator, type GitDataRequest } from "../helpers/git-data-emulator.js";
 import { demoDists, tempDir } from "../helpers/paths.js";
 import { buildTo } from "../helpers/site.js";
+import { syntheticLines } from "./synthetic-list.js";
 
 // Each project gives two pages (simple/<name>/index.html and index.json); 990 of them, the demo
 // distributions and the root pages make a site of about 2,000 files.
@@ -94,16 +94,9 @@ const goal = (ok: boolean) => (ok ? "goal met" : "GOAL MISSED");
 
 // ---- the site --------------------------------------------------------------------------------
 
+/** Two linked files a project (the shared synthetic organisation), so each project gives exactly two pages. */
 function packageList(path: string, projects: number): void {
-  const lines: string[] = [];
-  for (let p = 0; p < projects; p++) {
-    const dist = `bench_proj_${String(p).padStart(4, "0")}`;
-    for (const filename of [`${dist}-1.0.0-py3-none-any.whl`, `${dist}-1.0.0.tar.gz`]) {
-      const hash = createHash("sha256").update(filename).digest("hex"); // a stand-in: nothing downloads these files
-      lines.push(JSON.stringify({ filename, hash: `sha256=${hash}`, requires_python: ">=3.8", upload_timestamp: 1_700_000_000 + p * 60, uploaded_by: "bench" }));
-    }
-  }
-  writeFileSync(path, `${lines.join("\n")}\n`);
+  writeFileSync(path, `${syntheticLines({ files: 2 * projects, projects }).join("\n")}\n`);
 }
 
 /** Byte-for-byte comparison of the branch's checkout with the site folder; a list of differences, empty when equal. */
@@ -169,7 +162,7 @@ try {
   failures.push(...coldDiff.map((d) => `after the cold publication: ${d}`));
 
   // 2. One changed file: a comment appended to one project's page.
-  const edited = paths.find((p) => /^simple\/[^/]+\/index\.html$/.test(p) && p.includes("bench-proj")) ?? "index.html";
+  const edited = paths.find((p) => /^simple\/[^/]+\/index\.html$/.test(p) && !p.startsWith("simple/demo-")) ?? "index.html";
   appendFileSync(join(siteDir, ...edited.split("/")), "<!-- edited by the publication benchmark -->\n");
   const changed = siteManifest(siteDir);
   const oneDiff = await measure(emu, () => provider.diff(cold.result.id, coldOuts, inputs(changed)));

@@ -14,6 +14,18 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import http from "node:http";
 import { createServer, type AddressInfo } from "node:net";
+import { CloudFrontClient, CreateDistributionCommand } from "@aws-sdk/client-cloudfront";
+import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
+
+/** moto accepts any credentials; these are the conventional ones. */
+export const MOTO_CREDENTIALS = { accessKeyId: "testing", secretAccessKey: "testing" };
+
+export interface MotoSite {
+  s3: S3Client;
+  cloudfront: CloudFrontClient;
+  /** A distribution in front of the bucket, for invalidations. */
+  distributionId: string;
+}
 
 export interface RecordedRequest {
   /** Order of arrival at the front. */
@@ -229,6 +241,27 @@ export class MotoServer {
     });
     upstream.on("error", (e) => answer(502, { "content-type": "text/plain" }, `front: moto did not answer: ${e.message}`));
     upstream.end(body);
+  }
+
+  /** Clients on moto itself (not recorded), a bucket, and a CloudFront distribution in front of it. */
+  async createSite(bucket: string, region: string, callerReference: string): Promise<MotoSite> {
+    const s3 = new S3Client({ region, endpoint: this.motoEndpoint, forcePathStyle: true, credentials: MOTO_CREDENTIALS });
+    const cloudfront = new CloudFrontClient({ region, endpoint: this.motoEndpoint, credentials: MOTO_CREDENTIALS });
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    const made = await cloudfront.send(
+      new CreateDistributionCommand({
+        DistributionConfig: {
+          CallerReference: callerReference,
+          Comment: "package index",
+          Enabled: true,
+          Origins: { Quantity: 1, Items: [{ Id: "site", DomainName: `${bucket}.s3.${region}.amazonaws.com`, S3OriginConfig: { OriginAccessIdentity: "" } }] },
+          DefaultCacheBehavior: { TargetOriginId: "site", ViewerProtocolPolicy: "redirect-to-https", CachePolicyId: "658327ea-f89d-4fab-a63d-7e88639e58f6" },
+        },
+      }),
+    );
+    const distributionId = made.Distribution?.Id;
+    if (!distributionId) throw new Error("moto made no distribution");
+    return { s3, cloudfront, distributionId };
   }
 
   async stop(): Promise<void> {
