@@ -8,6 +8,7 @@ export const indexMaxAgeSeconds = stack.indexMaxAgeSeconds;
 export const yankedReleases = stack.yankedReleases;
 export const projects = stack.projects;
 export const pagesUrl = stack.pagesUrl;
+export const access = stack.access;
 export const cdnUrl = stack.cdnUrl;
 export const indexUrl = stack.indexUrl;
 export const snippets = stack.snippets;

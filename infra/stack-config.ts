@@ -24,5 +24,24 @@ export function readStackConfig(config = new pulumi.Config("github-pypi")): Stac
   if (unknown.length) throw new UserError(`${where}: unknown key(s) ${unknown.map((k) => `github-pypi:${k}`).join(", ")}; known: ${STACK_KEYS.join(", ")}`);
   const result = stackConfigSchema.safeParse(raw);
   if (!result.success) throw new UserError(describeZodError(where, result.error));
-  return result.data;
+  return privateIndexDefaults(result.data, raw, where);
+}
+
+/**
+ * A private index (`cdn.access: github`) changes two defaults, only where the stack left them
+ * unset: private repositories are indexed (they are the point), and files are mirrored behind
+ * the CDN (pip cannot download a private repository's release assets from GitHub itself).
+ */
+function privateIndexDefaults(config: StackConfig, raw: Record<string, unknown>, where: string): StackConfig {
+  if (config.cdn.access !== "github") return config;
+  if (raw.files === undefined) config.files = "mirror";
+  else if (config.files === "link") {
+    throw new UserError(
+      `${where}: files: link does not work with cdn.access: github; pip would fetch release assets from GitHub, which private repositories do not allow without GitHub credentials. Use files: mirror (the default for a private index).`,
+    );
+  }
+  const sources = raw.sources;
+  const setPrivate = sources !== null && typeof sources === "object" && "includePrivate" in sources;
+  if (!setPrivate) config.sources.includePrivate = true;
+  return config;
 }

@@ -14,13 +14,19 @@ import { bucketManifest } from "./cdn/bucket-manifest.js";
 import { UserError } from "../generator/diagnostics/warnings.js";
 import { clientSnippets, type ClientSnippets } from "./outputs/client-snippets.js";
 import type { PublishFigures } from "./publish/git-data-provider.js";
+import type { BuiltIndex } from "./build/build-index.js";
+import { sharedProjects } from "../generator/access/access-map.js";
+import { DEFAULT_NEGATIVE_TTL_SECONDS, DEFAULT_POSITIVE_TTL_SECONDS } from "../generator/access/gate.js";
 
 export interface StackOutputs {
   title: string;
   indexMaxAgeSeconds: number;
   yankedReleases: number;
   projects: number;
-  pagesUrl: pulumi.Output<string>;
+  /** Undefined for a private index (`cdn.access: github`): Pages is off. */
+  pagesUrl: pulumi.Output<string | undefined>;
+  /** public, or github: a private index behind the CDN's access gate. */
+  access: "public" | "github";
   /** With the CDN on: its URL, which is then the canonical index (indexUrl points at it). */
   cdnUrl: pulumi.Output<string | undefined>;
   indexUrl: pulumi.Output<string>;
@@ -61,6 +67,7 @@ export async function defineStack(): Promise<StackOutputs> {
     name: config.indexRepository,
     title: config.title,
     pagesBranch: config.pagesBranch,
+    private: config.cdn.access === "github",
     ...(config.cname ? { cname: config.cname } : {}),
     site: {
       apiUrl,
@@ -74,8 +81,8 @@ export async function defineStack(): Promise<StackOutputs> {
   const ownRepositories = built.repositories.filter((r) => r.split("/")[0]?.toLowerCase() === owner.toLowerCase()).map((r) => r.split("/")[1] ?? r);
   const teams = new Teams("teams", { teams: config.teams, defaultRepositories: [...new Set([config.indexRepository, ...ownRepositories])] });
 
-  const cdn = config.cdn.enabled ? defineCdn(config.cdn, built.siteDir) : undefined;
-  const baseUrl = cdn ? cdn.url : index.pagesUrl;
+  const cdn = config.cdn.enabled ? defineCdn(config, built, { owner, apiUrl }) : undefined;
+  const baseUrl = cdn ? cdn.url : index.pagesUrl.apply((u) => u ?? "");
   const indexUrl = baseUrl.apply((u) => `${u}simple/`);
   return {
     title: config.title,
@@ -83,20 +90,44 @@ export async function defineStack(): Promise<StackOutputs> {
     yankedReleases: Object.values(config.yanked).reduce((n, versions) => n + Object.keys(versions).length, 0),
     projects: built.projects,
     pagesUrl: index.pagesUrl,
+    access: config.cdn.access,
     cdnUrl: cdn ? cdn.url : pulumi.output(undefined),
     indexUrl,
-    snippets: indexUrl.apply((u) => clientSnippets(u, owner.toLowerCase(), built.exampleProject)),
+    snippets: indexUrl.apply((u) => clientSnippets(u, owner.toLowerCase(), built.exampleProject, config.cdn.access === "github")),
     indexRepository: index.repository.name,
     teamGrants: teams.grants,
     publication: pulumi.all([index.publication.commit, index.publication.lastPublish]).apply(([commit, lastPublish]) => ({ commit, lastPublish })),
   };
 }
 
-function defineCdn(settings: StackConfig["cdn"], siteDir: string): Cdn {
-  if (settings.access === "github") {
-    throw new UserError("stack config (github-pypi:*): cdn.access: github (a private index gated by GitHub credentials) is not available yet; use access: public");
-  }
+function defineCdn(config: StackConfig, built: BuiltIndex, github: { owner: string; apiUrl: string }): Cdn {
+  const settings = config.cdn;
   const region = new pulumi.Config("aws").get("region") || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
   if (!region) throw new UserError("the CDN needs an AWS region for its bucket: `pulumi config set aws:region eu-west-1` (or AWS_REGION)");
-  return new Cdn("cdn", { settings, region, siteDir, objects: bucketManifest(siteDir, settings.indexMaxAgeSeconds) });
+  const isPrivate = settings.access === "github";
+  if (isPrivate) {
+    for (const name of sharedProjects(built.accessMap)) {
+      pulumi.log.warn(`warning[project-in-several-repositories]: ${name} has files from ${built.accessMap.projects[name]?.join(" and ")}; a reader needs access to all of them`);
+    }
+  }
+  return new Cdn("cdn", {
+    settings,
+    region,
+    siteDir: built.siteDir,
+    objects: bucketManifest(built.siteDir, settings.indexMaxAgeSeconds, { private: isPrivate }),
+    ...(isPrivate
+      ? {
+          access: {
+            gateRepository: settings.gateRepository ?? `${github.owner}/${config.indexRepository}`,
+            apiUrl: github.apiUrl,
+            map: built.accessMap,
+            indexMaxAgeSeconds: settings.indexMaxAgeSeconds,
+            positiveTtlSeconds: DEFAULT_POSITIVE_TTL_SECONDS,
+            negativeTtlSeconds: DEFAULT_NEGATIVE_TTL_SECONDS,
+            // Two GitHub questions run at once; with one retry-free round this stays well inside Lambda@Edge's 5 s.
+            timeoutMs: 2000,
+          },
+        }
+      : {}),
+  });
 }

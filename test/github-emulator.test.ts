@@ -9,6 +9,7 @@ import { makeWheel } from "./helpers/python-dists.js";
 type Repo = components["schemas"]["minimal-repository"];
 type Release = components["schemas"]["release"];
 type ContentFile = components["schemas"]["content-file"];
+type PrivateUser = components["schemas"]["private-user"];
 
 const NOT_FOUND = { message: "Not Found", documentation_url: "https://docs.github.com/rest", status: "404" };
 const DATA = Uint8Array.from({ length: 1000 }, (_, i) => (i * 7) % 251);
@@ -207,6 +208,146 @@ describe("downloads", () => {
     assert.equal(r.status, 200);
     assert.equal(r.headers.get("accept-ranges"), null);
     assert.deepEqual(new Uint8Array(await r.arrayBuffer()), DATA);
+  });
+});
+
+describe("people", () => {
+  const ALICE = "ghp_alice0000000000000000000000000000";
+  const ALICE_FINE = "github_pat_11ALICE_0000:with:colons";
+  const BOB = "gho_bob000000000000000000000000000000";
+  const basic = (token: string, user = "x-access-token") => `Basic ${Buffer.from(`${user}:${token}`).toString("base64")}`;
+  let people: GitHubEmulator;
+  const get = (path: string, authorization?: string) => fetch(`${people.apiUrl}${path}`, { headers: authorization === undefined ? {} : { authorization } });
+  const status = async (path: string, authorization?: string) => (await get(path, authorization)).status;
+
+  before(async () => {
+    people = await GitHubEmulator.start();
+    people.setOrg("Acme", [{ name: "Secret", private: true }, { name: "open" }, { name: "inside", visibility: "internal" }]);
+    people.setPeople([
+      { login: "alice", tokens: [ALICE, ALICE_FINE], repositories: ["acme/secret"] },
+      { login: "bob", tokens: [BOB], repositories: [] },
+    ]);
+  });
+  after(() => people.close());
+
+  test("GET /user names the token's owner; unknown, revoked and missing tokens get 401", async () => {
+    const r = await get("/user", `token ${ALICE}`);
+    assert.equal(r.status, 200);
+    assert.match(r.headers.get("etag") ?? "", /^W\/"[0-9a-f]{64}"$/);
+    assert.ok(r.headers.get("x-ratelimit-remaining"));
+    const alice = (await r.json()) as PrivateUser;
+    assert.deepEqual([alice.login, alice.type, alice.site_admin, alice.html_url], ["alice", "User", false, `${people.htmlBase}/alice`]);
+    assert.equal(alice.url, `${people.apiUrl}/users/alice`);
+    assert.match(alice.created_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    const again = (await (await get("/user", basic(ALICE_FINE))).json()) as PrivateUser;
+    assert.deepEqual([again.id, again.node_id], [alice.id, alice.node_id], "the id is stable per login");
+    const bob = (await (await get("/user", `bearer ${BOB}`)).json()) as PrivateUser;
+    assert.equal(bob.login, "bob");
+    assert.notEqual(bob.id, alice.id);
+
+    const BAD = { message: "Bad credentials", documentation_url: "https://docs.github.com/rest", status: "401" };
+    for (const authorization of ["token ghp_nobody", basic("ghp_nobody"), basic(ALICE.slice(1)), "Basic !!!", "Digest abc"]) {
+      const bad = await get("/user", authorization);
+      assert.equal(bad.status, 401, authorization);
+      assert.deepEqual(await bad.json(), BAD);
+    }
+    const anonymous = await get("/user");
+    assert.equal(anonymous.status, 401);
+    assert.deepEqual(await anonymous.json(), { message: "Requires authentication", documentation_url: "https://docs.github.com/rest", status: "401" });
+
+    const spare = "ghp_spare";
+    people.setPeople([
+      { login: "alice", tokens: [ALICE, ALICE_FINE], repositories: ["acme/secret"] },
+      { login: "bob", tokens: [BOB, spare], repositories: [] },
+    ]);
+    assert.equal(await status("/user", `token ${spare}`), 200);
+    people.revokeToken(spare);
+    const revoked = await get("/user", `token ${spare}`);
+    assert.equal(revoked.status, 401);
+    assert.deepEqual(await revoked.json(), BAD);
+    assert.equal(await status("/user", `token ${BOB}`), 200, "bob's other token still works");
+  });
+
+  test("private and internal repositories answer only those granted; public ones everybody", async () => {
+    const r = await get("/repos/ACME/secret", `token ${ALICE}`);
+    assert.equal(r.status, 200);
+    const repo = (await r.json()) as Repo;
+    assert.deepEqual([repo.full_name, repo.private], ["Acme/Secret", true]);
+    assert.deepEqual(repo.permissions, { admin: false, maintain: false, push: false, triage: false, pull: true });
+
+    for (const authorization of [`token ${BOB}`, undefined]) {
+      for (const path of ["/repos/acme/secret", "/repos/acme/inside", "/repos/acme/secret/releases"]) {
+        const hidden = await get(path, authorization);
+        assert.equal(hidden.status, 404, `${path} ${authorization}`);
+        assert.deepEqual(await hidden.json(), NOT_FOUND);
+      }
+    }
+    assert.equal(await status("/repos/acme/inside", `token ${ALICE}`), 404, "internal counts as private");
+
+    const open = (await (await get("/repos/acme/open", `token ${BOB}`)).json()) as Repo;
+    assert.equal(open.permissions?.pull, true);
+    const anonymous = await get("/repos/acme/open");
+    assert.equal(anonymous.status, 200);
+    assert.equal(((await anonymous.json()) as Repo).permissions, undefined, "no permissions without a caller");
+
+    const listed = async (authorization?: string) => ((await (await get("/orgs/acme/repos", authorization)).json()) as Repo[]).map((x) => x.name);
+    assert.deepEqual(await listed(`token ${ALICE}`), ["Secret", "open"]);
+    assert.deepEqual(await listed(`token ${BOB}`), ["open"]);
+    assert.deepEqual(await listed(), ["open"]);
+  });
+
+  test("grant then revoke flips the answer", async () => {
+    assert.equal(await status("/repos/acme/secret", `token ${BOB}`), 404);
+    people.grant("Bob", "ACME/SECRET");
+    assert.equal(await status("/repos/acme/secret", `token ${BOB}`), 200);
+    assert.equal(await status("/repos/acme/secret", undefined), 404, "still hidden from anonymous callers");
+    people.revoke("bob", "acme/secret");
+    assert.equal(await status("/repos/acme/secret", `token ${BOB}`), 404);
+    assert.throws(() => people.grant("carol", "acme/secret"), /no person carol/);
+  });
+
+  test("token, Bearer and Basic (password after the first colon) all authenticate, and are recorded", async () => {
+    people.clearRequests();
+    const forms = [`token ${ALICE}`, `TOKEN ${ALICE}`, `Bearer ${ALICE}`, `bearer ${ALICE_FINE}`, basic(ALICE), basic(ALICE_FINE), basic(ALICE_FINE, "alice")];
+    for (const authorization of forms) {
+      const r = await get("/user", authorization);
+      assert.equal(r.status, 200, authorization);
+      assert.equal(((await r.json()) as PrivateUser).login, "alice");
+      assert.equal(await status("/repos/acme/secret", authorization), 200, authorization);
+    }
+    assert.equal(people.requests.length, forms.length * 2);
+    assert.deepEqual(
+      people.requests.map((r) => [r.method, r.url, r.status, r.headers.authorization]),
+      forms.flatMap((a) => [
+        ["GET", "/user", 200, a],
+        ["GET", "/repos/acme/secret", 200, a],
+      ]),
+    );
+  });
+
+  test("faults apply to /user", async (t) => {
+    t.after(() => people.clearFaults());
+    people.addFault({ path: "/user", fault: { kind: "status", status: 503 }, times: 1 });
+    assert.equal(await status("/user", `token ${ALICE}`), 503);
+    assert.equal(await status("/user", `token ${ALICE}`), 200);
+  });
+
+  test("with options.token too: the bot sees everything, people their own, no header is 401", async (t) => {
+    const both = await GitHubEmulator.start({ token: "bot-token" });
+    t.after(() => both.close());
+    both.setOrg("acme", [{ name: "secret", private: true }]);
+    both.setPeople([{ login: "bob", tokens: [BOB], repositories: [] }]);
+    const at = (path: string, authorization?: string) => fetch(`${both.apiUrl}${path}`, { headers: authorization ? { authorization } : {} });
+    const bot = await at("/repos/acme/secret", "token bot-token");
+    assert.deepEqual(((await bot.json()) as Repo).permissions, { admin: true, maintain: true, push: true, triage: true, pull: true });
+    assert.equal(((await (await at("/user", "Bearer bot-token")).json()) as PrivateUser).type, "Bot");
+    assert.equal((await at("/repos/acme/secret", `token ${BOB}`)).status, 404);
+    assert.equal((await at("/user", `token ${BOB}`)).status, 200);
+    const none = await at("/repos/acme/secret");
+    assert.equal(none.status, 401);
+    assert.equal(((await none.json()) as { message: string }).message, "Requires authentication");
+    both.revokeToken("bot-token");
+    assert.equal((await at("/repos/acme/secret", "token bot-token")).status, 401);
   });
 });
 

@@ -191,7 +191,9 @@ test("bad CDN settings stop the deployment with an error naming the key", async 
     [{ enabled: true, hostedZoneId: "Z0123456789ABCDEFGHIJ" }, /cdn\.domain: certificateArn and hostedZoneId are for a custom domain/],
     [{ enabled: true, domain: "not a domain", hostedZoneId: "Z0123456789ABCDEFGHIJ" }, /cdn\.domain: expected a domain name/],
     [{ enabled: true, ttl: 5 }, /cdn: Unrecognized key: "ttl"/],
-    [{ enabled: true, access: "github" }, /cdn\.access: github .* is not available yet/],
+    [{ enabled: false, access: "github" }, /cdn\.access: access: github is enforced by the CDN: set enabled: true too/],
+    [{ enabled: true, gateRepository: "acme/pypi" }, /cdn\.gateRepository: gateRepository only applies with access: github/],
+    [{ enabled: true, access: "github", gateRepository: "pypi" }, /cdn\.gateRepository: expected OWNER\/NAME/],
   ];
   for (const [cdn, error] of cases) {
     configure(cdn);

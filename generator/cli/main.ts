@@ -58,6 +58,10 @@ program
   .option("--host <host>", "address to listen on", "127.0.0.1")
   .addOption(new Option("--index-max-age <seconds>", "Cache-Control max-age of index pages").argParser(nonNegativeInt).default(300))
   .option("--quiet", "do not log requests")
+  .addOption(new Option("--auth <mode>", "none (default), or github: every request needs a GitHub token that may read the project's repository").choices(["none", "github"]).default("none"))
+  .option("--gate-repository <owner/name>", "with --auth github: the repository whose readers may see the root pages and projects from local sources")
+  .addOption(new Option("--github-api-url <url>", "with --auth github: REST API root; GitHub Enterprise Server: https://HOST/api/v3").env("GITHUB_API_URL").default("https://api.github.com"))
+  .addOption(new Option("--auth-cache <positive,negative>", "with --auth github: seconds a verdict is cached when access is granted, and when refused").default("300,30"))
   .action(runServe);
 
 program

@@ -1,13 +1,59 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { UserError } from "../diagnostics/warnings.js";
-import { startServer, type RunningServer } from "../serve/server.js";
+import { startServer, type RunningServer, type ServeOptions } from "../serve/server.js";
+import { readAccessMap } from "../access/access-map-file.js";
+import { createAccessGate } from "../access/gate.js";
+import { createGitHubAccess } from "../access/github-access.js";
 
 export interface ServeCommandOptions {
   port: number;
   host: string;
   indexMaxAge: number;
   quiet?: boolean;
+  auth?: "none" | "github";
+  gateRepository?: string;
+  githubApiUrl?: string;
+  /** "POSITIVE,NEGATIVE" seconds. */
+  authCache?: string;
+}
+
+const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+
+function cacheSeconds(value: string): [number, number] {
+  const m = /^\s*(\d+)\s*,\s*(\d+)\s*$/.exec(value);
+  if (!m) throw new UserError(`--auth-cache expects two whole numbers of seconds, granted and refused, such as 300,30; got ${JSON.stringify(value)}`);
+  return [Number(m[1]), Number(m[2])];
+}
+
+function isLoopback(host: string): boolean {
+  return host === "127.0.0.1" || host === "::1" || host === "localhost" || host.startsWith("127.");
+}
+
+/** The gate for `--auth github`, reading the site's access map; undefined without it. */
+async function accessFor(dir: string, opts: ServeCommandOptions, say: (line: string) => void): Promise<ServeOptions["access"]> {
+  if ((opts.auth ?? "none") === "none") {
+    if (opts.gateRepository) throw new UserError("--gate-repository only applies with --auth github");
+    return undefined;
+  }
+  const gateRepository = opts.gateRepository;
+  if (!gateRepository) throw new UserError("--auth github needs --gate-repository OWNER/NAME: the repository whose readers may see the root pages");
+  if (!REPOSITORY.test(gateRepository)) throw new UserError(`--gate-repository expects OWNER/NAME, got ${JSON.stringify(gateRepository)}`);
+  const [positiveTtlSeconds, negativeTtlSeconds] = cacheSeconds(opts.authCache ?? "300,30");
+  let map = await readAccessMap(dir);
+  if (!map) {
+    say(`warning: ${dir} has no access map (built by an older github-pypi?): every project is guarded by ${gateRepository}`);
+    map = { version: 1, projects: {} };
+  }
+  if (!isLoopback(opts.host)) say(`warning: tokens travel in clear over plain HTTP; put TLS in front of ${opts.host} before anyone else uses it`);
+  const gate = createAccessGate({
+    gateRepository,
+    map,
+    github: createGitHubAccess({ apiUrl: opts.githubApiUrl ?? "https://api.github.com", timeoutMs: 5000 }),
+    positiveTtlSeconds,
+    negativeTtlSeconds,
+  });
+  return { gate, realm: gateRepository };
 }
 
 /** Starts the server and prints how to install from it; runs until interrupted. */
@@ -15,6 +61,7 @@ export async function serveSite(dir: string, opts: ServeCommandOptions): Promise
   if (!existsSync(join(dir, "simple", "index.html"))) {
     throw new UserError(`${dir} is not a built site (no simple/index.html); run \`github-pypi build --out ${dir} ...\` first`);
   }
+  const access = await accessFor(dir, opts, (line) => process.stderr.write(`${line}\n`));
   let server: RunningServer;
   try {
     server = await startServer({
@@ -22,6 +69,7 @@ export async function serveSite(dir: string, opts: ServeCommandOptions): Promise
       host: opts.host,
       port: opts.port,
       indexMaxAgeSeconds: opts.indexMaxAge,
+      ...(access ? { access } : {}),
       ...(opts.quiet ? {} : { log: (line: string) => process.stderr.write(`${line}\n`) }),
     });
   } catch (e) {
@@ -40,5 +88,11 @@ export async function serveSite(dir: string, opts: ServeCommandOptions): Promise
 export async function runServe(dir: string, opts: ServeCommandOptions): Promise<void> {
   const server = await serveSite(dir, opts);
   process.stdout.write(`Serving ${dir} at ${server.url}/ (Ctrl+C to stop)\n`);
-  process.stdout.write(`  pip install --index-url ${server.url}/simple/ <project>\n`);
+  if (opts.auth === "github") {
+    const { host } = new URL(server.url);
+    process.stdout.write(`  Private: send a GitHub token as the password (user name ignored); access follows ${opts.gateRepository} and each project's repository.\n`);
+    process.stdout.write(`  pip install --index-url "http://token:$(gh auth token)@${host}/simple/" <project>\n`);
+  } else {
+    process.stdout.write(`  pip install --index-url ${server.url}/simple/ <project>\n`);
+  }
 }

@@ -57,9 +57,14 @@ export const cdnSchema = z
     hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, "expected a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ").optional(),
     priceClass: z.enum(["PriceClass_All", "PriceClass_200", "PriceClass_100"]).default("PriceClass_100"),
     indexMaxAgeSeconds: z.number().int().min(0).max(31_536_000).default(300),
+    /** public: anyone may read; github: a private index, each request needs a GitHub token that may read the project's repository. */
     access: z.enum(["public", "github"]).default("public"),
+    /** With access github: `OWNER/NAME` whose readers may see the root pages and projects from local sources; default the index repository. */
+    gateRepository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "expected OWNER/NAME").optional(),
   })
   .strict()
+  .refine((c) => c.access !== "github" || c.enabled, { message: "access: github is enforced by the CDN: set enabled: true too", path: ["access"] })
+  .refine((c) => !c.gateRepository || c.access === "github", { message: "gateRepository only applies with access: github", path: ["gateRepository"] })
   .refine((c) => !c.domain || c.certificateArn || c.hostedZoneId, { message: "a custom domain needs certificateArn or hostedZoneId (to request a certificate)", path: ["domain"] })
   .refine((c) => c.domain || (!c.certificateArn && !c.hostedZoneId), { message: "certificateArn and hostedZoneId are for a custom domain: set domain too", path: ["domain"] });
 

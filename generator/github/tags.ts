@@ -121,6 +121,7 @@ export async function tagDistributions(client: GitHubClient, repo: SelectedRepos
       hashes: {},
       ...(project.requiresPython ? { requiresPython: project.requiresPython } : {}),
       origin: `${repo.fullName}@${tag.name} (name from ${project.from})`,
+      repository: repo.fullName,
     });
   }
   return files;

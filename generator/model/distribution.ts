@@ -36,6 +36,8 @@ export interface DistributionFile {
   /** PEP 592: a reason string, or true for a yank without a reason. */
   yanked?: string | true;
   uploadedBy?: string;
+  /** `OWNER/NAME` of the GitHub repository the file came from: on a private index, who may read it. */
+  repository?: string;
   /** Where this entry came from, for messages: a path, or `list.jsonl:12`. */
   origin: string;
 }

@@ -13,6 +13,8 @@ import path from "node:path";
 import send from "send";
 import { route, type RouteResult } from "../routing/router.js";
 import { contentTypeFor } from "../site/content-type.js";
+import type { AccessGate } from "../access/gate.js";
+import { describeVerdict, privateCacheControl, refusalFor } from "../access/responses.js";
 
 export interface ServeOptions {
   /** The built site directory. */
@@ -23,8 +25,10 @@ export interface ServeOptions {
   port?: number;
   /** max-age for index pages; default 300. */
   indexMaxAgeSeconds?: number;
-  /** Called with one line per request: method, path, status. */
+  /** Called with one line per request: method, path, status (and, behind the gate, who). */
   log?: (line: string) => void;
+  /** A private index: every file needs a GitHub token that may read its repository (generator/access). */
+  access?: { gate: AccessGate; realm: string };
 }
 
 export interface RunningServer {
@@ -130,12 +134,13 @@ export function createIndexServer(options: ServeOptions): http.Server {
     const rawPath = q < 0 ? url : url.slice(0, q);
     const query = q < 0 ? "" : url.slice(q + 1);
 
+    let who = "";
     if (log) {
       let logged = false;
       const done = (): void => {
         if (logged) return;
         logged = true;
-        log(`${method} ${url} ${res.statusCode}`);
+        log(`${method} ${url} ${res.statusCode}${who ? ` ${who}` : ""}`);
       };
       res.once("finish", done);
       res.once("close", done);
@@ -162,9 +167,24 @@ export function createIndexServer(options: ServeOptions): http.Server {
       case "error":
         sendText(req, res, result.status, result.message, result.status === 405 ? { Allow: "GET, HEAD" } : {});
         return;
-      case "file":
-        serveFile(req, res, root, result, query);
+      case "file": {
+        const access = options.access;
+        if (!access) {
+          serveFile(req, res, root, result, query);
+          return;
+        }
+        const file = result;
+        access.gate.check(req.headers.authorization, file.path).then(
+          (verdict) => {
+            who = describeVerdict(verdict);
+            const refusal = refusalFor(verdict, access.realm);
+            if (refusal) sendText(req, res, refusal.status, refusal.body, refusal.headers);
+            else serveFile(req, res, root, { ...file, cacheControl: privateCacheControl(file.cacheControl) }, query);
+          },
+          () => sendText(req, res, 500, "Internal Server Error"),
+        );
         return;
+      }
     }
   });
 }

@@ -180,6 +180,7 @@ export async function readGitHub(options: GitHubSourceOptions, warnings: Warning
       size: asset.size,
       uploadTime: new Date(asset.updatedAt).toISOString(),
       origin: `${job.repo.fullName} release ${job.tag} asset ${asset.name}`,
+      repository: job.repo.fullName,
     };
     if (metadataBase64 !== undefined) {
       const record = applyCoreMetadata(file, new Uint8Array(Buffer.from(metadataBase64, "base64")), warnings);

@@ -12,6 +12,7 @@ import { writeSiteToFolder } from "../../generator/publish/local-folder.js";
 import { describeGitHubReport } from "../../generator/sources/github.js";
 import { planSources } from "../../generator/sources/plan.js";
 import { siteManifest } from "../publish/site-manifest.js";
+import { accessMapFor, type AccessMap } from "../../generator/access/access-map.js";
 
 export interface DeployContext {
   /** The organisation (`github:owner`): indexed when `sources` names nothing at all. */
@@ -31,6 +32,8 @@ export interface BuiltIndex {
   distributions: number;
   /** `OWNER/NAME` of the repositories GitHub discovery indexed. */
   repositories: string[];
+  /** Which repositories guard which project, for a private index's gate. */
+  accessMap: AccessMap;
   /** A real project name for the client snippets. */
   exampleProject?: string;
   warnings: Warning[];
@@ -84,6 +87,7 @@ export async function buildIndexForStack(config: StackConfig, ctx: DeployContext
     projects: result.index.projects.length,
     distributions: result.files,
     repositories: result.github?.repositoryNames ?? [],
+    accessMap: accessMapFor(result.index),
     ...(first ? { exampleProject: first.name } : {}),
     warnings: warnings.items,
   };

@@ -4,6 +4,8 @@ import { join } from "node:path";
 import { cacheControlFor } from "../../generator/routing/router.js";
 import { contentTypeFor } from "../../generator/site/content-type.js";
 import type { BucketObject } from "./bucket-sync-provider.js";
+import { SITE_DATA_DIR } from "../../generator/access/access-map.js";
+import { privateCacheControl } from "../../generator/access/responses.js";
 
 export type { BucketObject } from "./bucket-sync-provider.js";
 
@@ -14,6 +16,7 @@ export type { BucketObject } from "./bucket-sync-provider.js";
  * - `CNAME` holds the Pages custom domain; the CDN's domain is the distribution's alias, and a
  *   `/CNAME` object would only be a stray public file.
  * Both are skipped at the site root only; a project or file of that name elsewhere is content.
+ * So is the site's data folder (`.github-pypi/`, the access map): the edge function has it baked in.
  */
 export const PAGES_ONLY_FILES: readonly string[] = [".nojekyll", "CNAME"];
 
@@ -44,14 +47,17 @@ function md5OfFile(path: string): { md5: string; size: number } {
  * the Content-Type and Cache-Control the object is stored with. The headers are the ones
  * `github-pypi serve` sends for the same path (`contentTypeFor`, `cacheControlFor`): PEP 691
  * JSON is `application/vnd.pypi.simple.v1+json`, HTML and `.metadata` are UTF-8 text, files
- * under `files/` are immutable for a year, pages live `indexMaxAgeSeconds`.
+ * under `files/` are immutable for a year, pages live `indexMaxAgeSeconds`. A private index
+ * (`access: github`) stores `private` instead of `public`, as `serve --auth github` sends.
  */
-export function bucketManifest(siteDir: string, indexMaxAgeSeconds: number): Record<string, BucketObject> {
+export function bucketManifest(siteDir: string, indexMaxAgeSeconds: number, options: { private?: boolean } = {}): Record<string, BucketObject> {
   const keys: string[] = [];
   const walk = (dir: string, prefix: string): void => {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       const rel = prefix ? `${prefix}/${e.name}` : e.name;
-      if (e.isDirectory()) walk(join(dir, e.name), rel);
+      if (e.isDirectory()) {
+        if (!(prefix === "" && e.name === SITE_DATA_DIR)) walk(join(dir, e.name), rel);
+      }
       else if (e.isFile() && !(prefix === "" && PAGES_ONLY_FILES.includes(e.name))) keys.push(rel);
     }
   };
@@ -60,7 +66,8 @@ export function bucketManifest(siteDir: string, indexMaxAgeSeconds: number): Rec
   const out: Record<string, BucketObject> = {};
   for (const key of keys) {
     const { md5, size } = md5OfFile(join(siteDir, ...key.split("/")));
-    out[key] = { md5, size, contentType: contentTypeFor(key), cacheControl: cacheControlFor(key, indexMaxAgeSeconds) };
+    const cacheControl = cacheControlFor(key, indexMaxAgeSeconds);
+    out[key] = { md5, size, contentType: contentTypeFor(key), cacheControl: options.private ? privateCacheControl(cacheControl) : cacheControl };
   }
   return out;
 }

@@ -4,6 +4,8 @@ import type { CdnConfig } from "../../generator/config/stack-schema.js";
 import { viewerRequestFunctionCode } from "./edge-function.js";
 import { BucketSync } from "./bucket-sync.js";
 import type { BucketObject } from "./bucket-manifest.js";
+import { EdgeAccess } from "./edge-access.js";
+import type { EdgeAccessConfig } from "./lambda-edge-bundle.js";
 
 export interface CdnArgs {
   settings: CdnConfig;
@@ -12,6 +14,8 @@ export interface CdnArgs {
   /** The built site and its objects (key -> md5, size, content type, cache control). */
   siteDir: string;
   objects: Record<string, BucketObject>;
+  /** With `access: github`: the gate's config, baked into a Lambda@Edge function that replaces the CloudFront Function. */
+  access?: EdgeAccessConfig;
 }
 
 const YEAR = 31_536_000;
@@ -21,11 +25,18 @@ const YEAR = 31_536_000;
  * Control, sigv4), a CloudFront distribution running the shared router as a viewer-request
  * function (PEP 691 negotiation and redirects at the edge), and one sync resource that uploads
  * the site in a safe order and invalidates what changed.
+ *
+ * With `access: github` the router runs in a Lambda@Edge function instead, behind the access
+ * gate (generator/access): the distribution is then the only way in, for people whose GitHub
+ * token may read the project's repository.
  */
 export class Cdn extends pulumi.ComponentResource {
   readonly bucket: aws.s3.Bucket;
   readonly distribution: aws.cloudfront.Distribution;
-  readonly edgeFunction: aws.cloudfront.Function;
+  /** The public index's router (CloudFront Function); absent with `access: github`. */
+  readonly edgeFunction?: aws.cloudfront.Function;
+  /** The private index's gate and router (Lambda@Edge); only with `access: github`. */
+  readonly edgeAccess?: EdgeAccess;
   readonly sync: BucketSync;
   /** `https://DOMAIN/` or `https://dxxxx.cloudfront.net/`. */
   readonly url: pulumi.Output<string>;
@@ -56,16 +67,23 @@ export class Cdn extends pulumi.ComponentResource {
     );
 
     // ---- the edge ----
-    this.edgeFunction = new aws.cloudfront.Function(
-      name,
-      {
-        runtime: "cloudfront-js-2.0",
-        comment: "github-pypi routing: PEP 691 negotiation, PEP 503 redirects, directory URLs",
-        code: viewerRequestFunctionCode({ indexMaxAgeSeconds: settings.indexMaxAgeSeconds }),
-        publish: true,
-      },
-      parent,
-    );
+    // One us-east-1 provider for what CloudFront only takes from there: certificates and Lambda@Edge.
+    const needsCertificate = Boolean(settings.domain && !settings.certificateArn && settings.hostedZoneId);
+    const usEast1 = needsCertificate || args.access ? new aws.Provider(`${name}-us-east-1`, { region: "us-east-1" }, parent) : undefined;
+    if (args.access && usEast1) {
+      this.edgeAccess = new EdgeAccess(`${name}-access`, { config: args.access, usEast1 }, parent);
+    } else {
+      this.edgeFunction = new aws.cloudfront.Function(
+        name,
+        {
+          runtime: "cloudfront-js-2.0",
+          comment: "github-pypi routing: PEP 691 negotiation, PEP 503 redirects, directory URLs",
+          code: viewerRequestFunctionCode({ indexMaxAgeSeconds: settings.indexMaxAgeSeconds }),
+          publish: true,
+        },
+        parent,
+      );
+    }
     // The function has already chosen the file from Accept and ?format= and put it in the URI,
     // which is the cache key; so the key needs no header, cookie or query string.
     const keyNothing = {
@@ -77,7 +95,15 @@ export class Cdn extends pulumi.ComponentResource {
     };
     const pagesPolicy = new aws.cloudfront.CachePolicy(
       `${name}-pages`,
-      { comment: "Index pages: short-lived", minTtl: 0, defaultTtl: settings.indexMaxAgeSeconds, maxTtl: settings.indexMaxAgeSeconds, parametersInCacheKeyAndForwardedToOrigin: keyNothing },
+      {
+        comment: "Index pages: short-lived",
+        // A private index's objects say `Cache-Control: private` (for browsers and proxies); CloudFront
+        // then caches only for the minimum TTL, which is safe because the gate runs before its cache.
+        minTtl: args.access ? settings.indexMaxAgeSeconds : 0,
+        defaultTtl: settings.indexMaxAgeSeconds,
+        maxTtl: settings.indexMaxAgeSeconds,
+        parametersInCacheKeyAndForwardedToOrigin: keyNothing,
+      },
       parent,
     );
     const filesPolicy = new aws.cloudfront.CachePolicy(
@@ -101,8 +127,7 @@ export class Cdn extends pulumi.ComponentResource {
 
     // ---- the certificate and DNS for a custom domain ----
     let certificateArn: pulumi.Input<string> | undefined = settings.certificateArn;
-    if (settings.domain && !certificateArn && settings.hostedZoneId) {
-      const usEast1 = new aws.Provider(`${name}-us-east-1`, { region: "us-east-1" }, parent);
+    if (needsCertificate && usEast1 && settings.hostedZoneId) {
       const cert = new aws.acm.Certificate(name, { domainName: settings.domain, validationMethod: "DNS" }, { parent: this, provider: usEast1 });
       const option = cert.domainValidationOptions.apply((options) => options[0]);
       const record = new aws.route53.Record(
@@ -127,7 +152,11 @@ export class Cdn extends pulumi.ComponentResource {
       cachedMethods: ["GET", "HEAD"],
       compress: true,
       responseHeadersPolicyId: headers.id,
-      functionAssociations: [{ eventType: "viewer-request", functionArn: this.edgeFunction.arn }],
+      ...(this.edgeAccess
+        ? { lambdaFunctionAssociations: [{ eventType: "viewer-request", lambdaArn: this.edgeAccess.qualifiedArn, includeBody: false }] }
+        : this.edgeFunction
+          ? { functionAssociations: [{ eventType: "viewer-request", functionArn: this.edgeFunction.arn }] }
+          : {}),
     };
     this.distribution = new aws.cloudfront.Distribution(
       name,

@@ -5,6 +5,8 @@ export interface ClientSnippets {
   uv: string;
   poetry: string;
   condaEnvironment: string;
+  /** A private index: the ~/.netrc entry pip, uv and poetry all read (the password is the person's GitHub token). */
+  netrc?: string;
 }
 
 /**
@@ -12,8 +14,10 @@ export interface ClientSnippets {
  * Every snippet uses the index as the ONLY index for its packages: `--extra-index-url` lets a
  * look-alike on PyPI win (dependency confusion), so none of these use it.
  */
-export function clientSnippets(indexUrl: string, name: string, example = "your-package"): ClientSnippets {
+export function clientSnippets(indexUrl: string, name: string, example = "your-package", isPrivate = false): ClientSnippets {
+  const host = URL.canParse(indexUrl) ? new URL(indexUrl).hostname : indexUrl;
   return {
+    ...(isPrivate ? { netrc: `machine ${host}\n  login token\n  password <your GitHub token, e.g. from \`gh auth token\`>\n` } : {}),
     pipConf: `[global]\nindex-url = ${indexUrl}\n`,
     requirementsTxt: `--index-url ${indexUrl}`,
     uv: `[[tool.uv.index]]\nname = "${name}"\nurl = "${indexUrl}"\nexplicit = true\n\n[tool.uv.sources]\n${example} = { index = "${name}" }\n`,

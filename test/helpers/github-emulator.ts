@@ -16,6 +16,8 @@ type ReleaseAsset = Schemas["release-asset"];
 type Tag = Schemas["tag"];
 type ContentFile = Schemas["content-file"];
 type SimpleUser = Schemas["simple-user"];
+type PrivateUser = Schemas["private-user"];
+type RepoPermissions = NonNullable<MinimalRepository["permissions"]>;
 
 export interface EmulatedAsset {
   name: string;
@@ -63,6 +65,15 @@ export interface EmulatedRepo {
   defaultBranch?: string;
 }
 
+/** Someone whose own token the API sees: `GET /user` names them, and private repositories answer only if granted. */
+export interface EmulatedPerson {
+  login: string;
+  /** tokens that authenticate as this person (classic, fine-grained `github_pat_...`, `gho_...`; any string of visible ASCII, may contain ':'). */
+  tokens: string[];
+  /** `OWNER/NAME` of private or internal repositories this person may read (case-insensitive). Public repositories are readable by everyone. */
+  repositories: string[];
+}
+
 export type Fault =
   | { kind: "status"; status: number; body?: unknown; headers?: Record<string, string> }
   /** primary rate limit: `status` (403 default, or 429), x-ratelimit-remaining: 0, x-ratelimit-reset = now + resetInSeconds (epoch seconds), message "API rate limit exceeded for ..." */
@@ -98,7 +109,10 @@ export interface EmulatorOptions {
   defaultPerPage?: number;
   /** download host honours Range (default true); false: Range ignored, 200 with the whole body */
   rangeSupport?: boolean;
-  /** if set, API requests must carry `authorization: token <t>` or `Bearer <t>` (else 401 with GitHub's JSON body); if unset any/no auth is accepted */
+  /**
+   * An all-seeing bot/app token. If set, API requests must carry it (`token <t>`, `Bearer <t>` or Basic with it as the password)
+   * or a person's token (see `setPeople`), else 401 with GitHub's JSON body. If unset and no people are set, any/no auth is accepted.
+   */
   token?: string;
 }
 
@@ -108,7 +122,7 @@ const MAX_PER_PAGE = 100;
 const CHUNK = 64 * 1024;
 /** Anchor for every default timestamp, so payloads (and their ETags) are reproducible. */
 const EPOCH = Date.UTC(2024, 0, 1);
-const ID_BASE = { org: 9_000_000, repo: 700_000_000, release: 150_000_000, asset: 200_000_000 } as const;
+const ID_BASE = { org: 9_000_000, user: 60_000_000, repo: 700_000_000, release: 150_000_000, asset: 200_000_000 } as const;
 type IdKind = keyof typeof ID_BASE;
 
 const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
@@ -177,6 +191,23 @@ interface Ctx {
   record: RequestRecord;
 }
 
+/**
+ * Who an API request speaks for. "open": nothing is enforced (no people, no options.token), today's behaviour;
+ * "bot": options.token, sees everything; "person": one of the people; "anonymous": no Authorization header, public repositories only.
+ */
+type Caller = { kind: "open"; authorization: boolean } | { kind: "bot" } | { kind: "person"; person: EmulatedPerson } | { kind: "anonymous" };
+
+/** The token in an Authorization header: `token X` / `Bearer X` (any case), or the password (after the first colon) of `Basic base64(user:X)`. */
+function credential(header: string | undefined): string | undefined {
+  const m = /^\s*(token|bearer|basic)\s+(\S+)\s*$/i.exec(header ?? "");
+  if (!m?.[1] || !m[2]) return undefined;
+  if (m[1].toLowerCase() !== "basic") return m[2];
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(m[2])) return undefined;
+  const decoded = Buffer.from(m[2], "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
+  return colon < 0 || colon === decoded.length - 1 ? undefined : decoded.slice(colon + 1);
+}
+
 /** The URL fields every user and organisation object carries, derived from its API URL. */
 function accountUrls(u: string) {
   return {
@@ -220,6 +251,10 @@ export class GitHubEmulator {
 
   private readonly orgs = new Map<string, OrgEntry>();
   private readonly orgIds = new Map<string, number>();
+  private readonly userIds = new Map<string, number>();
+  /** undefined until setPeople: then tokens are checked and anonymous callers see public repositories only */
+  private people: EmulatedPerson[] | undefined;
+  private readonly revokedTokens = new Set<string>();
   private readonly ids = new WeakMap<object, number>();
   private readonly counters: Record<IdKind, number> = { ...ID_BASE };
   private readonly assetHomes = new Map<number, AssetHome>();
@@ -271,6 +306,32 @@ export class GitHubEmulator {
     return found.repo;
   }
 
+  /**
+   * Replaces the people (copied: change access with grant/revoke, or call setPeople again). From the first call on,
+   * tokens are checked even without options.token: unknown ones get 401, and requests without one are anonymous.
+   */
+  setPeople(people: EmulatedPerson[]): void {
+    this.people = people.map((p) => ({ login: p.login, tokens: [...p.tokens], repositories: [...p.repositories] }));
+    for (const p of this.people) this.userId(p.login); // ids in declaration order, not request order
+  }
+
+  /** This token (a person's or options.token) now gets 401 Bad credentials, for good (setPeople does not bring it back). */
+  revokeToken(token: string): void {
+    this.revokedTokens.add(token);
+  }
+
+  /** Lets a person read a private or internal repository (`OWNER/NAME`, case-insensitive). */
+  grant(login: string, fullName: string): void {
+    const person = this.person(login);
+    if (!person.repositories.some((r) => r.toLowerCase() === fullName.toLowerCase())) person.repositories.push(fullName);
+  }
+
+  /** Takes that access away again (public repositories stay readable). */
+  revoke(login: string, fullName: string): void {
+    const person = this.person(login);
+    person.repositories = person.repositories.filter((r) => r.toLowerCase() !== fullName.toLowerCase());
+  }
+
   addFault(rule: FaultRule): void {
     this.faults.push({ rule, left: rule.times ?? Infinity });
   }
@@ -308,6 +369,43 @@ export class GitHubEmulator {
     let id = this.ids.get(obj);
     if (id === undefined) this.ids.set(obj, (id = this.counters[kind]++));
     return id;
+  }
+
+  private person(login: string): EmulatedPerson {
+    const person = this.people?.find((p) => p.login.toLowerCase() === login.toLowerCase());
+    if (!person) throw new Error(`no person ${login} in the emulator`);
+    return person;
+  }
+
+  /** Stable per login (case-insensitive) for the emulator's lifetime. */
+  private userId(login: string): number {
+    const key = login.toLowerCase();
+    let id = this.userIds.get(key);
+    if (id === undefined) this.userIds.set(key, (id = this.counters.user++));
+    return id;
+  }
+
+  /** Public repositories are readable by all; private and internal ones by the bot, or by a person they were granted to. */
+  private readable(caller: Caller, org: OrgEntry, repo: EmulatedRepo): boolean {
+    if (caller.kind === "open" || caller.kind === "bot") return true;
+    if ((repo.visibility ?? (repo.private ? "private" : "public")) === "public" && !repo.private) return true;
+    if (caller.kind === "anonymous") return false;
+    const full = `${org.name}/${repo.name}`.toLowerCase();
+    return caller.person.repositories.some((r) => r.toLowerCase() === full);
+  }
+
+  /** What `permissions` says to this caller: absent for anonymous callers, like GitHub. */
+  private permissions(caller: Caller): RepoPermissions | undefined {
+    switch (caller.kind) {
+      case "open":
+        return { admin: false, maintain: false, push: true, triage: true, pull: true };
+      case "bot":
+        return { admin: true, maintain: true, push: true, triage: true, pull: true };
+      case "person":
+        return { admin: false, maintain: false, push: false, triage: false, pull: true };
+      case "anonymous":
+        return undefined;
+    }
   }
 
   private findRepo(org: string, name: string): { org: OrgEntry; repo: EmulatedRepo } | undefined {
@@ -382,7 +480,7 @@ export class GitHubEmulator {
     };
   }
 
-  private repoJson(org: OrgEntry, repo: EmulatedRepo): MinimalRepository {
+  private repoJson(org: OrgEntry, repo: EmulatedRepo, permissions: RepoPermissions | undefined): MinimalRepository {
     const id = this.id(repo, "repo");
     const full = `${org.name}/${repo.name}`;
     const a = `${this.apiUrl}/repos/${full}`;
@@ -470,7 +568,49 @@ export class GitHubEmulator {
       open_issues: 0,
       watchers: 0,
       default_branch: repo.defaultBranch ?? "main",
-      permissions: { admin: false, maintain: false, push: true, triage: true, pull: true },
+      ...(permissions ? { permissions } : {}),
+    };
+  }
+
+  /** `GET /user` for a person: the private view of their own account. */
+  private personJson(person: EmulatedPerson): PrivateUser {
+    const id = this.userId(person.login);
+    const u = `${this.apiUrl}/users/${enc(person.login)}`;
+    const created = iso(EPOCH + (id - ID_BASE.user) * 86_400_000);
+    return {
+      login: person.login,
+      id,
+      node_id: nodeId("U", id),
+      avatar_url: `${this.htmlBase}/avatars/u/${id}?v=4`,
+      gravatar_id: "",
+      url: u,
+      html_url: `${this.htmlBase}/${enc(person.login)}`,
+      ...accountUrls(u),
+      type: "User",
+      user_view_type: "private",
+      site_admin: false,
+      name: person.login,
+      company: null,
+      blog: "",
+      location: null,
+      email: null,
+      notification_email: null,
+      hireable: null,
+      bio: null,
+      twitter_username: null,
+      public_repos: 0,
+      public_gists: 0,
+      followers: 0,
+      following: 0,
+      created_at: created,
+      updated_at: created,
+      private_gists: 0,
+      total_private_repos: 0,
+      owned_private_repos: 0,
+      disk_usage: 0,
+      collaborators: 0,
+      two_factor_authentication: true,
+      plan: { name: "free", space: 976562499, collaborators: 0, private_repos: 10000 },
     };
   }
 
@@ -687,14 +827,30 @@ export class GitHubEmulator {
     return { page: items.slice((page - 1) * perPage, page * perPage), link: rels.length ? { link: rels.join(", ") } : {} };
   }
 
-  private authorised(ctx: Ctx): boolean {
-    const token = this.options.token;
-    if (token === undefined) return true;
-    const m = /^(?:token|bearer)\s+(\S+)\s*$/i.exec(ctx.req.headers.authorization ?? "");
-    if (m?.[1] === token) return true;
-    const message = ctx.req.headers.authorization ? "Bad credentials" : "Requires authentication";
+  private unauthorised(ctx: Ctx, message: "Bad credentials" | "Requires authentication"): undefined {
     this.reply(ctx, 401, { message, documentation_url: DOCS, status: "401" });
-    return false;
+    return undefined;
+  }
+
+  /** Who the request speaks for; undefined once it has been answered with a 401. */
+  private authenticate(ctx: Ctx): Caller | undefined {
+    const header = ctx.req.headers.authorization;
+    const token = header === undefined ? undefined : credential(header);
+    if (token !== undefined && this.revokedTokens.has(token)) return this.unauthorised(ctx, "Bad credentials");
+    const bot = this.options.token;
+    // Neither people nor a bot token: anything goes, as before people existed.
+    if (bot === undefined && this.people === undefined) return { kind: "open", authorization: header !== undefined };
+    if (header === undefined) return bot === undefined ? { kind: "anonymous" } : this.unauthorised(ctx, "Requires authentication");
+    if (token !== undefined && token === bot) return { kind: "bot" };
+    const person = token === undefined ? undefined : this.people?.find((p) => p.tokens.includes(token));
+    return person ? { kind: "person", person } : this.unauthorised(ctx, "Bad credentials");
+  }
+
+  /** `GET /user`: the person, or the bot for the bot token (any token when nothing is enforced). */
+  private user(caller: Caller, ctx: Ctx): void {
+    if (caller.kind === "person") return this.reply(ctx, 200, this.personJson(caller.person));
+    if (caller.kind === "bot" || (caller.kind === "open" && caller.authorization)) return this.reply(ctx, 200, this.bot);
+    this.unauthorised(ctx, "Requires authentication");
   }
 
   private routeApi(url: URL, ctx: Ctx): void {
@@ -706,17 +862,20 @@ export class GitHubEmulator {
     }
     // The browser download link sits on the web host, needs no token and redirects like the API does.
     if (parts[0] === "html") return this.browserDownload(parts.slice(1), ctx);
-    if (!this.authorised(ctx)) return;
+    const caller = this.authenticate(ctx);
+    if (!caller) return;
     if (ctx.req.method !== "GET" && ctx.req.method !== "HEAD") return this.notFound(ctx);
 
     const [head, owner = "", name = "", section, ...rest] = parts;
-    if (head === "orgs" && parts.length === 3 && name === "repos") return this.listRepos(owner, url, ctx);
+    if (head === "user" && parts.length === 1) return this.user(caller, ctx);
+    if (head === "orgs" && parts.length === 3 && name === "repos") return this.listRepos(caller, owner, url, ctx);
     if (head !== "repos" || parts.length < 3) return this.notFound(ctx);
     const found = this.findRepo(owner, name);
-    if (!found) return this.notFound(ctx);
+    // A repository the caller may not read does not exist, as far as they can tell.
+    if (!found || !this.readable(caller, found.org, found.repo)) return this.notFound(ctx);
     const { org, repo } = found;
 
-    if (section === undefined) return this.reply(ctx, 200, this.repoJson(org, repo));
+    if (section === undefined) return this.reply(ctx, 200, this.repoJson(org, repo, this.permissions(caller)));
     if (section === "releases") {
       const releases = repo.releases ?? [];
       if (rest.length === 0) {
@@ -741,10 +900,11 @@ export class GitHubEmulator {
     return this.notFound(ctx);
   }
 
-  private listRepos(owner: string, url: URL, ctx: Ctx): void {
+  private listRepos(caller: Caller, owner: string, url: URL, ctx: Ctx): void {
     const org = this.orgs.get(owner.toLowerCase());
     if (!org) return this.notFound(ctx);
-    const all = org.repos.map((r) => this.repoJson(org, r));
+    const permissions = this.permissions(caller);
+    const all = org.repos.filter((r) => this.readable(caller, org, r)).map((r) => this.repoJson(org, r, permissions));
     const type = url.searchParams.get("type") ?? "all";
     // No forks here, so `forks` is empty and `sources` is everything; internal counts as private.
     const repos = type === "public" ? all.filter((r) => !r.private) : type === "private" ? all.filter((r) => r.private) : type === "forks" ? [] : all;

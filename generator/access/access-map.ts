@@ -1,0 +1,64 @@
+/**
+ * Which GitHub repository guards which part of the site.
+ *
+ * A project's pages, files and `.metadata` are guarded by the repositories its files came from
+ * (known from discovery); a file from a local folder or a package list has no repository and is
+ * guarded by the gate repository. Everything else (the landing page, `/simple/`, unknown paths)
+ * is guarded by the gate. The map is written into the site (a dot-folder the router never serves)
+ * so that `github-pypi serve --auth github` can read it, and baked into the edge function.
+ */
+import type { ProjectIndex } from "../model/project-index.js";
+
+/** The site's own data for hosts (not for clients): a dot-folder, which the router never serves. */
+export const SITE_DATA_DIR = ".github-pypi";
+/** Site-relative path of the map. */
+export const ACCESS_MAP_PATH = `${SITE_DATA_DIR}/access.json`;
+
+export interface AccessMap {
+  version: 1;
+  /** Normalised project name -> `OWNER/NAME` repositories, sorted; `GATE` stands for the gate repository. */
+  projects: Record<string, string[]>;
+}
+
+/** Marks files with no repository of their own (local folders, package lists). */
+export const GATE = "(gate)";
+
+/** The first path segments under which the next segment is a project name. */
+const PROJECT_PREFIXES = ["simple", "files"];
+
+export function accessMapFor(index: ProjectIndex): AccessMap {
+  const projects: Record<string, string[]> = {};
+  for (const project of index.projects) {
+    const repos = new Set<string>();
+    for (const file of project.files) repos.add(file.repository ?? GATE);
+    projects[project.name] = [...repos].sort();
+  }
+  return { version: 1, projects };
+}
+
+/** Projects whose files come from more than one repository: a reader needs access to all of them. */
+export function sharedProjects(map: AccessMap): string[] {
+  return Object.entries(map.projects)
+    .filter(([, repos]) => repos.length > 1)
+    .map(([name]) => name);
+}
+
+export interface Guard {
+  /** `OWNER/NAME` repositories a reader must be able to read, the gate spelled out. */
+  repositories: string[];
+  /** A path under `/simple/<name>/` or `/files/<name>/` for a project the index does not hold. */
+  unknownProject: boolean;
+}
+
+/**
+ * What guards `sitePath` (site-relative, decoded, as the router returns it). A project the map
+ * does not know is guarded by the gate and then answered 404 by the host itself, so that to anyone,
+ * "not in the index" and "not yours" look the same.
+ */
+export function guardOf(sitePath: string, map: AccessMap, gateRepository: string): Guard {
+  const segs = sitePath.split("/");
+  const project = segs.length >= 3 && PROJECT_PREFIXES.includes(segs[0] as string) ? (segs[1] as string) : undefined;
+  const known = project !== undefined && Object.hasOwn(map.projects, project);
+  const repos = known ? (map.projects[project] as string[]) : [GATE];
+  return { repositories: [...new Set(repos.map((r) => (r === GATE ? gateRepository : r)))], unknownProject: project !== undefined && !known };
+}

@@ -1,0 +1,146 @@
+/**
+ * The access gate: one verdict per request, the same in `github-pypi serve --auth github` and in
+ * the Lambda@Edge function.
+ *
+ * - No usable credentials, or a token GitHub rejects: `unauthorised` (401).
+ * - A token that may not read a guarding repository: `hidden` (404, like a missing project).
+ * - GitHub could not decide (5xx, timeout, rate limit): `unavailable` (503). Never served.
+ *
+ * Verdicts are cached per SHA-256 of the token (positive 5 minutes, negative 30 seconds by
+ * default) in a bounded LRU, and concurrent lookups of the same question share one request, so
+ * a `pip install` costs a few GitHub calls per person rather than one per file. The token itself
+ * is only ever held for the duration of the check and sent to GitHub's API.
+ */
+import { createHash } from "node:crypto";
+import { LRUCache } from "lru-cache";
+import { guardOf, type AccessMap } from "./access-map.js";
+import { CREDENTIALS_PROBLEMS, parseAuthorization } from "./credentials.js";
+import type { GitHubAccess, Identity, RepositoryAccess } from "./github-access.js";
+
+export type GateVerdict =
+  | { kind: "allow"; who: string }
+  | { kind: "unauthorised"; why: string }
+  | { kind: "hidden"; who: string; why: string }
+  | { kind: "unavailable"; why: string; retryAfterSeconds: number };
+
+export interface GateStats {
+  checks: number;
+  /** Questions sent to GitHub (each one request). */
+  githubRequests: number;
+  /** Questions answered from the verdict cache or by a lookup already in flight. */
+  cacheHits: number;
+}
+
+export interface GateOptions {
+  /** `OWNER/NAME` guarding the root pages and projects without a repository of their own. */
+  gateRepository: string;
+  map: AccessMap;
+  github: GitHubAccess;
+  positiveTtlSeconds?: number;
+  negativeTtlSeconds?: number;
+  /** Cached verdicts at most (each a few dozen bytes). */
+  maxEntries?: number;
+  /** Milliseconds; tests move time forward without waiting. */
+  now?: () => number;
+}
+
+export interface AccessGate {
+  /** `sitePath` is the router's file path (site-relative, decoded). */
+  check(authorization: string | undefined, sitePath: string): Promise<GateVerdict>;
+  readonly stats: GateStats;
+}
+
+export const DEFAULT_POSITIVE_TTL_SECONDS = 300;
+export const DEFAULT_NEGATIVE_TTL_SECONDS = 30;
+const DEFAULT_MAX_ENTRIES = 10_000;
+const DEFAULT_RETRY_AFTER_SECONDS = 10;
+const REJECTED = "GitHub does not accept this token (expired, revoked or mistyped)";
+
+type Cached = Exclude<Identity, { kind: "unknown" }> | Exclude<RepositoryAccess, { kind: "unknown" }>;
+
+/** The cache key for a token: never the token itself. */
+function tokenKey(token: string): string {
+  return createHash("sha256").update(token, "utf8").digest("base64url");
+}
+
+export function createAccessGate(options: GateOptions): AccessGate {
+  const positiveMs = (options.positiveTtlSeconds ?? DEFAULT_POSITIVE_TTL_SECONDS) * 1000;
+  const negativeMs = (options.negativeTtlSeconds ?? DEFAULT_NEGATIVE_TTL_SECONDS) * 1000;
+  const cache = new LRUCache<string, Cached>({
+    max: options.maxEntries ?? DEFAULT_MAX_ENTRIES,
+    ttl: positiveMs,
+    ...(options.now ? { perf: { now: options.now }, ttlResolution: 0 } : {}),
+  });
+  const inFlight = new Map<string, Promise<Identity | RepositoryAccess>>();
+  const stats: GateStats = { checks: 0, githubRequests: 0, cacheHits: 0 };
+
+  /** One question, answered from the cache, by a lookup in flight, or by GitHub (then cached unless unknown). */
+  function ask<T extends Identity | RepositoryAccess>(key: string, lookup: () => Promise<T>): Promise<T> {
+    const cached = cache.get(key);
+    if (cached !== undefined) {
+      stats.cacheHits++;
+      return Promise.resolve(cached as T);
+    }
+    const pending = inFlight.get(key);
+    if (pending) {
+      stats.cacheHits++;
+      return pending as Promise<T>;
+    }
+    stats.githubRequests++;
+    const promise = lookup().then(
+      (answer) => {
+        inFlight.delete(key);
+        if (answer.kind !== "unknown") {
+          const positive = answer.kind === "person" || answer.kind === "app" || answer.kind === "readable";
+          cache.set(key, answer, { ttl: positive ? positiveMs : negativeMs });
+        }
+        return answer;
+      },
+      (e: unknown) => {
+        inFlight.delete(key);
+        return { kind: "unknown", why: `internal error: ${e instanceof Error ? e.message : String(e)}` } as T;
+      },
+    );
+    inFlight.set(key, promise);
+    return promise;
+  }
+
+  return {
+    stats,
+    async check(authorization, sitePath) {
+      stats.checks++;
+      const credentials = parseAuthorization(authorization);
+      if (!credentials.ok) return { kind: "unauthorised", why: CREDENTIALS_PROBLEMS[credentials.problem] };
+      const { token } = credentials;
+      const key = tokenKey(token);
+      const userKey = `${key} user`;
+      if (cache.get(userKey)?.kind === "rejected") {
+        stats.cacheHits++;
+        return { kind: "unauthorised", why: REJECTED };
+      }
+      const guard = guardOf(sitePath, options.map, options.gateRepository);
+      const repos = guard.repositories;
+      // Both questions at once: latency matters at the edge, and a bad token is cached either way.
+      const [identity, ...access] = await Promise.all([
+        ask<Identity>(userKey, () => options.github.identity(token)),
+        ...repos.map((repo) => ask<RepositoryAccess>(`${key} repo ${repo.toLowerCase()}`, () => options.github.repository(token, repo))),
+      ]);
+      const who = identity.kind === "person" ? identity.login : identity.kind === "app" ? "(app token)" : "(unknown)";
+      if (identity.kind === "rejected" || access.some((a) => a.kind === "rejected")) {
+        return { kind: "unauthorised", why: REJECTED };
+      }
+      const hiddenAt = access.findIndex((a) => a.kind === "hidden");
+      if (hiddenAt >= 0) {
+        const a = access[hiddenAt] as Extract<RepositoryAccess, { kind: "hidden" }>;
+        return { kind: "hidden", who, why: `${repos[hiddenAt]}: ${a.why}` };
+      }
+      const unknown = access.find((a) => a.kind === "unknown") ?? (identity.kind === "unknown" && access.length === 0 ? identity : undefined);
+      if (unknown && unknown.kind === "unknown") {
+        return { kind: "unavailable", why: unknown.why, retryAfterSeconds: unknown.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS };
+      }
+      if (guard.unknownProject) return { kind: "hidden", who, why: "no such project" };
+      // Every guarding repository answered 200 to this token, so it is valid even if /user could not say whose it is.
+      return { kind: "allow", who };
+    },
+  };
+}

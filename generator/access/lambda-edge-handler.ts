@@ -1,0 +1,139 @@
+/**
+ * The private index at the edge: a Lambda@Edge viewer-request function that routes exactly as
+ * the local server does (generator/routing/router.ts) and asks the same access gate
+ * (generator/access/gate.ts) before any file leaves the cache. It replaces the public CDN's
+ * CloudFront Function, since a distribution cannot run both on viewer-request.
+ *
+ * Lambda@Edge facts this relies on (CloudFront developer guide, "Lambda@Edge event structure",
+ * "Restrictions on edge functions"): no environment variables, so the config is baked into the
+ * bundle (infra/cdn/lambda-edge-bundle.ts); viewer-request functions get 5 s and 128 MB; headers
+ * are `{ lowercase: [{ key, value }] }`; `querystring` is the raw query without `?`; a function
+ * returns the (possibly rewritten) request to go on, or a response with a string status.
+ * The module stays warm between requests in one container, and so does the verdict cache.
+ */
+import { route, type RouteResult } from "../routing/router.js";
+import type { AccessMap } from "./access-map.js";
+import { createAccessGate, type AccessGate } from "./gate.js";
+import { createGitHubAccess } from "./github-access.js";
+import { describeVerdict, refusalFor } from "./responses.js";
+
+export interface EdgeAccessConfig {
+  gateRepository: string;
+  /** GitHub's REST API root (GitHub Enterprise Server: https://HOST/api/v3). */
+  apiUrl: string;
+  map: AccessMap;
+  indexMaxAgeSeconds: number;
+  positiveTtlSeconds: number;
+  negativeTtlSeconds: number;
+  /** Per GitHub request; two run at once, and the function has 5 s in all. */
+  timeoutMs: number;
+}
+
+export type EdgeHeaders = Record<string, { key?: string; value: string }[]>;
+
+export interface EdgeRequest {
+  clientIp?: string;
+  method: string;
+  uri: string;
+  querystring: string;
+  headers: EdgeHeaders;
+}
+
+export interface EdgeResponse {
+  status: string;
+  statusDescription: string;
+  headers: EdgeHeaders;
+  body?: string;
+  bodyEncoding?: "text";
+}
+
+export interface ViewerRequestEvent {
+  Records: { cf: { request: EdgeRequest } }[];
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  301: "Moved Permanently",
+  400: "Bad Request",
+  401: "Unauthorized",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  406: "Not Acceptable",
+  500: "Internal Server Error",
+  503: "Service Unavailable",
+};
+
+const HEADER_CASE: Record<string, string> = {
+  "cache-control": "Cache-Control",
+  "content-type": "Content-Type",
+  location: "Location",
+  allow: "Allow",
+  "retry-after": "Retry-After",
+  "www-authenticate": "WWW-Authenticate",
+  "x-content-type-options": "X-Content-Type-Options",
+};
+
+function headerValue(headers: EdgeHeaders, name: string): string | undefined {
+  const values = headers[name];
+  return values && values.length > 0 ? values.map((v) => v.value).join(", ") : undefined;
+}
+
+/** Like the local server's sendText: a short plain-text body (none for HEAD), no-store unless set. */
+function textResponse(request: EdgeRequest, status: number, text: string, extra: Record<string, string>): EdgeResponse {
+  const plain: Record<string, string> = { "cache-control": "no-store", ...extra, "content-type": "text/plain; charset=utf-8", "x-content-type-options": "nosniff" };
+  const headers: EdgeHeaders = {};
+  for (const [name, value] of Object.entries(plain)) headers[name] = [{ key: HEADER_CASE[name] ?? name, value }];
+  const response: EdgeResponse = { status: String(status), statusDescription: STATUS_TEXT[status] ?? "Error", headers };
+  if (request.method !== "HEAD") {
+    response.body = text.endsWith("\n") ? text : `${text}\n`;
+    response.bodyEncoding = "text";
+  }
+  return response;
+}
+
+export interface EdgeHandlerOptions {
+  /** One line per gated request (who, never the token); CloudWatch Logs by default. */
+  log?: (line: string) => void;
+  /** Tests share one gate to read its figures or move its clock. */
+  gate?: AccessGate;
+}
+
+export function createLambdaEdgeHandler(config: EdgeAccessConfig, options: EdgeHandlerOptions = {}): (event: ViewerRequestEvent) => Promise<EdgeRequest | EdgeResponse> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const gate =
+    options.gate ??
+    createAccessGate({
+      gateRepository: config.gateRepository,
+      map: config.map,
+      github: createGitHubAccess({ apiUrl: config.apiUrl, timeoutMs: config.timeoutMs }),
+      positiveTtlSeconds: config.positiveTtlSeconds,
+      negativeTtlSeconds: config.negativeTtlSeconds,
+    });
+
+  return async (event) => {
+    const request = (event.Records[0] as { cf: { request: EdgeRequest } }).cf.request;
+    let result: RouteResult;
+    try {
+      result = route(
+        { method: request.method, path: request.uri, query: request.querystring ?? "", accept: headerValue(request.headers, "accept") },
+        { indexMaxAgeSeconds: config.indexMaxAgeSeconds },
+      );
+    } catch {
+      return textResponse(request, 500, "Internal Server Error", {});
+    }
+    if (result.kind === "redirect") {
+      return textResponse(request, 301, `Moved Permanently: ${result.location}`, { location: result.location, "cache-control": `public, max-age=${config.indexMaxAgeSeconds}` });
+    }
+    if (result.kind === "error") {
+      return textResponse(request, result.status, result.message, result.status === 405 ? { allow: "GET, HEAD" } : {});
+    }
+    const verdict = await gate.check(headerValue(request.headers, "authorization"), result.path);
+    const refusal = refusalFor(verdict, config.gateRepository);
+    log(JSON.stringify({ status: refusal ? refusal.status : 200, method: request.method, uri: request.uri, who: describeVerdict(verdict) }));
+    if (refusal) return textResponse(request, refusal.status, refusal.body, refusal.headers);
+    // The token goes no further than GitHub's API: not to the origin, not into logs.
+    delete request.headers.authorization;
+    // The chosen file becomes the URI and so the cache key, as with the public CDN's function.
+    request.uri = `/${result.path.split("/").map(encodeURIComponent).join("/")}`;
+    return request;
+  };
+}

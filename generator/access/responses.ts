@@ -1,0 +1,58 @@
+/**
+ * What the gate's refusals look like, the same from `serve` and from the edge: a short plain-text
+ * body that says what to do, `no-store` so no cache keeps a refusal, and for 404 exactly the
+ * router's own "Not Found", so a project someone may not read looks like one that does not exist.
+ */
+import type { GateVerdict } from "./gate.js";
+
+export interface GateRefusal {
+  status: 401 | 404 | 503;
+  /** Lower-case names. */
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** The refusal for a verdict, or undefined when the request may go on. */
+export function refusalFor(verdict: GateVerdict, realm: string): GateRefusal | undefined {
+  switch (verdict.kind) {
+    case "allow":
+      return undefined;
+    case "unauthorised":
+      return {
+        status: 401,
+        headers: { "www-authenticate": `Basic realm="${realm.replace(/["\\]/g, "")}", charset="UTF-8"`, "cache-control": "no-store" },
+        body:
+          `Unauthorized: ${verdict.why}.\n` +
+          "Send a GitHub token as the password (the user name is ignored), e.g.\n" +
+          "  pip install --index-url https://token:$(gh auth token)@HOST/simple/ PROJECT\n" +
+          "or a line `machine HOST login token password TOKEN` in ~/.netrc.",
+      };
+    case "hidden":
+      return { status: 404, headers: { "cache-control": "no-store" }, body: "Not Found" };
+    case "unavailable":
+      return {
+        status: 503,
+        headers: { "retry-after": String(verdict.retryAfterSeconds), "cache-control": "no-store" },
+        body: `Service Unavailable: GitHub could not confirm your access (${verdict.why}); try again shortly.`,
+      };
+  }
+}
+
+/** One log line's worth about a verdict: who and why, never the token. */
+export function describeVerdict(verdict: GateVerdict): string {
+  switch (verdict.kind) {
+    case "allow":
+      return verdict.who;
+    case "unauthorised":
+      return `(${verdict.why})`;
+    case "hidden":
+      return `${verdict.who} (${verdict.why})`;
+    case "unavailable":
+      return `(GitHub: ${verdict.why})`;
+  }
+}
+
+/** Behind the gate a page is one person's: caches shared between people must not keep it. */
+export function privateCacheControl(cacheControl: string): string {
+  return cacheControl.replace(/^public\b/, "private");
+}
