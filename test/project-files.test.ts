@@ -19,6 +19,8 @@ test("Pulumi.yaml runs infra/ through tsx and documents exactly the stack keys t
   const documented = Object.keys(project.config).filter((k) => k.startsWith("github-pypi:")).map((k) => k.slice("github-pypi:".length));
   assert.deepEqual([...documented].sort(), [...STACK_KEYS].sort());
   for (const [key, spec] of Object.entries(project.config)) assert.ok(spec.description && spec.description.length > 20, `${key} is described`);
+  // Pulumi applies a project default as if the stack had set it; files must stay unset so a private index can default to mirror.
+  assert.equal((project.config["github-pypi:files"] as Record<string, unknown>).default, undefined);
 });
 
 test("the publish workflow runs pulumi up on a schedule and on the dispatch the release example sends, never two at once", () => {
