@@ -68,7 +68,7 @@ export function createAccessGate(options: GateOptions): AccessGate {
   const negativeMs = (options.negativeTtlSeconds ?? DEFAULT_NEGATIVE_TTL_SECONDS) * 1000;
   const cache = new LRUCache<string, Cached>({
     max: options.maxEntries ?? DEFAULT_MAX_ENTRIES,
-    ttl: positiveMs,
+    ttl: Math.max(1, positiveMs),
     ...(options.now ? { perf: { now: options.now }, ttlResolution: 0 } : {}),
   });
   const inFlight = new Map<string, Promise<Identity | RepositoryAccess>>();
@@ -92,7 +92,9 @@ export function createAccessGate(options: GateOptions): AccessGate {
         inFlight.delete(key);
         if (answer.kind !== "unknown") {
           const positive = answer.kind === "person" || answer.kind === "app" || answer.kind === "readable";
-          cache.set(key, answer, { ttl: positive ? positiveMs : negativeMs });
+          const ttl = positive ? positiveMs : negativeMs;
+          // A TTL of 0 means "do not cache" here; to lru-cache it would mean "forever".
+          if (ttl > 0) cache.set(key, answer, { ttl });
         }
         return answer;
       },

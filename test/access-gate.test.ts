@@ -1,0 +1,145 @@
+/**
+ * The access gate's rules, with a scripted GitHub: verdict precedence, projects from several
+ * repositories, app tokens, cache bounds and TTL edge cases. The end-to-end behaviour against the
+ * GitHub emulator and real pip is in serve-auth.test.ts and lambda-edge-pip.test.ts.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { accessMapFor, guardOf, sharedProjects, type AccessMap } from "../generator/access/access-map.js";
+import { parseAuthorization } from "../generator/access/credentials.js";
+import { createAccessGate } from "../generator/access/gate.js";
+import type { GitHubAccess, Identity, RepositoryAccess } from "../generator/access/github-access.js";
+import type { DistributionFile } from "../generator/model/distribution.js";
+import type { Project } from "../generator/model/project-index.js";
+
+const MAP: AccessMap = { version: 1, projects: { shared: ["acme/one", "acme/two"], solo: ["acme/one"], local: ["(gate)"] } };
+const bearer = (t: string) => `Bearer ${t}`;
+
+/** A GitHub whose answers are scripted per token and repository, counting questions. */
+function scripted(identities: Record<string, Identity>, access: Record<string, RepositoryAccess>) {
+  const asked: string[] = [];
+  const github: GitHubAccess = {
+    identity: async (token) => {
+      asked.push(`user ${token}`);
+      return identities[token] ?? { kind: "rejected" };
+    },
+    repository: async (token, repo) => {
+      asked.push(`repo ${token} ${repo}`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return access[`${token} ${repo}`] ?? { kind: "hidden", why: "not found for this token" };
+    },
+  };
+  return { github, asked };
+}
+
+test("the access map: each project's repositories, local files guarded by the gate, paths to guards", () => {
+  const file = (project: string, repository?: string) => ({ parsed: { project }, ...(repository ? { repository } : {}) }) as DistributionFile;
+  const projects = [
+    { name: "a", files: [file("a", "acme/a"), file("a", "acme/a")] },
+    { name: "b", files: [file("b", "acme/b"), file("b")] },
+  ] as Project[];
+  const map = accessMapFor({ projects });
+  assert.deepEqual(map.projects, { a: ["acme/a"], b: ["(gate)", "acme/b"] });
+  assert.deepEqual(sharedProjects(map), ["b"]);
+  assert.deepEqual(guardOf("simple/a/index.json", map, "acme/pypi"), { repositories: ["acme/a"], unknownProject: false });
+  assert.deepEqual(guardOf("files/b/b-1.0.tar.gz", map, "acme/pypi"), { repositories: ["acme/pypi", "acme/b"], unknownProject: false });
+  assert.deepEqual(guardOf("simple/zzz/index.html", map, "acme/pypi"), { repositories: ["acme/pypi"], unknownProject: true });
+  assert.deepEqual(guardOf("simple/index.html", map, "acme/pypi"), { repositories: ["acme/pypi"], unknownProject: false });
+  assert.deepEqual(guardOf("index.html", map, "acme/pypi"), { repositories: ["acme/pypi"], unknownProject: false });
+  // Object.prototype names are not projects.
+  assert.equal(guardOf("simple/constructor/index.html", map, "acme/pypi").unknownProject, true);
+});
+
+test("credentials: Basic splits at the first colon, other schemes and shapes are named problems", () => {
+  const b64 = (s: string) => Buffer.from(s).toString("base64");
+  assert.deepEqual(parseAuthorization(`Basic ${b64("u:a:b:c")}`), { ok: true, token: "a:b:c" });
+  assert.deepEqual(parseAuthorization(`basic   ${b64("u:t")}  `), { ok: true, token: "t" });
+  assert.deepEqual(parseAuthorization(`Basic ${b64("u:t").replace(/=+$/, "")}`), { ok: true, token: "t" }, "padding is optional");
+  assert.deepEqual(parseAuthorization(`Basic ${b64("tok:")}`), { ok: true, token: "tok" }, "the user name when the password is empty");
+  assert.deepEqual(parseAuthorization(undefined), { ok: false, problem: "missing" });
+  assert.deepEqual(parseAuthorization("Basic a"), { ok: false, problem: "malformed" });
+  assert.deepEqual(parseAuthorization("Negotiate abc"), { ok: false, problem: "malformed" });
+  assert.deepEqual(parseAuthorization("Bearer a b"), { ok: false, problem: "malformed" });
+  assert.deepEqual(parseAuthorization(`Bearer ${"x".repeat(513)}`), { ok: false, problem: "too-long" });
+  assert.deepEqual(parseAuthorization(`Basic ${b64("u:t\u00e9")}`), { ok: false, problem: "not-ascii" });
+  assert.deepEqual(parseAuthorization(`Basic ${b64("u:t t")}`), { ok: false, problem: "not-ascii" }, "no spaces in a token");
+});
+
+test("a project from two repositories needs both; one refusal hides it", async () => {
+  const { github } = scripted({ t: { kind: "person", login: "pat" } }, { "t acme/one": { kind: "readable" }, "t acme/two": { kind: "hidden", why: "not found for this token" } });
+  const gate = createAccessGate({ gateRepository: "acme/pypi", map: MAP, github });
+  assert.deepEqual(await gate.check(bearer("t"), "simple/solo/index.json"), { kind: "allow", who: "pat" });
+  assert.deepEqual(await gate.check(bearer("t"), "simple/shared/index.json"), { kind: "hidden", who: "pat", why: "acme/two: not found for this token" });
+});
+
+test("precedence: a rejected token is 401 even when GitHub also failed; hidden beats unknown; unknown is 503", async () => {
+  const { github } = scripted(
+    { bad: { kind: "rejected" }, flaky: { kind: "person", login: "f" }, mixed: { kind: "person", login: "m" } },
+    {
+      "bad acme/one": { kind: "unknown", why: "HTTP 502" },
+      "flaky acme/one": { kind: "unknown", why: "HTTP 502", retryAfterSeconds: 42 },
+      "mixed acme/one": { kind: "unknown", why: "HTTP 502" },
+      "mixed acme/two": { kind: "hidden", why: "nope" },
+    },
+  );
+  const gate = createAccessGate({ gateRepository: "acme/pypi", map: MAP, github });
+  assert.equal((await gate.check(bearer("bad"), "simple/solo/")).kind, "unauthorised");
+  assert.deepEqual(await gate.check(bearer("flaky"), "simple/solo/index.json"), { kind: "unavailable", why: "HTTP 502", retryAfterSeconds: 42 });
+  assert.equal((await gate.check(bearer("mixed"), "simple/shared/index.json")).kind, "hidden");
+});
+
+test("an app token (no /user) is decided by the repositories; /user failing does not block a readable repository", async () => {
+  const { github } = scripted(
+    { app: { kind: "app" }, down: { kind: "unknown", why: "HTTP 500" } },
+    { "app acme/one": { kind: "readable" }, "down acme/one": { kind: "readable" } },
+  );
+  const gate = createAccessGate({ gateRepository: "acme/pypi", map: MAP, github });
+  assert.deepEqual(await gate.check(bearer("app"), "simple/solo/index.json"), { kind: "allow", who: "(app token)" });
+  assert.deepEqual(await gate.check(bearer("down"), "simple/solo/index.json"), { kind: "allow", who: "(unknown)" });
+});
+
+test("unknown verdicts are never cached; TTL 0 means no caching rather than forever; a cached rejection skips GitHub", async () => {
+  let answer: RepositoryAccess = { kind: "unknown", why: "HTTP 502" };
+  const asked: string[] = [];
+  const github: GitHubAccess = {
+    identity: async (token) => (asked.push("user"), token === "gone" ? { kind: "rejected" } : { kind: "person", login: "p" }),
+    repository: async () => (asked.push("repo"), answer),
+  };
+  const gate = createAccessGate({ gateRepository: "acme/pypi", map: MAP, github, positiveTtlSeconds: 0 });
+  assert.equal((await gate.check(bearer("t"), "simple/solo/index.json")).kind, "unavailable");
+  answer = { kind: "readable" };
+  assert.equal((await gate.check(bearer("t"), "simple/solo/index.json")).kind, "allow");
+  const before = asked.length;
+  assert.equal((await gate.check(bearer("t"), "simple/solo/index.json")).kind, "allow");
+  assert.equal(asked.length - before, 2, "positive TTL 0: asked again");
+
+  const negative = createAccessGate({ gateRepository: "acme/pypi", map: MAP, github });
+  asked.length = 0;
+  await negative.check(bearer("gone"), "simple/solo/index.json");
+  await negative.check(bearer("gone"), "simple/shared/index.json");
+  assert.deepEqual(asked, ["user", "repo"], "the second request is refused from the cache alone");
+  assert.equal(negative.stats.cacheHits, 1);
+});
+
+test("the cache is bounded: old verdicts are evicted, and asked again when needed", async () => {
+  const { github, asked } = scripted(
+    Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`t${i}`, { kind: "person", login: `p${i}` } as Identity])),
+    Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`t${i} acme/one`, { kind: "readable" } as RepositoryAccess])),
+  );
+  const gate = createAccessGate({ gateRepository: "acme/pypi", map: MAP, github, maxEntries: 4 });
+  for (let i = 0; i < 10; i++) await gate.check(bearer(`t${i}`), "simple/solo/index.json");
+  asked.length = 0;
+  await gate.check(bearer("t9"), "simple/solo/index.json");
+  assert.deepEqual(asked, [], "the most recent person is still cached");
+  await gate.check(bearer("t0"), "simple/solo/index.json");
+  assert.deepEqual(asked.sort(), ["repo t0 acme/one", "user t0"], "the oldest was evicted");
+});
+
+test("concurrent checks for one token share the lookups in flight", async () => {
+  const { github, asked } = scripted({ t: { kind: "person", login: "p" } }, { "t acme/one": { kind: "readable" }, "t acme/two": { kind: "readable" } });
+  const gate = createAccessGate({ gateRepository: "acme/pypi", map: MAP, github });
+  const verdicts = await Promise.all(Array.from({ length: 25 }, () => gate.check(bearer("t"), "files/shared/x.whl")));
+  assert.ok(verdicts.every((v) => v.kind === "allow"));
+  assert.deepEqual(asked.sort(), ["repo t acme/one", "repo t acme/two", "user t"]);
+  assert.equal(gate.stats.githubRequests, 3);
+});
