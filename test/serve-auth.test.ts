@@ -17,6 +17,7 @@ import { acmeOrg } from "./helpers/github-org.js";
 import { cliPath, demoDists, repoRoot, tempDir } from "./helpers/paths.js";
 import { createVenv, installed, pipEnv, run } from "./helpers/python.js";
 import { buildTo } from "./helpers/site.js";
+import { makeWheel } from "./helpers/python-dists.js";
 
 const BOT = "ghs_build_bot_token";
 const ALICE = "ghp_alice0000000000000000000000000000000";
@@ -156,6 +157,29 @@ describe("real pip", () => {
     assert.notEqual(r.code, 0);
     assert.match(r.stdout + r.stderr, /401|No matching distribution/);
     assert.deepEqual(githubCalls(), [], "no credentials, no GitHub call");
+  });
+
+  test("why --extra-index-url is dangerous: pip skips the private index that answers 401 and takes a look-alike", async () => {
+    // A public index holding a project with a private project's name, as an attacker would publish.
+    const lookalike = makeWheel({ name: "acme-core", version: "9.9.9", summary: "not ours" });
+    const dists = tempDir("auth-lookalike");
+    writeFileSync(join(dists, lookalike.filename), lookalike.bytes);
+    const publicSite = join(tempDir("auth-public"), "site");
+    await buildTo(publicSite, { from: [dists] });
+    const pub = await startServer({ root: publicSite, port: 0 });
+    try {
+      const venv = await createVenv(join(tempDir("auth-venv"), "confused"));
+      const r = await venv.pip(["install", "--index-url", `${pub.url}/simple/`, "--extra-index-url", `${server.url}/simple/`, "acme-core"]);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.equal((await installed(venv)).get("acme-core"), "9.9.9", "pip installed the look-alike without stopping");
+      assert.ok(log.some((l) => /^GET \/simple\/acme-core\/ 401/.test(l)), log.join("\n"));
+      // With the private index alone, the same mistake fails loudly instead.
+      const safe = await createVenv(join(tempDir("auth-venv"), "safe"));
+      const refused = await safe.pip(["install", "--index-url", `${server.url}/simple/`, "acme-core"]);
+      assert.notEqual(refused.code, 0);
+    } finally {
+      await pub.close();
+    }
   });
 });
 
