@@ -12,7 +12,7 @@ export type { EdgeAccessConfig } from "../../generator/access/lambda-edge-handle
 
 /** Lambda@Edge's limit for a viewer-request function's package (compressed), in bytes; we check the uncompressed size. */
 export const LAMBDA_EDGE_MAX_BYTES = 1_048_576;
-/** Node 22: supported by Lambda@Edge; the code itself targets Node 20 syntax, which local tests run. */
+/** Node 22 (Lambda stops creating nodejs20.x functions in 2026); the code targets Node 20 syntax, which the tests run. */
 export const LAMBDA_EDGE_RUNTIME = "nodejs22.x";
 /** The file name inside the package, and so the handler is `index.handler`. */
 export const LAMBDA_EDGE_FILE = "index.js";

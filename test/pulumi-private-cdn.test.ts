@@ -1,0 +1,339 @@
+/**
+ * The private index (`cdn.access: github`) under Pulumi's mocks: the Lambda@Edge gate in us-east-1
+ * with its role, retained on delete; the bundle it uploads, loaded and asked like Lambda would;
+ * the private repository without Pages; private cache headers; and the defaults access github changes.
+ */
+import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { before, test } from "node:test";
+import * as pulumi from "@pulumi/pulumi";
+import type { EdgeRequest, EdgeResponse, ViewerRequestEvent } from "../generator/access/lambda-edge-handler.js";
+import { LAMBDA_EDGE_MAX_BYTES } from "../infra/cdn/lambda-edge-bundle.js";
+import { readStackConfig } from "../infra/stack-config.js";
+import { demoDists, tempDir } from "./helpers/paths.js";
+
+const LAMBDA = "aws:lambda/function:Function";
+const ROLE = "aws:iam/role:Role";
+const ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
+const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
+const QUALIFIED_ARN = "arn:aws:lambda:us-east-1:123456789012:function:cdn-access:1";
+
+interface Declared {
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+  provider: string | undefined;
+}
+const declared: Declared[] = [];
+
+/** What the SDK sent the (mock) engine, seen by wrapping the monitor: the options the mocks callback never sees. */
+interface Registration {
+  type: string;
+  name: string;
+  retainOnDelete: boolean;
+  /** The serialised inputs on the wire, as the engine would receive them. */
+  wire: Record<string, unknown>;
+}
+const registrations: Registration[] = [];
+
+pulumi.runtime.setMocks(
+  {
+    newResource: (args) => {
+      declared.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown>, provider: args.provider });
+      const state: Record<string, unknown> = { ...args.inputs };
+      if (args.type === "aws:s3/bucket:Bucket") Object.assign(state, { bucket: `${args.name}-bucket-1a2b`, arn: `arn:aws:s3:::${args.name}-bucket-1a2b`, bucketRegionalDomainName: `${args.name}-bucket-1a2b.s3.eu-west-1.amazonaws.com` });
+      if (args.type === DISTRIBUTION) Object.assign(state, { arn: "arn:aws:cloudfront::123456789012:distribution/E1ABCDEF", domainName: "d111abcdef8.cloudfront.net", hostedZoneId: "Z2FDTNDATAQYW2" });
+      if (args.type === "aws:cloudfront/function:Function") state.arn = "arn:aws:cloudfront::123456789012:function/cdn";
+      if (args.type === ROLE) Object.assign(state, { name: `${args.name}-role-9z8y`, arn: `arn:aws:iam::123456789012:role/${args.name}-role-9z8y` });
+      if (args.type === LAMBDA) Object.assign(state, { arn: "arn:aws:lambda:us-east-1:123456789012:function:cdn-access", qualifiedArn: QUALIFIED_ARN, version: "1" });
+      if (args.type.endsWith(":SitePublication")) Object.assign(state, { commit: "c0ffee", lastPublish: {} });
+      return { id: `${args.name}-id`, state };
+    },
+    call: (args) => args.inputs,
+  },
+  "github-pypi",
+  "dev",
+);
+
+// The mocks callback gets no resource options; the request the SDK builds does. Wrap the mock
+// monitor's registerResource (resource.ts calls `getMonitor().registerResource(req, cb)` per resource).
+type RegisterRequest = {
+  getType(): string;
+  getName(): string;
+  getRetainondelete(): boolean;
+  getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+};
+type Monitor = { registerResource(req: RegisterRequest, callback: (...a: unknown[]) => void): unknown };
+const monitor = pulumi.runtime.getMonitor() as unknown as Monitor;
+assert.equal(typeof monitor?.registerResource, "function", "the mock monitor has registerResource");
+const mockRegister = monitor.registerResource.bind(monitor);
+monitor.registerResource = (req, callback) => {
+  registrations.push({ type: req.getType(), name: req.getName(), retainOnDelete: req.getRetainondelete(), wire: req.getObject()?.toJavaScript() ?? {} });
+  return mockRegister(req, callback);
+};
+
+const { defineStack } = await import("../infra/stack.js");
+
+/** An Output's value under mocks. */
+function valueOf<T>(o: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => o.apply(resolve));
+}
+
+const PRIVATE = { enabled: true, access: "github" };
+
+function configure(cdn: Record<string, unknown>, extra: Record<string, string> = {}): void {
+  pulumi.runtime.setAllConfig({
+    "github:owner": "acme",
+    "aws:region": "eu-west-1",
+    "github-pypi:sources": JSON.stringify({ localDirs: [demoDists] }),
+    "github-pypi:cdn": JSON.stringify(cdn),
+    ...extra,
+  });
+}
+
+async function deploy(cdn: Record<string, unknown>, extra: Record<string, string> = {}) {
+  declared.length = 0;
+  registrations.length = 0;
+  configure(cdn, extra);
+  const outputs = await defineStack();
+  await Promise.all([valueOf(outputs.indexUrl), valueOf(outputs.publication), valueOf(outputs.teamGrants)]);
+  await new Promise((resolve) => setTimeout(resolve, 50)); // the last registrations reach the mocks
+  const of = (type: string) => declared.filter((d) => d.type === type);
+  const only = (type: string) => {
+    const found = of(type);
+    assert.equal(found.length, 1, `one ${type}`);
+    return found[0] as Declared;
+  };
+  const one = (type: string) => only(type).inputs;
+  return { outputs, of, only, one };
+}
+
+/** The text of `index.js` in the function's code, as the mocks see it: the SDK deserialises the archive back into asset objects. */
+async function bundleText(code: unknown): Promise<string> {
+  assert.ok(pulumi.asset.AssetArchive.isInstance(code), "code arrives as an AssetArchive");
+  const assets = await (code as pulumi.asset.AssetArchive).assets;
+  assert.deepEqual(Object.keys(assets), ["index.js"]);
+  const file = assets["index.js"];
+  assert.ok(file instanceof pulumi.asset.StringAsset, "index.js is a StringAsset");
+  return await (file as unknown as { text: Promise<string> }).text;
+}
+
+type Handler = (event: ViewerRequestEvent) => Promise<EdgeRequest | EdgeResponse>;
+
+/** Loads the bundle the way Lambda does: `index.js` in a CommonJS folder, then `require("./index").handler`. */
+function loadBundle(text: string): Handler {
+  const dir = tempDir("edge-bundle");
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "commonjs" }));
+  writeFileSync(join(dir, "index.js"), text);
+  const mod = createRequire(join(dir, "package.json"))("./index.js") as { handler?: Handler };
+  assert.equal(typeof mod.handler, "function", "the bundle exports handler");
+  return mod.handler as Handler;
+}
+
+function viewerRequest(uri: string, headers: EdgeRequest["headers"] = {}): ViewerRequestEvent {
+  return { Records: [{ cf: { request: { clientIp: "203.0.113.7", method: "GET", uri, querystring: "", headers } } }] };
+}
+
+/** Calls the handler with fetch (GitHub's only way in) replaced, and the function's log captured. */
+async function ask(handler: Handler, event: ViewerRequestEvent): Promise<{ result: EdgeRequest | EdgeResponse; fetched: string[]; logged: string[] }> {
+  const fetched: string[] = [];
+  const logged: string[] = [];
+  const realFetch = globalThis.fetch;
+  const realLog = console.log;
+  globalThis.fetch = ((input: string | URL | Request) => {
+    fetched.push(String(input instanceof Request ? input.url : input));
+    return Promise.reject(new Error("GitHub must not be called here"));
+  }) as typeof fetch;
+  console.log = (...args: unknown[]) => void logged.push(args.map(String).join(" "));
+  try {
+    return { result: await handler(event), fetched, logged };
+  } finally {
+    globalThis.fetch = realFetch;
+    console.log = realLog;
+  }
+}
+
+function header(response: EdgeResponse, name: string): string | undefined {
+  return response.headers[name]?.map((h) => h.value).join(", ");
+}
+
+before(() => {
+  process.env.GITHUB_PYPI_WORK_DIR = tempDir("private-cdn-stack");
+});
+
+test("access github: a Lambda@Edge function in us-east-1 with its own role, associated on viewer-request instead of a CloudFront Function", async () => {
+  const { one, only, of } = await deploy(PRIVATE);
+
+  const provider = only("pulumi:providers:aws");
+  assert.equal(provider.name, "cdn-us-east-1");
+  assert.equal(provider.inputs.region, "us-east-1");
+
+  const role = only(ROLE);
+  const policy = JSON.parse(String(role.inputs.assumeRolePolicy)) as { Statement: { Effect: string; Principal: { Service: string[] }; Action: string }[] };
+  assert.equal(policy.Statement.length, 1);
+  assert.equal(policy.Statement[0]?.Effect, "Allow");
+  assert.equal(policy.Statement[0]?.Action, "sts:AssumeRole");
+  assert.deepEqual([...(policy.Statement[0]?.Principal.Service ?? [])].sort(), ["edgelambda.amazonaws.com", "lambda.amazonaws.com"]);
+
+  const attachment = only(ATTACHMENT);
+  assert.equal(attachment.inputs.policyArn, "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole");
+  assert.equal(attachment.inputs.role, "cdn-access-role-9z8y", "attached to the function's own role");
+
+  const fn = only(LAMBDA);
+  assert.equal(fn.inputs.runtime, "nodejs22.x");
+  assert.equal(fn.inputs.handler, "index.handler");
+  assert.equal(fn.inputs.memorySize, 128);
+  assert.equal(fn.inputs.timeout, 5);
+  assert.equal(fn.inputs.publish, true);
+  assert.equal(fn.inputs.role, "arn:aws:iam::123456789012:role/cdn-access-role-9z8y");
+  assert.match(await bundleText(fn.inputs.code), /handler/);
+
+  // Lambda@Edge only takes functions from us-east-1: all three through the cdn-us-east-1 provider.
+  for (const d of [role, attachment, fn]) {
+    assert.match(String(d.provider), /::cdn-us-east-1::/, `${d.type} uses the us-east-1 provider`);
+    assert.match(String(d.provider), /pulumi:providers:aws/, `${d.type}'s provider reference is an aws provider`);
+  }
+
+  assert.equal(of("aws:cloudfront/function:Function").length, 0, "no CloudFront Function: a distribution runs one viewer-request function");
+  const dist = one(DISTRIBUTION);
+  type Behaviour = { pathPattern?: string; functionAssociations?: unknown; lambdaFunctionAssociations?: unknown };
+  const behaviours = [dist.defaultCacheBehavior, ...(dist.orderedCacheBehaviors as unknown[])] as Behaviour[];
+  assert.deepEqual(behaviours.map((b) => b.pathPattern), [undefined, "files/*"]);
+  for (const b of behaviours) {
+    assert.deepEqual(b.lambdaFunctionAssociations, [{ eventType: "viewer-request", lambdaArn: QUALIFIED_ARN, includeBody: false }], `behaviour ${b.pathPattern ?? "default"}`);
+    assert.equal(b.functionAssociations, undefined, `behaviour ${b.pathPattern ?? "default"}`);
+  }
+});
+
+test("access github: the function, its role and the policy attachment are retained on delete; nothing else is", async () => {
+  await deploy(PRIVATE);
+  const registered = (type: string) => {
+    const found = registrations.filter((r) => r.type === type);
+    assert.equal(found.length, 1, `one registration of ${type}`);
+    return found[0] as Registration;
+  };
+  for (const type of [LAMBDA, ROLE, ATTACHMENT]) assert.equal(registered(type).retainOnDelete, true, type);
+  for (const type of [DISTRIBUTION, "aws:s3/bucket:Bucket", "pulumi:providers:aws", "github-pypi:cdn:EdgeAccess", "github:index/repository:Repository"]) {
+    assert.equal(registered(type).retainOnDelete, false, type);
+  }
+  assert.deepEqual(
+    registrations.filter((r) => r.retainOnDelete).map((r) => r.type).sort(),
+    [ATTACHMENT, ROLE, LAMBDA].sort(),
+    "only the edge function and what it runs as",
+  );
+});
+
+test("the provisioned code is the real gate with the config baked in: 401 with the gate repository as realm, routing answers without GitHub", async () => {
+  const { one } = await deploy(PRIVATE);
+  const text = await bundleText(one(LAMBDA).code);
+  assert.ok(Buffer.byteLength(text, "utf8") < LAMBDA_EDGE_MAX_BYTES, "under Lambda@Edge's viewer-request size limit");
+
+  // The wire form the engine would get: an archive (signature key) of one string asset, the same text.
+  const wire = registrations.find((r) => r.type === LAMBDA)?.wire.code as Record<string, unknown> & { assets: Record<string, Record<string, unknown>> };
+  assert.equal(wire[pulumi.runtime.specialSigKey], pulumi.runtime.specialArchiveSig);
+  assert.equal(wire.assets["index.js"]?.[pulumi.runtime.specialSigKey], pulumi.runtime.specialAssetSig);
+  assert.equal(wire.assets["index.js"]?.text, text);
+
+  const handler = loadBundle(text);
+  const denied = await ask(handler, viewerRequest("/simple/", { accept: [{ key: "Accept", value: "text/html" }] }));
+  assert.ok("status" in denied.result, "a response, not the request");
+  assert.equal(denied.result.status, "401");
+  assert.match(header(denied.result, "www-authenticate") ?? "", /^Basic realm="acme\/pypi"/);
+  assert.equal(header(denied.result, "cache-control"), "no-store");
+  assert.deepEqual(denied.fetched, [], "no credentials: no question for GitHub");
+  assert.equal(denied.logged.length, 1);
+  assert.equal((JSON.parse(denied.logged[0] as string) as { status: number }).status, 401);
+
+  const dotfile = await ask(handler, viewerRequest("/.nojekyll"));
+  assert.ok("status" in dotfile.result);
+  assert.equal(dotfile.result.status, "404");
+  assert.deepEqual(dotfile.fetched, []);
+
+  const slash = await ask(handler, viewerRequest("/simple"));
+  assert.ok("status" in slash.result);
+  assert.equal(slash.result.status, "301");
+  assert.equal(header(slash.result, "location"), "/simple/");
+  assert.deepEqual(slash.fetched, []);
+  assert.deepEqual([...dotfile.logged, ...slash.logged], [], "routing answers are not gated, so not logged");
+
+  // gateRepository overrides the default (the index repository).
+  const { one: oneOverride } = await deploy({ ...PRIVATE, gateRepository: "acme/gatekeepers" });
+  const overridden = loadBundle(await bundleText(oneOverride(LAMBDA).code));
+  const deniedAgain = await ask(overridden, viewerRequest("/simple/"));
+  assert.ok("status" in deniedAgain.result);
+  assert.equal(deniedAgain.result.status, "401");
+  assert.match(header(deniedAgain.result, "www-authenticate") ?? "", /^Basic realm="acme\/gatekeepers"/);
+  assert.deepEqual(deniedAgain.fetched, []);
+});
+
+test("access github: a private index repository without Pages, private objects, pages cached for exactly their max age, and the outputs", async () => {
+  const { one, of, outputs } = await deploy({ ...PRIVATE, indexMaxAgeSeconds: 120 });
+  assert.equal(one("github:index/repository:Repository").visibility, "private");
+  assert.equal(of("github:index/repositoryPages:RepositoryPages").length, 0, "Pages sites are public");
+
+  const objects = one("pulumi-nodejs:dynamic/cdn:BucketSync").objects as Record<string, { cacheControl: string }>;
+  assert.ok(Object.keys(objects).length > 0);
+  for (const [key, object] of Object.entries(objects)) assert.match(object.cacheControl, /^private,/, key);
+  const wheel = Object.keys(objects).find((k) => k.startsWith("files/") && k.endsWith(".whl"));
+  assert.ok(wheel, "files are mirrored into the bucket by default");
+  assert.match(objects[wheel]?.cacheControl ?? "", /immutable/);
+  assert.ok(!Object.keys(objects).some((k) => k.startsWith(".github-pypi/")), "the access map is baked in, not uploaded");
+
+  const pages = of("aws:cloudfront/cachePolicy:CachePolicy").find((p) => p.name === "cdn-pages")?.inputs;
+  assert.ok(pages);
+  assert.deepEqual([pages.minTtl, pages.defaultTtl, pages.maxTtl], [120, 120, 120], "Cache-Control: private would otherwise keep pages out of CloudFront's cache");
+
+  assert.equal(await valueOf(outputs.pagesUrl), undefined);
+  assert.equal(outputs.access, "github");
+  assert.equal(await valueOf(outputs.cdnUrl), "https://d111abcdef8.cloudfront.net/");
+  assert.equal(await valueOf(outputs.indexUrl), "https://d111abcdef8.cloudfront.net/simple/");
+  const snippets = await valueOf(outputs.snippets);
+  assert.match(snippets.netrc ?? "", /^machine d111abcdef8\.cloudfront\.net\n/);
+  assert.match(snippets.pipConf, /index-url = https:\/\/d111abcdef8\.cloudfront\.net\/simple\//);
+
+  // The public CDN keeps its zero minimum TTL, its public repository and no netrc.
+  const pub = await deploy({ enabled: true, indexMaxAgeSeconds: 120 });
+  assert.equal(pub.of("aws:cloudfront/cachePolicy:CachePolicy").find((p) => p.name === "cdn-pages")?.inputs.minTtl, 0);
+  assert.equal(pub.one("github:index/repository:Repository").visibility, "public");
+  assert.equal(pub.of("github:index/repositoryPages:RepositoryPages").length, 1);
+  assert.equal(pub.outputs.access, "public");
+  assert.equal((await valueOf(pub.outputs.snippets)).netrc, undefined);
+});
+
+test("access github changes the files and includePrivate defaults, only where the stack left them unset", async () => {
+  configure(PRIVATE);
+  let c = readStackConfig();
+  assert.equal(c.files, "mirror");
+  assert.equal(c.sources.includePrivate, true);
+
+  pulumi.runtime.setAllConfig({ "github:owner": "acme", "github-pypi:sources": JSON.stringify({ localDirs: [demoDists], includePrivate: false }), "github-pypi:cdn": JSON.stringify(PRIVATE) });
+  c = readStackConfig();
+  assert.equal(c.sources.includePrivate, false, "an explicit false stays");
+  assert.equal(c.files, "mirror");
+
+  configure(PRIVATE, { "github-pypi:files": "mirror" });
+  assert.equal(readStackConfig().files, "mirror");
+
+  configure(PRIVATE, { "github-pypi:files": "link" });
+  assert.throws(() => readStackConfig(), /files: link does not work with cdn\.access: github/);
+  configure(PRIVATE, { "github-pypi:files": "link" });
+  await assert.rejects(defineStack(), /files: link does not work with cdn\.access: github/);
+
+  for (const cdn of [{ enabled: true }, { enabled: true, access: "public" }, {}]) {
+    configure(cdn);
+    c = readStackConfig();
+    assert.equal(c.files, "link", JSON.stringify(cdn));
+    assert.equal(c.sources.includePrivate, false, JSON.stringify(cdn));
+  }
+
+  // No sources key at all: the schema's default sources object is filled in, and changing it for
+  // one private read must not leak into the next public one.
+  pulumi.runtime.setAllConfig({ "github-pypi:cdn": JSON.stringify(PRIVATE) });
+  assert.equal(readStackConfig().sources.includePrivate, true);
+  pulumi.runtime.setAllConfig({ "github-pypi:cdn": JSON.stringify({ enabled: true }) });
+  c = readStackConfig();
+  assert.equal(c.sources.includePrivate, false, "the default sources object was not changed in place");
+  assert.equal(c.files, "link");
+});
