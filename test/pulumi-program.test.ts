@@ -164,6 +164,7 @@ test("the program builds the index from the organisation at deploy time, publish
   assert.deepEqual(files, siteManifest(siteDir), "the manifest describes the folder the provider will read");
   for (const path of [".nojekyll", "index.html", "simple/index.html", "simple/index.json", "simple/acme-core/index.json", "simple/acme-tagged/index.html"]) assert.ok(files[path], path);
   assert.ok(!Object.keys(files).some((p) => p.includes("acme-secret") || p.includes("acme-js") || p.includes("acme-legacy")));
+  assert.equal(files[".github-pypi/access.json"], undefined, "the access map is baked into the edge, never published on Pages");
   assert.match(String(rest.__provider), /exports\.handler/, "the provider is serialised into the resource");
   assert.deepEqual(
     { apiUrl: rest.apiUrl, owner: rest.owner, repository: rest.repository, branch: rest.branch, message: rest.message },
