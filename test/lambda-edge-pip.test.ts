@@ -5,23 +5,19 @@
  * the GitHub emulator, and real pip installs through it.
  */
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { createRequire } from "node:module";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { readAccessMap } from "../generator/access/access-map-file.js";
-import type { EdgeRequest, EdgeResponse, ViewerRequestEvent } from "../generator/access/lambda-edge-handler.js";
+import type { EdgeRequest } from "../generator/access/lambda-edge-handler.js";
 import { startServer, type RunningServer } from "../generator/serve/server.js";
 import { LAMBDA_EDGE_MAX_BYTES, lambdaEdgeBundle } from "../infra/cdn/lambda-edge-bundle.js";
-import { GitHubEmulator } from "./helpers/github-emulator.js";
-import { acmeOrg } from "./helpers/github-org.js";
-import { demoDists, tempDir } from "./helpers/paths.js";
+import type { GitHubEmulator } from "./helpers/github-emulator.js";
+import { loadLambdaBundle, type Handler } from "./helpers/lambda-bundle.js";
+import { tempDir } from "./helpers/paths.js";
+import { startPrivateOrg } from "./helpers/private-org.js";
 import { createVenv, installed } from "./helpers/python.js";
-import { buildTo } from "./helpers/site.js";
 
-const BOT = "ghs_build_bot_token";
 const ALICE = "ghp_alice_edge_000000000000000000000000";
 const BOB = "ghp_bob_edge_00000000000000000000000000";
 
@@ -34,8 +30,6 @@ let bundleBytes = 0;
 const originLog: string[] = [];
 /** The function's own log lines (CloudWatch in production). */
 const edgeLog: string[] = [];
-
-type Handler = (event: ViewerRequestEvent) => Promise<EdgeRequest | EdgeResponse>;
 
 /** CloudFront's side: the viewer-request event, the function's verdict, then the origin for a request. */
 function cloudFront(handler: Handler): http.RequestListener {
@@ -69,32 +63,21 @@ function cloudFront(handler: Handler): http.RequestListener {
 }
 
 before(async () => {
-  emu = await GitHubEmulator.start({ token: BOT });
-  const org = await acmeOrg();
-  const repos = org.repos.filter((r) => ["core", "app"].includes(r.name)).map((r) => ({ ...r, private: true }));
-  emu.setOrg("acme", [...repos, { name: "pypi", private: true }]);
-  emu.setPeople([
-    { login: "alice", tokens: [ALICE], repositories: ["acme/pypi", "acme/core", "acme/app"] },
-    { login: "bob", tokens: [BOB], repositories: ["acme/pypi"] },
-  ]);
-  const siteDir = join(tempDir("edge-auth-site"), "site");
-  await buildTo(siteDir, {
-    from: [demoDists],
-    github: {
-      apiUrl: emu.apiUrl, token: BOT, org: "acme", repositories: [], topics: [], includePrivate: true, includeArchived: false,
-      tags: false, files: "mirror", cacheDir: tempDir("edge-auth-cache"), maxRateLimitWaitSeconds: 5, retryBaseMs: 1,
-    },
+  const org = await startPrivateOrg({
+    privateRepos: ["core", "app"],
+    people: [
+      { login: "alice", tokens: [ALICE], repositories: ["acme/pypi", "acme/core", "acme/app"] },
+      { login: "bob", tokens: [BOB], repositories: ["acme/pypi"] },
+    ],
+    label: "edge-auth",
   });
-  const map = await readAccessMap(siteDir);
-  assert.ok(map);
+  emu = org.emu;
+  const { siteDir, map } = org;
   const code = lambdaEdgeBundle({ gateRepository: "acme/pypi", apiUrl: emu.apiUrl, map, indexMaxAgeSeconds: 300, positiveTtlSeconds: 300, negativeTtlSeconds: 30, timeoutMs: 2000 });
   bundleBytes = Buffer.byteLength(code);
   // Loaded as Lambda loads index.js: a CommonJS module on its own, no access to this project's node_modules.
-  const dir = tempDir("edge-auth-bundle");
-  writeFileSync(join(dir, "index.js"), code);
-  writeFileSync(join(dir, "package.json"), '{"type":"commonjs"}\n');
   const consoleLog = console.log;
-  const { handler } = createRequire(join(dir, "index.js"))("./index.js") as { handler: Handler };
+  const handler = loadLambdaBundle(code);
   const logged: Handler = async (event) => {
     console.log = (line: string) => edgeLog.push(line);
     try {

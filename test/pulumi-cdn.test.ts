@@ -2,30 +2,16 @@
 import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
+import { cdnDeployer, cdnMockState, valueOf, type Declared } from "./helpers/cdn-stack-mocks.js";
 import { demoDists, tempDir } from "./helpers/paths.js";
 
-interface Declared {
-  type: string;
-  name: string;
-  inputs: Record<string, unknown>;
-  provider: string | undefined;
-}
 const declared: Declared[] = [];
 
 pulumi.runtime.setMocks(
   {
     newResource: (args) => {
       declared.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown>, provider: args.provider });
-      const state: Record<string, unknown> = { ...args.inputs };
-      const arn = `arn:aws:${args.type.split(":")[1]?.split("/")[0]}::123456789012:${args.name}`;
-      if (args.type === "aws:s3/bucket:Bucket") Object.assign(state, { bucket: `${args.name}-bucket-1a2b`, arn: `arn:aws:s3:::${args.name}-bucket-1a2b`, bucketRegionalDomainName: `${args.name}-bucket-1a2b.s3.eu-west-1.amazonaws.com` });
-      if (args.type === "aws:cloudfront/distribution:Distribution") Object.assign(state, { arn: "arn:aws:cloudfront::123456789012:distribution/E1ABCDEF", domainName: "d111abcdef8.cloudfront.net", hostedZoneId: "Z2FDTNDATAQYW2" });
-      if (args.type === "aws:cloudfront/function:Function") state.arn = "arn:aws:cloudfront::123456789012:function/cdn";
-      if (args.type === "aws:acm/certificate:Certificate") Object.assign(state, { arn, domainValidationOptions: [{ domainName: args.inputs.domainName, resourceRecordName: "_x.pypi.acme.example.", resourceRecordType: "CNAME", resourceRecordValue: "_y.acm-validations.aws." }] });
-      if (args.type === "aws:acm/certificateValidation:CertificateValidation") state.certificateArn = args.inputs.certificateArn;
-      if (args.type === "aws:route53/record:Record") state.fqdn = args.inputs.name;
-      if (args.type.endsWith(":SitePublication")) Object.assign(state, { commit: "c0ffee", lastPublish: {} });
-      return { id: `${args.name}-id`, state };
+      return { id: `${args.name}-id`, state: cdnMockState(args) };
     },
     call: (args) => args.inputs,
   },
@@ -34,36 +20,7 @@ pulumi.runtime.setMocks(
 );
 
 const { defineStack } = await import("../infra/stack.js");
-
-/** An Output's value under mocks. */
-function valueOf<T>(o: pulumi.Output<T>): Promise<T> {
-  return new Promise((resolve) => o.apply(resolve));
-}
-
-function configure(cdn: Record<string, unknown>, extra: Record<string, string> = {}): void {
-  pulumi.runtime.setAllConfig({
-    "github:owner": "acme",
-    "aws:region": "eu-west-1",
-    "github-pypi:sources": JSON.stringify({ localDirs: [demoDists] }),
-    "github-pypi:cdn": JSON.stringify(cdn),
-    ...extra,
-  });
-}
-
-async function deploy(cdn: Record<string, unknown>, extra: Record<string, string> = {}) {
-  declared.length = 0;
-  configure(cdn, extra);
-  const outputs = await defineStack();
-  await Promise.all([valueOf(outputs.indexUrl), valueOf(outputs.publication), valueOf(outputs.teamGrants)]);
-  await new Promise((resolve) => setTimeout(resolve, 50)); // the last registrations reach the mocks
-  const of = (type: string) => declared.filter((d) => d.type === type);
-  const one = (type: string) => {
-    const found = of(type);
-    assert.equal(found.length, 1, `one ${type}`);
-    return (found[0] as Declared).inputs;
-  };
-  return { outputs, of, one };
-}
+const { configure, deploy } = cdnDeployer(defineStack, declared);
 
 before(() => {
   process.env.GITHUB_PYPI_WORK_DIR = tempDir("cdn-stack");

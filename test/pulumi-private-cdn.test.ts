@@ -4,28 +4,20 @@
  * the private repository without Pages; private cache headers; and the defaults access github changes.
  */
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { join } from "node:path";
 import { before, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import type { EdgeRequest, EdgeResponse, ViewerRequestEvent } from "../generator/access/lambda-edge-handler.js";
 import { LAMBDA_EDGE_MAX_BYTES } from "../infra/cdn/lambda-edge-bundle.js";
 import { readStackConfig } from "../infra/stack-config.js";
+import { cdnDeployer, cdnMockState, QUALIFIED_ARN, valueOf, type Declared } from "./helpers/cdn-stack-mocks.js";
+import { loadLambdaBundle, type Handler } from "./helpers/lambda-bundle.js";
 import { demoDists, tempDir } from "./helpers/paths.js";
 
 const LAMBDA = "aws:lambda/function:Function";
 const ROLE = "aws:iam/role:Role";
 const ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
 const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
-const QUALIFIED_ARN = "arn:aws:lambda:us-east-1:123456789012:function:cdn-access:1";
 
-interface Declared {
-  type: string;
-  name: string;
-  inputs: Record<string, unknown>;
-  provider: string | undefined;
-}
 const declared: Declared[] = [];
 
 /** What the SDK sent the (mock) engine, seen by wrapping the monitor: the options the mocks callback never sees. */
@@ -42,14 +34,7 @@ pulumi.runtime.setMocks(
   {
     newResource: (args) => {
       declared.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown>, provider: args.provider });
-      const state: Record<string, unknown> = { ...args.inputs };
-      if (args.type === "aws:s3/bucket:Bucket") Object.assign(state, { bucket: `${args.name}-bucket-1a2b`, arn: `arn:aws:s3:::${args.name}-bucket-1a2b`, bucketRegionalDomainName: `${args.name}-bucket-1a2b.s3.eu-west-1.amazonaws.com` });
-      if (args.type === DISTRIBUTION) Object.assign(state, { arn: "arn:aws:cloudfront::123456789012:distribution/E1ABCDEF", domainName: "d111abcdef8.cloudfront.net", hostedZoneId: "Z2FDTNDATAQYW2" });
-      if (args.type === "aws:cloudfront/function:Function") state.arn = "arn:aws:cloudfront::123456789012:function/cdn";
-      if (args.type === ROLE) Object.assign(state, { name: `${args.name}-role-9z8y`, arn: `arn:aws:iam::123456789012:role/${args.name}-role-9z8y` });
-      if (args.type === LAMBDA) Object.assign(state, { arn: "arn:aws:lambda:us-east-1:123456789012:function:cdn-access", qualifiedArn: QUALIFIED_ARN, version: "1" });
-      if (args.type.endsWith(":SitePublication")) Object.assign(state, { commit: "c0ffee", lastPublish: {} });
-      return { id: `${args.name}-id`, state };
+      return { id: `${args.name}-id`, state: cdnMockState(args) };
     },
     call: (args) => args.inputs,
   },
@@ -76,39 +61,9 @@ monitor.registerResource = (req, callback) => {
 
 const { defineStack } = await import("../infra/stack.js");
 
-/** An Output's value under mocks. */
-function valueOf<T>(o: pulumi.Output<T>): Promise<T> {
-  return new Promise((resolve) => o.apply(resolve));
-}
-
 const PRIVATE = { enabled: true, access: "github" };
 
-function configure(cdn: Record<string, unknown>, extra: Record<string, string> = {}): void {
-  pulumi.runtime.setAllConfig({
-    "github:owner": "acme",
-    "aws:region": "eu-west-1",
-    "github-pypi:sources": JSON.stringify({ localDirs: [demoDists] }),
-    "github-pypi:cdn": JSON.stringify(cdn),
-    ...extra,
-  });
-}
-
-async function deploy(cdn: Record<string, unknown>, extra: Record<string, string> = {}) {
-  declared.length = 0;
-  registrations.length = 0;
-  configure(cdn, extra);
-  const outputs = await defineStack();
-  await Promise.all([valueOf(outputs.indexUrl), valueOf(outputs.publication), valueOf(outputs.teamGrants)]);
-  await new Promise((resolve) => setTimeout(resolve, 50)); // the last registrations reach the mocks
-  const of = (type: string) => declared.filter((d) => d.type === type);
-  const only = (type: string) => {
-    const found = of(type);
-    assert.equal(found.length, 1, `one ${type}`);
-    return found[0] as Declared;
-  };
-  const one = (type: string) => only(type).inputs;
-  return { outputs, of, only, one };
-}
+const { configure, deploy } = cdnDeployer(defineStack, declared, { onReset: () => void (registrations.length = 0) });
 
 /** The text of `index.js` in the function's code, as the mocks see it: the SDK deserialises the archive back into asset objects. */
 async function bundleText(code: unknown): Promise<string> {
@@ -118,18 +73,6 @@ async function bundleText(code: unknown): Promise<string> {
   const file = assets["index.js"];
   assert.ok(file instanceof pulumi.asset.StringAsset, "index.js is a StringAsset");
   return await (file as unknown as { text: Promise<string> }).text;
-}
-
-type Handler = (event: ViewerRequestEvent) => Promise<EdgeRequest | EdgeResponse>;
-
-/** Loads the bundle the way Lambda does: `index.js` in a CommonJS folder, then `require("./index").handler`. */
-function loadBundle(text: string): Handler {
-  const dir = tempDir("edge-bundle");
-  writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "commonjs" }));
-  writeFileSync(join(dir, "index.js"), text);
-  const mod = createRequire(join(dir, "package.json"))("./index.js") as { handler?: Handler };
-  assert.equal(typeof mod.handler, "function", "the bundle exports handler");
-  return mod.handler as Handler;
 }
 
 function viewerRequest(uri: string, headers: EdgeRequest["headers"] = {}): ViewerRequestEvent {
@@ -236,7 +179,7 @@ test("the provisioned code is the real gate with the config baked in: 401 with t
   assert.equal(wire.assets["index.js"]?.[pulumi.runtime.specialSigKey], pulumi.runtime.specialAssetSig);
   assert.equal(wire.assets["index.js"]?.text, text);
 
-  const handler = loadBundle(text);
+  const handler = loadLambdaBundle(text);
   const denied = await ask(handler, viewerRequest("/simple/", { accept: [{ key: "Accept", value: "text/html" }] }));
   assert.ok("status" in denied.result, "a response, not the request");
   assert.equal(denied.result.status, "401");
@@ -260,7 +203,7 @@ test("the provisioned code is the real gate with the config baked in: 401 with t
 
   // gateRepository overrides the default (the index repository).
   const { one: oneOverride } = await deploy({ ...PRIVATE, gateRepository: "acme/gatekeepers" });
-  const overridden = loadBundle(await bundleText(oneOverride(LAMBDA).code));
+  const overridden = loadLambdaBundle(await bundleText(oneOverride(LAMBDA).code));
   const deniedAgain = await ask(overridden, viewerRequest("/simple/"));
   assert.ok("status" in deniedAgain.result);
   assert.equal(deniedAgain.result.status, "401");

@@ -12,14 +12,13 @@ import { createAccessGate, type AccessGate } from "../generator/access/gate.js";
 import { createGitHubAccess } from "../generator/access/github-access.js";
 import { readAccessMap } from "../generator/access/access-map-file.js";
 import { startServer, type RunningServer } from "../generator/serve/server.js";
-import { GitHubEmulator } from "./helpers/github-emulator.js";
-import { acmeOrg } from "./helpers/github-org.js";
-import { cliPath, demoDists, repoRoot, tempDir } from "./helpers/paths.js";
+import type { GitHubEmulator } from "./helpers/github-emulator.js";
+import { cliPath, repoRoot, tempDir } from "./helpers/paths.js";
+import { startPrivateOrg } from "./helpers/private-org.js";
 import { createVenv, installed, pipEnv, run } from "./helpers/python.js";
 import { buildTo } from "./helpers/site.js";
 import { makeWheel } from "./helpers/python-dists.js";
 
-const BOT = "ghs_build_bot_token";
 const ALICE = "ghp_alice0000000000000000000000000000000";
 /** A fine-grained token with colons in it: only the first colon of Basic credentials separates the user name. */
 const ALICE_PAT = "github_pat_alice:with:colons";
@@ -48,37 +47,20 @@ async function get(path: string, authorization?: string): Promise<Response> {
 }
 
 before(async () => {
-  emu = await GitHubEmulator.start({ token: BOT });
-  const org = await acmeOrg();
-  // core and app are private, as a company's packages are; the gate repository holds nothing.
-  const repos = org.repos.filter((r) => ["core", "app", "secret"].includes(r.name)).map((r) => ({ ...r, private: true }));
-  emu.setOrg("acme", [...repos, { name: "pypi", private: true }]);
-  emu.setPeople([
-    { login: "alice", tokens: [ALICE, ALICE_PAT], repositories: ["acme/pypi", "acme/core", "acme/app"] },
-    { login: "bob", tokens: [BOB], repositories: ["acme/pypi"] },
-    { login: "carol", tokens: [CAROL], repositories: [] },
-    { login: "dave", tokens: [DAVE], repositories: ["acme/pypi", "acme/core", "acme/app"] },
-  ]);
-  siteDir = join(tempDir("auth-site"), "site");
-  await buildTo(siteDir, {
-    from: [demoDists],
-    github: {
-      apiUrl: emu.apiUrl,
-      token: BOT,
-      org: "acme",
-      repositories: [],
-      topics: [],
-      includePrivate: true,
-      includeArchived: false,
-      tags: false,
-      files: "mirror",
-      cacheDir: tempDir("auth-cache"),
-      maxRateLimitWaitSeconds: 5,
-      retryBaseMs: 1,
-    },
+  // core, app and secret are private, as a company's packages are; the gate repository holds nothing.
+  const org = await startPrivateOrg({
+    privateRepos: ["core", "app", "secret"],
+    people: [
+      { login: "alice", tokens: [ALICE, ALICE_PAT], repositories: ["acme/pypi", "acme/core", "acme/app"] },
+      { login: "bob", tokens: [BOB], repositories: ["acme/pypi"] },
+      { login: "carol", tokens: [CAROL], repositories: [] },
+      { login: "dave", tokens: [DAVE], repositories: ["acme/pypi", "acme/core", "acme/app"] },
+    ],
+    label: "auth",
   });
-  const map = await readAccessMap(siteDir);
-  assert.ok(map, "the build writes the access map");
+  emu = org.emu;
+  siteDir = org.siteDir;
+  const { map } = org;
   gate = createAccessGate({ gateRepository: "acme/pypi", map, github: createGitHubAccess({ apiUrl: emu.apiUrl }), now: () => now });
   server = await startServer({ root: siteDir, port: 0, access: { gate, realm: "acme/pypi" }, log: (line) => log.push(line) });
 });

@@ -1,0 +1,65 @@
+/**
+ * A private organisation on the GitHub emulator, built into a mirrored site: some of `acmeOrg()`'s
+ * repositories made private, a private `pypi` gate repository holding nothing, the given people,
+ * and the access map the build wrote.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import type { AccessMap } from "../../generator/access/access-map.js";
+import { readAccessMap } from "../../generator/access/access-map-file.js";
+import { GitHubEmulator, type EmulatedPerson } from "./github-emulator.js";
+import { acmeOrg } from "./github-org.js";
+import { demoDists, tempDir } from "./paths.js";
+import { buildTo } from "./site.js";
+
+/** The build's token (a GitHub App installation's, by its prefix). */
+const BOT = "ghs_build_bot_token";
+
+export interface PrivateOrg {
+  emu: GitHubEmulator;
+  siteDir: string;
+  map: AccessMap;
+  bot: string;
+}
+
+/**
+ * Starts the emulator with `privateRepos` (names from acmeOrg) private, plus the `pypi` gate, and
+ * builds the site from them and the demo dists; `label` names the temporary folders.
+ */
+export async function startPrivateOrg(options: { privateRepos: string[]; people: EmulatedPerson[]; label: string }): Promise<PrivateOrg> {
+  const emu = await GitHubEmulator.start({ token: BOT });
+  try {
+    return { emu, ...(await buildPrivateSite(emu, options)), bot: BOT };
+  } catch (e) {
+    await emu.close(); // the caller's after() never saw it
+    throw e;
+  }
+}
+
+async function buildPrivateSite(emu: GitHubEmulator, options: { privateRepos: string[]; people: EmulatedPerson[]; label: string }): Promise<{ siteDir: string; map: AccessMap }> {
+  const org = await acmeOrg();
+  const repos = org.repos.filter((r) => options.privateRepos.includes(r.name)).map((r) => ({ ...r, private: true }));
+  emu.setOrg("acme", [...repos, { name: "pypi", private: true }]);
+  emu.setPeople(options.people);
+  const siteDir = join(tempDir(`${options.label}-site`), "site");
+  await buildTo(siteDir, {
+    from: [demoDists],
+    github: {
+      apiUrl: emu.apiUrl,
+      token: BOT,
+      org: "acme",
+      repositories: [],
+      topics: [],
+      includePrivate: true,
+      includeArchived: false,
+      tags: false,
+      files: "mirror",
+      cacheDir: tempDir(`${options.label}-cache`),
+      maxRateLimitWaitSeconds: 5,
+      retryBaseMs: 1,
+    },
+  });
+  const map = await readAccessMap(siteDir);
+  assert.ok(map, "the build writes the access map");
+  return { siteDir, map };
+}
