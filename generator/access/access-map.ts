@@ -23,8 +23,8 @@ export interface AccessMap {
 /** Marks files with no repository of their own (local folders, package lists). */
 export const GATE = "(gate)";
 
-/** The first path segments under which the next segment is a project name. */
-const PROJECT_PREFIXES = ["simple", "files"];
+/** The first path segments under which the next segment is a project name (index pages, files, catalog pages). */
+const PROJECT_PREFIXES = ["simple", "files", "project"];
 
 export function accessMapFor(index: ProjectIndex): AccessMap {
   const projects: Record<string, string[]> = {};
@@ -46,7 +46,7 @@ export function sharedProjects(map: AccessMap): string[] {
 export interface Guard {
   /** `OWNER/NAME` repositories a reader must be able to read, the gate spelled out. */
   repositories: string[];
-  /** A path under `/simple/<name>/` or `/files/<name>/` for a project the index does not hold. */
+  /** A path under `/simple/<name>/`, `/files/<name>/` or `/project/<name>/` for a project the index does not hold. */
   unknownProject: boolean;
 }
 

@@ -122,6 +122,7 @@ export async function tagDistributions(client: GitHubClient, repo: SelectedRepos
       ...(project.requiresPython ? { requiresPython: project.requiresPython } : {}),
       origin: `${repo.fullName}@${tag.name} (name from ${project.from})`,
       repository: repo.fullName,
+      repositoryUrl: repo.htmlUrl,
     });
   }
   return files;

@@ -38,6 +38,8 @@ export interface DistributionFile {
   uploadedBy?: string;
   /** `OWNER/NAME` of the GitHub repository the file came from: on a private index, who may read it. */
   repository?: string;
+  /** The repository's web page (GitHub or Enterprise Server), for people. */
+  repositoryUrl?: string;
   /** Where this entry came from, for messages: a path, or `list.jsonl:12`. */
   origin: string;
 }

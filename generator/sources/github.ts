@@ -181,6 +181,7 @@ export async function readGitHub(options: GitHubSourceOptions, warnings: Warning
       uploadTime: new Date(asset.updatedAt).toISOString(),
       origin: `${job.repo.fullName} release ${job.tag} asset ${asset.name}`,
       repository: job.repo.fullName,
+      repositoryUrl: job.repo.htmlUrl,
     };
     if (metadataBase64 !== undefined) {
       const record = applyCoreMetadata(file, new Uint8Array(Buffer.from(metadataBase64, "base64")), warnings);
