@@ -53,10 +53,13 @@ describe("a site built from real wheels and sdists", async () => {
   const distFiles = readdirSync(dists).sort();
 
   test("has the documented layout", () => {
-    for (const p of [".nojekyll", "index.html", "simple/index.html", "simple/index.json"]) assert.ok(existsSync(join(site, p)), p);
+    for (const p of [".nojekyll", "index.html", "simple/index.html", "simple/index.json", "assets/catalog.css", "assets/catalog.js", "assets/favicon.svg"]) {
+      assert.ok(existsSync(join(site, p)), p);
+    }
     for (const project of ["demo-app", "demo-core", "demo-sdist-only", "demo-zip", "demo-hostile"]) {
       assert.ok(existsSync(join(site, "simple", project, "index.html")), project);
       assert.ok(existsSync(join(site, "simple", project, "index.json")), project);
+      assert.ok(existsSync(join(site, "project", project, "index.html")), `${project}: catalog page`);
     }
     const copied = snapshot(join(site, "files"));
     for (const f of distFiles) {
@@ -164,11 +167,13 @@ describe("a site built from real wheels and sdists", async () => {
     for (const f of doc.files) assert.equal(f["upload-time"], "2023-11-14T22:13:20.000000Z", f.filename);
   });
 
-  test("hostile metadata is escaped on the human page", () => {
-    const landing = read(site, "index.html");
-    assert.doesNotMatch(landing, /<script>/);
-    assert.match(landing, /&lt;script&gt;alert\(&quot;x&quot;\)&lt;\/script&gt; &amp; &lt;b&gt;bold&lt;\/b&gt;/);
-    assert.match(landing, /<title>Acme &lt;packages&gt;<\/title>/);
+  test("hostile metadata is escaped on the human pages", () => {
+    for (const page of ["index.html", "project/demo-hostile/index.html"]) {
+      const html = read(site, page);
+      assert.doesNotMatch(html, /<script>/, page);
+      assert.match(html, /&lt;script&gt;alert\(&quot;x&quot;\)&lt;\/script&gt; &amp; &lt;b&gt;bold&lt;\/b&gt;/, page);
+      assert.match(html, /<title>(demo-hostile — )?Acme &lt;packages&gt;<\/title>/, page);
+    }
   });
 });
 
@@ -209,24 +214,25 @@ test("a rebuild rewrites only what changed, and reports it", async () => {
   assert.deepEqual({ written: again.stats.written, removed: again.stats.removed }, { written: 0, removed: 0 });
   assert.equal(again.stats.unchanged, again.stats.total);
 
-  // One new wheel for a new project: the file, its .metadata, its two pages, the two root pages, the landing page and the access map.
+  // One new wheel for a new project: the file, its .metadata, its two index pages and its catalog page, the two root pages, the landing page and the access map.
   for (const f of readdirSync(hostileDists)) copyFileSync(join(hostileDists, f), join(dists, f));
   const added = await buildTo(site, { from: [dists] });
-  assert.equal(added.stats.written, 8);
+  assert.equal(added.stats.written, 9);
   assert.equal(added.stats.removed, 0);
 
-  // One new file for an existing project: the file and that project's two pages (the root lists projects, not files).
+  // One new file for an existing project: the file, that project's two index pages and its catalog page (the root lists projects, not files).
   copyFileSync(join(demoDists, "demo_core-1.2.0.tar.gz"), join(dists, "demo_core-1.2.1.tar.gz"));
   const one = await buildTo(site, { from: [dists] });
-  const expectedPaths = ["files/demo-core/demo_core-1.2.1.tar.gz", "simple/demo-core/index.html", "simple/demo-core/index.json"];
-  // The landing page shows the latest version, still 2.0.0, so it is not rewritten.
+  const expectedPaths = ["files/demo-core/demo_core-1.2.1.tar.gz", "simple/demo-core/index.html", "simple/demo-core/index.json", "project/demo-core/index.html"];
+  // The landing page shows the latest version (still 2.0.0) and the latest upload time (the same build time), so it is not rewritten.
   assert.equal(one.stats.written, expectedPaths.length);
   for (const p of expectedPaths) assert.ok(existsSync(join(site, p)), p);
   assert.ok(one.warnings.some((w) => w.code === "metadata-mismatch"), "a renamed sdist's PKG-INFO disagrees with its name");
 
   const removed = await buildTo(site, { from: [demoDists] });
-  assert.equal(removed.stats.removed, 2 + 1 + 2, "hostile wheel + .metadata, demo-core 1.2.1, and the hostile project's two pages");
+  assert.equal(removed.stats.removed, 2 + 1 + 3, "hostile wheel + .metadata, demo-core 1.2.1, and the hostile project's two index pages and catalog page");
   assert.equal(existsSync(join(site, "simple/demo-hostile")), false);
+  assert.equal(existsSync(join(site, "project/demo-hostile")), false);
 });
 
 test("a failed build leaves the previous site untouched and no temporary folders behind", async () => {

@@ -22,10 +22,13 @@ test("build writes the site and prints a summary; a rebuild writes nothing", asy
   const out = join(tempDir("cli"), "site");
   const r = await cli(["build", "--from", demoDists, "--config", demoConfig, "--out", out]);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /^Built 4 projects, 12 files into .* \(30 written, 0 unchanged, 0 removed\)\.$/m);
+  // 12 files plus a .metadata beside each of the 5 wheels; 2 index pages and a catalog page for each of 4 projects;
+  // the root index (HTML, JSON), the landing page, 3 catalog assets, .nojekyll and the access map.
+  assert.match(r.stdout, /^Built 4 projects, 12 files into .* \(37 written, 0 unchanged, 0 removed\)\.$/m);
   assert.ok(existsSync(join(out, "simple/demo-core/index.json")));
+  assert.ok(existsSync(join(out, "project/demo-core/index.html")), "the catalog page");
   const again = await cli(["build", "--from", demoDists, "--config", demoConfig, "--out", out]);
-  assert.match(again.stdout, /\(0 written, 30 unchanged, 0 removed\)/);
+  assert.match(again.stdout, /\(0 written, 37 unchanged, 0 removed\)/);
 });
 
 test("errors exit 1 with a message and no stack trace; warnings are named; --strict refuses to write", async () => {

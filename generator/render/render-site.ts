@@ -3,7 +3,7 @@ import type { ProjectIndex } from "../model/project-index.js";
 import { cacheControlFor } from "../routing/router.js";
 import { contentTypeFor } from "../site/content-type.js";
 import type { Site, SiteEntry } from "../site/site.js";
-import { renderLanding } from "./landing.js";
+import { renderCatalog } from "../catalog/catalog.js";
 import { ACCESS_MAP_PATH, accessMapFor } from "../access/access-map.js";
 import { renderProjectHtml, renderRootHtml } from "./simple-html.js";
 import { renderProjectJson, renderRootJson } from "./simple-json.js";
@@ -11,7 +11,7 @@ import { renderProjectJson, renderRootJson } from "./simple-json.js";
 /**
  * Turns the project index into the site: PEP 503 HTML and PEP 691 JSON for the root and every
  * project, PEP 658 `.metadata` beside each wheel the site holds, the distribution files themselves,
- * a landing page, `.nojekyll` (GitHub Pages would otherwise hide `_`-prefixed paths) and the
+ * the catalog (the landing page, a page per project and their assets), `.nojekyll` (GitHub Pages would otherwise hide `_`-prefixed paths) and the
  * access map for a private index's hosts (never served).
  */
 export function renderSite(index: ProjectIndex, config: IndexConfig): Site {
@@ -24,7 +24,7 @@ export function renderSite(index: ProjectIndex, config: IndexConfig): Site {
 
   text(".nojekyll", "");
   text(ACCESS_MAP_PATH, `${JSON.stringify(accessMapFor(index), null, 1)}\n`);
-  text("index.html", renderLanding(index, config.title));
+  for (const [path, content] of renderCatalog(index, config)) text(path, content);
   text("simple/index.html", renderRootHtml(index));
   text("simple/index.json", renderRootJson(index));
   for (const project of index.projects) {

@@ -1,0 +1,160 @@
+import { explain } from "@renovatebot/pep440";
+import type { CoreMetadata } from "../metadata/core-metadata.js";
+import type { DistributionFile } from "../model/distribution.js";
+import type { Project } from "../model/project-index.js";
+
+/** One version of a project as the catalog shows it. */
+export interface Release {
+  version: string;
+  /** The version's files, in the index's order (by file name). */
+  files: DistributionFile[];
+  preRelease: boolean;
+  /** Every file of the version is yanked (PEP 592 yanks are per file; configured yanks are per version). */
+  yanked: boolean;
+  /** The first yank reason given, when yanked with one. */
+  yankReason?: string;
+  /** The earliest upload time of its files (ISO 8601), when known. */
+  uploadTime?: string;
+}
+
+/** What the human pages say about a project, derived once from its files. */
+export interface CatalogFacts {
+  name: string;
+  displayName: string;
+  /** The newest final, non-yanked version; else the newest non-yanked; else the newest. */
+  latest: string;
+  summary?: string;
+  requiresPython?: string;
+  license?: string;
+  homePage?: string;
+  /** `Project-URL` values (`Label, URL`), as written. */
+  projectUrls: string[];
+  /** Requires-Dist of the latest version. */
+  requiresDist: string[];
+  /** The latest upload time across all files (ISO 8601), when known. */
+  lastUpload?: string;
+  repository?: string;
+  repositoryUrl?: string;
+  /** Newest first. */
+  releases: Release[];
+  /** The newest long description there is, with its content type. */
+  description?: { text: string; contentType?: string; version: string };
+}
+
+const preReleaseCache = new Map<string, boolean>();
+
+/** PEP 440 pre-release (alpha, beta, rc or dev); an unparsable version counts as final. */
+export function isPreRelease(version: string): boolean {
+  let known = preReleaseCache.get(version);
+  if (known === undefined) {
+    known = explain(version)?.is_prerelease ?? false;
+    if (preReleaseCache.size > 100_000) preReleaseCache.clear();
+    preReleaseCache.set(version, known);
+  }
+  return known;
+}
+
+/** Milliseconds since the epoch, or NaN for a missing or unreadable time. */
+function timeOf(iso: string | undefined): number {
+  return iso === undefined ? NaN : Date.parse(iso);
+}
+
+/** The metadata the version's files agree on: a wheel's when there is one (sdist PKG-INFO may be partial). */
+function metadataOf(files: DistributionFile[]): CoreMetadata | undefined {
+  let fallback: CoreMetadata | undefined;
+  for (const f of files) {
+    if (!f.metadata) continue;
+    if (f.parsed.kind === "wheel") return f.metadata;
+    fallback ??= f.metadata;
+  }
+  return fallback;
+}
+
+function releaseOf(version: string, files: DistributionFile[]): Release {
+  const yanked = files.length > 0 && files.every((f) => f.yanked !== undefined);
+  const reasonFile = yanked ? files.find((f) => typeof f.yanked === "string" && f.yanked !== "") : undefined;
+  let upload: string | undefined;
+  let uploadMs = Infinity;
+  for (const f of files) {
+    const t = timeOf(f.uploadTime);
+    if (t < uploadMs) {
+      uploadMs = t;
+      upload = f.uploadTime;
+    }
+  }
+  const release: Release = { version, files, preRelease: isPreRelease(version), yanked };
+  if (reasonFile) release.yankReason = reasonFile.yanked as string;
+  if (upload !== undefined) release.uploadTime = upload;
+  return release;
+}
+
+/** Groups the project's files by version, newest version first. */
+function releasesOf(project: Project): Release[] {
+  const byVersion = new Map<string, DistributionFile[]>();
+  for (const v of project.versions) byVersion.set(v, []);
+  for (const f of project.files) {
+    const list = byVersion.get(f.parsed.version);
+    if (list) list.push(f);
+    else byVersion.set(f.parsed.version, [f]);
+  }
+  const releases: Release[] = [];
+  for (let i = project.versions.length - 1; i >= 0; i--) {
+    const v = project.versions[i] as string;
+    releases.push(releaseOf(v, byVersion.get(v) ?? []));
+  }
+  return releases;
+}
+
+/** Everything the landing page and the project page show about one project. */
+export function catalogFacts(project: Project): CatalogFacts {
+  const releases = releasesOf(project);
+  const latestRelease =
+    releases.find((r) => !r.preRelease && !r.yanked) ?? releases.find((r) => !r.yanked) ?? releases[0];
+  const latestFiles = latestRelease?.files ?? [];
+  const meta = metadataOf(latestFiles);
+
+  const facts: CatalogFacts = {
+    name: project.name,
+    displayName: project.displayName,
+    latest: latestRelease?.version ?? "",
+    projectUrls: meta?.projectUrls ?? [],
+    requiresDist: meta?.requiresDist ?? [],
+    releases,
+  };
+
+  // Summary: the latest version's, else the newest one given.
+  let summary = meta?.summary;
+  for (let i = project.files.length - 1; summary === undefined && i >= 0; i--) summary = project.files[i]?.metadata?.summary;
+  if (summary) facts.summary = summary;
+
+  const requiresPython = latestFiles.find((f) => f.requiresPython)?.requiresPython ?? meta?.requiresPython;
+  if (requiresPython) facts.requiresPython = requiresPython;
+  if (meta?.license) facts.license = meta.license;
+  if (meta?.homePage) facts.homePage = meta.homePage;
+
+  let lastMs = -Infinity;
+  for (const f of project.files) {
+    const t = timeOf(f.uploadTime);
+    if (t > lastMs) {
+      lastMs = t;
+      facts.lastUpload = f.uploadTime as string;
+    }
+  }
+
+  const withRepo = latestFiles.find((f) => f.repository) ?? [...project.files].reverse().find((f) => f.repository);
+  if (withRepo?.repository) {
+    facts.repository = withRepo.repository;
+    if (withRepo.repositoryUrl) facts.repositoryUrl = withRepo.repositoryUrl;
+  }
+
+  // Long description: the newest version that has one (a wheel's first, as for the other metadata).
+  for (const release of releases) {
+    const m = metadataOf(release.files.filter((f) => f.metadata?.description));
+    if (m?.description) {
+      facts.description = { text: m.description, version: release.version };
+      if (m.descriptionContentType) facts.description.contentType = m.descriptionContentType;
+      break;
+    }
+  }
+  return facts;
+}

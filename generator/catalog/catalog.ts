@@ -1,0 +1,33 @@
+import type { IndexConfig } from "../config/schema.js";
+import type { ProjectIndex } from "../model/project-index.js";
+import { CATALOG_CSS, CATALOG_ICON, CATALOG_JS } from "./assets.js";
+import { catalogFacts } from "./catalog-facts.js";
+import { slug } from "./format.js";
+import { renderLandingPage } from "./landing-page.js";
+import { CATALOG_CSS_PATH, CATALOG_ICON_PATH, CATALOG_JS_PATH } from "./layout.js";
+import { renderProjectPage } from "./project-page.js";
+
+/** The Poetry source name install commands use when the title gives no usable slug. */
+export const DEFAULT_SOURCE_NAME = "private";
+
+/**
+ * The catalog: the human pages of the site, as site-relative path -> text. The landing page
+ * (`index.html`), one page per project (`project/<name>/index.html`) and the shared assets.
+ * Pure and deterministic: the same index and config give the same text.
+ */
+export function renderCatalog(index: ProjectIndex, config: IndexConfig): Array<[path: string, content: string]> {
+  const facts = index.projects.map(catalogFacts);
+  const context = {
+    title: config.title,
+    sourceName: slug(config.title, DEFAULT_SOURCE_NAME),
+    projectNames: new Set(index.projects.map((p) => p.name)),
+  };
+  const pages: Array<[string, string]> = [
+    ["index.html", renderLandingPage(facts, config.title)],
+    [CATALOG_CSS_PATH, CATALOG_CSS],
+    [CATALOG_JS_PATH, CATALOG_JS],
+    [CATALOG_ICON_PATH, CATALOG_ICON],
+  ];
+  for (const f of facts) pages.push([`project/${f.name}/index.html`, renderProjectPage(f, context)]);
+  return pages;
+}

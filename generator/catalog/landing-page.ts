@@ -1,0 +1,68 @@
+import { escapeHtml } from "../render/escape.js";
+import type { CatalogFacts } from "./catalog-facts.js";
+import { httpUrl, isoTime, truncate } from "./format.js";
+import { indexUrlHtml, landingCommands, renderCommands } from "./install-commands.js";
+import { renderPage } from "./layout.js";
+
+/** Landing-page summaries are cut at this many characters (the project page has the whole text). */
+export const SUMMARY_MAX = 200;
+
+/** `5 projects`, `1 project`. */
+export function projectCount(n: number): string {
+  return `${n} project${n === 1 ? "" : "s"}`;
+}
+
+/**
+ * One compact list item per project (a few hundred bytes: an index may hold thousands). The
+ * `data-search` text is what catalog.js filters on: name, display name and summary, lower-cased.
+ */
+export function landingRow(f: CatalogFacts): string {
+  const summary = f.summary ? truncate(f.summary, SUMMARY_MAX) : "";
+  const display = f.displayName.toLowerCase();
+  const search = [f.name, display === f.name ? "" : display, summary.toLowerCase()].filter((s) => s !== "").join(" ");
+  const name = escapeHtml(f.name);
+  let row = `<li class="project" data-name="${name}" data-search="${escapeHtml(search)}"><a class="project-name" href="project/${name}/">${escapeHtml(f.displayName)}</a>`;
+  if (f.latest !== "") row += ` <span class="version">${escapeHtml(f.latest)}</span>`;
+  if (summary !== "") row += `<p class="summary">${escapeHtml(summary)}</p>`;
+  const meta: string[] = [];
+  if (f.requiresPython) meta.push(`<span class="requires-python">${escapeHtml(f.requiresPython)}</span>`);
+  const uploaded = isoTime(f.lastUpload);
+  if (uploaded !== undefined) meta.push(`<time class="uploaded" datetime="${uploaded}">${uploaded.slice(0, 10)}</time>`);
+  if (f.repository) {
+    const href = httpUrl(f.repositoryUrl);
+    const repo = escapeHtml(f.repository);
+    meta.push(href ? `<a class="repository" href="${escapeHtml(href)}">${repo}</a>` : `<span class="repository">${repo}</span>`);
+  }
+  if (meta.length > 0) row += `<p class="project-meta">${meta.join(" ")}</p>`;
+  return `${row}</li>\n`;
+}
+
+/** `index.html`: every project (complete without JavaScript), a search box and generic install commands. */
+export function renderLandingPage(projects: CatalogFacts[], title: string): string {
+  const count = projectCount(projects.length);
+  const rows = projects.map(landingRow).join("");
+  const list =
+    projects.length === 0
+      ? `<ul id="projects"></ul>\n<p class="empty">This index holds no projects yet.</p>\n`
+      : `<ul id="projects">\n${rows}</ul>\n`;
+  const main = `<div class="page-head">
+<h1>${escapeHtml(title)}</h1>
+<p class="lede">A Python package index with ${count}. Point pip, uv or Poetry at it and install as usual.</p>
+</div>
+<section id="install" class="install" aria-labelledby="install-heading">
+<h2 id="install-heading">Install from this index</h2>
+<p class="index-url">Index URL: ${indexUrlHtml()}</p>
+<div class="commands">
+${renderCommands(landingCommands())}</div>
+</section>
+<section class="catalog" aria-labelledby="projects-heading">
+<h2 id="projects-heading">Projects</h2>
+<div class="search" role="search">
+<label for="search">Search projects</label>
+<input id="search" type="search" autocomplete="off" spellcheck="false" placeholder="Name or summary (press /)" aria-describedby="result-count">
+<p id="result-count" aria-live="polite">${count}</p>
+</div>
+${list}</section>
+`;
+  return renderPage({ title, root: "", bodyClass: "landing", header: "", main });
+}
