@@ -68,10 +68,10 @@ async function build(from: string = demoDists): Promise<Manifest> {
 
 const md5 = (bytes: Uint8Array | string) => createHash("md5").update(bytes).digest("hex");
 
-/** The stage a key must be uploaded in, as the specification says it: files, then project pages, then the rest. */
+/** The stage a key must be uploaded in, as the specification says it: files (and the catalog's assets), then project pages, then the rest. */
 function stage(key: string): number {
-  if (key.startsWith("files/")) return 0;
-  return /^simple\/[^/]+\/.+/.test(key) ? 1 : 2;
+  if (key.startsWith("files/") || key.startsWith("assets/")) return 0;
+  return /^(simple|project)\/[^/]+\/.+/.test(key) ? 1 : 2;
 }
 
 /** Every PUT of an earlier stage was answered before any PUT of a later stage was sent. */
@@ -299,7 +299,7 @@ describe("S3 sync through the serialised dynamic provider", () => {
     const fewer = tempDir("dists-without-zip");
     cpSync(demoDists, fewer, { recursive: true, filter: (src) => !src.includes("demo_zip") });
     const manifest = await build(fewer);
-    const gone = ["files/demo-zip/demo_zip-0.2.0.zip", "simple/demo-zip/index.html", "simple/demo-zip/index.json"];
+    const gone = ["files/demo-zip/demo_zip-0.2.0.zip", "project/demo-zip/index.html", "simple/demo-zip/index.html", "simple/demo-zip/index.json"];
     for (const key of gone) assert.equal(manifest[key], undefined);
     const from = moto.requests.length;
     state = await host.update(id, URN, state, inputs(manifest));
@@ -312,7 +312,7 @@ describe("S3 sync through the serialised dynamic provider", () => {
     for (const d of deletes) for (const p of puts) assert.ok(p.ended < d.started, `deletion after ${p.key} is in place`);
     assert.deepEqual(
       deletes.map((r) => xmlValues(r.body, "Key")),
-      [["simple/demo-zip/index.html", "simple/demo-zip/index.json"], ["files/demo-zip/demo_zip-0.2.0.zip"]],
+      [["project/demo-zip/index.html", "simple/demo-zip/index.html", "simple/demo-zip/index.json"], ["files/demo-zip/demo_zip-0.2.0.zip"]],
       "its pages go before the files they link",
     );
     assert.ok((deletes[0] as RecordedRequest).ended < (deletes[1] as RecordedRequest).started);
@@ -323,7 +323,7 @@ describe("S3 sync through the serialised dynamic provider", () => {
     for (const key of [...gone, "simple/index.html", "simple/index.json", "index.html", "simple/demo-core/index.html"]) assert.ok(paths.includes(`/${key}`), `${key} is invalidated`);
     assert.ok(!paths.some((p) => p.startsWith("/files/demo-core/")), "unchanged immutable files are not invalidated");
     const f = figures(state);
-    assert.equal(f.deleted, 3);
+    assert.equal(f.deleted, gone.length, "the file, its two index pages and its catalog page");
     assert.equal(f.deletes, 2);
     await assertBucketEqualsSite(manifest);
   });

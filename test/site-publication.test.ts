@@ -125,7 +125,9 @@ describe("publication through the serialised dynamic provider", () => {
     // The engine learns the changed paths from the `files` map; the provider's diff names them too.
     const provider = loadProviderFromText<PublicationProvider>(providerText);
     const diff = await provider.diff(id, state as never, inputs(files) as never);
+    // A yank shows on the project's index pages and on its catalog page.
     assert.deepEqual(diff.changedPaths, [
+      { path: "project/demo-core/index.html", kind: "update" },
       { path: "simple/demo-core/index.html", kind: "update" },
       { path: "simple/demo-core/index.json", kind: "update" },
     ]);
@@ -142,11 +144,12 @@ describe("publication through the serialised dynamic provider", () => {
     assertCheckoutEqualsSite();
     assert.equal(git("rev-list", "--count", "gh-pages"), "2");
     assert.equal(git("rev-parse", "gh-pages^"), before, "a fast-forward on top of the previous publication");
+    // The yank's three pages: the project's two index pages and its catalog page.
     assert.deepEqual(
-      { added: 0, changed: 2, deleted: 0, blobs: 0 },
+      { added: 0, changed: 3, deleted: 0, blobs: 0 },
       (({ added, changed, deleted, blobs }) => ({ added, changed, deleted, blobs }))(state.lastPublish as Record<string, number>),
     );
-    assert.match(git("log", "-1", "--format=%B", "gh-pages"), /^Publish the package index\n\n0 added, 2 changed, 0 deleted\./);
+    assert.match(git("log", "-1", "--format=%B", "gh-pages"), /^Publish the package index\n\n0 added, 3 changed, 0 deleted\./);
   });
 
   test("a lost race is retried on top of the new tip, and files others pushed to the branch are removed", async () => {

@@ -3,10 +3,11 @@
  * distribution fronts it, invalidates what changed with ONE invalidation per sync.
  *
  * A sync lists the bucket (ETag and size of every object), PUTs what differs in three stages so a
- * page never points at an object that is not there yet (distribution files and their `.metadata`,
- * then project pages, then the root pages), deletes what the site no longer has (pages before the
- * files they linked), and last creates the invalidation for every already-published path that
- * changed or went away. An unchanged site costs one listing and no write.
+ * page never points at an object that is not there yet (distribution files, their `.metadata` and
+ * the catalog's assets, then project pages, then the root pages), deletes what the site no longer
+ * has (pages before the files they linked), and last creates the invalidation for every
+ * already-published path that changed or went away. An unchanged site costs one listing and no
+ * write.
  *
  * Pulumi serialises this object with `serializeFunction` and a separate host process loads the
  * text with `require-from-string`, where no TypeScript loader and no ESM import exists. So this
@@ -218,11 +219,15 @@ function bareEtag(etag: string | undefined): string {
   return (etag ?? "").replace(/^W\//, "").replace(/"/g, "").toLowerCase();
 }
 
-/** 0: `files/...` (distributions and their .metadata); 1: `simple/<project>/...`; 2: everything else (root pages). */
+/**
+ * 0: `files/...` (distributions and their .metadata) and `assets/...` (the catalog's style and
+ * script); 1: a project's pages, `simple/<project>/...` and `project/<project>/...`; 2: everything
+ * else (the root pages, which link the project pages).
+ */
 function stageOf(key: string): number {
-  if (key.startsWith("files/")) return 0;
   const parts = key.split("/");
-  if (parts[0] === "simple" && parts.length >= 3) return 1;
+  if (parts[0] === "files" || parts[0] === "assets") return 0;
+  if ((parts[0] === "simple" || parts[0] === "project") && parts.length >= 3) return 1;
   return 2;
 }
 
