@@ -2,22 +2,12 @@
 import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { cdnDeployer, cdnMockState, valueOf, type Declared } from "./helpers/cdn-stack-mocks.js";
+import { cdnDeployer, setCdnMocks, valueOf, type Declared } from "./helpers/cdn-stack-mocks.js";
 import { demoDists, tempDir } from "./helpers/paths.js";
 
 const declared: Declared[] = [];
 
-pulumi.runtime.setMocks(
-  {
-    newResource: (args) => {
-      declared.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown>, provider: args.provider });
-      return { id: `${args.name}-id`, state: cdnMockState(args) };
-    },
-    call: (args) => args.inputs,
-  },
-  "github-pypi",
-  "dev",
-);
+setCdnMocks(declared);
 
 const { defineStack } = await import("../infra/stack.js");
 const { configure, deploy } = cdnDeployer(defineStack, declared);

@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { EdgeRequest, EdgeResponse, ViewerRequestEvent } from "../generator/access/lambda-edge-handler.js";
 import { LAMBDA_EDGE_MAX_BYTES } from "../infra/cdn/lambda-edge-bundle.js";
 import { readStackConfig } from "../infra/stack-config.js";
-import { cdnDeployer, cdnMockState, QUALIFIED_ARN, valueOf, type Declared } from "./helpers/cdn-stack-mocks.js";
+import { cdnDeployer, setCdnMocks, QUALIFIED_ARN, valueOf, type Declared } from "./helpers/cdn-stack-mocks.js";
 import { loadLambdaBundle, type Handler } from "./helpers/lambda-bundle.js";
 import { demoDists, tempDir } from "./helpers/paths.js";
 
@@ -30,17 +30,7 @@ interface Registration {
 }
 const registrations: Registration[] = [];
 
-pulumi.runtime.setMocks(
-  {
-    newResource: (args) => {
-      declared.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown>, provider: args.provider });
-      return { id: `${args.name}-id`, state: cdnMockState(args) };
-    },
-    call: (args) => args.inputs,
-  },
-  "github-pypi",
-  "dev",
-);
+setCdnMocks(declared);
 
 // The mocks callback gets no resource options; the request the SDK builds does. Wrap the mock
 // monitor's registerResource (resource.ts calls `getMonitor().registerResource(req, cb)` per resource).

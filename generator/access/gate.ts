@@ -136,7 +136,8 @@ export function createAccessGate(options: GateOptions): AccessGate {
         const a = access[hiddenAt] as Extract<RepositoryAccess, { kind: "hidden" }>;
         return { kind: "hidden", who, why: `${repos[hiddenAt]}: ${a.why}` };
       }
-      const unknown = access.find((a) => a.kind === "unknown") ?? (identity.kind === "unknown" && access.length === 0 ? identity : undefined);
+      // Every path has at least one guarding repository, so the repositories alone decide whether GitHub answered.
+      const unknown = access.find((a) => a.kind === "unknown");
       if (unknown && unknown.kind === "unknown") {
         return { kind: "unavailable", why: unknown.why, retryAfterSeconds: unknown.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS };
       }

@@ -1,7 +1,7 @@
 /**
  * The CDN stack under Pulumi's mocks: the state the (mock) engine hands back for each resource, and
- * `configure`/`deploy` for one stack configuration. Each test file still calls `setMocks` itself,
- * before it imports `infra/stack.js`, pushing into its own `declared` and returning `cdnMockState`.
+ * `configure`/`deploy` for one stack configuration. Each test file calls `setCdnMocks` before it
+ * imports `infra/stack.js`, since the mocks must be in place when the program's modules load.
  */
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
@@ -14,6 +14,21 @@ export interface Declared {
   name: string;
   inputs: Record<string, unknown>;
   provider: string | undefined;
+}
+
+/** Pulumi's mocks for the CDN stack: every declared resource lands in `declared`, with `cdnMockState`. */
+export function setCdnMocks(declared: Declared[]): void {
+  pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        declared.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown>, provider: args.provider });
+        return { id: `${args.name}-id`, state: cdnMockState(args) };
+      },
+      call: (args) => args.inputs,
+    },
+    "github-pypi",
+    "dev",
+  );
 }
 
 /** The edge function's published version, as the mocks give it. */
