@@ -96,7 +96,7 @@ describe("a site built from real wheels and sdists", async () => {
     }
   });
 
-  test("PEP 658 / 714: .metadata is the wheel's METADATA, advertised under both attribute names", () => {
+  test("PEP 658 / 714: .metadata is the wheel's METADATA, advertised under the PEP 714 name only", () => {
     const html = read(site, "simple/demo-core/index.html");
     const wheels = anchors(html).filter((a) => a.text.endsWith(".whl"));
     assert.equal(wheels.length, 4);
@@ -105,7 +105,8 @@ describe("a site built from real wheels and sdists", async () => {
       const metadata = readFileSync(`${file}.metadata`);
       const value = a.attrs.get("data-core-metadata");
       assert.equal(value, `sha256=${sha256(metadata)}`);
-      assert.equal(a.attrs.get("data-dist-info-metadata"), value);
+      // The legacy name makes pip 22.3-23.1 reject wheels whose METADATA Name is not normalised.
+      assert.equal(a.attrs.has("data-dist-info-metadata"), false);
       // Python's zipfile is the oracle for what the wheel holds.
       const fromZip = execFileSync("python3", ["-c", `import zipfile,sys; z=zipfile.ZipFile(sys.argv[1]); n=[x for x in z.namelist() if x.endswith('.dist-info/METADATA')]; sys.stdout.buffer.write(z.read(n[0]))`, file]);
       assert.deepEqual(metadata, fromZip);
@@ -152,7 +153,8 @@ describe("a site built from real wheels and sdists", async () => {
         assert.equal(f.size, bytes.length);
         assert.equal(f.hashes.sha256, sha256(bytes));
         assert.match(f["upload-time"] ?? "", /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
-        assert.deepEqual(f["core-metadata"], f["dist-info-metadata"]);
+        // pip 22.3-23.1 crash on the legacy key (PEP 714).
+        assert.equal("dist-info-metadata" in f, false);
         assert.equal(f["core-metadata"] !== undefined, f.filename.endsWith(".whl"));
       }
     }

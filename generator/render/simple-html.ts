@@ -34,8 +34,8 @@ export function renderProjectHtml(project: Project): string {
       if (file.requiresPython) attrs.push(`data-requires-python="${escapeHtml(file.requiresPython)}"`);
       if (file.coreMetadataFile) {
         const value = escapeHtml(metadataAttributeValue(file.coreMetadataFile.hashes));
-        // PEP 714 renamed the attribute; older pip only knows the PEP 658 spelling, so write both.
-        attrs.push(`data-core-metadata="${value}"`, `data-dist-info-metadata="${value}"`);
+        // PEP 714 name only: pip 22.3-23.1 misread the legacy data-dist-info-metadata on static hosts.
+        attrs.push(`data-core-metadata="${value}"`);
       }
       if (file.yanked !== undefined) attrs.push(`data-yanked="${file.yanked === true ? "" : escapeHtml(file.yanked)}"`);
       return `    <a ${attrs.join(" ")}>${escapeHtml(file.filename)}</a><br>\n`;

@@ -8,7 +8,6 @@ interface JsonFile {
   hashes: Record<string, string>;
   "requires-python"?: string;
   "core-metadata"?: Record<string, string> | true;
-  "dist-info-metadata"?: Record<string, string> | true;
   yanked?: string | true;
   size?: number;
   "upload-time"?: string;
@@ -34,8 +33,8 @@ export function renderProjectJson(project: Project): string {
     if (file.coreMetadataFile) {
       const hashes = file.coreMetadataFile.hashes as Record<string, string>;
       const value = Object.keys(hashes).length > 0 ? hashes : true;
+      // PEP 714 key only: pip 22.3-23.1 crash on the legacy dist-info-metadata object.
       entry["core-metadata"] = value;
-      entry["dist-info-metadata"] = value;
     }
     if (file.yanked !== undefined) entry.yanked = file.yanked;
     if (file.size !== undefined) entry.size = file.size;
