@@ -5,14 +5,14 @@
  */
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { copyFileSync, readdirSync, writeFileSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { startServer, type RunningServer } from "../generator/serve/server.js";
 import { demoDists, tempDir } from "./helpers/paths.js";
 import { createVenv, installed, type Venv } from "./helpers/python.js";
 import { buildTo } from "./helpers/site.js";
+import { startStaticHost } from "./helpers/static-host.js";
 import { sha256File } from "../generator/util/hash-file.js";
 
 let venvCount = 0;
@@ -102,35 +102,16 @@ test("pip downloads an sdist with hash checking, and refuses bytes that do not m
   assert.match(refused.stdout + refused.stderr, /DO NOT MATCH THE HASHES/);
 });
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const addr = s.address();
-      s.close(() => (typeof addr === "object" && addr ? resolve(addr.port) : reject(new Error("no port"))));
-    });
-  });
-}
-
 test("pip installs from the plain static files (PEP 503 HTML), as GitHub Pages serves them", async () => {
-  const port = await freePort();
-  // Python's own static server: index.html for folders, no content negotiation, no redirects by name.
-  const child: ChildProcess = spawn("python3", ["-m", "http.server", String(port), "--bind", "127.0.0.1", "--directory", demoSite], { stdio: ["ignore", "ignore", "pipe"] });
-  let log = "";
-  child.stderr?.on("data", (d: Buffer) => (log += d.toString()));
-  servers.push({ close: () => void child.kill() });
-  await new Promise((r) => setTimeout(r, 400));
+  const host = await startStaticHost(demoSite);
+  servers.push(host);
   const venv = await freshVenv();
-  let r = await venv.pip(["install", "--index-url", `http://127.0.0.1:${port}/simple/`, "demo-app"]);
-  for (let i = 0; r.code !== 0 && /Connection refused/.test(r.stdout + r.stderr) && i < 10; i++) {
-    await new Promise((res) => setTimeout(res, 300));
-    r = await venv.pip(["install", "--index-url", `http://127.0.0.1:${port}/simple/`, "demo-app"]);
-  }
+  const r = await venv.pip(["install", "--index-url", `${host.url}/simple/`, "demo-app"]);
   assert.equal(r.code, 0, r.stdout + r.stderr);
   const pkgs = await installed(venv);
   assert.equal(pkgs.get("demo-app"), "0.3.0");
   assert.equal(pkgs.get("demo-core"), "1.2.0");
   // The HTML project page was what pip read, and the .metadata file beside the wheel was used.
-  assert.match(log, /GET \/simple\/demo-core\/ HTTP\/1\.1" 200/);
-  assert.match(log, /demo_core-1\.2\.0-py3-none-any\.whl\.metadata HTTP\/1\.1" 200/);
+  assert.match(host.log(), /GET \/simple\/demo-core\/ HTTP\/1\.1" 200/);
+  assert.match(host.log(), /demo_core-1\.2\.0-py3-none-any\.whl\.metadata HTTP\/1\.1" 200/);
 });

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { after, before, beforeEach, describe, test } from "node:test";
 import { createAccessGate, type AccessGate } from "../generator/access/gate.js";
 import { createGitHubAccess } from "../generator/access/github-access.js";
-import { readAccessMap } from "../generator/access/access-map-file.js";
+import { defaultAccessMapPath, readAccessMap } from "../generator/access/access-map-file.js";
 import { startServer, type RunningServer } from "../generator/serve/server.js";
 import type { GitHubEmulator } from "./helpers/github-emulator.js";
 import { cliPath, repoRoot, tempDir } from "./helpers/paths.js";
@@ -18,6 +18,7 @@ import { startPrivateOrg } from "./helpers/private-org.js";
 import { createVenv, installed, pipEnv, run } from "./helpers/python.js";
 import { buildTo } from "./helpers/site.js";
 import { makeWheel } from "./helpers/python-dists.js";
+import { snapshot } from "./helpers/files.js";
 
 const ALICE = "ghp_alice0000000000000000000000000000000";
 /** A fine-grained token with colons in it: only the first colon of Basic credentials separates the user name. */
@@ -76,12 +77,12 @@ beforeEach(() => {
 });
 
 test("the build records which repository guards each project; local projects fall back to the gate", async () => {
-  const map = await readAccessMap(siteDir);
+  const map = await readAccessMap(defaultAccessMapPath(siteDir));
   assert.deepEqual(map?.projects["acme-app"], ["acme/app"]);
   assert.deepEqual(map?.projects["acme-core"], ["acme/core"]);
   assert.deepEqual(map?.projects["demo-core"], ["(gate)"]);
-  // The map is for hosts, not clients: the router never serves a dot-folder.
-  assert.equal((await get("/.github-pypi/access.json", basic(ALICE))).status, 404);
+  // The map is private to the build: it lives beside the site, so no host (static or ours) can serve it.
+  assert.deepEqual([...snapshot(siteDir).keys()].filter((p) => p.includes("access") || p.startsWith(".github-pypi")), []);
 });
 
 describe("real pip", () => {

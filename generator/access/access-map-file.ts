@@ -1,21 +1,33 @@
 /**
- * The access map on disk (`.github-pypi/access.json` in a built site), for `serve --auth github`.
- * Kept apart from access-map.ts so the edge bundle, whose map is baked in, does not carry zod.
+ * The access map on disk, for `serve --auth github`. It lives beside the site folder, never in
+ * it: a plain static host serves every file of the folder. Kept apart from access-map.ts so the
+ * edge bundle, whose map is baked in, does not carry zod.
  */
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { readFile, rename, writeFile } from "node:fs/promises";
+import { resolve } from "node:path";
 import { z } from "zod";
-import { ACCESS_MAP_PATH, GATE, type AccessMap } from "./access-map.js";
+import { GATE, type AccessMap } from "./access-map.js";
 
 const repository = z.union([z.literal(GATE), z.string().regex(/^[^/\s]+\/[^/\s]+$/, "expected OWNER/NAME")]);
 const accessMapSchema = z.object({ version: z.literal(1), projects: z.record(z.string(), z.array(repository)) });
 
-/** The map written into `siteDir` by `github-pypi build`, or undefined when the site has none. */
-export async function readAccessMap(siteDir: string): Promise<AccessMap | undefined> {
-  const where = join(siteDir, ACCESS_MAP_PATH);
+/** Where `github-pypi build --out DIR` puts the map unless told otherwise: `DIR.access.json`, beside the folder. */
+export function defaultAccessMapPath(siteDir: string): string {
+  return `${resolve(siteDir)}.access.json`;
+}
+
+/** Writes the map atomically, so a server starting meanwhile reads the old map or the new one. */
+export async function writeAccessMap(path: string, map: AccessMap): Promise<void> {
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, `${JSON.stringify(map, null, 1)}\n`);
+  await rename(tmp, path);
+}
+
+/** The map at `path`, or undefined when there is none; a file that is not a valid map is an error. */
+export async function readAccessMap(path: string): Promise<AccessMap | undefined> {
   let text: string;
   try {
-    text = await readFile(where, "utf8");
+    text = await readFile(path, "utf8");
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw e;
@@ -24,9 +36,9 @@ export async function readAccessMap(siteDir: string): Promise<AccessMap | undefi
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${where} is not JSON: ${(e as Error).message}`);
+    throw new Error(`${path} is not JSON: ${(e as Error).message}`);
   }
   const parsed = accessMapSchema.safeParse(value);
-  if (!parsed.success) throw new Error(`${where} is not an access map: ${z.prettifyError(parsed.error)}`);
+  if (!parsed.success) throw new Error(`${path} is not an access map: ${z.prettifyError(parsed.error)}`);
   return parsed.data;
 }

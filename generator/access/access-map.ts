@@ -4,15 +4,11 @@
  * A project's pages, files and `.metadata` are guarded by the repositories its files came from
  * (known from discovery); a file from a local folder or a package list has no repository and is
  * guarded by the gate repository. Everything else (the landing page, `/simple/`, unknown paths)
- * is guarded by the gate. The map is written into the site (a dot-folder the router never serves)
- * so that `github-pypi serve --auth github` can read it, and baked into the edge function.
+ * is guarded by the gate. The map is private to the build: `github-pypi build` writes it beside the
+ * site folder (a static host would serve anything inside it) for `serve --auth github`, and the
+ * stack bakes it into the edge function.
  */
 import type { ProjectIndex } from "../model/project-index.js";
-
-/** The site's own data for hosts (not for clients): a dot-folder, which the router never serves. */
-export const SITE_DATA_DIR = ".github-pypi";
-/** Site-relative path of the map. */
-export const ACCESS_MAP_PATH = `${SITE_DATA_DIR}/access.json`;
 
 export interface AccessMap {
   version: 1;

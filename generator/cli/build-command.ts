@@ -7,10 +7,14 @@ import { UserError, Warnings } from "../diagnostics/warnings.js";
 import { silentProgress, terminalProgress } from "../diagnostics/progress.js";
 import { DEFAULT_API_URL, describeGitHubReport } from "../sources/github.js";
 import { writeSiteToFolder } from "../publish/local-folder.js";
+import { accessMapFor } from "../access/access-map.js";
+import { defaultAccessMapPath, writeAccessMap } from "../access/access-map-file.js";
 import { printWarning } from "./report.js";
 
 export interface BuildCommandOptions {
   out: string;
+  /** Where the access map goes (default: beside the site folder, `OUT.access.json`). */
+  accessMap?: string;
   from?: string[];
   packageList?: string[];
   packageListJson?: string[];
@@ -92,6 +96,9 @@ export async function runBuild(opts: BuildCommandOptions): Promise<void> {
     throw new UserError(`--strict: ${warnings.items.length} warning(s) above; nothing was written`);
   }
   const stats = await writeSiteToFolder(result.site, opts.out);
+  // Private to the build, so never inside the folder a static host serves.
+  const accessMapPath = opts.accessMap ?? defaultAccessMapPath(opts.out);
+  await writeAccessMap(accessMapPath, accessMapFor(result.index));
   if (!opts.quiet) {
     const seconds = ((performance.now() - started) / 1000).toFixed(2);
     process.stdout.write(

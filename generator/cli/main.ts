@@ -27,6 +27,7 @@ program
   .command("build")
   .description("build a static index from a GitHub organisation, local distributions and package lists")
   .requiredOption("--out <dir>", "folder to write the site to (replaced atomically)")
+  .option("--access-map <file>", "where to write the map of which repository guards each project, for `serve --auth github` (default: OUT.access.json, beside the site, never in it)")
   .option("--from <dir>", "folder of wheels and sdists to copy into the site (repeatable)", collect)
   .option("--package-list <file>", "dumb-pypi list of file names, one a line; - for stdin (repeatable)", collect)
   .option("--package-list-json <file>", "dumb-pypi JSON-lines list (repeatable)", collect)
@@ -60,6 +61,7 @@ program
   .option("--quiet", "do not log requests")
   .addOption(new Option("--auth <mode>", "none (default), or github: every request needs a GitHub token that may read the project's repository").choices(["none", "github"]).default("none"))
   .option("--gate-repository <owner/name>", "with --auth github: the repository whose readers may see the root pages and projects from local sources")
+  .option("--access-map <file>", "with --auth github: the map `build` wrote (default: DIR.access.json, beside the site)")
   .addOption(new Option("--github-api-url <url>", "with --auth github: REST API root; GitHub Enterprise Server: https://HOST/api/v3").env("GITHUB_API_URL").default("https://api.github.com"))
   .addOption(new Option("--auth-cache <positive,negative>", "with --auth github: seconds a verdict is cached when access is granted, and when refused").default("300,30"))
   .action(runServe);

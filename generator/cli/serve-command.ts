@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { UserError } from "../diagnostics/warnings.js";
 import { startServer, type RunningServer, type ServeOptions } from "../serve/server.js";
-import { readAccessMap } from "../access/access-map-file.js";
+import { defaultAccessMapPath, readAccessMap } from "../access/access-map-file.js";
 import { createAccessGate } from "../access/gate.js";
 import { createGitHubAccess } from "../access/github-access.js";
 
@@ -13,6 +13,8 @@ export interface ServeCommandOptions {
   quiet?: boolean;
   auth?: "none" | "github";
   gateRepository?: string;
+  /** The access map `github-pypi build` wrote (default: `DIR.access.json`, beside the site). */
+  accessMap?: string;
   githubApiUrl?: string;
   /** "POSITIVE,NEGATIVE" seconds. */
   authCache?: string;
@@ -40,11 +42,10 @@ async function accessFor(dir: string, opts: ServeCommandOptions, say: (line: str
   if (!gateRepository) throw new UserError("--auth github needs --gate-repository OWNER/NAME: the repository whose readers may see the root pages");
   if (!REPOSITORY.test(gateRepository)) throw new UserError(`--gate-repository expects OWNER/NAME, got ${JSON.stringify(gateRepository)}`);
   const [positiveTtlSeconds, negativeTtlSeconds] = cacheSeconds(opts.authCache ?? "300,30");
-  let map = await readAccessMap(dir);
-  if (!map) {
-    say(`warning: ${dir} has no access map (built by an older github-pypi?): every project is guarded by ${gateRepository}`);
-    map = { version: 1, projects: {} };
-  }
+  const mapPath = opts.accessMap ?? defaultAccessMapPath(dir);
+  // Without the map every project would fall to the gate repository's readers: refuse instead.
+  const map = await readAccessMap(mapPath);
+  if (!map) throw new UserError(`--auth github needs the access map that \`github-pypi build\` writes beside the site; ${mapPath} does not exist (rebuild, or pass --access-map FILE)`);
   if (!isLoopback(opts.host)) say(`warning: tokens travel in clear over plain HTTP; put TLS in front of ${opts.host} before anyone else uses it`);
   const gate = createAccessGate({
     gateRepository,
@@ -61,7 +62,11 @@ export async function serveSite(dir: string, opts: ServeCommandOptions): Promise
   if (!existsSync(join(dir, "simple", "index.html"))) {
     throw new UserError(`${dir} is not a built site (no simple/index.html); run \`github-pypi build --out ${dir} ...\` first`);
   }
-  const access = await accessFor(dir, opts, (line) => process.stderr.write(`${line}\n`));
+  const say = (line: string): void => void process.stderr.write(`${line}\n`);
+  if (existsSync(join(dir, ".github-pypi"))) {
+    say(`warning[site-holds-build-data]: ${join(dir, ".github-pypi")} is from an older github-pypi build; a static host would serve it: rebuild the site`);
+  }
+  const access = await accessFor(dir, opts, say);
   let server: RunningServer;
   try {
     server = await startServer({

@@ -4,15 +4,14 @@ import { cacheControlFor } from "../routing/router.js";
 import { contentTypeFor } from "../site/content-type.js";
 import type { Site, SiteEntry } from "../site/site.js";
 import { renderCatalog } from "../catalog/catalog.js";
-import { ACCESS_MAP_PATH, accessMapFor } from "../access/access-map.js";
 import { renderProjectHtml, renderRootHtml } from "./simple-html.js";
 import { renderProjectJson, renderRootJson } from "./simple-json.js";
 
 /**
  * Turns the project index into the site: PEP 503 HTML and PEP 691 JSON for the root and every
  * project, PEP 658 `.metadata` beside each wheel the site holds, the distribution files themselves,
- * the catalog (the landing page, a page per project and their assets), `.nojekyll` (GitHub Pages would otherwise hide `_`-prefixed paths) and the
- * access map for a private index's hosts (never served).
+ * the catalog (the landing page, a page per project and their assets) and `.nojekyll` (GitHub Pages
+ * would otherwise hide `_`-prefixed paths). Nothing private to the build: every entry may be served.
  */
 export function renderSite(index: ProjectIndex, config: IndexConfig): Site {
   const site: Site = new Map();
@@ -23,7 +22,6 @@ export function renderSite(index: ProjectIndex, config: IndexConfig): Site {
   const text = (path: string, content: string): void => add(path, Buffer.from(content, "utf8"));
 
   text(".nojekyll", "");
-  text(ACCESS_MAP_PATH, `${JSON.stringify(accessMapFor(index), null, 1)}\n`);
   for (const [path, content] of renderCatalog(index, config)) text(path, content);
   text("simple/index.html", renderRootHtml(index));
   text("simple/index.json", renderRootJson(index));

@@ -12,7 +12,7 @@ import { writeSiteToFolder } from "../../generator/publish/local-folder.js";
 import { describeGitHubReport } from "../../generator/sources/github.js";
 import { planSources } from "../../generator/sources/plan.js";
 import { siteManifest } from "../publish/site-manifest.js";
-import { ACCESS_MAP_PATH, accessMapFor, type AccessMap } from "../../generator/access/access-map.js";
+import { accessMapFor, type AccessMap } from "../../generator/access/access-map.js";
 
 export interface DeployContext {
   /** The organisation (`github:owner`): indexed when `sources` names nothing at all. */
@@ -78,8 +78,6 @@ export async function buildIndexForStack(config: StackConfig, ctx: DeployContext
     // Pages keeps the custom domain in a CNAME file on the branch; the publication owns the branch, so it writes the file.
     result.site.set("CNAME", { body: new TextEncoder().encode(`${config.cname}\n`), contentType: "text/plain; charset=utf-8", cacheControl: "no-cache" });
   }
-  // The stack bakes the access map into the edge function; a Pages branch would only make it public.
-  result.site.delete(ACCESS_MAP_PATH);
   const siteDir = resolve(workDir, "site");
   await writeSiteToFolder(result.site, siteDir);
   const first = result.index.projects[0];

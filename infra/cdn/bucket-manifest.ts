@@ -4,7 +4,6 @@ import { join } from "node:path";
 import { cacheControlFor } from "../../generator/routing/router.js";
 import { contentTypeFor } from "../../generator/site/content-type.js";
 import type { BucketObject } from "./bucket-sync-provider.js";
-import { SITE_DATA_DIR } from "../../generator/access/access-map.js";
 import { privateCacheControl } from "../../generator/access/responses.js";
 
 export type { BucketObject } from "./bucket-sync-provider.js";
@@ -16,7 +15,6 @@ export type { BucketObject } from "./bucket-sync-provider.js";
  * - `CNAME` holds the Pages custom domain; the CDN's domain is the distribution's alias, and a
  *   `/CNAME` object would only be a stray public file.
  * Both are skipped at the site root only; a project or file of that name elsewhere is content.
- * So is the site's data folder (`.github-pypi/`, the access map): the edge function has it baked in.
  */
 export const PAGES_ONLY_FILES: readonly string[] = [".nojekyll", "CNAME"];
 
@@ -55,9 +53,7 @@ export function bucketManifest(siteDir: string, indexMaxAgeSeconds: number, opti
   const walk = (dir: string, prefix: string): void => {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       const rel = prefix ? `${prefix}/${e.name}` : e.name;
-      if (e.isDirectory()) {
-        if (!(prefix === "" && e.name === SITE_DATA_DIR)) walk(join(dir, e.name), rel);
-      }
+      if (e.isDirectory()) walk(join(dir, e.name), rel);
       else if (e.isFile() && !(prefix === "" && PAGES_ONLY_FILES.includes(e.name))) keys.push(rel);
     }
   };

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { AccessMap } from "../../generator/access/access-map.js";
-import { readAccessMap } from "../../generator/access/access-map-file.js";
+import { defaultAccessMapPath, readAccessMap } from "../../generator/access/access-map-file.js";
 import { GitHubEmulator, type EmulatedPerson } from "./github-emulator.js";
 import { acmeOrg } from "./github-org.js";
 import { demoDists, tempDir } from "./paths.js";
@@ -59,7 +59,7 @@ async function buildPrivateSite(emu: GitHubEmulator, options: { privateRepos: st
       retryBaseMs: 1,
     },
   });
-  const map = await readAccessMap(siteDir);
+  const map = await readAccessMap(defaultAccessMapPath(siteDir));
   assert.ok(map, "the build writes the access map");
   return { siteDir, map };
 }

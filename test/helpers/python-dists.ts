@@ -1,5 +1,7 @@
 import { createHash } from "node:crypto";
 import { gzipSync } from "node:zlib";
+import { readdirSync, readFileSync } from "node:fs";
+import { basename, join } from "node:path";
 import { zipSync, type Zippable } from "fflate";
 import { pack } from "tar-stream";
 
@@ -13,6 +15,8 @@ export interface DistSpec {
   payloadBytes?: number;
   /** module source; default `__version__ = "<version>"` */
   moduleSource?: string;
+  /** wheel build tag (`1` in `x-1.0-1-py3-none-any.whl`), which ranks files of the same version */
+  buildTag?: string;
 }
 
 export interface BuiltDist {
@@ -69,7 +73,7 @@ export function makeWheel(spec: DistSpec): BuiltDist {
   if (spec.payloadBytes) files.push([`${pkg}/_payload.bin`, payload(spec), 0]);
   files.push(
     [`${distInfo}/METADATA`, metadata, 6],
-    [`${distInfo}/WHEEL`, utf8("Wheel-Version: 1.0\nGenerator: github-pypi-fixtures (1.0)\nRoot-Is-Purelib: true\nTag: py3-none-any\n"), 6],
+    [`${distInfo}/WHEEL`, utf8(`Wheel-Version: 1.0\nGenerator: github-pypi-fixtures (1.0)\nRoot-Is-Purelib: true\n${spec.buildTag ? `Build: ${spec.buildTag}\n` : ""}Tag: py3-none-any\n`), 6],
   );
   const record = files.map(([path, data]) => {
     const digest = createHash("sha256").update(data).digest("base64url");
@@ -79,7 +83,8 @@ export function makeWheel(spec: DistSpec): BuiltDist {
 
   const entries: Zippable = {};
   for (const [path, data, level] of files) entries[path] = [data, { level: level as 0 | 6, mtime: ZIP_MTIME }];
-  return { filename: `${pkg}-${spec.version}-py3-none-any.whl`, bytes: zipSync(entries), metadata };
+  const build = spec.buildTag ? `-${spec.buildTag}` : "";
+  return { filename: `${pkg}-${spec.version}${build}-py3-none-any.whl`, bytes: zipSync(entries), metadata };
 }
 
 /** A PEP 625 sdist with PKG-INFO first, buildable by setuptools alone. */
@@ -125,4 +130,23 @@ export async function makeSdist(spec: DistSpec): Promise<BuiltDist> {
   tar.finalize();
   await done;
   return { filename: `${top}.tar.gz`, bytes: new Uint8Array(gzipSync(Buffer.concat(chunks))), metadata };
+}
+
+/**
+ * A `.zip` sdist (the pre-PEP 625 form many old projects still publish) of a source folder named
+ * `<name>-<version>`, every file under that top folder; the folder's PKG-INFO is its metadata.
+ */
+export function makeZipSdist(sourceDir: string): BuiltDist {
+  const top = basename(sourceDir);
+  const entries: Zippable = {};
+  const walk = (dir: string, prefix: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      if (e.name === "__pycache__") continue;
+      const rel = `${prefix}/${e.name}`;
+      if (e.isDirectory()) walk(join(dir, e.name), rel);
+      else entries[rel] = [readFileSync(join(dir, e.name)), { level: 6, mtime: ZIP_MTIME }];
+    }
+  };
+  walk(sourceDir, top);
+  return { filename: `${top}.zip`, bytes: zipSync(entries), metadata: readFileSync(join(sourceDir, "PKG-INFO")) };
 }

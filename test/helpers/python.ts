@@ -46,6 +46,11 @@ export interface Venv {
 export async function createVenv(dir: string): Promise<Venv> {
   const made = await run("python3", ["-m", "venv", dir]);
   if (made.code !== 0) throw new Error(`python3 -m venv failed: ${made.stderr}`);
+  return venvAt(dir);
+}
+
+/** The virtual environment already made at `dir`. */
+export function venvAt(dir: string): Venv {
   const python = join(dir, "bin", "python");
   return {
     dir,

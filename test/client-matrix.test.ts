@@ -1,0 +1,202 @@
+/**
+ * The clients people actually run, against every kind of host the index has: each pip version on
+ * this machine (found at run time), then pdm, pipenv and poetry from Debian. Hosts: `serve`
+ * (negotiates PEP 691 JSON, as the CDN does), a plain static host (PEP 503 HTML, as GitHub Pages
+ * is) and `serve --auth github` (credentials in the URL). Each row asserts what that client
+ * really does, so a change in a client or in the index shows here.
+ */
+import assert from "node:assert/strict";
+import { mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, test, type TestContext } from "node:test";
+import { createAccessGate } from "../generator/access/gate.js";
+import { createGitHubAccess } from "../generator/access/github-access.js";
+import { startServer, type RunningServer } from "../generator/serve/server.js";
+import { sha256File } from "../generator/util/hash-file.js";
+import { demoDists, repoRoot, tempDir } from "./helpers/paths.js";
+import { findPips, venvWithPip, type PipCandidate } from "./helpers/pip-versions.js";
+import { startPrivateOrg, type PrivateOrg } from "./helpers/private-org.js";
+import { makeWheel, makeZipSdist, type BuiltDist } from "./helpers/python-dists.js";
+import { run, type Venv } from "./helpers/python.js";
+import { buildTo } from "./helpers/site.js";
+import { startStaticHost, type StaticHost } from "./helpers/static-host.js";
+
+const search = await findPips();
+/** Each client test prints what it ran, so the CI log holds the matrix. */
+const note = (t: TestContext, line: string): void => t.diagnostic(line);
+
+const normalise = (name: string): string => name.toLowerCase().replace(/[-_.]+/g, "-");
+const pipAtLeast = (row: PipCandidate, major: number, minor: number): boolean => {
+  const [a = 0, b = 0] = row.pip.split(".").map(Number);
+  return a > major || (a === major && b >= minor);
+};
+/** pip 22.2 asks for PEP 691 JSON; pip 23.2 reads PEP 714's core-metadata (older pips download the wheel instead). */
+const asksJson = (row: PipCandidate): boolean => pipAtLeast(row, 22, 2);
+const readsCoreMetadata = (row: PipCandidate): boolean => pipAtLeast(row, 23, 2);
+
+const YANK_REASON = "Corrupts the cache on upgrade";
+/** Names and files no demo has: a dotted name, a local version, a build tag, a yanked newest version, a .zip sdist. */
+function matrixDists(): BuiltDist[] {
+  return [
+    makeWheel({ name: "acme.tools", version: "1.0.0", summary: "A dotted project name" }),
+    makeWheel({ name: "acme-local", version: "1.0.0" }),
+    makeWheel({ name: "acme-local", version: "1.0.0+cpu.1" }),
+    makeWheel({ name: "acme-build", version: "1.0.0" }),
+    makeWheel({ name: "acme-build", version: "1.0.0", buildTag: "1" }),
+    makeWheel({ name: "acme-yank", version: "1.0.0" }),
+    makeWheel({ name: "acme-yank", version: "2.0.0" }),
+    // Metadata-Version 2.1 (the demo's wheels are 2.4): the baseline for clients that read old metadata only.
+    makeWheel({ name: "acme-cli", version: "1.0.0", requiresDist: ["acme.tools>=1.0"] }),
+    makeZipSdist(join(repoRoot, "test/fixtures/zip-sdist/acme_zipped-0.1.0")),
+  ];
+}
+
+let site: string;
+const sha256Of = new Map<string, string>();
+let org: PrivateOrg;
+const ALICE = "ghp_alice0000000000000000000000000000000";
+const closers: (() => unknown)[] = [];
+
+before(async () => {
+  const extra = tempDir("matrix-dists");
+  for (const d of matrixDists()) writeFileSync(join(extra, d.filename), d.bytes);
+  for (const dir of [demoDists, extra]) {
+    for (const name of readdirSync(dir)) sha256Of.set(name, (await sha256File(join(dir, name))).sha256);
+  }
+  site = join(tempDir("matrix-site"), "site");
+  const built = await buildTo(site, {
+    from: [demoDists, extra],
+    config: { yanked: { "demo-core": { "1.0.0": "Broken import on Windows" }, "acme-yank": { "2.0.0": YANK_REASON } } },
+  });
+  assert.deepEqual(built.warnings, []);
+  org = await startPrivateOrg({
+    privateRepos: ["core", "app"],
+    people: [{ login: "alice", tokens: [ALICE], repositories: ["acme/pypi", "acme/core", "acme/app"] }],
+    label: "matrix",
+  });
+  closers.push(() => org.emu.close());
+});
+
+after(async () => {
+  for (const close of closers) await close();
+});
+
+interface Hosts {
+  serve: RunningServer;
+  serveLog: string[];
+  static: StaticHost;
+  private: RunningServer;
+}
+
+/** Each row gets its own hosts, so the request logs it asserts on are its own pip's. */
+async function hostsForRow(): Promise<Hosts> {
+  const serveLog: string[] = [];
+  const serve = await startServer({ root: site, port: 0, log: (l) => serveLog.push(l) });
+  const staticHost = await startStaticHost(site);
+  const gate = createAccessGate({ gateRepository: "acme/pypi", map: org.map, github: createGitHubAccess({ apiUrl: org.emu.apiUrl }) });
+  const privateHost = await startServer({ root: org.siteDir, port: 0, access: { gate, realm: "acme/pypi" } });
+  closers.push(() => serve.close(), () => staticHost.close(), () => privateHost.close());
+  return { serve, serveLog, static: staticHost, private: privateHost };
+}
+
+const out = (r: { stdout: string; stderr: string }): string => r.stdout + r.stderr;
+const downloaded = (dir: string): string[] => readdirSync(dir).sort();
+const assertSameBytes = async (dir: string, names: string[]): Promise<void> => {
+  for (const name of names) assert.equal((await sha256File(join(dir, name))).sha256, sha256Of.get(name), `${name}: bytes differ from the published file`);
+};
+
+/** The scenarios one pip must pass on one public host. */
+async function publicScenarios(t: TestContext, row: PipCandidate, venv: Venv, index: string, work: string, requests: () => string, kind: "json" | "html"): Promise<void> {
+  // No cache: each run reads the index afresh, so one scenario cannot answer for another.
+  const pip = (args: string[]) => venv.pip([...args, "--no-cache-dir", "--index-url", index]);
+
+  // The demo: a METADATA Name spelled `Demo_App`, a dependency, a yanked and a Requires-Python-excluded version.
+  const target = join(work, "target");
+  const demo = await pip(["install", "-vv", "--target", target, "demo-app"]);
+  assert.equal(demo.code, 0, out(demo));
+  const dists = readdirSync(target).filter((n) => n.endsWith(".dist-info")).map((n) => n.replace(/\.dist-info$/, "")).map((n) => {
+    const [name = "", version = ""] = n.split("-");
+    return `${normalise(name)}==${version}`;
+  });
+  assert.deepEqual(dists.sort(), ["demo-app==0.3.0", "demo-core==1.2.0"]);
+  const imported = await run(venv.python, ["-c", "import demo_app, demo_core; print(demo_core.__version__)"], { env: { ...process.env, PYTHONPATH: target } });
+  assert.equal(imported.stdout.trim(), "1.2.0", out(imported));
+  // Which page pip got, told by its size in urllib3's debug line (every pip prints it; the two pages differ in size).
+  const length = /"GET \/simple\/demo-app\/ HTTP\/1\.1" 200 (\d+)/.exec(demo.stdout)?.[1];
+  const [jsonSize, htmlSize] = ["index.json", "index.html"].map((f) => statSync(join(site, "simple/demo-app", f)).size);
+  assert.notEqual(jsonSize, htmlSize);
+  const served = Number(length) === jsonSize ? "JSON" : Number(length) === htmlSize ? "HTML" : `an unknown page of ${length ?? "?"} bytes`;
+  assert.equal(served, kind === "json" && asksJson(row) ? "JSON" : "HTML", demo.stdout.slice(0, 3000));
+  const usedMetadata = /demo_app-0\.3\.0-py3-none-any\.whl\.metadata/.test(requests());
+  assert.equal(usedMetadata, readsCoreMetadata(row), `pip ${row.pip} ${readsCoreMetadata(row) ? "should" : "should not"} fetch the PEP 658 file:\n${requests()}`);
+  note(t, `demo: demo-app 0.3.0 + demo-core 1.2.0 from the ${served} page; .metadata ${usedMetadata ? "read" : "not read (wheel downloaded)"}`);
+
+  // A dotted name, a pinned local version, the highest build tag, the newest non-yanked version, a .zip sdist.
+  const batch = join(work, "batch");
+  const got = await pip(["download", "--no-deps", "-d", batch, "Acme.Tools", "acme-local==1.0.0+cpu.1", "acme-build", "acme-yank", "acme-zipped"]);
+  assert.equal(got.code, 0, out(got));
+  const expected = ["acme_build-1.0.0-1-py3-none-any.whl", "acme_local-1.0.0+cpu.1-py3-none-any.whl", "acme_tools-1.0.0-py3-none-any.whl", "acme_yank-1.0.0-py3-none-any.whl", "acme_zipped-0.1.0.zip"];
+  assert.deepEqual(downloaded(batch), expected);
+  await assertSameBytes(batch, expected);
+
+  // A yanked version is still there when pinned, with its reason.
+  const yanked = await pip(["download", "--no-deps", "-d", join(work, "yanked"), "acme-yank==2.0.0"]);
+  assert.equal(yanked.code, 0, out(yanked));
+  assert.match(out(yanked), new RegExp(`yanked[\\s\\S]*${YANK_REASON}`, "i"));
+
+  // Requires-Python excludes demo-core 2.0.0 (>=3.99). pip 23 and later name the reason, except pip
+  // 25.0, which records skipped links only at debug level and so drops that line.
+  const excluded = await pip(["download", "--no-deps", "-d", join(work, "excluded"), "demo-core==2.0.0"]);
+  assert.notEqual(excluded.code, 0);
+  const offered = /\(from versions: ([^)]*)\)/.exec(out(excluded))?.[1];
+  assert.ok(offered?.includes("1.2.0") && !offered.includes("2.0.0"), out(excluded));
+  if (pipAtLeast(row, 23, 0) && !row.pip.startsWith("25.0.")) assert.match(out(excluded), /2\.0\.0 Requires-Python >=3\.99/);
+
+  // --require-hashes: the index's sha256 matches the pinned hash; a wrong one is refused.
+  const wheel = "demo_core-1.1.0-py3-none-any.whl";
+  writeFileSync(join(work, "good.txt"), `demo-core==1.1.0 --hash=sha256:${sha256Of.get(wheel)}\n`);
+  writeFileSync(join(work, "bad.txt"), `demo-core==1.1.0 --hash=sha256:${"0".repeat(64)}\n`);
+  const hashed = await pip(["download", "--no-deps", "--require-hashes", "-r", join(work, "good.txt"), "-d", join(work, "hashed")]);
+  assert.equal(hashed.code, 0, out(hashed));
+  assert.deepEqual(downloaded(join(work, "hashed")), [wheel]);
+  const wrong = await pip(["download", "--no-deps", "--require-hashes", "-r", join(work, "bad.txt"), "-d", join(work, "wrong")]);
+  assert.notEqual(wrong.code, 0);
+  assert.match(out(wrong), /DO NOT MATCH THE HASHES/);
+  note(t, "dotted name, local version, build tag, yanks, Requires-Python, .zip sdist, --require-hashes: as expected");
+}
+
+test(`at least four pip versions are found on this machine (found ${search.found.map((r) => r.pip).join(", ")})`, (t) => {
+  for (const row of search.found) note(t, `pip ${row.pip}: ${row.origin}`);
+  for (const line of search.passedOver) note(t, `passed over: ${line}`);
+  assert.ok(search.found.length >= 4, `only ${search.found.length} pip versions found; the matrix needs four or more`);
+});
+
+describe("pip", { concurrency: 2 }, () => {
+  for (const row of search.found) {
+    test(`pip ${row.pip} on Python ${row.pythonVersion} (${row.origin})`, async (t) => {
+      const work = tempDir(`matrix-pip-${row.pip}`);
+      const venv = await venvWithPip(row, join(work, "venv"));
+      const hosts = await hostsForRow();
+
+      await t.test("serve (JSON by negotiation)", async (st) => {
+        mkdirSync(join(work, "serve"));
+        await publicScenarios(st, row, venv, `${hosts.serve.url}/simple/`, join(work, "serve"), () => hosts.serveLog.join("\n"), "json");
+      });
+      await t.test("static host (HTML, as GitHub Pages)", async (st) => {
+        mkdirSync(join(work, "static"));
+        await publicScenarios(st, row, venv, `${hosts.static.url}/simple/`, join(work, "static"), () => hosts.static.log(), "html");
+      });
+      await t.test("serve --auth github with a token in the URL", async (st) => {
+        const index = `${hosts.private.url.replace("://", `://token:${ALICE}@`)}/simple/`;
+        const dir = join(work, "private");
+        const r = await venv.pip(["download", "--no-cache-dir", "-d", dir, "--index-url", index, "acme-app"]);
+        assert.equal(r.code, 0, out(r));
+        // acme-core 1.1.0 needs Python >= 3.9, so an older Python gets 1.0.0.
+        const core = Number(row.pythonVersion.split(".")[1]) >= 9 ? "1.1.0" : "1.0.0";
+        assert.deepEqual(downloaded(dir), ["acme_app-0.1.0-py3-none-any.whl", `acme_core-${core}-py3-none-any.whl`]);
+        assert.doesNotMatch(out(r), new RegExp(ALICE), "pip redacts the token from its output");
+        note(st, `private: acme-app + acme-core ${core} with credentials`);
+      });
+    });
+  }
+});
