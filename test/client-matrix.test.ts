@@ -6,9 +6,10 @@
  * really does, so a change in a client or in the index shows here.
  */
 import assert from "node:assert/strict";
-import { mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test, type TestContext } from "node:test";
+import { parse as parseToml } from "smol-toml";
 import { createAccessGate } from "../generator/access/gate.js";
 import { createGitHubAccess } from "../generator/access/github-access.js";
 import { startServer, type RunningServer } from "../generator/serve/server.js";
@@ -199,4 +200,136 @@ describe("pip", { concurrency: 2 }, () => {
       });
     });
   }
+});
+
+/** A client's own project folder and a clean home: no user configuration, no pip configuration, Debian's python3 first. */
+function clientWorkspace(client: string, host: string): { dir: string; env: NodeJS.ProcessEnv } {
+  const root = tempDir(`matrix-${client}-${host}`);
+  const dir = join(root, "project");
+  const home = join(root, "home");
+  mkdirSync(dir);
+  mkdirSync(home);
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (!/^(PIP|PDM|PIPENV|POETRY|VIRTUAL_ENV|PYENV|PYTHON)/.test(k)) env[k] = v;
+  }
+  Object.assign(env, {
+    HOME: home,
+    XDG_CACHE_HOME: join(home, ".cache"),
+    XDG_CONFIG_HOME: join(home, ".config"),
+    XDG_DATA_HOME: join(home, ".local/share"),
+    PATH: "/usr/local/bin:/usr/bin:/bin",
+    PIP_CONFIG_FILE: "/dev/null",
+    PIP_DISABLE_PIP_VERSION_CHECK: "1",
+    PIP_NO_INPUT: "1",
+    PDM_CHECK_UPDATE: "false",
+    PIPENV_VENV_IN_PROJECT: "1",
+    PIPENV_YES: "1",
+    PIPENV_NOSPIN: "1",
+    POETRY_VIRTUALENVS_IN_PROJECT: "true",
+    POETRY_NO_INTERACTION: "1",
+  });
+  return { dir, env };
+}
+
+/** `name==version` of every distribution installed in the project's `.venv`. */
+function venvContents(projectDir: string): string[] {
+  const lib = join(projectDir, ".venv", "lib");
+  const [py] = readdirSync(lib);
+  const sitePackages = join(lib, py ?? "", "site-packages");
+  return readdirSync(sitePackages)
+    .filter((n) => n.endsWith(".dist-info"))
+    .map((n) => {
+      const [name = "", version = ""] = n.replace(/\.dist-info$/, "").split("-");
+      return `${normalise(name)}==${version}`;
+    })
+    .filter((n) => /^(demo|acme)-/.test(n))
+    .sort();
+}
+
+const CONSUMED = ["acme-cli==1.0.0", "acme-tools==1.0.0", "demo-app==0.3.0", "demo-core==1.2.0"];
+
+async function clientVersion(cmd: string): Promise<string> {
+  const r = await run(cmd, ["--version"]).catch((e: Error) => ({ code: 127, stdout: "", stderr: e.message }));
+  assert.equal(r.code, 0, `${cmd} is not installed (Debian's package; .ci/run installs it): ${r.stderr}`);
+  return /(\d+\.\d+(?:\.\d+)?)/.exec(r.stdout)?.[1] ?? "?";
+}
+
+describe("pdm, pipenv and poetry, each from its own project file", () => {
+  const hosts: [string, () => string][] = [];
+  before(async () => {
+    const serve = await startServer({ root: site, port: 0 });
+    const staticHost = await startStaticHost(site);
+    closers.push(() => serve.close(), () => staticHost.close());
+    hosts.push(["serve", () => `${serve.url}/simple/`], ["static", () => `${staticHost.url}/simple/`]);
+  });
+
+  test("pdm locks and installs the demo and a dotted dependency, with the index's hashes", async (t) => {
+    const version = await clientVersion("pdm");
+    for (const [host, index] of hosts) {
+      const { dir, env } = clientWorkspace("pdm", host);
+      writeFileSync(
+        join(dir, "pyproject.toml"),
+        ['[project]', 'name = "consumer"', 'version = "0.0.0"', 'requires-python = ">=3.8"', 'dependencies = ["demo-app", "acme-cli"]', "", "[[tool.pdm.source]]", 'name = "pypi"', `url = "${index()}"`, "verify_ssl = false", ""].join("\n"),
+      );
+      const r = await run("pdm", ["install", "--no-self"], { cwd: dir, env });
+      assert.equal(r.code, 0, out(r));
+      const lock = parseToml(readFileSync(join(dir, "pdm.lock"), "utf8")) as { package: { name: string; version: string }[]; metadata: { files: Record<string, { url: string; hash: string }[]> } };
+      assert.deepEqual(lock.package.map((p) => `${normalise(p.name)}==${p.version}`).sort(), CONSUMED);
+      for (const files of Object.values(lock.metadata.files)) {
+        for (const f of files) assert.equal(f.hash, `sha256:${sha256Of.get(decodeURIComponent(f.url.split("/").pop() ?? ""))}`, f.url);
+      }
+      assert.deepEqual(venvContents(dir), CONSUMED);
+      note(t, `pdm ${version} on ${host}: locked and installed ${CONSUMED.join(", ")}`);
+    }
+  });
+
+  test("pipenv locks and installs the demo and a dotted dependency, with the index's hashes", async (t) => {
+    const version = await clientVersion("pipenv");
+    for (const [host, index] of hosts) {
+      const { dir, env } = clientWorkspace("pipenv", host);
+      writeFileSync(join(dir, "Pipfile"), ["[[source]]", `url = "${index()}"`, "verify_ssl = false", 'name = "index"', "", "[packages]", 'demo-app = "*"', 'acme-cli = "*"', ""].join("\n"));
+      const r = await run("pipenv", ["install"], { cwd: dir, env });
+      assert.equal(r.code, 0, out(r));
+      const lock = JSON.parse(readFileSync(join(dir, "Pipfile.lock"), "utf8")) as { default: Record<string, { version: string; hashes: string[] }> };
+      assert.deepEqual(Object.entries(lock.default).map(([name, p]) => `${normalise(name)}${p.version}`).sort(), CONSUMED);
+      assert.ok(lock.default["demo-core"]?.hashes.includes(`sha256:${sha256Of.get("demo_core-1.2.0-py3-none-any.whl")}`));
+      assert.deepEqual(venvContents(dir), CONSUMED);
+      note(t, `pipenv ${version} on ${host}: locked and installed ${CONSUMED.join(", ")}`);
+    }
+  });
+
+  test("poetry locks and installs from a primary source; a Poetry whose pkginfo cannot read Metadata-Version 2.4 locks such wheels without their dependencies", async (t) => {
+    const version = await clientVersion("poetry");
+    const [major = 0, minor = 0] = version.split(".").map(Number);
+    // Poetry reads wheel metadata with pkginfo, in Poetry's own interpreter: ask it which versions it knows.
+    const interpreter = readFileSync((await run("sh", ["-c", "command -v poetry"])).stdout.trim(), "utf8").split("\n")[0]?.replace(/^#!\s*/, "").split(" ")[0] ?? "python3";
+    const probe = await run(interpreter, ["-c", "import pkginfo.distribution as d; print('2.4' in d.HEADER_ATTRS)"]);
+    const reads24 = probe.stdout.trim() !== "False";
+    // `priority` arrived in Poetry 1.5; before it a source is made the only one with `default = true`.
+    const sourceLine = major > 1 || (major === 1 && minor >= 5) ? 'priority = "primary"' : "default = true";
+    for (const [host, index] of hosts) {
+      const { dir, env } = clientWorkspace("poetry", host);
+      writeFileSync(
+        join(dir, "pyproject.toml"),
+        [
+          "[tool.poetry]", 'name = "consumer"', 'version = "0.0.0"', 'description = ""', 'authors = ["Nobody <nobody@example.com>"]', "",
+          "[tool.poetry.dependencies]", 'python = "^3.8"', 'demo-app = "*"', 'acme-cli = "*"', "",
+          "[[tool.poetry.source]]", 'name = "index"', `url = "${index()}"`, sourceLine, "",
+        ].join("\n"),
+      );
+      const r = await run("poetry", ["install", "--no-root"], { cwd: dir, env });
+      assert.equal(r.code, 0, out(r));
+      const lock = parseToml(readFileSync(join(dir, "poetry.lock"), "utf8")) as { package: { name: string; version: string; dependencies?: Record<string, unknown>; files: { file: string; hash: string }[] }[] };
+      const locked = new Map(lock.package.map((p) => [normalise(p.name), p]));
+      for (const p of lock.package) for (const f of p.files) assert.equal(f.hash, `sha256:${sha256Of.get(f.file)}`, f.file);
+      // The 2.1 wheel's dependency is always read.
+      assert.deepEqual(Object.keys(locked.get("acme-cli")?.dependencies ?? {}).map(normalise), ["acme-tools"]);
+      const expected = reads24 ? CONSUMED : CONSUMED.filter((p) => !p.startsWith("demo-core"));
+      assert.deepEqual([...locked.values()].map((p) => `${normalise(p.name)}==${p.version}`).sort(), expected);
+      assert.deepEqual(Object.keys(locked.get("demo-app")?.dependencies ?? {}).map(normalise), reads24 ? ["demo-core"] : []);
+      assert.deepEqual(venvContents(dir), expected);
+      note(t, `poetry ${version} on ${host}: ${reads24 ? "locked and installed everything" : "Metadata-Version 2.4 unreadable: demo-app locked without demo-core"}`);
+    }
+  });
 });

@@ -17,6 +17,8 @@ export function run(cmd: string, args: string[], options: { env?: NodeJS.Process
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, stdout, stderr }));
+    // A child that exits without reading its input closes the pipe first: that EPIPE is no failure.
+    child.stdin.on("error", () => undefined);
     child.stdin.end(options.input ?? "");
   });
 }
