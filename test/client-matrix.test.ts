@@ -6,7 +6,7 @@
  * really does, so a change in a client or in the index shows here.
  */
 import assert from "node:assert/strict";
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test, type TestContext } from "node:test";
 import { parse as parseToml } from "smol-toml";
@@ -21,6 +21,7 @@ import { makeWheel, makeZipSdist, type BuiltDist } from "./helpers/python-dists.
 import { run, type Venv } from "./helpers/python.js";
 import { buildTo } from "./helpers/site.js";
 import { startStaticHost, type StaticHost } from "./helpers/static-host.js";
+import { startObservedServer, type ObservedServer } from "./helpers/observed-server.js";
 
 const search = await findPips();
 /** Each client test prints what it ran, so the CI log holds the matrix. */
@@ -46,6 +47,8 @@ function matrixDists(): BuiltDist[] {
     makeWheel({ name: "acme-build", version: "1.0.0", buildTag: "1" }),
     makeWheel({ name: "acme-yank", version: "1.0.0" }),
     makeWheel({ name: "acme-yank", version: "2.0.0" }),
+    makeWheel({ name: "acme-py", version: "1.0.0", requiresPython: ">=3.8" }),
+    makeWheel({ name: "acme-py", version: "2.0.0", requiresPython: ">=3.99" }),
     // Metadata-Version 2.1 (the demo's wheels are 2.4): the baseline for clients that read old metadata only.
     makeWheel({ name: "acme-cli", version: "1.0.0", requiresDist: ["acme.tools>=1.0"] }),
     makeZipSdist(join(repoRoot, "test/fixtures/zip-sdist/acme_zipped-0.1.0")),
@@ -82,22 +85,50 @@ after(async () => {
   for (const close of closers) await close();
 });
 
-interface Hosts {
-  serve: RunningServer;
-  serveLog: string[];
-  static: StaticHost;
-  private: RunningServer;
+/** A public host as a test sees it: its index URL, which format a page went out in, which files were fetched. */
+interface HostView {
+  name: "serve" | "static";
+  index: string;
+  servedAs(path: string): "JSON" | "HTML" | undefined;
+  fetched(pattern: RegExp): boolean;
 }
 
-/** Each row gets its own hosts, so the request logs it asserts on are its own pip's. */
-async function hostsForRow(): Promise<Hosts> {
-  const serveLog: string[] = [];
-  const serve = await startServer({ root: site, port: 0, log: (l) => serveLog.push(l) });
+function viewOfServe(server: ObservedServer): HostView {
+  return {
+    name: "serve",
+    index: `${server.url}/simple/`,
+    servedAs: (path) => {
+      const type = server.servedAs(path);
+      return type === "application/vnd.pypi.simple.v1+json" ? "JSON" : type === undefined ? undefined : "HTML";
+    },
+    fetched: (pattern) => server.fetched(pattern),
+  };
+}
+
+function viewOfStatic(host: StaticHost): HostView {
+  const requested = (): string[] => [...host.log().matchAll(/"GET (\S+) HTTP\/1\.[01]" 200/g)].map((m) => decodeURIComponent(m[1] ?? ""));
+  return {
+    name: "static",
+    index: `${host.url}/simple/`,
+    // A static host has one format: the HTML file a folder URL maps to.
+    servedAs: (path) => (requested().includes(path) ? "HTML" : undefined),
+    fetched: (pattern) => requested().some((p) => pattern.test(p)),
+  };
+}
+
+/** Public hosts of the matrix site; each pip row gets its own, so what they record is that pip's doing. */
+async function publicHosts(): Promise<HostView[]> {
+  const serve = await startObservedServer({ root: site });
   const staticHost = await startStaticHost(site);
+  closers.push(() => serve.close(), () => staticHost.close());
+  return [viewOfServe(serve), viewOfStatic(staticHost)];
+}
+
+async function privateHost(): Promise<RunningServer> {
   const gate = createAccessGate({ gateRepository: "acme/pypi", map: org.map, github: createGitHubAccess({ apiUrl: org.emu.apiUrl }) });
-  const privateHost = await startServer({ root: org.siteDir, port: 0, access: { gate, realm: "acme/pypi" } });
-  closers.push(() => serve.close(), () => staticHost.close(), () => privateHost.close());
-  return { serve, serveLog, static: staticHost, private: privateHost };
+  const server = await startServer({ root: org.siteDir, port: 0, access: { gate, realm: "acme/pypi" } });
+  closers.push(() => server.close());
+  return server;
 }
 
 const out = (r: { stdout: string; stderr: string }): string => r.stdout + r.stderr;
@@ -107,13 +138,13 @@ const assertSameBytes = async (dir: string, names: string[]): Promise<void> => {
 };
 
 /** The scenarios one pip must pass on one public host. */
-async function publicScenarios(t: TestContext, row: PipCandidate, venv: Venv, index: string, work: string, requests: () => string, kind: "json" | "html"): Promise<void> {
+async function publicScenarios(t: TestContext, row: PipCandidate, venv: Venv, host: HostView, work: string): Promise<void> {
   // No cache: each run reads the index afresh, so one scenario cannot answer for another.
-  const pip = (args: string[]) => venv.pip([...args, "--no-cache-dir", "--index-url", index]);
+  const pip = (args: string[]) => venv.pip([...args, "--no-cache-dir", "--index-url", host.index]);
 
   // The demo: a METADATA Name spelled `Demo_App`, a dependency, a yanked and a Requires-Python-excluded version.
   const target = join(work, "target");
-  const demo = await pip(["install", "-vv", "--target", target, "demo-app"]);
+  const demo = await pip(["install", "--target", target, "demo-app"]);
   assert.equal(demo.code, 0, out(demo));
   const dists = readdirSync(target).filter((n) => n.endsWith(".dist-info")).map((n) => n.replace(/\.dist-info$/, "")).map((n) => {
     const [name = "", version = ""] = n.split("-");
@@ -122,14 +153,10 @@ async function publicScenarios(t: TestContext, row: PipCandidate, venv: Venv, in
   assert.deepEqual(dists.sort(), ["demo-app==0.3.0", "demo-core==1.2.0"]);
   const imported = await run(venv.python, ["-c", "import demo_app, demo_core; print(demo_core.__version__)"], { env: { ...process.env, PYTHONPATH: target } });
   assert.equal(imported.stdout.trim(), "1.2.0", out(imported));
-  // Which page pip got, told by its size in urllib3's debug line (every pip prints it; the two pages differ in size).
-  const length = /"GET \/simple\/demo-app\/ HTTP\/1\.1" 200 (\d+)/.exec(demo.stdout)?.[1];
-  const [jsonSize, htmlSize] = ["index.json", "index.html"].map((f) => statSync(join(site, "simple/demo-app", f)).size);
-  assert.notEqual(jsonSize, htmlSize);
-  const served = Number(length) === jsonSize ? "JSON" : Number(length) === htmlSize ? "HTML" : `an unknown page of ${length ?? "?"} bytes`;
-  assert.equal(served, kind === "json" && asksJson(row) ? "JSON" : "HTML", demo.stdout.slice(0, 3000));
-  const usedMetadata = /demo_app-0\.3\.0-py3-none-any\.whl\.metadata/.test(requests());
-  assert.equal(usedMetadata, readsCoreMetadata(row), `pip ${row.pip} ${readsCoreMetadata(row) ? "should" : "should not"} fetch the PEP 658 file:\n${requests()}`);
+  const served = host.servedAs("/simple/demo-app/");
+  assert.equal(served, host.name === "serve" && asksJson(row) ? "JSON" : "HTML");
+  const usedMetadata = host.fetched(/demo_app-0\.3\.0-py3-none-any\.whl\.metadata$/);
+  assert.equal(usedMetadata, readsCoreMetadata(row), `pip ${row.pip} ${readsCoreMetadata(row) ? "should" : "should not"} fetch the PEP 658 file`);
   note(t, `demo: demo-app 0.3.0 + demo-core 1.2.0 from the ${served} page; .metadata ${usedMetadata ? "read" : "not read (wheel downloaded)"}`);
 
   // A dotted name, a pinned local version, the highest build tag, the newest non-yanked version, a .zip sdist.
@@ -177,18 +204,19 @@ describe("pip", { concurrency: 2 }, () => {
     test(`pip ${row.pip} on Python ${row.pythonVersion} (${row.origin})`, async (t) => {
       const work = tempDir(`matrix-pip-${row.pip}`);
       const venv = await venvWithPip(row, join(work, "venv"));
-      const hosts = await hostsForRow();
+      const [serve, staticHost] = await publicHosts();
 
       await t.test("serve (JSON by negotiation)", async (st) => {
         mkdirSync(join(work, "serve"));
-        await publicScenarios(st, row, venv, `${hosts.serve.url}/simple/`, join(work, "serve"), () => hosts.serveLog.join("\n"), "json");
+        await publicScenarios(st, row, venv, serve as HostView, join(work, "serve"));
       });
       await t.test("static host (HTML, as GitHub Pages)", async (st) => {
         mkdirSync(join(work, "static"));
-        await publicScenarios(st, row, venv, `${hosts.static.url}/simple/`, join(work, "static"), () => hosts.static.log(), "html");
+        await publicScenarios(st, row, venv, staticHost as HostView, join(work, "static"));
       });
       await t.test("serve --auth github with a token in the URL", async (st) => {
-        const index = `${hosts.private.url.replace("://", `://token:${ALICE}@`)}/simple/`;
+        const server = await privateHost();
+        const index = `${server.url.replace("://", `://token:${ALICE}@`)}/simple/`;
         const dir = join(work, "private");
         const r = await venv.pip(["download", "--no-cache-dir", "-d", dir, "--index-url", index, "acme-app"]);
         assert.equal(r.code, 0, out(r));
@@ -247,7 +275,9 @@ function venvContents(projectDir: string): string[] {
     .sort();
 }
 
-const CONSUMED = ["acme-cli==1.0.0", "acme-tools==1.0.0", "demo-app==0.3.0", "demo-core==1.2.0"];
+const CONSUMED = ["acme-cli==1.0.0", "acme-py==1.0.0", "acme-tools==1.0.0", "acme-yank==1.0.0", "demo-app==0.3.0", "demo-core==1.2.0"];
+/** What the clients ask for: the demo, a 2.1 wheel with a dotted dependency, a yanked newest version, a Requires-Python-excluded one. */
+const WANTED = ["demo-app", "acme-cli", "acme-yank", "acme-py"];
 
 async function clientVersion(cmd: string): Promise<string> {
   const r = await run(cmd, ["--version"]).catch((e: Error) => ({ code: 127, stdout: "", stderr: e.message }));
@@ -255,22 +285,35 @@ async function clientVersion(cmd: string): Promise<string> {
   return /(\d+\.\d+(?:\.\d+)?)/.exec(r.stdout)?.[1] ?? "?";
 }
 
-describe("pdm, pipenv and poetry, each from its own project file", () => {
-  const hosts: [string, () => string][] = [];
-  before(async () => {
-    const serve = await startServer({ root: site, port: 0 });
-    const staticHost = await startStaticHost(site);
-    closers.push(() => serve.close(), () => staticHost.close());
-    hosts.push(["serve", () => `${serve.url}/simple/`], ["static", () => `${staticHost.url}/simple/`]);
-  });
+/**
+ * What each of Debian's clients does, as observed at these versions and written in README's
+ * Clients table: the format `serve` gave it (a static host has HTML only), and whether it read
+ * PEP 658 files instead of downloading wheels. Another version fails here until both are updated.
+ */
+const CLIENT_BEHAVIOUR: Record<string, { version: string; onServe: "JSON" | "HTML"; readsMetadata: boolean }> = {
+  pdm: { version: "2.2.1", onServe: "JSON", readsMetadata: false },
+  // Resolves with its bundled pip 22.3.1, which knows only PEP 658's legacy name.
+  pipenv: { version: "2022.12.19", onServe: "JSON", readsMetadata: false },
+  poetry: { version: "1.3.2", onServe: "HTML", readsMetadata: false },
+};
 
-  test("pdm locks and installs the demo and a dotted dependency, with the index's hashes", async (t) => {
+/** Checks, and notes, what a client did on a host as the host saw it. */
+function assertBehaviour(t: TestContext, client: string, version: string, host: HostView, summary: string): void {
+  const known = CLIENT_BEHAVIOUR[client];
+  const seen = { format: host.servedAs("/simple/demo-app/") ?? "not asked", metadata: host.fetched(/\.whl\.metadata$/) };
+  note(t, `${client} ${version} on ${host.name}: ${seen.format} pages, .metadata ${seen.metadata ? "read" : "not read"}; ${summary}`);
+  assert.equal(version, known?.version, `${client} ${version} is not the version studied; it did ${JSON.stringify(seen)}: update CLIENT_BEHAVIOUR and README's Clients table`);
+  assert.deepEqual(seen, { format: host.name === "serve" ? known?.onServe : "HTML", metadata: known?.readsMetadata });
+}
+
+describe("pdm, pipenv and poetry, each from its own project file", () => {
+  test("pdm locks and installs from the index with its hashes, honouring yanks and Requires-Python", async (t) => {
     const version = await clientVersion("pdm");
-    for (const [host, index] of hosts) {
-      const { dir, env } = clientWorkspace("pdm", host);
+    for (const host of await publicHosts()) {
+      const { dir, env } = clientWorkspace("pdm", host.name);
       writeFileSync(
         join(dir, "pyproject.toml"),
-        ['[project]', 'name = "consumer"', 'version = "0.0.0"', 'requires-python = ">=3.8"', 'dependencies = ["demo-app", "acme-cli"]', "", "[[tool.pdm.source]]", 'name = "pypi"', `url = "${index()}"`, "verify_ssl = false", ""].join("\n"),
+        ["[project]", 'name = "consumer"', 'version = "0.0.0"', 'requires-python = ">=3.8"', `dependencies = ${JSON.stringify(WANTED)}`, "", "[[tool.pdm.source]]", 'name = "pypi"', `url = "${host.index}"`, "verify_ssl = false", ""].join("\n"),
       );
       const r = await run("pdm", ["install", "--no-self"], { cwd: dir, env });
       assert.equal(r.code, 0, out(r));
@@ -280,42 +323,42 @@ describe("pdm, pipenv and poetry, each from its own project file", () => {
         for (const f of files) assert.equal(f.hash, `sha256:${sha256Of.get(decodeURIComponent(f.url.split("/").pop() ?? ""))}`, f.url);
       }
       assert.deepEqual(venvContents(dir), CONSUMED);
-      note(t, `pdm ${version} on ${host}: locked and installed ${CONSUMED.join(", ")}`);
+      assertBehaviour(t, "pdm", version, host, `locked and installed ${CONSUMED.join(", ")}`);
     }
   });
 
-  test("pipenv locks and installs the demo and a dotted dependency, with the index's hashes", async (t) => {
+  test("pipenv locks and installs from the index with its hashes, honouring yanks and Requires-Python", async (t) => {
     const version = await clientVersion("pipenv");
-    for (const [host, index] of hosts) {
-      const { dir, env } = clientWorkspace("pipenv", host);
-      writeFileSync(join(dir, "Pipfile"), ["[[source]]", `url = "${index()}"`, "verify_ssl = false", 'name = "index"', "", "[packages]", 'demo-app = "*"', 'acme-cli = "*"', ""].join("\n"));
+    for (const host of await publicHosts()) {
+      const { dir, env } = clientWorkspace("pipenv", host.name);
+      writeFileSync(join(dir, "Pipfile"), ["[[source]]", `url = "${host.index}"`, "verify_ssl = false", 'name = "index"', "", "[packages]", ...WANTED.map((w) => `${w} = "*"`), ""].join("\n"));
       const r = await run("pipenv", ["install"], { cwd: dir, env });
       assert.equal(r.code, 0, out(r));
       const lock = JSON.parse(readFileSync(join(dir, "Pipfile.lock"), "utf8")) as { default: Record<string, { version: string; hashes: string[] }> };
       assert.deepEqual(Object.entries(lock.default).map(([name, p]) => `${normalise(name)}${p.version}`).sort(), CONSUMED);
       assert.ok(lock.default["demo-core"]?.hashes.includes(`sha256:${sha256Of.get("demo_core-1.2.0-py3-none-any.whl")}`));
       assert.deepEqual(venvContents(dir), CONSUMED);
-      note(t, `pipenv ${version} on ${host}: locked and installed ${CONSUMED.join(", ")}`);
+      assertBehaviour(t, "pipenv", version, host, `locked and installed ${CONSUMED.join(", ")}`);
     }
   });
 
-  test("poetry locks and installs from a primary source; a Poetry whose pkginfo cannot read Metadata-Version 2.4 locks such wheels without their dependencies", async (t) => {
+  test("poetry locks and installs from its only source; a Poetry whose pkginfo cannot read Metadata-Version 2.4 locks such wheels without their dependencies", async (t) => {
     const version = await clientVersion("poetry");
     const [major = 0, minor = 0] = version.split(".").map(Number);
     // Poetry reads wheel metadata with pkginfo, in Poetry's own interpreter: ask it which versions it knows.
     const interpreter = readFileSync((await run("sh", ["-c", "command -v poetry"])).stdout.trim(), "utf8").split("\n")[0]?.replace(/^#!\s*/, "").split(" ")[0] ?? "python3";
     const probe = await run(interpreter, ["-c", "import pkginfo.distribution as d; print('2.4' in d.HEADER_ATTRS)"]);
     const reads24 = probe.stdout.trim() !== "False";
-    // `priority` arrived in Poetry 1.5; before it a source is made the only one with `default = true`.
+    // `priority` arrived in Poetry 1.5; before it, `default = true` makes a source the only one.
     const sourceLine = major > 1 || (major === 1 && minor >= 5) ? 'priority = "primary"' : "default = true";
-    for (const [host, index] of hosts) {
-      const { dir, env } = clientWorkspace("poetry", host);
+    for (const host of await publicHosts()) {
+      const { dir, env } = clientWorkspace("poetry", host.name);
       writeFileSync(
         join(dir, "pyproject.toml"),
         [
           "[tool.poetry]", 'name = "consumer"', 'version = "0.0.0"', 'description = ""', 'authors = ["Nobody <nobody@example.com>"]', "",
-          "[tool.poetry.dependencies]", 'python = "^3.8"', 'demo-app = "*"', 'acme-cli = "*"', "",
-          "[[tool.poetry.source]]", 'name = "index"', `url = "${index()}"`, sourceLine, "",
+          "[tool.poetry.dependencies]", 'python = "^3.8"', ...WANTED.map((w) => `${w} = "*"`), "",
+          "[[tool.poetry.source]]", 'name = "index"', `url = "${host.index}"`, sourceLine, "",
         ].join("\n"),
       );
       const r = await run("poetry", ["install", "--no-root"], { cwd: dir, env });
@@ -329,7 +372,7 @@ describe("pdm, pipenv and poetry, each from its own project file", () => {
       assert.deepEqual([...locked.values()].map((p) => `${normalise(p.name)}==${p.version}`).sort(), expected);
       assert.deepEqual(Object.keys(locked.get("demo-app")?.dependencies ?? {}).map(normalise), reads24 ? ["demo-core"] : []);
       assert.deepEqual(venvContents(dir), expected);
-      note(t, `poetry ${version} on ${host}: ${reads24 ? "locked and installed everything" : "Metadata-Version 2.4 unreadable: demo-app locked without demo-core"}`);
+      assertBehaviour(t, "poetry", version, host, reads24 ? "locked and installed everything" : "Metadata-Version 2.4 unreadable: demo-app locked without demo-core");
     }
   });
 });
