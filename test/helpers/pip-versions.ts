@@ -65,12 +65,12 @@ export async function findPips(): Promise<PipSearch> {
   const candidates: (PipCandidate & { rank: number; py: [number, number] })[] = [];
 
   if (existsSync(SYSTEM_PYTHON)) {
-    const probe = await run(SYSTEM_PYTHON, ["-m", "pip", "--version"]);
+    // ensurepip.version() is the pip that `-m venv` seeds (Debian's python3-venv takes it from its own wheel).
+    const probe = await run(SYSTEM_PYTHON, ["-c", "import ensurepip; print(ensurepip.version())"]);
     const py = await pythonVersion(SYSTEM_PYTHON);
-    // The version venv seeds is read after the venv is made; the probe is the system pip's, which Debian keeps equal.
-    const m = /^pip (\S+) /.exec(probe.stdout);
-    if (py && m?.[1]) candidates.push({ pip: m[1], python: SYSTEM_PYTHON, pythonVersion: py.join("."), origin: "Debian's python3 -m venv", rank: 0, py });
-    else passedOver.push(`${SYSTEM_PYTHON}: no pip (${probe.stderr.trim().split("\n").pop() ?? ""})`);
+    const pip = probe.stdout.trim();
+    if (py && probe.code === 0 && /^\d+(\.\d+)*$/.test(pip)) candidates.push({ pip, python: SYSTEM_PYTHON, pythonVersion: py.join("."), origin: "Debian's python3 -m venv", rank: 0, py });
+    else passedOver.push(`${SYSTEM_PYTHON}: cannot make a venv with pip (install python3-venv): ${probe.stderr.trim().split("\n").pop() ?? ""}`);
   }
 
   const wheels = await pipWheelsOnDisk();
