@@ -252,18 +252,17 @@ describe("serve", () => {
     }
   });
 
-  test("no directory listings; a directory without its slash is redirected", async () => {
+  test("no directory listings; a directory without its slash is 404, so no answer tells which folders exist", async () => {
     for (const p of ["/files/", "/files/foo-bar/", "/simple/foo-bar/index.json/"]) {
       const res = await get(p);
       assert.equal(res.status, 404, p);
       assert.ok(!res.body.toString().includes("foo_bar"), p);
     }
-    const files = await get("/files");
-    assert.equal(files.status, 301);
-    assert.equal(files.headers.location, "/files/");
-    const project = await get("/files/foo-bar?x=1");
-    assert.equal(project.status, 301);
-    assert.equal(project.headers.location, "/files/foo-bar/?x=1");
+    for (const p of ["/files", "/files/foo-bar?x=1", "/files/no-such-project"]) {
+      const res = await get(p);
+      assert.equal(res.status, 404, p);
+      assert.equal(res.headers.location, undefined, p);
+    }
   });
 
   test("dotfiles are not served", async () => {

@@ -7,9 +7,11 @@
  * - GitHub could not decide (5xx, timeout, rate limit): `unavailable` (503). Never served.
  *
  * Verdicts are cached per SHA-256 of the token (positive 5 minutes, negative 30 seconds by
- * default) in a bounded LRU, and concurrent lookups of the same question share one request, so
- * a `pip install` costs a few GitHub calls per person rather than one per file. The token itself
- * is only ever held for the duration of the check and sent to GitHub's API.
+ * default), grants and refusals in two bounded LRUs so a flood of junk tokens cannot evict real
+ * people's grants, and concurrent lookups of the same question share one request, so a
+ * `pip install` costs a few GitHub calls per person rather than one per file. When GitHub rejects
+ * a token, every grant cached for it is dropped at once. The token itself is only ever held for
+ * the duration of the check and sent to GitHub's API.
  */
 import { createHash } from "node:crypto";
 import { LRUCache } from "lru-cache";
@@ -38,7 +40,7 @@ export interface GateOptions {
   github: GitHubAccess;
   positiveTtlSeconds?: number;
   negativeTtlSeconds?: number;
-  /** Cached verdicts at most (each a few dozen bytes). */
+  /** Cached verdicts at most, for grants and for refusals each (a few dozen bytes an entry). */
   maxEntries?: number;
   /** Milliseconds; tests move time forward without waiting. */
   now?: () => number;
@@ -58,6 +60,10 @@ const REJECTED = "GitHub does not accept this token (expired, revoked or mistype
 
 type Cached = Exclude<Identity, { kind: "unknown" }> | Exclude<RepositoryAccess, { kind: "unknown" }>;
 
+const isGrant = (answer: Cached): boolean => answer.kind === "person" || answer.kind === "app" || answer.kind === "readable";
+/** Cache keys are `<token key> <question>`. */
+const tokenOf = (cacheKey: string): string => cacheKey.slice(0, cacheKey.indexOf(" "));
+
 /** The cache key for a token: never the token itself. */
 function tokenKey(token: string): string {
   return createHash("sha256").update(token, "utf8").digest("base64url");
@@ -66,20 +72,49 @@ function tokenKey(token: string): string {
 export function createAccessGate(options: GateOptions): AccessGate {
   const positiveMs = (options.positiveTtlSeconds ?? DEFAULT_POSITIVE_TTL_SECONDS) * 1000;
   const negativeMs = (options.negativeTtlSeconds ?? DEFAULT_NEGATIVE_TTL_SECONDS) * 1000;
-  const cache = new LRUCache<string, Cached>({
+  const clock = options.now ? { perf: { now: options.now }, ttlResolution: 0 } : {};
+  /** Which granted entries each token has, so a rejection can drop them all at once. */
+  const grantsOf = new Map<string, Set<string>>();
+  const granted = new LRUCache<string, Cached>({
     max: options.maxEntries ?? DEFAULT_MAX_ENTRIES,
     ttl: Math.max(1, positiveMs),
-    ...(options.now ? { perf: { now: options.now }, ttlResolution: 0 } : {}),
+    ...clock,
+    dispose: (_value, key) => {
+      const keys = grantsOf.get(tokenOf(key));
+      keys?.delete(key);
+      if (keys?.size === 0) grantsOf.delete(tokenOf(key));
+    },
   });
+  const refused = new LRUCache<string, Cached>({ max: options.maxEntries ?? DEFAULT_MAX_ENTRIES, ttl: Math.max(1, negativeMs), ...clock });
+  const cached = (key: string): Cached | undefined => granted.get(key) ?? refused.get(key);
+  const remember = (key: string, answer: Cached): void => {
+    const ttl = isGrant(answer) ? positiveMs : negativeMs;
+    // A TTL of 0 means "do not cache" here; to lru-cache it would mean "forever".
+    if (ttl <= 0) return;
+    if (!isGrant(answer)) {
+      refused.set(key, answer, { ttl });
+      return;
+    }
+    granted.set(key, answer, { ttl });
+    const token = tokenOf(key);
+    const keys = grantsOf.get(token) ?? new Set<string>();
+    keys.add(key);
+    grantsOf.set(token, keys);
+  };
+  /** GitHub rejected this token: nothing it was granted before may be served from the cache. */
+  const forget = (token: string): void => {
+    for (const key of [...(grantsOf.get(token) ?? [])]) granted.delete(key);
+    grantsOf.delete(token);
+  };
   const inFlight = new Map<string, Promise<Identity | RepositoryAccess>>();
   const stats: GateStats = { checks: 0, githubRequests: 0, cacheHits: 0 };
 
   /** One question, answered from the cache, by a lookup in flight, or by GitHub (then cached unless unknown). */
   function ask<T extends Identity | RepositoryAccess>(key: string, lookup: () => Promise<T>): Promise<T> {
-    const cached = cache.get(key);
-    if (cached !== undefined) {
+    const hit = cached(key);
+    if (hit !== undefined) {
       stats.cacheHits++;
-      return Promise.resolve(cached as T);
+      return Promise.resolve(hit as T);
     }
     const pending = inFlight.get(key);
     if (pending) {
@@ -90,12 +125,8 @@ export function createAccessGate(options: GateOptions): AccessGate {
     const promise = lookup().then(
       (answer) => {
         inFlight.delete(key);
-        if (answer.kind !== "unknown") {
-          const positive = answer.kind === "person" || answer.kind === "app" || answer.kind === "readable";
-          const ttl = positive ? positiveMs : negativeMs;
-          // A TTL of 0 means "do not cache" here; to lru-cache it would mean "forever".
-          if (ttl > 0) cache.set(key, answer, { ttl });
-        }
+        if (answer.kind === "rejected") forget(tokenOf(key));
+        if (answer.kind !== "unknown") remember(key, answer);
         return answer;
       },
       (e: unknown) => {
@@ -116,7 +147,7 @@ export function createAccessGate(options: GateOptions): AccessGate {
       const { token } = credentials;
       const key = tokenKey(token);
       const userKey = `${key} user`;
-      if (cache.get(userKey)?.kind === "rejected") {
+      if (refused.get(userKey)?.kind === "rejected") {
         stats.cacheHits++;
         return { kind: "unauthorised", why: REJECTED };
       }

@@ -2,10 +2,12 @@
  * The two questions the access gate asks GitHub, with the person's own token: who is this
  * (`GET /user`), and may they read this repository (`GET /repos/{owner}/{repo}`).
  *
- * Plain `fetch` (built into Node and the Lambda@Edge runtime) keeps the edge bundle small. Every
- * answer is one of a few verdicts; anything GitHub did not clearly decide (5xx, rate limit,
- * timeout, network) is `unknown`, which the gate turns into 503: fail closed.
+ * Plain `fetch` (built into Node and the Lambda@Edge runtime) and zod's small build keep the edge
+ * bundle small. Every answer is one of a few verdicts; anything GitHub did not clearly decide
+ * (5xx, rate limit, timeout, network, or a 200 whose body is not the JSON GitHub sends, as from
+ * an SSO or captive proxy) is `unknown`, which the gate turns into 503: fail closed.
  */
+import * as z from "zod/mini";
 
 export type Identity =
   | { kind: "person"; login: string }
@@ -39,6 +41,24 @@ export interface GitHubAccess {
 }
 
 const USER_AGENT = "github-pypi-access-gate";
+
+/** GitHub's login rules (39 characters of letters, digits and inner hyphens), plus Apps' `name[bot]`. */
+const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/;
+/** `GET /user`: only what the gate reads, checked strictly. */
+const userSchema = z.object({ login: z.string().check(z.regex(LOGIN)), id: z.number() });
+/** `GET /repos/{owner}/{repo}` with a token: `permissions` is present for an authenticated caller. */
+const repositorySchema = z.object({
+  id: z.number(),
+  full_name: z.string(),
+  permissions: z.object({ pull: z.boolean() }),
+});
+
+/** What was wrong with a 200 answer, for the log: the first problem zod found, never the body itself. */
+function unexpected(endpoint: string, error: z.core.$ZodError): Unknown {
+  const issue = error.issues[0];
+  const where = issue?.path.length ? issue.path.join(".") : "body";
+  return { kind: "unknown", why: `${endpoint} answered 200 with an unexpected body (${where}: ${issue?.message ?? "invalid"})` };
+}
 
 interface Answer {
   status: number;
@@ -89,7 +109,7 @@ export function createGitHubAccess(options: GitHubAccessOptions): GitHubAccess {
     try {
       body = await response.json();
     } catch {
-      // A non-JSON body (a proxy's error page) is judged by its status alone.
+      // A non-JSON body (a proxy's page) is judged by its status alone, and never grants: see the schemas.
     }
     return { status: response.status, headers: response.headers, body };
   }
@@ -101,8 +121,8 @@ export function createGitHubAccess(options: GitHubAccessOptions): GitHubAccess {
       const limited = rateLimited(a);
       if (limited) return limited;
       if (a.status === 200) {
-        const login = a.body !== null && typeof a.body === "object" && "login" in a.body && typeof a.body.login === "string" ? a.body.login : "";
-        return login ? { kind: "person", login } : { kind: "unknown", why: "GET /user answered without a login" };
+        const user = userSchema.safeParse(a.body);
+        return user.success ? { kind: "person", login: user.data.login } : unexpected("GET /user", user.error);
       }
       if (a.status === 401) return { kind: "rejected" };
       // App installation tokens (Actions' GITHUB_TOKEN) may not read /user: "Resource not accessible by integration".
@@ -117,9 +137,10 @@ export function createGitHubAccess(options: GitHubAccessOptions): GitHubAccess {
       const limited = rateLimited(a);
       if (limited) return limited;
       if (a.status === 200) {
-        const permissions = a.body !== null && typeof a.body === "object" && "permissions" in a.body ? a.body.permissions : undefined;
-        const pull = permissions !== null && typeof permissions === "object" && "pull" in permissions ? permissions.pull : undefined;
-        return pull === false ? { kind: "hidden", why: "no pull permission" } : { kind: "readable" };
+        // Granted only on an answer that says so: JSON shaped as GitHub's, with permissions.pull true.
+        const repo = repositorySchema.safeParse(a.body);
+        if (!repo.success) return unexpected(`GET /repos/${fullName}`, repo.error);
+        return repo.data.permissions.pull ? { kind: "readable" } : { kind: "hidden", why: "no pull permission" };
       }
       if (a.status === 404) return { kind: "hidden", why: "not found for this token" };
       if (a.status === 401) return { kind: "rejected" };

@@ -33,7 +33,8 @@ export function refusalFor(verdict: GateVerdict, realm: string): GateRefusal | u
       return {
         status: 503,
         headers: { "retry-after": String(verdict.retryAfterSeconds), "cache-control": "no-store" },
-        body: `Service Unavailable: GitHub could not confirm your access (${verdict.why}); try again shortly.`,
+        // Generic on purpose: the reason can name a private repository, so it goes to the log only.
+        body: "Service Unavailable: GitHub could not confirm your access; try again shortly.",
       };
   }
 }

@@ -17,7 +17,8 @@
  * - 406 when neither the Accept header nor a `?format=` value selects an available
  *   representation; an unknown `?format=` value is a 406 too (it names a representation we
  *   do not have), with the message listing the available media types.
- * - 301 for `/simple`, `/simple/<name>` and non-normalised project names; the query is kept.
+ * - 301 for `/simple`, `/simple/<name>` and non-normalised project names (also `/project/<name>`,
+ *   the catalog page); the query is kept.
  */
 
 export const PYPI_JSON = "application/vnd.pypi.simple.v1+json";
@@ -385,6 +386,13 @@ export function route(req: RouteRequest, options?: RouteOptions): RouteResult {
     return { kind: "file", path: "index.html", cacheControl: cacheControlFor("index.html", maxAge) };
   }
   if (segs[0] === "simple") return routeSimple(segs, trailingSlash, req, query, maxAge);
+  if (segs[0] === "project" && segs.length === 2) {
+    // A catalog page: other spellings redirect for any valid name, so no redirect tells which projects exist.
+    const name = segs[1] as string;
+    if (!isValidProjectName(name)) return error(404, "Not Found");
+    const norm = normaliseName(name);
+    if (!trailingSlash || name !== norm) return redirect("/project/" + norm + "/", query);
+  }
 
   const p = segs.join("/") + (trailingSlash ? "/index.html" : "");
   return { kind: "file", path: p, cacheControl: cacheControlFor(p, maxAge) };

@@ -9,6 +9,7 @@
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { realpath } from "node:fs/promises";
 import path from "node:path";
 import send from "send";
 import { route, type RouteResult } from "../routing/router.js";
@@ -39,6 +40,15 @@ export interface RunningServer {
 }
 
 type FileResult = Extract<RouteResult, { kind: "file" }>;
+
+/** Control characters (newlines above all) and backslashes written as escapes, so no input can forge a log line. */
+export function escapeLogText(text: string): string {
+  return text.replace(/[\\\x00-\x1f\x7f-\x9f\u2028\u2029]/g, (c) => {
+    const code = c.charCodeAt(0);
+    if (c === "\\") return "\\\\";
+    return code > 0xff ? `\\u${code.toString(16).padStart(4, "0")}` : `\\x${code.toString(16).padStart(2, "0")}`;
+  });
+}
 
 /** Percent-encode each segment of a decoded site-relative path. */
 function encodePath(sitePath: string): string {
@@ -71,17 +81,32 @@ function sendText(
   else res.end(text);
 }
 
-function serveFile(
+/**
+ * Whether the file really lies inside the site once symbolic links are followed: a link in the
+ * site that points elsewhere (`/etc/passwd`, a home folder) must not be served.
+ */
+async function insideRoot(realRoot: string, abs: string): Promise<boolean> {
+  try {
+    const real = await realpath(abs);
+    return real.startsWith(realRoot + path.sep);
+  } catch (e) {
+    // A missing file is send's 404 to give; anything else unreadable is refused here.
+    return (e as NodeJS.ErrnoException).code === "ENOENT";
+  }
+}
+
+async function serveFile(
   req: http.IncomingMessage,
   res: http.ServerResponse,
   root: string,
+  realRoot: Promise<string>,
   result: FileResult,
   query: string,
-): void {
+): Promise<void> {
   // Defence in depth: the router already rejects "..", NUL and backslashes, and send refuses
-  // paths that climb out of its root, but check the resolved path anyway.
+  // paths that climb out of its root, but check the resolved path anyway, links followed.
   const abs = path.resolve(root, result.path);
-  if (!abs.startsWith(root + path.sep)) {
+  if (!abs.startsWith(root + path.sep) || !(await insideRoot(await realRoot, abs))) {
     sendText(req, res, 404, "Not Found");
     return;
   }
@@ -94,6 +119,8 @@ function serveFile(
     lastModified: true,
     acceptRanges: true,
   });
+  // A folder is never answered with send's redirect to "folder/": that would tell a folder (a project) exists.
+  stream.on("directory", () => sendText(req, res, 404, "Not Found"));
   stream.on("headers", (r: http.ServerResponse) => {
     r.setHeader("Content-Type", result.contentType ?? contentTypeFor(result.path));
     r.setHeader("Cache-Control", result.cacheControl);
@@ -125,6 +152,8 @@ function serveFile(
 /** An http.Server (not yet listening) serving the built site in `options.root`. */
 export function createIndexServer(options: ServeOptions): http.Server {
   const root = path.resolve(options.root);
+  // The site folder itself may be reached through a link (a deploy folder swapped atomically).
+  const realRoot = realpath(root).catch(() => root);
   const log = options.log;
   const indexMaxAgeSeconds = options.indexMaxAgeSeconds ?? 300;
   return http.createServer((req, res) => {
@@ -140,7 +169,8 @@ export function createIndexServer(options: ServeOptions): http.Server {
       const done = (): void => {
         if (logged) return;
         logged = true;
-        log(`${method} ${url} ${res.statusCode}${who ? ` ${who}` : ""}`);
+        // The URL and the verdict (a GitHub login, a reason) come from outside: one request, one line.
+        log(escapeLogText(`${method} ${url} ${res.statusCode}${who ? ` ${who}` : ""}`));
       };
       res.once("finish", done);
       res.once("close", done);
@@ -170,7 +200,7 @@ export function createIndexServer(options: ServeOptions): http.Server {
       case "file": {
         const access = options.access;
         if (!access) {
-          serveFile(req, res, root, result, query);
+          void serveFile(req, res, root, realRoot, result, query).catch(() => sendText(req, res, 500, "Internal Server Error"));
           return;
         }
         const file = result;
@@ -179,10 +209,9 @@ export function createIndexServer(options: ServeOptions): http.Server {
             who = describeVerdict(verdict);
             const refusal = refusalFor(verdict, access.realm);
             if (refusal) sendText(req, res, refusal.status, refusal.body, refusal.headers);
-            else serveFile(req, res, root, { ...file, cacheControl: privateCacheControl(file.cacheControl) }, query);
+            else return serveFile(req, res, root, realRoot, { ...file, cacheControl: privateCacheControl(file.cacheControl) }, query);
           },
-          () => sendText(req, res, 500, "Internal Server Error"),
-        );
+        ).catch(() => sendText(req, res, 500, "Internal Server Error"));
         return;
       }
     }
