@@ -13,17 +13,22 @@ import type { DistributionFile } from "../generator/model/distribution.js";
 import type { Project } from "../generator/model/project-index.js";
 
 const MAP: AccessMap = { version: 1, projects: { shared: ["acme/one", "acme/two"], solo: ["acme/one"], local: ["(gate)"] } };
-const bearer = (t: string) => `Bearer ${t}`;
+/** A GitHub-shaped token for a short test name (`t` -> `ghp_txxx...`), so the gate asks about it. */
+const tokenFor = (name: string): string => `ghp_${name}${"x".repeat(36 - name.length)}`;
+const nameOf = (token: string): string => token.slice(4).replace(/x+$/, "");
+const bearer = (name: string) => `Bearer ${tokenFor(name)}`;
 
-/** A GitHub whose answers are scripted per token and repository, counting questions. */
+/** A GitHub whose answers are scripted per token (its short name) and repository, counting questions. */
 function scripted(identities: Record<string, Identity>, access: Record<string, RepositoryAccess>) {
   const asked: string[] = [];
   const github: GitHubAccess = {
-    identity: async (token) => {
+    identity: async (full) => {
+      const token = nameOf(full);
       asked.push(`user ${token}`);
       return identities[token] ?? { kind: "rejected" };
     },
-    repository: async (token, repo) => {
+    repository: async (full, repo) => {
+      const token = nameOf(full);
       asked.push(`repo ${token} ${repo}`);
       await new Promise((resolve) => setTimeout(resolve, 5));
       return access[`${token} ${repo}`] ?? { kind: "hidden", why: "not found for this token" };
@@ -102,7 +107,7 @@ test("unknown verdicts are never cached; TTL 0 means no caching rather than fore
   let answer: RepositoryAccess = { kind: "unknown", why: "HTTP 502" };
   const asked: string[] = [];
   const github: GitHubAccess = {
-    identity: async (token) => (asked.push("user"), token === "gone" ? { kind: "rejected" } : { kind: "person", login: "p" }),
+    identity: async (token) => (asked.push("user"), token === tokenFor("gone") ? { kind: "rejected" } : { kind: "person", login: "p" }),
     repository: async () => (asked.push("repo"), answer),
   };
   const gate = createAccessGate({ gateRepository: "acme/pypi", map: MAP, github, positiveTtlSeconds: 0 });
@@ -119,6 +124,16 @@ test("unknown verdicts are never cached; TTL 0 means no caching rather than fore
   await negative.check(bearer("gone"), "simple/shared/index.json");
   assert.deepEqual(asked, ["user", "repo"], "the second request is refused from the cache alone");
   assert.equal(negative.stats.cacheHits, 1);
+});
+
+test("refusals are cached apart from grants: a flood of rejected tokens cannot evict a person's grant", async () => {
+  const { github, asked } = scripted({ t: { kind: "person", login: "p" } }, { "t acme/one": { kind: "readable" } });
+  const gate = createAccessGate({ gateRepository: "acme/pypi", map: MAP, github, maxEntries: 4 });
+  assert.equal((await gate.check(bearer("t"), "simple/solo/index.json")).kind, "allow");
+  for (let i = 0; i < 50; i++) assert.equal((await gate.check(bearer(`junk${i}`), "simple/solo/index.json", `10.0.0.${i}`)).kind, "unauthorised");
+  asked.length = 0;
+  assert.equal((await gate.check(bearer("t"), "simple/solo/index.json")).kind, "allow");
+  assert.deepEqual(asked, [], "the grant survived");
 });
 
 test("the cache is bounded: old verdicts are evicted, and asked again when needed", async () => {

@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { request } from "node:http";
 import { join } from "node:path";
 import { after, before, beforeEach, describe, test } from "node:test";
 import { createAccessGate, type AccessGate } from "../generator/access/gate.js";
@@ -128,6 +129,46 @@ describe("refusals say nothing about private repositories", () => {
       // Redirects carry the path they point to; the rest must match to the byte.
       assert.equal(h.replaceAll("acme-app", "X").replaceAll("ACME_APP", "X"), m.replaceAll("acme-zap", "X").replaceAll("ACME_ZAP", "X"), `${hidden[i]} vs ${missing[i]}`);
     }
+  });
+});
+
+/** A GET from a chosen loopback address, so one test can be two clients. */
+function getFrom(localAddress: string, path: string, token: string): Promise<{ status: number; retryAfter: string | undefined }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${server.url}${path}`, { localAddress, headers: { authorization: basic(token) } }, (res) => {
+      res.resume();
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, retryAfter: res.headers["retry-after"] }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+const githubCalls = (): number => emu.requests.filter((r) => r.server === "api").length;
+
+describe("junk tokens cost no GitHub calls", () => {
+  test("strings that are not GitHub tokens are 401 without asking GitHub", async () => {
+    for (const junk of ["hunter2", "ghp_short", `ghr_${"r".repeat(36)}`, "x".repeat(40), `ghp_${"a".repeat(36)}-`]) {
+      const r = await get("/simple/", junk);
+      assert.equal(r.status, 401, junk);
+      assert.match(await r.text(), /not a GitHub token/);
+    }
+    assert.equal(githubCalls(), 0);
+  });
+
+  test("a flood of invented tokens from one address is 429 after a burst; a person elsewhere, and one already known, are unaffected", async () => {
+    assert.equal((await getFrom("127.0.0.1", "/simple/acme-app/", ALICE)).status, 200);
+    emu.clearRequests();
+    const flood = await Promise.all(Array.from({ length: 80 }, (_, i) => getFrom("127.0.0.1", "/simple/", `ghp_flood${String(i).padStart(31, "0")}`)));
+    const limited = flood.filter((r) => r.status === 429);
+    // The default burst is 30 new tokens per address, and alice's was the first of them.
+    assert.equal(flood.length - limited.length, 29);
+    assert.ok(githubCalls() <= 60, `${githubCalls()} GitHub calls`);
+    assert.ok(limited.every((r) => Number(r.retryAfter) >= 1));
+    assert.equal((await getFrom("127.0.0.1", "/simple/acme-app/", ALICE)).status, 200, "a known token is not throttled");
+    assert.equal((await getFrom("127.0.0.2", "/simple/acme-app/", BOB)).status, 404, "bob, from elsewhere, gets his own answer");
+    assert.equal((await getFrom("127.0.0.1", "/simple/", `ghp_late${"0".repeat(32)}`)).status, 429);
+    now += 5_000; // the bucket refills one token a second
+    assert.equal((await getFrom("127.0.0.1", "/simple/", `ghp_later${"0".repeat(31)}`)).status, 401);
   });
 });
 

@@ -144,7 +144,7 @@ test("no credentials: 401 with the challenge; redirects and bad paths answered a
 test("GitHub down: 503 with Retry-After, fail closed", async () => {
   emu.addFault({ path: /^\/(user|repos\/.*)$/, fault: { kind: "status", status: 503 } });
   try {
-    const res = await fetch(`${frontUrl}/simple/`, { headers: { authorization: `Bearer ghp_new_person_token` } });
+    const res = await fetch(`${frontUrl}/simple/`, { headers: { authorization: `Bearer ghp_new_person_token${"0".repeat(20)}` } });
     assert.equal(res.status, 503);
     assert.equal(res.headers.get("retry-after"), "10");
   } finally {

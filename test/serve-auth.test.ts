@@ -21,12 +21,13 @@ import { makeWheel } from "./helpers/python-dists.js";
 import { snapshot } from "./helpers/files.js";
 
 const ALICE = "ghp_alice0000000000000000000000000000000";
-/** A fine-grained token with colons in it: only the first colon of Basic credentials separates the user name. */
-const ALICE_PAT = "github_pat_alice:with:colons";
+/** A fine-grained token, in GitHub's documented shape (`github_pat_` + 22 + `_` + 59). */
+const ALICE_PAT = `github_pat_11ALICE${"0".repeat(16)}_${"a".repeat(59)}`;
 const BOB = "ghp_bob000000000000000000000000000000000";
 const CAROL = "gho_carol0000000000000000000000000000000";
 const DAVE = "ghp_dave00000000000000000000000000000000";
-const TOKENS = [ALICE, ALICE_PAT, BOB, CAROL, DAVE];
+const HEIDI = `ghp_heidi${"0".repeat(31)}`;
+const TOKENS = [ALICE, ALICE_PAT, BOB, CAROL, DAVE, HEIDI];
 
 let emu: GitHubEmulator;
 let siteDir: string;
@@ -201,6 +202,10 @@ describe("who may read what", () => {
       [basic("", ""), /password \(your GitHub token\) is empty/],
       [basic("x".repeat(600)), /longer than 512 characters/],
       [basic("tökén"), /characters no GitHub token has/],
+      // Visible ASCII, but no shape GitHub issues: refused without a call.
+      [basic("hunter2"), /not a GitHub token/],
+      [basic("a:b:c"), /not a GitHub token/],
+      [basic(`ghr_${"r".repeat(36)}`), /not a GitHub token/],
       [`Basic ${Buffer.from([0x75, 0x3a, 0xff, 0xfe]).toString("base64")}`, /characters no GitHub token has/],
       ["Bearer ", /no credentials were sent|not Basic, Bearer or token/],
     ];
@@ -267,7 +272,7 @@ describe("who may read what", () => {
 
     emu.clearFaults();
     emu.addFault({ path: /^\/(user|repos\/.*)$/, fault: { kind: "reset" } });
-    assert.equal((await get("/simple/", basic("ghp_grace"))).status, 503, "a network error is unknown too");
+    assert.equal((await get("/simple/", basic(`ghp_grace${"0".repeat(31)}`))).status, 503, "a network error is unknown too");
   });
 
   test("concurrent requests with one new token share one GitHub lookup per question", async () => {
@@ -276,9 +281,9 @@ describe("who may read what", () => {
       { login: "bob", tokens: [BOB], repositories: ["acme/pypi"] },
       { login: "carol", tokens: [CAROL], repositories: [] },
       { login: "dave", tokens: [DAVE], repositories: ["acme/pypi", "acme/core", "acme/app"] },
-      { login: "heidi", tokens: ["ghp_heidi"], repositories: ["acme/pypi", "acme/core"] },
+      { login: "heidi", tokens: [HEIDI], repositories: ["acme/pypi", "acme/core"] },
     ]);
-    const answers = await Promise.all(Array.from({ length: 20 }, () => get("/simple/acme-core/", basic("ghp_heidi"))));
+    const answers = await Promise.all(Array.from({ length: 20 }, () => get("/simple/acme-core/", basic(HEIDI))));
     assert.deepEqual(new Set(answers.map((a) => a.status)), new Set([200]));
     assert.deepEqual(githubCalls().sort(), ["GET /repos/acme/core", "GET /user"]);
   });

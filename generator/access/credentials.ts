@@ -56,3 +56,16 @@ export function parseAuthorization(header: string | undefined): Credentials {
   const password = decoded.slice(colon + 1);
   return checked(password !== "" ? password : decoded.slice(0, colon));
 }
+
+/**
+ * Whether a token has one of the shapes GitHub documents, so junk is refused without a GitHub
+ * call: `ghp_` (classic personal), `github_pat_` (fine-grained), `gho_` (OAuth), `ghu_` (a GitHub
+ * App acting for a user), `ghs_` (an App installation, and Actions' GITHUB_TOKEN), each followed
+ * by at least 30 letters, digits or underscores, 255 characters in all at most (GitHub's stated
+ * ceiling); and the 40 hexadecimal digits of tokens made before those prefixes (2021), which
+ * GitHub Enterprise Server and old non-expiring tokens still use. `ghr_` refresh tokens cannot
+ * call the API and are refused.
+ */
+export function looksLikeGitHubToken(token: string): boolean {
+  return token.length <= 255 && (/^(?:gh[posu]_|github_pat_)[A-Za-z0-9_]{30,}$/.test(token) || /^[0-9a-f]{40}$/.test(token));
+}

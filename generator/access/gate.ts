@@ -16,12 +16,14 @@
 import { createHash } from "node:crypto";
 import { LRUCache } from "lru-cache";
 import { guardOf, type AccessMap } from "./access-map.js";
-import { CREDENTIALS_PROBLEMS, parseAuthorization } from "./credentials.js";
+import { CREDENTIALS_PROBLEMS, looksLikeGitHubToken, parseAuthorization } from "./credentials.js";
 import type { GitHubAccess, Identity, RepositoryAccess } from "./github-access.js";
 
 export type GateVerdict =
   | { kind: "allow"; who: string }
   | { kind: "unauthorised"; why: string }
+  /** Too many tokens the gate has not seen, from one client address: 429, no GitHub call. */
+  | { kind: "throttled"; why: string; retryAfterSeconds: number }
   | { kind: "hidden"; who: string; why: string }
   | { kind: "unavailable"; why: string; retryAfterSeconds: number };
 
@@ -44,17 +46,25 @@ export interface GateOptions {
   maxEntries?: number;
   /** Milliseconds; tests move time forward without waiting. */
   now?: () => number;
+  /**
+   * Lookups of tokens not cached yet, per client address: `burst` at once, then one every
+   * `refillSeconds`. A person has one token; a flood of invented ones from one address is 429.
+   */
+  newTokensPerClient?: { burst: number; refillSeconds: number };
 }
 
 export interface AccessGate {
   /** `sitePath` is the router's file path (site-relative, decoded). */
-  check(authorization: string | undefined, sitePath: string): Promise<GateVerdict>;
+  /** `client` is the caller's address, for the per-address limit on tokens not seen yet. */
+  check(authorization: string | undefined, sitePath: string, client?: string): Promise<GateVerdict>;
   readonly stats: GateStats;
 }
 
 export const DEFAULT_POSITIVE_TTL_SECONDS = 300;
 export const DEFAULT_NEGATIVE_TTL_SECONDS = 30;
 const DEFAULT_MAX_ENTRIES = 10_000;
+export const DEFAULT_NEW_TOKENS_PER_CLIENT = { burst: 30, refillSeconds: 1 };
+const NOT_A_TOKEN = "this is not a GitHub token (ghp_, github_pat_, gho_, ghu_, ghs_ or 40 hex digits)";
 const DEFAULT_RETRY_AFTER_SECONDS = 10;
 const REJECTED = "GitHub does not accept this token (expired, revoked or mistyped)";
 
@@ -107,6 +117,22 @@ export function createAccessGate(options: GateOptions): AccessGate {
     grantsOf.delete(token);
   };
   const inFlight = new Map<string, Promise<Identity | RepositoryAccess>>();
+  const now = options.now ?? Date.now;
+  const limit = options.newTokensPerClient ?? DEFAULT_NEW_TOKENS_PER_CLIENT;
+  /** A token bucket per client address: how many new tokens it may still bring, as of when. */
+  const buckets = new LRUCache<string, { left: number; at: number }>({ max: options.maxEntries ?? DEFAULT_MAX_ENTRIES });
+  /** Takes one new-token lookup from the client's bucket; the seconds to wait when it is empty. */
+  const spend = (client: string): number => {
+    const t = now();
+    const b = buckets.get(client) ?? { left: limit.burst, at: t };
+    const left = Math.min(limit.burst, b.left + (t - b.at) / 1000 / limit.refillSeconds);
+    if (left < 1) {
+      buckets.set(client, { left, at: t });
+      return Math.max(1, Math.ceil((1 - left) * limit.refillSeconds));
+    }
+    buckets.set(client, { left: left - 1, at: t });
+    return 0;
+  };
   const stats: GateStats = { checks: 0, githubRequests: 0, cacheHits: 0 };
 
   /** One question, answered from the cache, by a lookup in flight, or by GitHub (then cached unless unknown). */
@@ -140,16 +166,22 @@ export function createAccessGate(options: GateOptions): AccessGate {
 
   return {
     stats,
-    async check(authorization, sitePath) {
+    async check(authorization, sitePath, client) {
       stats.checks++;
       const credentials = parseAuthorization(authorization);
       if (!credentials.ok) return { kind: "unauthorised", why: CREDENTIALS_PROBLEMS[credentials.problem] };
       const { token } = credentials;
+      if (!looksLikeGitHubToken(token)) return { kind: "unauthorised", why: NOT_A_TOKEN };
       const key = tokenKey(token);
       const userKey = `${key} user`;
       if (refused.get(userKey)?.kind === "rejected") {
         stats.cacheHits++;
         return { kind: "unauthorised", why: REJECTED };
+      }
+      const seen = granted.has(userKey) || refused.has(userKey) || inFlight.has(userKey);
+      if (!seen && client !== undefined) {
+        const wait = spend(client);
+        if (wait > 0) return { kind: "throttled", why: `too many new tokens from ${client}`, retryAfterSeconds: wait };
       }
       const guard = guardOf(sitePath, options.map, options.gateRepository);
       const repos = guard.repositories;

@@ -126,7 +126,7 @@ export function createLambdaEdgeHandler(config: EdgeAccessConfig, options: EdgeH
     if (result.kind === "error") {
       return textResponse(request, result.status, result.message, result.status === 405 ? { allow: "GET, HEAD" } : {});
     }
-    const verdict = await gate.check(headerValue(request.headers, "authorization"), result.path);
+    const verdict = await gate.check(headerValue(request.headers, "authorization"), result.path, request.clientIp);
     const refusal = refusalFor(verdict, config.gateRepository);
     log(JSON.stringify({ status: refusal ? refusal.status : 200, method: request.method, uri: request.uri, who: describeVerdict(verdict) }));
     if (refusal) return textResponse(request, refusal.status, refusal.body, refusal.headers);

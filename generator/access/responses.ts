@@ -6,7 +6,7 @@
 import type { GateVerdict } from "./gate.js";
 
 export interface GateRefusal {
-  status: 401 | 404 | 503;
+  status: 401 | 404 | 429 | 503;
   /** Lower-case names. */
   headers: Record<string, string>;
   body: string;
@@ -29,6 +29,12 @@ export function refusalFor(verdict: GateVerdict, realm: string): GateRefusal | u
       };
     case "hidden":
       return { status: 404, headers: { "cache-control": "no-store" }, body: "Not Found" };
+    case "throttled":
+      return {
+        status: 429,
+        headers: { "retry-after": String(verdict.retryAfterSeconds), "cache-control": "no-store" },
+        body: "Too Many Requests: too many different tokens from this address; try again shortly.",
+      };
     case "unavailable":
       return {
         status: 503,
@@ -50,6 +56,8 @@ export function describeVerdict(verdict: GateVerdict): string {
       return `${verdict.who} (${verdict.why})`;
     case "unavailable":
       return `(GitHub: ${verdict.why})`;
+    case "throttled":
+      return `(${verdict.why})`;
   }
 }
 

@@ -204,7 +204,7 @@ export function createIndexServer(options: ServeOptions): http.Server {
           return;
         }
         const file = result;
-        access.gate.check(req.headers.authorization, file.path).then(
+        access.gate.check(req.headers.authorization, file.path, req.socket.remoteAddress).then(
           (verdict) => {
             who = describeVerdict(verdict);
             const refusal = refusalFor(verdict, access.realm);

@@ -43,6 +43,10 @@ function installPaths(names: string[]): string[] {
   });
 }
 
+const ALICE = `ghp_alice${"0".repeat(31)}`;
+const BOB = `ghp_bob${"0".repeat(33)}`;
+const FLOOD = 1_000;
+
 const emu = await GitHubEmulator.start({ token: "bot" });
 let failed = false;
 try {
@@ -52,8 +56,8 @@ try {
   emu.setOrg("acme", repos);
   const everything = ["acme/pypi", ...repos.map((r) => `acme/${r.name}`)];
   emu.setPeople([
-    { login: "alice", tokens: ["ghp_alice"], repositories: everything },
-    { login: "bob", tokens: ["ghp_bob"], repositories: everything },
+    { login: "alice", tokens: [ALICE], repositories: everything },
+    { login: "bob", tokens: [BOB], repositories: everything },
   ]);
   const github = createGitHubAccess({ apiUrl: emu.apiUrl });
   const gate = createAccessGate({ gateRepository: "acme/pypi", map, github });
@@ -75,14 +79,14 @@ try {
     }
     return { calls: apiCalls(), ms: performance.now() - t0 };
   };
-  const cold = await replay("ghp_alice");
-  const warm = await replay("ghp_alice");
-  const second = await replay("ghp_bob");
+  const cold = await replay(ALICE);
+  const warm = await replay(ALICE);
+  const second = await replay(BOB);
 
   // No cache: every request asks both questions (what a gate without a verdict cache would cost).
   const uncached = createAccessGate({ gateRepository: "acme/pypi", map, github, positiveTtlSeconds: 0, negativeTtlSeconds: 0 });
   emu.clearRequests();
-  for (const path of paths) await uncached.check(basic("ghp_alice"), path);
+  for (const path of paths) await uncached.check(basic(ALICE), path);
   const noCache = apiCalls();
 
   console.log(`Access gate: pip installing ${INSTALL} projects from ${INSTALL} private repositories (${paths.length} requests)`);
@@ -91,9 +95,26 @@ try {
   console.log(`  GitHub calls, a second person:    ${count(second.calls)} (verdicts are per token)`);
   console.log(`  GitHub calls, no verdict cache:   ${count(noCache)} (${(noCache / Math.max(1, cold.calls)).toFixed(1)}x the cold cache)`);
 
+  // A flood of invented, GitHub-shaped tokens from one address, then alice from another.
+  const flooded = createAccessGate({ gateRepository: "acme/pypi", map, github });
+  emu.clearRequests();
+  const f0 = performance.now();
+  const verdicts = await Promise.all(
+    Array.from({ length: FLOOD }, (_, i) => flooded.check(basic(`ghp_${String(i).padStart(36, "z")}`), "simple/index.json", "192.0.2.1")),
+  );
+  const floodMs = performance.now() - f0;
+  const throttled = verdicts.filter((v) => v.kind === "throttled").length;
+  const floodCalls = apiCalls();
+  const bystander = await flooded.check(basic(ALICE), "simple/index.json", "198.51.100.7");
+  if (bystander.kind !== "allow") failed = true;
+  const junk = Array.from({ length: FLOOD }, (_, i) => flooded.check(basic(`not-a-token-${i}`), "simple/index.json", "192.0.2.2"));
+  const junkVerdicts = await Promise.all(junk);
+  console.log(`  ${count(FLOOD)} invented tokens from one address: ${count(floodCalls)} GitHub calls, ${count(throttled)} answered 429, in ${floodMs.toFixed(0)} ms; a person elsewhere: ${bystander.kind}`);
+  console.log(`  ${count(FLOOD)} strings that are not GitHub tokens: ${count(junkVerdicts.filter((v) => v.kind === "unauthorised").length)} refused, ${count(apiCalls() - floodCalls - 2)} GitHub calls`);
+
   const iterations = WARM_CHECKS;
   const t0 = performance.now();
-  for (let i = 0; i < iterations; i++) await gate.check(basic("ghp_alice"), paths[i % paths.length] as string);
+  for (let i = 0; i < iterations; i++) await gate.check(basic(ALICE), paths[i % paths.length] as string);
   const perCheck = ((performance.now() - t0) * 1000) / iterations;
   console.log(`  Gate time per request, warm:      ${perCheck.toFixed(2)} µs (${count(iterations)} checks: header parse, SHA-256, LRU lookups)`);
 } finally {
