@@ -23,6 +23,19 @@ test("cdn off (the default): no AWS resource at all, and the index URL is Pages'
   assert.equal(await valueOf(outputs.indexUrl), "https://acme.github.io/pypi/simple/");
 });
 
+test("a public index has no rate limit unless asked: then an AWS WAF web ACL in us-east-1 guards the distribution", async () => {
+  const plain = await deploy({ enabled: true });
+  assert.equal(plain.of("aws:wafv2/webAcl:WebAcl").length, 0);
+  assert.equal(plain.of("pulumi:providers:aws").length, 0, "no us-east-1 provider is needed");
+  assert.equal(plain.one("aws:cloudfront/distribution:Distribution").webAclId, undefined);
+  const limited = await deploy({ enabled: true, rateLimit: 1200 });
+  const acl = limited.only("aws:wafv2/webAcl:WebAcl");
+  assert.equal(acl.inputs.scope, "CLOUDFRONT");
+  assert.match(String(acl.provider), /::cdn-us-east-1::/);
+  assert.deepEqual((acl.inputs.rules as { statement: unknown }[])[0]?.statement, { rateBasedStatement: { limit: 1200, aggregateKeyType: "IP", evaluationWindowSec: 300 } });
+  assert.equal(limited.one("aws:cloudfront/distribution:Distribution").webAclId, "arn:aws:wafv2:us-east-1:123456789012:global/webacl/cdn-rate-limit/1a2b");
+});
+
 test("cdn on: a private, encrypted bucket only this distribution can read, through OAC with sigv4", async () => {
   const { one } = await deploy({ enabled: true });
   assert.equal(one("aws:s3/bucket:Bucket").forceDestroy, true);
@@ -141,6 +154,9 @@ test("bad CDN settings stop the deployment with an error naming the key", async 
     [{ enabled: false, access: "github" }, /cdn\.access: access: github is enforced by the CDN: set enabled: true too/],
     [{ enabled: true, gateRepository: "acme/pypi" }, /cdn\.gateRepository: gateRepository only applies with access: github/],
     [{ enabled: true, access: "github", gateRepository: "pypi" }, /cdn\.gateRepository: expected OWNER\/NAME/],
+    [{ enabled: true, rateLimit: 5 }, /cdn\.rateLimit: expected 0 \(off\) or 10 to 2,000,000,000/],
+    [{ enabled: true, rateLimit: 1.5 }, /cdn\.rateLimit/],
+    [{ enabled: false, rateLimit: 100 }, /cdn\.rateLimit: rateLimit is enforced by the CDN/],
   ];
   for (const [cdn, error] of cases) {
     configure(cdn);

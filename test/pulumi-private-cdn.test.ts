@@ -17,6 +17,7 @@ const LAMBDA = "aws:lambda/function:Function";
 const ROLE = "aws:iam/role:Role";
 const ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
 const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
+const WEB_ACL = "aws:wafv2/webAcl:WebAcl";
 
 const declared: Declared[] = [];
 
@@ -138,6 +139,26 @@ test("access github: a Lambda@Edge function in us-east-1 with its own role, asso
     assert.deepEqual(b.lambdaFunctionAssociations, [{ eventType: "viewer-request", lambdaArn: QUALIFIED_ARN, includeBody: false }], `behaviour ${b.pathPattern ?? "default"}`);
     assert.equal(b.functionAssociations, undefined, `behaviour ${b.pathPattern ?? "default"}`);
   }
+});
+
+test("access github: an AWS WAF limit per client address in us-east-1 in front of the distribution, 3000 per 5 minutes unless set", async () => {
+  type Rule = { name: string; priority: number; action: unknown; statement: unknown };
+  const { only, one } = await deploy(PRIVATE);
+  const acl = only(WEB_ACL);
+  assert.equal(acl.inputs.scope, "CLOUDFRONT", "a CloudFront web ACL");
+  assert.match(String(acl.provider), /::cdn-us-east-1::/, "CLOUDFRONT scope lives in us-east-1");
+  assert.deepEqual(acl.inputs.defaultAction, { allow: {} });
+  const rules = acl.inputs.rules as Rule[];
+  assert.equal(rules.length, 1);
+  assert.deepEqual(rules[0]?.statement, { rateBasedStatement: { limit: 3000, aggregateKeyType: "IP", evaluationWindowSec: 300 } });
+  assert.deepEqual(rules[0]?.action, { block: { customResponse: { responseCode: 429 } } });
+  assert.equal(one(DISTRIBUTION).webAclId, "arn:aws:wafv2:us-east-1:123456789012:global/webacl/cdn-rate-limit/1a2b");
+
+  const custom = await deploy({ ...PRIVATE, rateLimit: 600 });
+  assert.deepEqual((custom.only(WEB_ACL).inputs.rules as Rule[])[0]?.statement, { rateBasedStatement: { limit: 600, aggregateKeyType: "IP", evaluationWindowSec: 300 } });
+  const off = await deploy({ ...PRIVATE, rateLimit: 0 });
+  assert.equal(off.of(WEB_ACL).length, 0);
+  assert.equal(off.one(DISTRIBUTION).webAclId, undefined);
 });
 
 test("access github: the function, its role and the policy attachment are retained on delete; nothing else is", async () => {

@@ -61,10 +61,17 @@ export const cdnSchema = z
     access: z.enum(["public", "github"]).default("public"),
     /** With access github: `OWNER/NAME` whose readers may see the root pages and projects from local sources; default the index repository. */
     gateRepository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "expected OWNER/NAME").optional(),
+    /** Requests per 5 minutes from one IP address before AWS WAF answers 429; 0 is off. Default 3000 with access github, else 0. */
+    rateLimit: z
+      .number()
+      .int()
+      .refine((n) => n === 0 || (n >= 10 && n <= 2_000_000_000), "expected 0 (off) or 10 to 2,000,000,000 requests per 5 minutes (AWS WAF's range)")
+      .optional(),
   })
   .strict()
   .refine((c) => c.access !== "github" || c.enabled, { message: "access: github is enforced by the CDN: set enabled: true too", path: ["access"] })
   .refine((c) => !c.gateRepository || c.access === "github", { message: "gateRepository only applies with access: github", path: ["gateRepository"] })
+  .refine((c) => c.rateLimit === undefined || c.enabled, { message: "rateLimit is enforced by the CDN: set enabled: true too", path: ["rateLimit"] })
   .refine((c) => !c.domain || c.certificateArn || c.hostedZoneId, { message: "a custom domain needs certificateArn or hostedZoneId (to request a certificate)", path: ["domain"] })
   .refine((c) => c.domain || (!c.certificateArn && !c.hostedZoneId), { message: "certificateArn and hostedZoneId are for a custom domain: set domain too", path: ["domain"] });
 

@@ -5,6 +5,7 @@ import { viewerRequestFunctionCode } from "./edge-function.js";
 import { BucketSync } from "./bucket-sync.js";
 import type { BucketObject } from "./bucket-manifest.js";
 import { EdgeAccess } from "./edge-access.js";
+import { rateLimitAcl, rateLimitFor } from "./rate-limit.js";
 import type { EdgeAccessConfig } from "./lambda-edge-bundle.js";
 
 export interface CdnArgs {
@@ -38,6 +39,8 @@ export class Cdn extends pulumi.ComponentResource {
   /** The private index's gate and router (Lambda@Edge); only with `access: github`. */
   readonly edgeAccess?: EdgeAccess;
   readonly sync: BucketSync;
+  /** The per-address rate limit (AWS WAF), when `rateLimit` is above 0. */
+  readonly webAcl?: aws.wafv2.WebAcl;
   /** `https://DOMAIN/` or `https://dxxxx.cloudfront.net/`. */
   readonly url: pulumi.Output<string>;
 
@@ -69,7 +72,9 @@ export class Cdn extends pulumi.ComponentResource {
     // ---- the edge ----
     // One us-east-1 provider for what CloudFront only takes from there: certificates and Lambda@Edge.
     const needsCertificate = Boolean(settings.domain && !settings.certificateArn && settings.hostedZoneId);
-    const usEast1 = needsCertificate || args.access ? new aws.Provider(`${name}-us-east-1`, { region: "us-east-1" }, parent) : undefined;
+    const rateLimit = rateLimitFor(settings.rateLimit, args.access !== undefined);
+    const usEast1 = needsCertificate || args.access || rateLimit > 0 ? new aws.Provider(`${name}-us-east-1`, { region: "us-east-1" }, parent) : undefined;
+    if (rateLimit > 0 && usEast1) this.webAcl = rateLimitAcl(`${name}-rate-limit`, rateLimit, { parent: this, provider: usEast1 });
     if (args.access && usEast1) {
       this.edgeAccess = new EdgeAccess(`${name}-access`, { config: args.access, usEast1 }, parent);
     } else {
@@ -166,6 +171,7 @@ export class Cdn extends pulumi.ComponentResource {
         httpVersion: "http2and3",
         isIpv6Enabled: true,
         priceClass: settings.priceClass,
+        ...(this.webAcl ? { webAclId: this.webAcl.arn } : {}),
         ...(settings.domain ? { aliases: [settings.domain] } : {}),
         origins: [{ originId: "site", domainName: this.bucket.bucketRegionalDomainName, originAccessControlId: oac.id }],
         defaultCacheBehavior: { ...behaviour, cachePolicyId: pagesPolicy.id },

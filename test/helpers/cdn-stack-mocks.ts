@@ -41,6 +41,7 @@ export function cdnMockState(args: pulumi.runtime.MockResourceArgs): Record<stri
   if (args.type === "aws:s3/bucket:Bucket") Object.assign(state, { bucket: `${args.name}-bucket-1a2b`, arn: `arn:aws:s3:::${args.name}-bucket-1a2b`, bucketRegionalDomainName: `${args.name}-bucket-1a2b.s3.eu-west-1.amazonaws.com` });
   if (args.type === "aws:cloudfront/distribution:Distribution") Object.assign(state, { arn: "arn:aws:cloudfront::123456789012:distribution/E1ABCDEF", domainName: "d111abcdef8.cloudfront.net", hostedZoneId: "Z2FDTNDATAQYW2" });
   if (args.type === "aws:cloudfront/function:Function") state.arn = "arn:aws:cloudfront::123456789012:function/cdn";
+  if (args.type === "aws:wafv2/webAcl:WebAcl") state.arn = `arn:aws:wafv2:us-east-1:123456789012:global/webacl/${args.name}/1a2b`;
   if (args.type === "aws:acm/certificate:Certificate") Object.assign(state, { arn, domainValidationOptions: [{ domainName: args.inputs.domainName, resourceRecordName: "_x.pypi.acme.example.", resourceRecordType: "CNAME", resourceRecordValue: "_y.acm-validations.aws." }] });
   if (args.type === "aws:acm/certificateValidation:CertificateValidation") state.certificateArn = args.inputs.certificateArn;
   if (args.type === "aws:route53/record:Record") state.fqdn = args.inputs.name;
