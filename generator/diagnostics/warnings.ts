@@ -7,6 +7,7 @@ export type WarningCode =
   | "unsupported-file"
   | "metadata-mismatch"
   | "metadata-unreadable"
+  | "corrupt-archive"
   | "invalid-requires-python"
   | "missing-hash"
   | "yank-unmatched"

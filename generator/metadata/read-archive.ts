@@ -8,6 +8,8 @@ import type { ParsedFilename } from "../names/filename.js";
 
 /** Core metadata files are small; anything larger is not metadata and is not read into memory. */
 const MAX_METADATA_BYTES = 4 * 1024 * 1024;
+/** PKG-INFO comes first or nearly so in an sdist; this much inflated without it, and the search stops. */
+export const MAX_INFLATED_BEFORE_PKG_INFO = 64 * 1024 * 1024;
 
 /** The metadata file's exact bytes and the time the archive recorded for it (its build time). */
 export interface ArchiveMetadata {
@@ -97,9 +99,17 @@ function readFromZip(open: ZipOpener, wanted: (name: string) => boolean): Promis
 async function readFromTar(source: Readable, gzip: boolean): Promise<ArchiveMetadata | undefined> {
   const extract = tarStream.extract();
   let found: ArchiveMetadata | undefined;
+  let inflated = 0;
   extract.on("entry", (header, stream, next) => {
+    // A corrupt stream fails every entry too; the pipeline reports it once.
+    stream.on("error", () => undefined);
     const wanted = header.type === "file" && isSdistPkgInfo(header.name.replace(/^\.\//, ""));
     if (!wanted) {
+      inflated += header.size ?? 0;
+      if (inflated > MAX_INFLATED_BEFORE_PKG_INFO) {
+        extract.destroy(new Error(`no PKG-INFO in the first ${MAX_INFLATED_BEFORE_PKG_INFO / 1024 / 1024} MiB unpacked`));
+        return;
+      }
       stream.on("end", next);
       stream.resume();
       return;

@@ -3,7 +3,7 @@ import { basename, join } from "node:path";
 import { parseIndexableFilename, type ParsedFilename } from "../names/filename.js";
 import { readMetadataBytes, type ArchiveMetadata } from "../metadata/read-archive.js";
 import { applyCoreMetadata, expectsMetadata } from "../metadata/apply.js";
-import { sha256File } from "../util/hash-file.js";
+import { hashAndCheckArchive } from "../metadata/check-archive.js";
 import { mapLimit } from "../util/pool.js";
 import { UserError, type Warnings } from "../diagnostics/warnings.js";
 import type { DistributionFile } from "../model/distribution.js";
@@ -59,8 +59,14 @@ export async function readLocalFolder(dir: string, warnings: Warnings, progress?
     }
   }
   progress?.start(`reading ${dir}`, candidates.length);
-  const files = await mapLimit(candidates, CONCURRENCY, async ({ path, parsed }) => {
-    const { sha256, size } = await sha256File(path);
+  const read = await mapLimit(candidates, CONCURRENCY, async ({ path, parsed }): Promise<DistributionFile | undefined> => {
+    const { sha256, size, problem } = await hashAndCheckArchive(path, parsed);
+    if (problem !== undefined) {
+      // pip could not unpack it: publishing it would only move the failure to every install.
+      warnings.add("corrupt-archive", `${path}: not a complete ${parsed.extension} archive: ${problem}; not indexed`, path);
+      progress?.tick();
+      return undefined;
+    }
     const file: DistributionFile = {
       filename: parsed.filename,
       parsed,
@@ -70,10 +76,12 @@ export async function readLocalFolder(dir: string, warnings: Warnings, progress?
       origin: path,
     };
     let archived: ArchiveMetadata | undefined;
+    let unreadable = false;
     try {
       archived = await readMetadataBytes(path, parsed);
     } catch (e) {
-      warnings.add("metadata-unreadable", `${path}: cannot read the archive (${(e as Error).message}); indexed without metadata`, path);
+      unreadable = true;
+      warnings.add("metadata-unreadable", `${path}: cannot read its metadata (${(e as Error).message}); indexed without it`, path);
     }
     if (archived) {
       const raw = archived.bytes;
@@ -83,7 +91,7 @@ export async function readLocalFolder(dir: string, warnings: Warnings, progress?
       const record = applyCoreMetadata(file, raw, warnings);
       // PEP 658 is defined for wheels: their METADATA is authoritative, an sdist's PKG-INFO may not be.
       if (parsed.kind === "wheel") file.coreMetadataFile = record;
-    } else if (expectsMetadata(file)) {
+    } else if (expectsMetadata(file) && !unreadable) {
       warnings.add("metadata-unreadable", `${path}: no core metadata found in the archive; indexed without it`, path);
     }
     // No build time inside the archive: the file's modification time is the best remaining guess.
@@ -92,5 +100,5 @@ export async function readLocalFolder(dir: string, warnings: Warnings, progress?
     return file;
   });
   progress?.stop();
-  return files;
+  return read.filter((f): f is DistributionFile => f !== undefined);
 }

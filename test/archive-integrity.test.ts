@@ -1,0 +1,131 @@
+/**
+ * Archives that are not complete and readable: a named warning, never a crash, never silence,
+ * and never published. Python's own tarfile and zipfile are the oracle for "broken".
+ */
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { gunzipSync, gzipSync } from "node:zlib";
+import { pack } from "tar-stream";
+import { hashAndCheckArchive } from "../generator/metadata/check-archive.js";
+import { parseIndexableFilename, type ParsedFilename } from "../generator/names/filename.js";
+import { sha256File } from "../generator/util/hash-file.js";
+import { cliPath, demoDists, tempDir } from "./helpers/paths.js";
+import { makeSdist } from "./helpers/python-dists.js";
+import { run } from "./helpers/python.js";
+import { buildTo } from "./helpers/site.js";
+
+const SDIST = "demo_core-1.2.0.tar.gz";
+const WHEEL = "demo_core-1.2.0-py3-none-any.whl";
+
+function parsed(name: string): ParsedFilename {
+  const r = parseIndexableFilename(name);
+  assert.ok(r.ok, name);
+  return r.value;
+}
+
+/** Whether Python can read the archive to its end: the oracle the index must agree with. */
+function pythonReads(path: string): boolean {
+  const script = path.endsWith(".whl") || path.endsWith(".zip")
+    ? "import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None"
+    : "import gzip, io, sys, tarfile\ndata = gzip.decompress(open(sys.argv[1], 'rb').read())\nwith tarfile.open(fileobj=io.BytesIO(data)) as t:\n    names = t.getnames()\nassert any(n.endswith('/PKG-INFO') for n in names) and len(names) > 2, names";
+  try {
+    execFileSync("python3", ["-c", script, path], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The demo sdist with its tar cut right after PKG-INFO, then gzipped properly: valid gzip, incomplete tar. */
+function cutAfterPkgInfo(): Buffer {
+  const tar = gunzipSync(readFileSync(join(demoDists, SDIST)));
+  // Walk the headers to the end of the PKG-INFO entry.
+  let offset = 0;
+  for (;;) {
+    const name = tar.subarray(offset, offset + 100).toString("latin1").replace(/\0.*$/s, "");
+    const size = parseInt(tar.subarray(offset + 124, offset + 136).toString("latin1").replace(/\0.*$/s, "").trim() || "0", 8);
+    offset += 512 + Math.ceil(size / 512) * 512;
+    if (name.endsWith("/PKG-INFO")) break;
+  }
+  return gzipSync(tar.subarray(0, offset));
+}
+
+test("cut, corrupt and incomplete archives are each a named warning and are not indexed; the good files still are", async () => {
+  const dir = tempDir("broken-dists");
+  const sdist = readFileSync(join(demoDists, SDIST));
+  const wheel = readFileSync(join(demoDists, WHEEL));
+  const broken: Record<string, Buffer> = {
+    "cut_at_300-1.0.tar.gz": sdist.subarray(0, 300),
+    "cut_before_trailer-1.0.tar.gz": sdist.subarray(0, sdist.length - 4),
+    "cut_after_pkg_info-1.0.tar.gz": cutAfterPkgInfo(),
+    "corrupt_inside-1.0.tar.gz": Buffer.concat([sdist.subarray(0, 40), Buffer.alloc(64, 0x55), sdist.subarray(104)]),
+    "cut_wheel-1.0-py3-none-any.whl": wheel.subarray(0, Math.floor(wheel.length / 2)),
+    "not_a_zip-1.0.zip": Buffer.from("PK\u0003\u0004 and nothing else"),
+  };
+  for (const [name, bytes] of Object.entries(broken)) {
+    writeFileSync(join(dir, name), bytes);
+    assert.equal(pythonReads(join(dir, name)), false, `Python agrees ${name} is broken`);
+  }
+  copyFileSync(join(demoDists, SDIST), join(dir, SDIST));
+  copyFileSync(join(demoDists, WHEEL), join(dir, WHEEL));
+  assert.ok(pythonReads(join(dir, SDIST)) && pythonReads(join(dir, WHEEL)), "and that the good ones are fine");
+
+  const site = join(tempDir("broken-site"), "site");
+  const r = await buildTo(site, { from: [dir] });
+  const corrupt = r.warnings.filter((w) => w.code === "corrupt-archive").map((w) => w.subject?.split("/").pop());
+  assert.deepEqual(corrupt.sort(), Object.keys(broken).sort());
+  assert.equal(r.files, 2, "the two good files only");
+  assert.deepEqual(r.index.projects.map((p) => p.name), ["demo-core"]);
+});
+
+test("the CLI names the broken file and goes on; --strict refuses to write", async () => {
+  const dir = tempDir("cli-broken");
+  writeFileSync(join(dir, SDIST), readFileSync(join(demoDists, SDIST)).subarray(0, 300));
+  copyFileSync(join(demoDists, WHEEL), join(dir, WHEEL));
+  const out = join(tempDir("cli-broken-out"), "site");
+  const ok = await run(process.execPath, [cliPath, "build", "--from", dir, "--out", out]);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.match(ok.stderr, /^warning\[corrupt-archive\]: .*demo_core-1\.2\.0\.tar\.gz: not a complete \.tar\.gz archive: the gzip stream ends early \(truncated\); not indexed$/m);
+  assert.doesNotMatch(ok.stderr, /Z_BUF_ERROR|at .*\.ts:\d+/);
+  const strict = await run(process.execPath, [cliPath, "build", "--strict", "--from", dir, "--out", join(tempDir("cli-broken-strict"), "site")]);
+  assert.equal(strict.code, 1);
+  assert.match(strict.stderr, /--strict: 1 warning\(s\) above; nothing was written/);
+});
+
+test("the check reads the file once, and its sha256 is the file's, good or broken", async () => {
+  const dir = tempDir("hash-check");
+  writeFileSync(join(dir, "x-1.0.tar.gz"), readFileSync(join(demoDists, SDIST)).subarray(0, 700));
+  for (const [path, name] of [[join(demoDists, SDIST), SDIST], [join(demoDists, WHEEL), WHEEL], [join(dir, "x-1.0.tar.gz"), "x-1.0.tar.gz"]] as const) {
+    const checked = await hashAndCheckArchive(path, parsed(name));
+    const plain = await sha256File(path);
+    assert.deepEqual({ sha256: checked.sha256, size: checked.size }, plain, name);
+  }
+});
+
+test("inflation is capped: an archive expanding past the limit is refused, and PKG-INFO is not searched for past 64 MiB", async () => {
+  // 80 MiB of zeros before PKG-INFO: a few hundred KiB on disk.
+  const tar = pack();
+  const chunks: Buffer[] = [];
+  tar.on("data", (c: unknown) => void chunks.push(c as Buffer));
+  const ended = new Promise<void>((resolve) => tar.on("end", () => resolve()));
+  tar.entry({ name: "bomb-1.0/zeros.bin", size: 80 * 1024 * 1024 }, Buffer.alloc(80 * 1024 * 1024));
+  tar.entry({ name: "bomb-1.0/PKG-INFO" }, "Metadata-Version: 2.1\nName: bomb\nVersion: 1.0\n");
+  tar.finalize();
+  await ended;
+  const dir = tempDir("bomb");
+  const path = join(dir, "bomb-1.0.tar.gz");
+  writeFileSync(path, gzipSync(Buffer.concat(chunks)));
+  assert.equal((await hashAndCheckArchive(path, parsed("bomb-1.0.tar.gz"), { maxInflatedBytes: 16 * 1024 * 1024 })).problem, "inflates past 16777216 bytes: refused as a possible decompression bomb");
+  // Under the default limit it is a complete archive, but its metadata is too deep to look for.
+  const r = await buildTo(join(tempDir("bomb-site"), "site"), { from: [dir] });
+  assert.deepEqual(r.warnings.map((w) => w.code), ["metadata-unreadable"]);
+  assert.match(r.warnings[0]?.message ?? "", /no PKG-INFO in the first 64 MiB unpacked/);
+
+  // A normal sdist from the fixtures' own builder is complete.
+  const good = await makeSdist({ name: "fine", version: "1.0" });
+  writeFileSync(join(dir, good.filename), good.bytes);
+  assert.equal((await hashAndCheckArchive(join(dir, good.filename), parsed(good.filename))).problem, undefined);
+});
