@@ -129,3 +129,26 @@ test("inflation is capped: an archive expanding past the limit is refused, and P
   writeFileSync(join(dir, good.filename), good.bytes);
   assert.equal((await hashAndCheckArchive(join(dir, good.filename), parsed(good.filename))).problem, undefined);
 });
+
+test("a published file name keeps its bytes: a rebuild with other bytes under it stops, naming both sha256s, and leaves the site as it was", async () => {
+  const dists = tempDir("immutable-dists");
+  for (const name of [WHEEL, SDIST]) copyFileSync(join(demoDists, name), join(dists, name));
+  const out = join(tempDir("immutable-site"), "site");
+  const first = await run(process.execPath, [cliPath, "build", "--from", dists, "--out", out, "--quiet"]);
+  assert.equal(first.code, 0, first.stderr);
+  const before = readFileSync(join(out, "files/demo-core", SDIST));
+
+  // Same name, other bytes: a rebuilt sdist (here, another version's bytes).
+  copyFileSync(join(demoDists, "demo_core-1.1.0.tar.gz"), join(dists, SDIST));
+  const [oldSha, newSha] = [(await sha256File(join(demoDists, SDIST))).sha256, (await sha256File(join(dists, SDIST))).sha256];
+  const refused = await run(process.execPath, [cliPath, "build", "--from", dists, "--out", out, "--quiet"]);
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, new RegExp(`files/demo-core/${SDIST.replace(/\./g, "\\.")}: published with sha256 ${oldSha}, now ${newSha}`));
+  assert.match(refused.stderr, /--replace-file NAME/);
+  assert.deepEqual(readFileSync(join(out, "files/demo-core", SDIST)), before, "the site is untouched");
+
+  // On purpose, named: replaced.
+  const replaced = await run(process.execPath, [cliPath, "build", "--from", dists, "--out", out, "--quiet", "--replace-file", SDIST]);
+  assert.equal(replaced.code, 0, replaced.stderr);
+  assert.equal((await sha256File(join(out, "files/demo-core", SDIST))).sha256, newSha);
+});

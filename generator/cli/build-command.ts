@@ -15,6 +15,8 @@ export interface BuildCommandOptions {
   out: string;
   /** Where the access map goes (default: beside the site folder, `OUT.access.json`). */
   accessMap?: string;
+  /** Published file names whose bytes may change in this build, on purpose. */
+  replaceFile?: string[];
   from?: string[];
   packageList?: string[];
   packageListJson?: string[];
@@ -95,7 +97,7 @@ export async function runBuild(opts: BuildCommandOptions): Promise<void> {
   if (opts.strict && warnings.items.length > 0) {
     throw new UserError(`--strict: ${warnings.items.length} warning(s) above; nothing was written`);
   }
-  const stats = await writeSiteToFolder(result.site, opts.out);
+  const stats = await writeSiteToFolder(result.site, opts.out, { replace: opts.replaceFile ?? [] });
   // Private to the build, so never inside the folder a static host serves.
   const accessMapPath = opts.accessMap ?? defaultAccessMapPath(opts.out);
   await writeAccessMap(accessMapPath, accessMapFor(result.index));

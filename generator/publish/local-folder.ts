@@ -41,16 +41,26 @@ function statOrUndefined(path: string): Stats | undefined {
   }
 }
 
-/** Whether the previous site already holds exactly these bytes at this path. */
-async function sameAsOld(oldPath: string, entry: SiteEntry): Promise<boolean> {
+/** How the previous site's file at a path compares with the new entry. */
+async function compareWithOld(oldPath: string, entry: SiteEntry, immutable: boolean): Promise<"absent" | "same" | "changed" | { oldSha256: string; newSha256: string }> {
   const old = await stat(oldPath).catch(() => undefined);
-  if (!old?.isFile()) return false;
+  if (!old?.isFile()) return "absent";
   const { body } = entry;
-  if (isFileRef(body)) {
-    if (old.size !== body.size) return false;
-    return createHash("sha256").update(await readFile(oldPath)).digest("hex") === body.sha256;
-  }
-  return old.size === body.length && (await readFile(oldPath)).equals(body);
+  // A page of another size changed; only a published file needs both hashes, for the error.
+  if (!immutable && old.size !== (isFileRef(body) ? body.size : body.length)) return "changed";
+  const oldBytes = await readFile(oldPath);
+  if (isFileRef(body) ? old.size === body.size && sha256(oldBytes) === body.sha256 : oldBytes.equals(body)) return "same";
+  return { oldSha256: sha256(oldBytes), newSha256: isFileRef(body) ? body.sha256 : sha256(body) };
+}
+
+const sha256 = (bytes: Uint8Array): string => createHash("sha256").update(bytes).digest("hex");
+
+export interface FolderPublishOptions {
+  /**
+   * File names under `files/` whose bytes may change on purpose. Every other published file keeps
+   * its bytes, as on PyPI: pip, proxies and the CDN cache them as immutable for a year.
+   */
+  replace?: readonly string[];
 }
 
 /**
@@ -74,12 +84,14 @@ function assertReplaceable(outDir: string): boolean {
  * hard-linked from the previous site instead of rewritten, and the folders are swapped with two
  * renames. A failed build leaves the previous site untouched.
  */
-export async function writeSiteToFolder(site: Site, out: string): Promise<FolderPublishStats> {
+export async function writeSiteToFolder(site: Site, out: string, options: FolderPublishOptions = {}): Promise<FolderPublishStats> {
   const outDir = resolve(out);
   const hadOld = assertReplaceable(outDir);
   mkdirSync(dirname(outDir), { recursive: true });
   const tmp = mkdtempSync(join(dirname(outDir), `.${basename(outDir)}.building-`));
   const stats: FolderPublishStats = { written: 0, unchanged: 0, removed: 0, total: site.size };
+  const replace = new Set(options.replace ?? []);
+  const changed: string[] = [];
   try {
     const paths = [...site.keys()].sort();
     for (const dir of new Set(paths.map((p) => dirname(join(tmp, p))))) mkdirSync(dir, { recursive: true });
@@ -87,15 +99,28 @@ export async function writeSiteToFolder(site: Site, out: string): Promise<Folder
       const entry = site.get(path) as SiteEntry;
       const dest = join(tmp, path);
       const oldPath = join(outDir, path);
-      if (hadOld && (await sameAsOld(oldPath, entry))) {
+      const immutable = path.startsWith("files/") && !replace.has(basename(path));
+      const old = hadOld ? await compareWithOld(oldPath, entry, immutable) : "absent";
+      if (old === "same") {
         await link(oldPath, dest);
         stats.unchanged++;
+        return;
+      }
+      if (typeof old === "object" && immutable) {
+        changed.push(`${path}: published with sha256 ${old.oldSha256}, now ${old.newSha256}`);
         return;
       }
       if (isFileRef(entry.body)) await copyFile(entry.body.file, dest);
       else await writeFile(dest, entry.body);
       stats.written++;
     });
+    if (changed.length > 0) {
+      throw new UserError(
+        `${changed.length} published file(s) would change bytes under the same name; nothing was written:\n  ${changed.sort().join("\n  ")}\n` +
+          "A file name keeps its bytes once published (pip, proxies and the CDN cache it as immutable for a year). " +
+          "Publish a new version (or a wheel build tag), or replace on purpose with --replace-file NAME.",
+      );
+    }
     if (hadOld) {
       stats.removed = listTree(outDir).filter((p) => !site.has(p)).length;
       const previous = `${tmp}.previous`;
