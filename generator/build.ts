@@ -52,6 +52,7 @@ export async function buildSite(inputs: BuildInputs): Promise<BuildResult> {
     github = read.report;
   }
 
+  checkLinkUrls(files);
   checkRequiresPython(files, warnings);
   const index = buildProjectIndex(files, config, warnings);
   if (index.projects.length === 0 && !inputs.allowEmpty) {
@@ -60,6 +61,23 @@ export async function buildSite(inputs: BuildInputs): Promise<BuildResult> {
   const site = renderSite(index, config);
   const count = index.projects.reduce((n, p) => n + p.files.length, 0);
   return { site, index, files: count, warnings, ...(github ? { github } : {}) };
+}
+
+/**
+ * A link in a simple page is followed by pip and clicked by people: only `https:`, `http:` and
+ * relative URLs may reach a page. `javascript:`, `data:`, `file:` and the like stop the build.
+ */
+function checkLinkUrls(files: DistributionFile[]): void {
+  for (const file of files) {
+    if (file.location.kind !== "url") continue;
+    const { url } = file.location;
+    const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(url.trim())?.[1]?.toLowerCase();
+    // Control characters and backslashes let browsers read a scheme where none seems to be.
+    const hidden = /[\x00-\x20\x7f\\]/.test(url);
+    if (hidden || (scheme !== undefined && scheme !== "https" && scheme !== "http")) {
+      throw new UserError(`${file.origin}: the URL ${JSON.stringify(url)} for ${file.filename} is not https:, http: or relative; refusing to publish it as a link`);
+    }
+  }
 }
 
 /** pip ignores a Requires-Python it cannot parse, so a typo silently widens who installs the file. */

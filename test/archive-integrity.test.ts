@@ -152,3 +152,20 @@ test("a published file name keeps its bytes: a rebuild with other bytes under it
   assert.equal(replaced.code, 0, replaced.stderr);
   assert.equal((await sha256File(join(out, "files/demo-core", SDIST))).sha256, newSha);
 });
+
+test("only https:, http: and relative URLs become links; any other scheme stops the build, naming its source", async () => {
+  const lists = tempDir("schemes");
+  writeFileSync(join(lists, "l.txt"), "demo-1.0.tar.gz\n");
+  const site = (): string => join(tempDir("schemes-site"), "site");
+  for (const packagesUrl of ["javascript:alert(document.domain)//", "JavaScript:alert(1)//", "data:text/html,<script>x</script>/", "file:///etc/", " javascript:alert(1)//", "java\tscript:alert(1)//", "\\\\evil.example\\share\\"]) {
+    await assert.rejects(
+      buildTo(site(), { packageLists: [join(lists, "l.txt")], config: { packagesUrl } }),
+      (e: Error) => /l\.txt:1: the URL .* for demo-1\.0\.tar\.gz is not https:, http: or relative/.test(e.message),
+      JSON.stringify(packagesUrl),
+    );
+  }
+  for (const packagesUrl of ["https://files.example/pool/", "http://10.0.0.1/pool/", "../../pool/", "/pool/"]) {
+    const r = await buildTo(site(), { packageLists: [join(lists, "l.txt")], config: { packagesUrl } });
+    assert.equal(r.files, 1, packagesUrl);
+  }
+});

@@ -231,3 +231,17 @@ test("serve never follows a link out of the site", async () => {
     await aliased.close();
   }
 });
+
+test("pages behind the gate allow images from the index only; a public site's catalog policy is unchanged", async () => {
+  const r = await get("/project/acme-app/", ALICE);
+  assert.equal(r.status, 200);
+  assert.equal(r.headers.get("content-security-policy"), "img-src 'self' data:");
+  // The catalog's own policy (in the page) still allows https: images; a browser enforces both.
+  assert.match(await r.text(), /img-src 'self' https: data:/);
+  const publicServer = await startServer({ root: siteDir, port: 0 });
+  try {
+    assert.equal((await fetch(`${publicServer.url}/project/acme-app/`)).headers.get("content-security-policy"), null);
+  } finally {
+    await publicServer.close();
+  }
+});

@@ -161,6 +161,15 @@ test("access github: an AWS WAF limit per client address in us-east-1 in front o
   assert.equal(off.one(DISTRIBUTION).webAclId, undefined);
 });
 
+test("access github: the response headers policy limits images to the index, as serve --auth github does; a public CDN's does not", async () => {
+  type Security = { contentSecurityPolicy?: { contentSecurityPolicy: string; override: boolean } };
+  const priv = await deploy(PRIVATE);
+  const policy = priv.one("aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy").securityHeadersConfig as Security;
+  assert.deepEqual(policy.contentSecurityPolicy, { contentSecurityPolicy: "img-src 'self' data:", override: true });
+  const pub = await deploy({ enabled: true });
+  assert.equal((pub.one("aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy").securityHeadersConfig as Security).contentSecurityPolicy, undefined);
+});
+
 test("access github: the function, its role and the policy attachment are retained on delete; nothing else is", async () => {
   await deploy(PRIVATE);
   const registered = (type: string) => {

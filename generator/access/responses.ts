@@ -65,3 +65,10 @@ export function describeVerdict(verdict: GateVerdict): string {
 export function privateCacheControl(cacheControl: string): string {
   return cacheControl.replace(/^public\b/, "private");
 }
+
+/**
+ * Sent with every page behind the gate, on top of the catalog's own policy (a browser enforces
+ * both): images only from the index itself, so a README cannot plant a tracking pixel that tells
+ * a third party who read which private project, and when.
+ */
+export const PRIVATE_CONTENT_SECURITY_POLICY = "img-src 'self' data:";

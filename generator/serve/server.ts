@@ -15,7 +15,7 @@ import send from "send";
 import { route, type RouteResult } from "../routing/router.js";
 import { contentTypeFor } from "../site/content-type.js";
 import type { AccessGate } from "../access/gate.js";
-import { describeVerdict, privateCacheControl, refusalFor } from "../access/responses.js";
+import { PRIVATE_CONTENT_SECURITY_POLICY, describeVerdict, privateCacheControl, refusalFor } from "../access/responses.js";
 
 export interface ServeOptions {
   /** The built site directory. */
@@ -102,6 +102,8 @@ async function serveFile(
   realRoot: Promise<string>,
   result: FileResult,
   query: string,
+  /** Sent with the file only, never with a 404 (so a refusal and a missing file stay alike). */
+  extraHeaders: Record<string, string> = {},
 ): Promise<void> {
   // Defence in depth: the router already rejects "..", NUL and backslashes, and send refuses
   // paths that climb out of its root, but check the resolved path anyway, links followed.
@@ -122,6 +124,7 @@ async function serveFile(
   // A folder is never answered with send's redirect to "folder/": that would tell a folder (a project) exists.
   stream.on("directory", () => sendText(req, res, 404, "Not Found"));
   stream.on("headers", (r: http.ServerResponse) => {
+    for (const [k, v] of Object.entries(extraHeaders)) r.setHeader(k, v);
     r.setHeader("Content-Type", result.contentType ?? contentTypeFor(result.path));
     r.setHeader("Cache-Control", result.cacheControl);
     if (result.vary) r.setHeader("Vary", result.vary);
@@ -208,8 +211,12 @@ export function createIndexServer(options: ServeOptions): http.Server {
           (verdict) => {
             who = describeVerdict(verdict);
             const refusal = refusalFor(verdict, access.realm);
-            if (refusal) sendText(req, res, refusal.status, refusal.body, refusal.headers);
-            else return serveFile(req, res, root, realRoot, { ...file, cacheControl: privateCacheControl(file.cacheControl) }, query);
+            if (refusal) {
+              sendText(req, res, refusal.status, refusal.body, refusal.headers);
+              return;
+            }
+            const served = { ...file, cacheControl: privateCacheControl(file.cacheControl) };
+            return serveFile(req, res, root, realRoot, served, query, { "Content-Security-Policy": PRIVATE_CONTENT_SECURITY_POLICY });
           },
         ).catch(() => sendText(req, res, 500, "Internal Server Error"));
         return;

@@ -6,6 +6,7 @@ import { BucketSync } from "./bucket-sync.js";
 import type { BucketObject } from "./bucket-manifest.js";
 import { EdgeAccess } from "./edge-access.js";
 import { rateLimitAcl, rateLimitFor } from "./rate-limit.js";
+import { PRIVATE_CONTENT_SECURITY_POLICY } from "../../generator/access/responses.js";
 import type { EdgeAccessConfig } from "./lambda-edge-bundle.js";
 
 export interface CdnArgs {
@@ -124,6 +125,8 @@ export class Cdn extends pulumi.ComponentResource {
           strictTransportSecurity: { accessControlMaxAgeSec: 63_072_000, includeSubdomains: true, override: true },
           contentTypeOptions: { override: true },
           referrerPolicy: { referrerPolicy: "strict-origin-when-cross-origin", override: true },
+          // A private index's pages load images from the index only (the same header serve --auth github sends).
+          ...(args.access ? { contentSecurityPolicy: { contentSecurityPolicy: PRIVATE_CONTENT_SECURITY_POLICY, override: true } } : {}),
         },
         customHeadersConfig: { items: [{ header: "Vary", value: "Accept", override: false }] },
       },
