@@ -3,8 +3,8 @@
  * and never published. Python's own tarfile and zipfile are the oracle for "broken".
  */
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { gunzipSync, gzipSync } from "node:zlib";
@@ -168,4 +168,44 @@ test("only https:, http: and relative URLs become links; any other scheme stops 
     const r = await buildTo(site(), { packageLists: [join(lists, "l.txt")], config: { packagesUrl } });
     assert.equal(r.files, 1, packagesUrl);
   }
+});
+
+test("the site folder honours the umask, and temporary folders of dead builds are removed by the next build", async () => {
+  const parent = tempDir("modes");
+  const out = join(parent, "site");
+  const r = await run("sh", ["-c", `umask 022 && exec "${process.execPath}" "${cliPath}" build --from "${demoDists}" --out "${out}" --quiet`]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(statSync(out).mode & 0o777, 0o755, "readable by a web server running as another user");
+  assert.equal(statSync(join(out, "simple")).mode & 0o777, 0o755);
+
+  // Left by a build that was killed: one with a dead pid, one from an older version without a pid.
+  const sleeper = spawn("sleep", ["30"]);
+  try {
+    const dead = join(parent, ".site.building-999999-0a1b2c3d");
+    const old = join(parent, ".site.building-Xy12Ab");
+    const live = join(parent, `.site.building-${sleeper.pid}-00112233`);
+    for (const d of [dead, old, live]) mkdirSync(d);
+    const again = await run(process.execPath, [cliPath, "build", "--from", demoDists, "--out", out, "--quiet"]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.deepEqual(readdirSync(parent).sort(), [`.site.building-${sleeper.pid}-00112233`, "site", "site.access.json"], "a running build's folder is left alone");
+  } finally {
+    sleeper.kill();
+  }
+});
+
+test("--from follows symbolic links to files and folders, reads a loop once, and names what it skips", async () => {
+  const elsewhere = tempDir("link-targets");
+  copyFileSync(join(demoDists, WHEEL), join(elsewhere, WHEEL));
+  mkdirSync(join(elsewhere, "sdists"));
+  copyFileSync(join(demoDists, SDIST), join(elsewhere, "sdists", SDIST));
+  const dir = tempDir("linked-from");
+  symlinkSync(join(elsewhere, WHEEL), join(dir, WHEEL));
+  symlinkSync(join(elsewhere, "sdists"), join(dir, "sdists"));
+  mkdirSync(join(dir, "sub"));
+  symlinkSync(dir, join(dir, "sub", "loop"));
+  symlinkSync(join(elsewhere, "gone-1.0.tar.gz"), join(dir, "gone-1.0.tar.gz"));
+  const r = await buildTo(join(tempDir("linked-site"), "site"), { from: [dir] });
+  assert.equal(r.files, 2, "the linked wheel and the sdist in the linked folder");
+  const skipped = r.warnings.map((w) => `${w.code} ${w.subject?.slice(dir.length)}`).sort();
+  assert.deepEqual(skipped, ["unsupported-file /gone-1.0.tar.gz", "unsupported-file /sub/loop"]);
 });

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, type Stats } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, type Stats } from "node:fs";
+import { randomBytes } from "node:crypto";
 import { copyFile, link, readFile, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { createHash } from "node:crypto";
@@ -88,7 +89,18 @@ export async function writeSiteToFolder(site: Site, out: string, options: Folder
   const outDir = resolve(out);
   const hadOld = assertReplaceable(outDir);
   mkdirSync(dirname(outDir), { recursive: true });
-  const tmp = mkdtempSync(join(dirname(outDir), `.${basename(outDir)}.building-`));
+  removeStaleBuilds(outDir);
+  // mkdir, not mkdtemp: mkdtemp makes the folder 0700, and the site would stay unreadable to a web server running as another user.
+  const tmp = join(dirname(outDir), `${BUILDING_PREFIX(outDir)}${process.pid}-${randomBytes(4).toString("hex")}`);
+  mkdirSync(tmp);
+  // Ctrl-C or a kill during the write leaves no half-built folder behind.
+  const interrupted = (signal: NodeJS.Signals): void => {
+    rmSync(tmp, { recursive: true, force: true });
+    rmSync(`${tmp}.previous`, { recursive: true, force: true });
+    process.exit(signal === "SIGINT" ? 130 : 143);
+  };
+  process.once("SIGINT", interrupted);
+  process.once("SIGTERM", interrupted);
   const stats: FolderPublishStats = { written: 0, unchanged: 0, removed: 0, total: site.size };
   const replace = new Set(options.replace ?? []);
   const changed: string[] = [];
@@ -138,6 +150,40 @@ export async function writeSiteToFolder(site: Site, out: string, options: Folder
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     throw e;
+  } finally {
+    process.off("SIGINT", interrupted);
+    process.off("SIGTERM", interrupted);
   }
   return stats;
+}
+
+const BUILDING_PREFIX = (outDir: string): string => `.${basename(outDir)}.building-`;
+
+/** Temporary folders of earlier builds of this site whose process is gone (killed, crashed, lost power). */
+function removeStaleBuilds(outDir: string): void {
+  const parent = dirname(outDir);
+  const prefix = BUILDING_PREFIX(outDir);
+  let names: string[];
+  try {
+    names = readdirSync(parent);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(/^(\d+)-/.exec(name.slice(prefix.length))?.[1]);
+    // Folders of older versions carry no pid: they are stale too. A live build's folder is left alone.
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) continue;
+    if (pid === process.pid) continue;
+    rmSync(join(parent, name), { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
 }

@@ -1,4 +1,4 @@
-import { readdir, stat } from "node:fs/promises";
+import { readdir, realpath, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { parseIndexableFilename, type ParsedFilename } from "../names/filename.js";
 import { readMetadataBytes, type ArchiveMetadata } from "../metadata/read-archive.js";
@@ -13,20 +13,40 @@ import type { Progress } from "../diagnostics/progress.js";
 const CONCURRENCY = 8;
 
 /**
- * Lists regular files below `dir`, sorted for stable output. Hidden entries (`.git`, `.DS_Store`)
- * are never distributions, so they are passed over without a warning.
+ * Lists regular files below `dir`, sorted for stable output, following symbolic links to files
+ * and folders (a folder reached twice, as by a link loop, is read once). Hidden entries (`.git`,
+ * `.DS_Store`) are never distributions, so they are passed over without a warning; anything else
+ * that is not read (a broken link, a socket) is a named warning.
  */
-async function listFiles(dir: string): Promise<string[]> {
+async function listFiles(dir: string, warnings: Warnings): Promise<string[]> {
   const out: string[] = [];
+  const seen = new Set<string>();
   const walk = async (d: string): Promise<void> => {
+    const real = await realpath(d);
+    if (seen.has(real)) {
+      warnings.add("unsupported-file", `${d}: a folder already read (a symbolic link loop?); read once`, d);
+      return;
+    }
+    seen.add(real);
     const entries = await readdir(d, { withFileTypes: true });
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of entries) {
       if (e.name.startsWith(".")) continue;
-      if (e.isDirectory()) {
-        await walk(join(d, e.name));
-      } else if (e.isFile()) {
-        out.push(join(d, e.name));
+      const path = join(d, e.name);
+      let isDir = e.isDirectory();
+      let isFile = e.isFile();
+      if (e.isSymbolicLink()) {
+        const target = await stat(path).catch(() => undefined);
+        if (!target) {
+          warnings.add("unsupported-file", `${path}: a symbolic link to nothing; not indexed`, path);
+          continue;
+        }
+        isDir = target.isDirectory();
+        isFile = target.isFile();
       }
+      if (isDir) await walk(path);
+      else if (isFile) out.push(path);
+      else warnings.add("unsupported-file", `${path}: not a regular file; not indexed`, path);
     }
   };
   await walk(dir);
@@ -46,7 +66,7 @@ export async function readLocalFolder(dir: string, warnings: Warnings, progress?
     throw new UserError(`--from ${dir}: no such folder`);
   }
   if (!info.isDirectory()) throw new UserError(`--from ${dir}: not a folder`);
-  const paths = await listFiles(dir);
+  const paths = await listFiles(dir, warnings);
   const candidates: { path: string; parsed: ParsedFilename }[] = [];
   for (const path of paths) {
     const result = parseIndexableFilename(basename(path));
