@@ -18,7 +18,8 @@ const jsonLineSchema = z.object({
   requires_python: z.string().nullish(),
   core_metadata: z.union([hashString, z.literal(true), z.literal(false)]).nullish(),
   yanked_reason: z.string().nullish(),
-  upload_timestamp: z.number().nonnegative().nullish(),
+  // Seconds since 1970, as dumb-pypi writes; milliseconds (today about 1.7e12) would be a date after the year 9999.
+  upload_timestamp: z.number().nonnegative().max(253_402_300_799, "upload_timestamp is seconds since 1970, and this is after the year 9999 (milliseconds?)").nullish(),
   uploaded_by: z.string().nullish(),
   size: z.number().int().nonnegative().nullish(),
 });

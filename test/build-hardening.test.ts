@@ -1,6 +1,7 @@
 /**
- * Archives that are not complete and readable: a named warning, never a crash, never silence,
- * and never published. Python's own tarfile and zipfile are the oracle for "broken".
+ * The build against what it cannot vouch for: incomplete archives, bytes changed under a published
+ * name, hostile link schemes, odd timestamps, links in --from, folder modes. Python's tarfile
+ * and zipfile are the oracle for "broken".
  */
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
@@ -208,4 +209,16 @@ test("--from follows symbolic links to files and folders, reads a loop once, and
   assert.equal(r.files, 2, "the linked wheel and the sdist in the linked folder");
   const skipped = r.warnings.map((w) => `${w.code} ${w.subject?.slice(dir.length)}`).sort();
   assert.deepEqual(skipped, ["unsupported-file /gone-1.0.tar.gz", "unsupported-file /sub/loop"]);
+});
+
+test("a package list's upload_timestamp must be seconds: milliseconds or a negative time is an error with the line number", async () => {
+  const lists = tempDir("timestamps");
+  const line = (ts: unknown): string => JSON.stringify({ filename: "x-1.0.tar.gz", hash: `sha256=${"a".repeat(64)}`, upload_timestamp: ts });
+  for (const [ts, why] of [[1_700_000_000_000, /after the year 9999 \(milliseconds\?\)/], [-5, /upload_timestamp/]] as const) {
+    writeFileSync(join(lists, "l.jsonl"), `${line(1_700_000_000)}\n${line(ts)}\n`);
+    await assert.rejects(buildTo(join(tempDir("ts-site"), "site"), { packageListsJson: [join(lists, "l.jsonl")], config: { packagesUrl: "https://f.example/" } }), (e: Error) => /l\.jsonl:2: upload_timestamp/.test(e.message) && why.test(e.message));
+  }
+  writeFileSync(join(lists, "ok.jsonl"), `${line(1_700_000_000)}\n`);
+  const r = await buildTo(join(tempDir("ts-site"), "site"), { packageListsJson: [join(lists, "ok.jsonl")], config: { packagesUrl: "https://f.example/" } });
+  assert.equal(r.index.projects[0]?.files[0]?.uploadTime, "2023-11-14T22:13:20.000Z");
 });
