@@ -64,9 +64,11 @@ export async function buildSite(inputs: BuildInputs): Promise<BuildResult> {
 }
 
 /**
- * A link in a simple page is followed by pip and clicked by people: only `https:`, `http:` and
- * relative URLs may reach a page. `javascript:`, `data:`, `file:` and the like stop the build.
+ * A link in a simple page is followed by pip and clicked by people: only `https:`, `http:`, the
+ * `git+https:` / `git+http:` of tag links, and relative URLs may reach a page. `javascript:`,
+ * `data:`, `file:` and the like stop the build.
  */
+const LINK_SCHEMES = new Set(["https", "http", "git+https", "git+http"]);
 function checkLinkUrls(files: DistributionFile[]): void {
   for (const file of files) {
     if (file.location.kind !== "url") continue;
@@ -74,8 +76,8 @@ function checkLinkUrls(files: DistributionFile[]): void {
     const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(url.trim())?.[1]?.toLowerCase();
     // Control characters and backslashes let browsers read a scheme where none seems to be.
     const hidden = /[\x00-\x20\x7f\\]/.test(url);
-    if (hidden || (scheme !== undefined && scheme !== "https" && scheme !== "http")) {
-      throw new UserError(`${file.origin}: the URL ${JSON.stringify(url)} for ${file.filename} is not https:, http: or relative; refusing to publish it as a link`);
+    if (hidden || (scheme !== undefined && !LINK_SCHEMES.has(scheme))) {
+      throw new UserError(`${file.origin}: the URL ${JSON.stringify(url)} for ${file.filename} is not https:, http: (git+ for tag links) or relative; refusing to publish it as a link`);
     }
   }
 }

@@ -161,7 +161,7 @@ test("only https:, http: and relative URLs become links; any other scheme stops 
   for (const packagesUrl of ["javascript:alert(document.domain)//", "JavaScript:alert(1)//", "data:text/html,<script>x</script>/", "file:///etc/", " javascript:alert(1)//", "java\tscript:alert(1)//", "\\\\evil.example\\share\\"]) {
     await assert.rejects(
       buildTo(site(), { packageLists: [join(lists, "l.txt")], config: { packagesUrl } }),
-      (e: Error) => /l\.txt:1: the URL .* for demo-1\.0\.tar\.gz is not https:, http: or relative/.test(e.message),
+      (e: Error) => /l\.txt:1: the URL .* for demo-1\.0\.tar\.gz is not https:, http: \(git\+ for tag links\) or relative/.test(e.message),
       JSON.stringify(packagesUrl),
     );
   }
