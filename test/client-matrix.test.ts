@@ -10,13 +10,11 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test, type TestContext } from "node:test";
 import { parse as parseToml } from "smol-toml";
-import { createAccessGate } from "../generator/access/gate.js";
-import { createGitHubAccess } from "../generator/access/github-access.js";
 import { startServer, type RunningServer } from "../generator/serve/server.js";
 import { sha256File } from "../generator/util/hash-file.js";
 import { demoDists, repoRoot, tempDir } from "./helpers/paths.js";
 import { findPips, venvWithPip, type PipCandidate } from "./helpers/pip-versions.js";
-import { startPrivateOrg, type PrivateOrg } from "./helpers/private-org.js";
+import { serveGated, startPrivateOrg, type PrivateOrg } from "./helpers/private-org.js";
 import { makeWheel, makeZipSdist, type BuiltDist } from "./helpers/python-dists.js";
 import { run, type Venv } from "./helpers/python.js";
 import { buildTo } from "./helpers/site.js";
@@ -125,8 +123,7 @@ async function publicHosts(): Promise<HostView[]> {
 }
 
 async function privateHost(): Promise<RunningServer> {
-  const gate = createAccessGate({ gateRepository: "acme/pypi", map: org.map, github: createGitHubAccess({ apiUrl: org.emu.apiUrl }) });
-  const server = await startServer({ root: org.siteDir, port: 0, access: { gate, realm: "acme/pypi" } });
+  const { server } = await serveGated(org);
   closers.push(() => server.close());
   return server;
 }

@@ -8,12 +8,10 @@ import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { join } from "node:path";
 import { after, before, beforeEach, describe, test } from "node:test";
-import { createAccessGate, type AccessGate } from "../generator/access/gate.js";
-import { createGitHubAccess } from "../generator/access/github-access.js";
 import { escapeLogText, startServer, type RunningServer } from "../generator/serve/server.js";
 import type { GitHubEmulator } from "./helpers/github-emulator.js";
 import { tempDir } from "./helpers/paths.js";
-import { startPrivateOrg } from "./helpers/private-org.js";
+import { serveGated, startPrivateOrg } from "./helpers/private-org.js";
 
 const ALICE = "ghp_alice0000000000000000000000000000000";
 const BOB = "ghp_bob000000000000000000000000000000000";
@@ -21,7 +19,6 @@ const INVENTED = "ghp_nobody00000000000000000000000000000";
 
 let emu: GitHubEmulator;
 let siteDir: string;
-let gate: AccessGate;
 let server: RunningServer;
 let now = Date.UTC(2026, 0, 1);
 const log: string[] = [];
@@ -42,8 +39,7 @@ before(async () => {
   });
   emu = org.emu;
   siteDir = org.siteDir;
-  gate = createAccessGate({ gateRepository: "acme/pypi", map: org.map, github: createGitHubAccess({ apiUrl: emu.apiUrl }), now: () => now });
-  server = await startServer({ root: siteDir, port: 0, access: { gate, realm: "acme/pypi" }, log: (line) => log.push(line) });
+  ({ server } = await serveGated(org, { now: () => now, log: (line) => log.push(line) }));
 });
 
 after(async () => {

@@ -8,13 +8,12 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, beforeEach, describe, test } from "node:test";
-import { createAccessGate, type AccessGate } from "../generator/access/gate.js";
-import { createGitHubAccess } from "../generator/access/github-access.js";
+import type { AccessGate } from "../generator/access/gate.js";
 import { defaultAccessMapPath, readAccessMap } from "../generator/access/access-map-file.js";
 import { startServer, type RunningServer } from "../generator/serve/server.js";
 import type { GitHubEmulator } from "./helpers/github-emulator.js";
 import { cliPath, repoRoot, tempDir } from "./helpers/paths.js";
-import { startPrivateOrg } from "./helpers/private-org.js";
+import { serveGated, startPrivateOrg } from "./helpers/private-org.js";
 import { createVenv, installed, pipEnv, run } from "./helpers/python.js";
 import { buildTo } from "./helpers/site.js";
 import { makeWheel } from "./helpers/python-dists.js";
@@ -62,9 +61,7 @@ before(async () => {
   });
   emu = org.emu;
   siteDir = org.siteDir;
-  const { map } = org;
-  gate = createAccessGate({ gateRepository: "acme/pypi", map, github: createGitHubAccess({ apiUrl: emu.apiUrl }), now: () => now });
-  server = await startServer({ root: siteDir, port: 0, access: { gate, realm: "acme/pypi" }, log: (line) => log.push(line) });
+  ({ gate, server } = await serveGated(org, { now: () => now, log: (line) => log.push(line) }));
 });
 
 after(async () => {

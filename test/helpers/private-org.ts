@@ -7,6 +7,9 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { AccessMap } from "../../generator/access/access-map.js";
 import { defaultAccessMapPath, readAccessMap } from "../../generator/access/access-map-file.js";
+import { createAccessGate, type AccessGate } from "../../generator/access/gate.js";
+import { createGitHubAccess } from "../../generator/access/github-access.js";
+import { startServer, type RunningServer } from "../../generator/serve/server.js";
 import { GitHubEmulator, type EmulatedPerson } from "./github-emulator.js";
 import { acmeOrg } from "./github-org.js";
 import { demoDists, tempDir } from "./paths.js";
@@ -62,4 +65,11 @@ async function buildPrivateSite(emu: GitHubEmulator, options: { privateRepos: st
   const map = await readAccessMap(defaultAccessMapPath(siteDir));
   assert.ok(map, "the build writes the access map");
   return { siteDir, map };
+}
+
+/** `serve --auth github`'s server over the org's site, its gate asking the emulator (with an optional test clock and log). */
+export async function serveGated(org: PrivateOrg, options: { now?: () => number; log?: (line: string) => void } = {}): Promise<{ gate: AccessGate; server: RunningServer }> {
+  const gate = createAccessGate({ gateRepository: "acme/pypi", map: org.map, github: createGitHubAccess({ apiUrl: org.emu.apiUrl }), ...(options.now ? { now: options.now } : {}) });
+  const server = await startServer({ root: org.siteDir, port: 0, access: { gate, realm: "acme/pypi" }, ...(options.log ? { log: options.log } : {}) });
+  return { gate, server };
 }
