@@ -8,20 +8,23 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { startServer, type RunningServer } from "../generator/serve/server.js";
 import { GitHubEmulator } from "./helpers/github-emulator.js";
 import { acmeOrg, TAGGED_PYPROJECT, type AcmeDists } from "./helpers/github-org.js";
 import { cliPath, repoRoot, tempDir } from "./helpers/paths.js";
 import { createVenv, installed, run } from "./helpers/python.js";
+import { startStaticHost, type StaticHost } from "./helpers/static-host.js";
 
 let emu: GitHubEmulator;
 let server: RunningServer;
 let dists: AcmeDists;
 const requests: string[] = [];
 
-/** A real git repository whose v1.0.0 tag holds an installable project, published as a bare clone. */
-function taggedRepository(): string {
+/**
+ * A real git repository whose v1.0.0 tag holds an installable project, published as a bare clone
+ * over git's plain ("dumb") HTTP protocol by a static file server, as a GitHub clone URL would be.
+ */
+async function taggedRepository(): Promise<string> {
   const dir = tempDir("gh-git");
   const work = join(dir, "work");
   mkdirSync(join(work, "acme_tagged"), { recursive: true });
@@ -34,12 +37,16 @@ function taggedRepository(): string {
   git(["commit", "-qm", "1.0.0"]);
   git(["tag", "v1.0.0"]);
   git(["clone", "-q", "--bare", work, join(dir, "tagged.git")], dir);
-  return pathToFileURL(join(dir, "tagged.git")).toString();
+  git(["update-server-info"], join(dir, "tagged.git"));
+  const host = await startStaticHost(dir);
+  hosts.push(host);
+  return `${host.url}/tagged.git`;
 }
+const hosts: StaticHost[] = [];
 
 before(async () => {
   emu = await GitHubEmulator.start();
-  const org = await acmeOrg({ taggedCloneUrl: taggedRepository() });
+  const org = await acmeOrg({ taggedCloneUrl: await taggedRepository() });
   dists = org.dists;
   emu.setOrg("acme", org.repos);
   const out = join(tempDir("gh-pip"), "site");
@@ -51,6 +58,7 @@ before(async () => {
   server = await startServer({ root: out, port: 0, log: (line) => requests.push(line) });
 });
 after(async () => {
+  for (const host of hosts) host.close();
   await server?.close();
   await emu?.close();
 });
@@ -75,7 +83,7 @@ test("pip installs a tag-only repository through its git link, cloned with git",
   // The build backend (setuptools) comes from the machine's package mirror; the project from our index.
   const r = await venv.pip(["install", "--index-url", `${server.url}/simple/`, "acme-tagged==1.0.0"], { withMirror: true });
   assert.equal(r.code, 0, r.stdout + r.stderr);
-  assert.match(r.stdout + r.stderr, /Cloning file:\/\/\S*tagged\.git \(to revision v1\.0\.0\)/);
+  assert.match(r.stdout + r.stderr, /Cloning http:\/\/127\.0\.0\.1:\d+\/tagged\.git \(to revision v1\.0\.0\)/);
   assert.equal((await installed(venv)).get("acme-tagged"), "1.0.0");
   const out = execFileSync(venv.python, ["-c", "import acme_tagged; print(acme_tagged.VERSION)"]).toString().trim();
   assert.equal(out, "from-git-tag");
