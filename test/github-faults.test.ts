@@ -67,6 +67,20 @@ test("a persistent failure stops the build with the repository and status named,
   assert.deepEqual(snapshot(out), before, "nothing published");
 });
 
+test("a listing whose next page leads back to a page already read stops the build, naming it, instead of paging forever", { timeout: 60_000 }, async () => {
+  const before = snapshot(out);
+  // Every answer says the next page is page 2, page 2 included.
+  const next = `<${emu.apiUrl}/repos/acme/core/releases?per_page=100&page=2>; rel="next"`;
+  emu.addFault({ path: "/repos/acme/core/releases", fault: { kind: "status", status: 200, body: [], headers: { link: next } } });
+  emu.clearRequests();
+  const r = await build(["--cache-dir", tempDir("gh-cache")]);
+  emu.clearFaults();
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  assert.match(r.stderr, /^error: GitHub: listing the releases of acme\/core failed: the listing's next page .*page=2 was already read: a pagination loop$/m);
+  assert.equal(hits("/repos/acme/core/releases").length, 3, "the first page, page 2, and page 2 again");
+  assert.deepEqual(snapshot(out), before, "nothing published");
+});
+
 test("a primary rate limit (403 or 429 with x-ratelimit-remaining: 0) is waited out until its reset, and the user is told", async () => {
   for (const status of [403, 429] as const) {
     emu.addFault({ path: "/orgs/acme/repos", fault: { kind: "rate-limit", status, resetInSeconds: 1 }, times: 1 });

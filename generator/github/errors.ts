@@ -22,3 +22,16 @@ function hint(status: number): string {
   if (status === 403 || status === 429) return " (rate limit or permissions; see --max-rate-limit-wait)";
   return "";
 }
+
+/**
+ * A `paginate` map function that stops a listing whose `next` link leads back to a page already
+ * read (a broken proxy or server would otherwise keep the build paging forever).
+ */
+export function pagesOnce<T>(): (response: { url: string; data: T[] }) => T[] {
+  const seen = new Set<string>();
+  return (response) => {
+    if (seen.has(response.url)) throw new Error(`the listing's next page ${response.url} was already read: a pagination loop`);
+    seen.add(response.url);
+    return response.data;
+  };
+}

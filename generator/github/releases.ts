@@ -1,6 +1,6 @@
 import type { RestEndpointMethodTypes } from "@octokit/rest";
 import type { GitHubClient } from "./api-client.js";
-import { failure } from "./errors.js";
+import { failure, pagesOnce } from "./errors.js";
 import type { SelectedRepository } from "./repositories.js";
 
 type Release = RestEndpointMethodTypes["repos"]["listReleases"]["response"]["data"][number];
@@ -28,7 +28,7 @@ export interface RepositoryRelease {
 export async function listReleases(client: GitHubClient, repo: SelectedRepository): Promise<RepositoryRelease[]> {
   let releases: Release[];
   try {
-    releases = await client.paginate(client.rest.repos.listReleases, { owner: repo.owner, repo: repo.name, per_page: 100 });
+    releases = await client.paginate(client.rest.repos.listReleases, { owner: repo.owner, repo: repo.name, per_page: 100 }, pagesOnce<Release>());
   } catch (e) {
     throw failure(e, `listing the releases of ${repo.fullName}`);
   }

@@ -8,7 +8,7 @@ import { normalizeVersion } from "../names/filename.js";
 import { isValidProjectName, normalizeName } from "../names/normalize.js";
 import type { GitHubClient } from "./api-client.js";
 import type { CacheStore } from "./cache-store.js";
-import { failure } from "./errors.js";
+import { failure, pagesOnce } from "./errors.js";
 import type { SelectedRepository } from "./repositories.js";
 
 type Tag = RestEndpointMethodTypes["repos"]["listTags"]["response"]["data"][number];
@@ -87,7 +87,7 @@ async function projectAtTag(client: GitHubClient, repo: SelectedRepository, tag:
 export async function tagDistributions(client: GitHubClient, repo: SelectedRepository, cache: CacheStore, cacheScope: string, warnings: Warnings): Promise<DistributionFile[]> {
   let tags: Tag[];
   try {
-    tags = await client.paginate(client.rest.repos.listTags, { owner: repo.owner, repo: repo.name, per_page: 100 });
+    tags = await client.paginate(client.rest.repos.listTags, { owner: repo.owner, repo: repo.name, per_page: 100 }, pagesOnce());
   } catch (e) {
     throw failure(e, `listing the tags of ${repo.fullName}`);
   }
