@@ -18,6 +18,7 @@ import { createGunzip } from "node:zlib";
 import tarStream from "tar-stream";
 import yauzl from "yauzl";
 import type { ParsedFilename } from "../names/filename.js";
+import { sha256File } from "../util/hash-file.js";
 
 /** More than any real sdist unpacks to; a file inflating past it is treated as a decompression bomb. */
 export const MAX_INFLATED_BYTES = 2 * 1024 * 1024 * 1024;
@@ -108,26 +109,16 @@ export async function hashAndCheckArchive(path: string, parsed: ParsedFilename, 
     try {
       await pipeline(createReadStream(path), hashing, ...stages);
     } catch (e) {
-      problem = describe(e);
-      // Hash whatever remains unread, so the sha256 still names the file's bytes.
       if ((e as NodeJS.ErrnoException).code === "ENOENT") throw e;
+      problem = describe(e);
     }
-    if (problem !== undefined) return { ...(await plainHash(path)), problem };
+    // The pipeline stopped early: hash the whole file again, so the sha256 still names its bytes.
+    if (problem !== undefined) return { ...(await sha256File(path)), problem };
     return { sha256: hash.digest("hex"), size };
   }
   await pipeline(createReadStream(path), hashing, new PassThrough().resume());
   if (isZip(parsed)) problem = await checkZip(path, (await stat(path)).size);
   return { sha256: hash.digest("hex"), size, ...(problem !== undefined ? { problem } : {}) };
-}
-
-async function plainHash(path: string): Promise<{ sha256: string; size: number }> {
-  const hash = createHash("sha256");
-  let size = 0;
-  for await (const chunk of createReadStream(path)) {
-    size += (chunk as Buffer).length;
-    hash.update(chunk as Buffer);
-  }
-  return { sha256: hash.digest("hex"), size };
 }
 
 function describe(e: unknown): string {

@@ -1,8 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, type Stats } from "node:fs";
-import { randomBytes } from "node:crypto";
 import { copyFile, link, readFile, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { UserError } from "../diagnostics/warnings.js";
 import { isFileRef, type Site, type SiteEntry } from "../site/site.js";
 import { mapLimit } from "../util/pool.js";
@@ -172,9 +171,8 @@ function removeStaleBuilds(outDir: string): void {
   for (const name of names) {
     if (!name.startsWith(prefix)) continue;
     const pid = Number(/^(\d+)-/.exec(name.slice(prefix.length))?.[1]);
-    // Folders of older versions carry no pid: they are stale too. A live build's folder is left alone.
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) continue;
-    if (pid === process.pid) continue;
+    // Folders of older versions carry no pid: they are stale too. A live build's folder (this process's included) is left alone.
+    if (pid === process.pid || (Number.isInteger(pid) && pid > 0 && isAlive(pid))) continue;
     rmSync(join(parent, name), { recursive: true, force: true });
   }
 }
