@@ -4,6 +4,8 @@
  * run costs.
  */
 import { test, before, after } from "node:test";
+import { gzipSync } from "node:zlib";
+import { pack } from "tar-stream";
 import assert from "node:assert/strict";
 import { buildSite, type BuildResult } from "../generator/build.js";
 import { validateIndexConfig } from "../generator/config/load.js";
@@ -14,7 +16,7 @@ import { sha256Bytes } from "../generator/util/hash-file.js";
 import { GitHubEmulator } from "./helpers/github-emulator.js";
 import { acmeOrg, type AcmeDists } from "./helpers/github-org.js";
 import { demoDists, tempDir } from "./helpers/paths.js";
-import { makeWheel } from "./helpers/python-dists.js";
+import { makeSdist, makeWheel } from "./helpers/python-dists.js";
 
 const TOKEN = "ghp_testtoken123";
 let emu: GitHubEmulator;
@@ -258,4 +260,73 @@ test("GitHub mixes with local folders and the config file: yanks apply to GitHub
   assert.ok(names.includes("demo-core") && names.includes("acme-core"), names.join(","));
   const core = projectJson(result.site, "acme-core") as unknown as { files: (JsonFile & { yanked?: string | boolean })[] };
   for (const f of core.files) assert.equal(f.yanked ?? false, f.filename.includes("-1.0.0") ? "broken build" : false, f.filename);
+});
+
+/** A gzipped tar of the given files, built here so a test can leave out what a real sdist has. */
+async function tarGz(files: Record<string, string>): Promise<Uint8Array> {
+  const tar = pack();
+  const chunks: Buffer[] = [];
+  tar.on("data", (c: unknown) => chunks.push(c as Buffer));
+  const ended = new Promise<void>((resolve) => tar.on("end", () => resolve()));
+  for (const [name, text] of Object.entries(files)) tar.entry({ name, mode: 0o644, mtime: new Date(0) }, text);
+  tar.finalize();
+  await ended;
+  return new Uint8Array(gzipSync(Buffer.concat(chunks)));
+}
+
+test("files downloaded whole are checked to the end: a cut archive is a named warning and not indexed, cold, warm and in link mode", async () => {
+  const good = makeWheel({ name: "acme-good", version: "1.0.0" });
+  const wheel = makeWheel({ name: "acme-cutwheel", version: "1.0.0" });
+  const sdist = await makeSdist({ name: "acme-cutsdist", version: "1.0.0" });
+  const cut = {
+    [wheel.filename]: wheel.bytes.subarray(0, Math.floor(wheel.bytes.length / 2)),
+    // Valid gzip up to the trailer and PKG-INFO readable: only a check to the end sees it.
+    [sdist.filename]: sdist.bytes.subarray(0, sdist.bytes.length - 4),
+  };
+  const assets = (digest: "auto" | null) => [{ name: good.filename, bytes: good.bytes, digest }, ...Object.entries(cut).map(([name, bytes]) => ({ name, bytes, digest }))];
+  const corruptNamed = (r: BuildResult): string[] =>
+    r.warnings.items
+      .filter((w) => w.code === "corrupt-archive")
+      .map((w) => /asset (\S+): not a complete/.exec(w.message)?.[1] ?? w.message)
+      .sort();
+
+  emu.setOrg("cutorg", [{ name: "cut", releases: [{ tag: "v1.0.0", assets: assets("auto") }] }]);
+  const cacheDir = tempDir("gh-cache");
+  const mirror = () => build(options(cacheDir, { org: "cutorg", topics: [], files: "mirror" }));
+  const cold = await mirror();
+  assert.deepEqual(corruptNamed(cold), Object.keys(cut).sort());
+  assert.deepEqual(cold.index.projects.map((p) => p.name), ["acme-good"]);
+  assert.deepEqual([...cold.site.keys()].filter((p) => p.startsWith("files/")).sort(), [`files/acme-good/${good.filename}`, `files/acme-good/${good.filename}.metadata`]);
+  emu.clearRequests();
+  const warm = await mirror();
+  assert.deepEqual(corruptNamed(warm), Object.keys(cut).sort(), "a warm run says it again");
+  assert.equal(downloads().length, 0, "from the cached verdict");
+
+  // Link mode downloads whole only what has no digest; those are checked the same way.
+  emu.setOrg("cutorg", [{ name: "cut", releases: [{ tag: "v1.0.0", assets: assets(null) }] }]);
+  const linked = await build(options(tempDir("gh-cache"), { org: "cutorg", topics: [] }));
+  assert.deepEqual(corruptNamed(linked), Object.keys(cut).sort());
+  assert.deepEqual(linked.index.projects.map((p) => p.name), ["acme-good"]);
+});
+
+test("link mode: an sdist read to its end is checked against GitHub's digest, and a download shorter than the listed size is refused", async () => {
+  const noPkgInfo = await tarGz({ "acme_plain-1.0.0/setup.py": "from setuptools import setup\nsetup()\n" });
+  emu.setOrg("digestorg", [{ name: "plain", releases: [{ tag: "v1.0.0", assets: [{ name: "acme_plain-1.0.0.tar.gz", bytes: noPkgInfo, digest: `sha256:${"1".repeat(64)}` }] }] }]);
+  await assert.rejects(build(options(tempDir("gh-cache"), { org: "digestorg", topics: [] })), (e: Error) => {
+    assert.match(e.message, /digestorg\/plain release v1\.0\.0 asset acme_plain-1\.0\.0\.tar\.gz: the downloaded bytes have sha256 [0-9a-f]{64}, but GitHub's digest says 1{64}/);
+    return true;
+  });
+  // With the right digest the same file is indexed, and the missing PKG-INFO is named.
+  emu.setOrg("digestorg", [{ name: "plain", releases: [{ tag: "v1.0.0", assets: [{ name: "acme_plain-1.0.0.tar.gz", bytes: noPkgInfo }] }] }]);
+  const ok = await build(options(tempDir("gh-cache"), { org: "digestorg", topics: [] }));
+  assert.deepEqual(ok.index.projects.map((p) => p.name), ["acme-plain"]);
+  assert.ok(ok.warnings.items.some((w) => w.code === "metadata-unreadable" && w.message.includes("acme_plain-1.0.0.tar.gz")));
+
+  // No digest to compare, and the host stops early with no error: the listed size tells.
+  const wheel = makeWheel({ name: "acme-short", version: "1.0.0" });
+  emu.setOrg("digestorg", [{ name: "short", releases: [{ tag: "v1.0.0", assets: [{ name: wheel.filename, bytes: wheel.bytes, digest: null, listedSize: wheel.bytes.length + 100 }] }] }]);
+  await assert.rejects(build(options(tempDir("gh-cache"), { org: "digestorg", topics: [], files: "mirror" })), (e: Error) => {
+    assert.match(e.message, new RegExp(`asset ${wheel.filename.replace(/\./g, "\\.")}: the download ended after ${wheel.bytes.length} bytes, but GitHub lists the asset at ${wheel.bytes.length + 100}`));
+    return true;
+  });
 });

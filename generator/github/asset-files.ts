@@ -1,10 +1,10 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { mkdir, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
-import { Transform } from "node:stream";
 import { UserError, type WarningCode, type Warnings } from "../diagnostics/warnings.js";
+import { ArchiveCheck, hashingTap, type HashedArchive } from "../metadata/check-archive.js";
 import { readMetadataBytes } from "../metadata/read-archive.js";
 import type { ParsedFilename } from "../names/filename.js";
 import { sha256Bytes } from "../util/hash-file.js";
@@ -21,8 +21,10 @@ export interface AssetFacts {
   metadata?: string;
   /** Set when the metadata came from a `<file>.metadata` asset published beside the file. */
   metadataAsset?: boolean;
-  /** Why there is no metadata (a corrupt archive), reported on every run, cached or not. */
+  /** Why there is no metadata (an unreadable archive), reported on every run, cached or not. */
   metadataProblem?: string;
+  /** Why the file, downloaded whole, is not a complete archive: it is not indexed (reported on every run). */
+  archiveProblem?: string;
   /** Other findings, replayed on warm runs so a cached answer reports what a cold one did. */
   notes?: StoredWarning[];
 }
@@ -74,7 +76,7 @@ async function exists(path: string): Promise<boolean> {
 export async function assetFacts(job: AssetJob, mode: FilesMode, downloader: AssetDownloader, cache: CacheStore, scope: string, warnings: Warnings): Promise<AssetFacts> {
   const key = factsKey(scope, job, mode);
   const cached = await cache.get<AssetFacts>("assets", key);
-  if (cached && (mode === "link" || (await exists(mirroredPath(cache, cached.sha256))))) {
+  if (cached && (mode === "link" || cached.archiveProblem !== undefined || (await exists(mirroredPath(cache, cached.sha256))))) {
     for (const n of cached.notes ?? []) warnings.add(n.code, n.message, describeAsset(job));
     return cached;
   }
@@ -91,14 +93,14 @@ export async function assetFacts(job: AssetJob, mode: FilesMode, downloader: Ass
   }
 
   let sha256: string;
+  let archiveProblem: string | undefined;
   if (mode === "mirror" || expected === undefined) {
-    const { path, sha256: actual } = await downloadToCache(job, downloader, cache);
+    const { path, sha256: actual, size, problem } = await downloadToCache(job, downloader, cache);
     let kept = false;
     try {
-      if (expected !== undefined && actual !== expected) {
-        throw new UserError(`${what}: the downloaded bytes have sha256 ${actual}, but GitHub's digest says ${expected}; refusing to index a file that does not match its digest`);
-      }
+      checkDownload(job, { sha256: actual, size }, expected);
       sha256 = actual;
+      if (problem !== undefined) return await keep({ sha256, archiveProblem: problem });
       const inArchive = (await readArchiveSafely(() => readMetadataBytes(path, job.parsed), problems))?.bytes;
       if (metadata && inArchive && !Buffer.from(metadata).equals(Buffer.from(inArchive))) {
         notes.push({ code: "metadata-asset-mismatch", message: `${what}: the ${job.metadataAsset?.name} asset differs from the METADATA inside the file; using the file's own` });
@@ -120,14 +122,15 @@ export async function assetFacts(job: AssetJob, mode: FilesMode, downloader: Ass
     if (!metadata) {
       const location = await downloader.locate(job.repo, job.asset.id, job.asset.name);
       const remote = await readArchiveSafely(() => readRemoteMetadata(downloader, location, job.asset.size, job.parsed, what), problems);
-      if (remote?.wholeFile) {
-        // The host ignored Range and sent everything: the digest can be checked for free.
-        const actual = sha256Bytes(remote.wholeFile);
-        if (actual !== expected) throw new UserError(`${what}: the downloaded bytes have sha256 ${actual}, but GitHub's digest says ${expected}`);
+      if (remote?.whole) {
+        // Every byte arrived anyway (no Range, or an sdist read to its end): check it for free.
+        checkDownload(job, remote.whole, expected);
+        archiveProblem = remote.whole.problem;
       }
       metadata = remote?.metadata?.bytes;
     }
   }
+  if (archiveProblem !== undefined) return keep({ sha256, archiveProblem });
 
   const facts: AssetFacts = { sha256 };
   if (metadata) facts.metadata = Buffer.from(metadata).toString("base64");
@@ -135,8 +138,26 @@ export async function assetFacts(job: AssetJob, mode: FilesMode, downloader: Ass
   if (!metadata && problems.length) facts.metadataProblem = problems.join("; ");
   if (notes.length) facts.notes = notes;
   for (const n of notes) warnings.add(n.code, n.message, what);
-  await cache.put("assets", key, facts);
-  return facts;
+  return keep(facts);
+
+  async function keep(facts: AssetFacts): Promise<AssetFacts> {
+    await cache.put("assets", key, facts);
+    return facts;
+  }
+}
+
+/**
+ * A whole download must be the file GitHub describes: its digest when there is one, else at least
+ * its size (a connection closed early, with no length to tell, would otherwise pass as the file).
+ */
+function checkDownload(job: AssetJob, got: { sha256: string; size: number }, expected: string | undefined): void {
+  const what = describeAsset(job);
+  if (expected !== undefined && got.sha256 !== expected) {
+    throw new UserError(`${what}: the downloaded bytes have sha256 ${got.sha256}, but GitHub's digest says ${expected}; refusing to index a file that does not match its digest`);
+  }
+  if (got.size !== job.asset.size) {
+    throw new UserError(`${what}: the download ended after ${got.size} bytes, but GitHub lists the asset at ${job.asset.size}; refusing to index an incomplete file`);
+  }
 }
 
 /** A corrupt archive is reported (the file is still indexed); network and HTTP failures stop the build. */
@@ -161,27 +182,24 @@ async function downloadMetadataAsset(job: AssetJob, asset: ReleaseAsset, downloa
   return new Uint8Array(bytes);
 }
 
-/** Streams the whole asset into a temporary file in the cache, hashing on the way. */
-async function downloadToCache(job: AssetJob, downloader: AssetDownloader, cache: CacheStore): Promise<{ path: string; sha256: string }> {
+/** Streams the whole asset into a temporary file in the cache, hashing and checking the archive on the way. */
+async function downloadToCache(job: AssetJob, downloader: AssetDownloader, cache: CacheStore): Promise<HashedArchive & { path: string }> {
   const what = describeAsset(job);
   const dir = join(cache.filesDir(), "tmp");
   await mkdir(dir, { recursive: true });
   const path = join(dir, `${randomBytes(8).toString("hex")}.part`);
   const location = await downloader.locate(job.repo, job.asset.id, job.asset.name);
   const response = await downloader.get(location, what);
-  const hash = createHash("sha256");
-  const hasher = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      hash.update(chunk);
-      done(null, chunk);
-    },
-  });
+  const hashing = hashingTap();
+  const check = new ArchiveCheck(job.parsed);
   try {
-    await pipeline(downloader.countedBody(response), hasher, createWriteStream(path));
+    await pipeline(downloader.countedBody(response), hashing.tap, check.tap, createWriteStream(path));
   } catch (e) {
     await rm(path, { force: true });
     throw new UserError(`GitHub: downloading ${what} failed: ${(e as Error).message}`);
   }
   downloader.stats.fullDownloads++;
-  return { path, sha256: hash.digest("hex") };
+  const { sha256, size } = hashing.digest();
+  const problem = await check.result({ path, size });
+  return { path, sha256, size, ...(problem !== undefined ? { problem } : {}) };
 }

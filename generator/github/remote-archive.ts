@@ -1,13 +1,17 @@
-import { Readable } from "node:stream";
+import { pipeline, Readable } from "node:stream";
 import yauzl from "yauzl";
+import { ArchiveCheck, hashAndCheckBuffer, hashingTap, type HashedArchive } from "../metadata/check-archive.js";
 import { readArchiveMetadata, type ArchiveMetadata } from "../metadata/read-archive.js";
 import type { ParsedFilename } from "../names/filename.js";
 import type { AssetDownloader, AssetLocation, Tally } from "./asset-download.js";
 
 export interface RemoteMetadata {
   metadata?: ArchiveMetadata;
-  /** Set when the host ignored Range and sent the whole file: the caller can verify its digest. */
-  wholeFile?: Buffer;
+  /**
+   * Set when every byte of the file arrived anyway (a host that ignored Range, an sdist read to its
+   * end): its hash and archive check, so the caller verifies the digest and the archive for free.
+   */
+  whole?: HashedArchive;
 }
 
 /**
@@ -62,11 +66,30 @@ export async function readRemoteMetadata(downloader: AssetDownloader, location: 
     const reader = new RangeReader(read);
     const metadata = await readArchiveMetadata({ kind: "zip", open: (o, cb) => yauzl.fromRandomAccessReader(reader, size, o, cb) }, parsed);
     result = metadata ? { metadata } : {};
-    if (wholeFile) return { ...result, wholeFile };
+    if (wholeFile) return { ...result, whole: await hashAndCheckBuffer(wholeFile, parsed) };
   } else {
     const response = await downloader.get(location, what);
-    const metadata = await readArchiveMetadata({ kind: "stream", open: () => downloader.countedBody(response, tally) }, parsed);
+    const hashing = hashingTap();
+    const check = new ArchiveCheck(parsed);
+    // The reader stops at PKG-INFO; when it reads on to the end, the bytes are judged as well.
+    const open = (): Readable =>
+      pipeline(downloader.countedBody(response, tally), hashing.tap, check.tap, () => {
+        // failures reach the reader through the last stream
+      });
+    let metadata: ArchiveMetadata | undefined;
+    let unreadable: unknown;
+    try {
+      metadata = await readArchiveMetadata({ kind: "stream", open }, parsed);
+    } catch (e) {
+      unreadable = e;
+    }
     result = metadata ? { metadata } : {};
+    if (check.whole) {
+      const problem = await check.result();
+      result.whole = { ...hashing.digest(), ...(problem !== undefined ? { problem } : {}) };
+    }
+    // A file that arrived whole and is no complete archive is reported as such, not as unreadable metadata.
+    if (unreadable !== undefined && result.whole?.problem === undefined) throw unreadable;
   }
   downloader.stats.bytesSaved += Math.max(0, size - tally.bytes);
   return result;

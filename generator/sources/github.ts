@@ -6,7 +6,7 @@ import { parseIndexableFilename } from "../names/filename.js";
 import { mapLimit } from "../util/pool.js";
 import { createGitHubClient, type ApiStats } from "../github/api-client.js";
 import { AssetDownloader, type DownloadStats } from "../github/asset-download.js";
-import { assetFacts, mirroredPath, type AssetFacts, type AssetJob, type FilesMode } from "../github/asset-files.js";
+import { assetFacts, describeAsset, mirroredPath, type AssetFacts, type AssetJob, type FilesMode } from "../github/asset-files.js";
 import { CacheStore } from "../github/cache-store.js";
 import { listReleases } from "../github/releases.js";
 import { discoverRepositories, organisationsToList, type SelectedRepository } from "../github/repositories.js";
@@ -158,16 +158,23 @@ export async function readGitHub(options: GitHubSourceOptions, warnings: Warning
   // Stage 2: hashes and core metadata, downloading as little as possible.
   jobs.sort((a, b) => a.asset.id - b.asset.id);
   progress.start("reading assets", jobs.length);
-  const files = await mapLimit(jobs, concurrency, async (job) => {
+  const read = await mapLimit(jobs, concurrency, async (job) => {
     const facts = await assetFacts(job, options.files, downloader, cache, scope, warnings);
     progress.tick(1, `${formatBytes(downloader.stats.bytes)} downloaded`);
     return toDistribution(job, facts);
   });
   progress.stop();
+  const files = read.filter((f): f is DistributionFile => f !== undefined);
   report.distributions = files.length;
 
-  function toDistribution(job: AssetJob, facts: AssetFacts): DistributionFile {
+  function toDistribution(job: AssetJob, facts: AssetFacts): DistributionFile | undefined {
     const { parsed, asset } = job;
+    if (facts.archiveProblem !== undefined) {
+      // pip could not unpack it: publishing it would only move the failure to every install.
+      const what = describeAsset(job);
+      warnings.add("corrupt-archive", `${what}: not a complete ${parsed.extension} archive: ${facts.archiveProblem}; not indexed`, what);
+      return undefined;
+    }
     const { sha256, metadata: metadataBase64 } = facts;
     const file: DistributionFile = {
       filename: parsed.filename,

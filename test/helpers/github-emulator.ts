@@ -31,6 +31,8 @@ export interface EmulatedAsset {
   updatedAt?: string;
   /** default uploaded */
   state?: "uploaded" | "open";
+  /** `size` in the listing when it must differ from the bytes served (a host that cuts downloads short). */
+  listedSize?: number;
 }
 
 export interface EmulatedRelease {
@@ -629,7 +631,7 @@ export class GitHubEmulator {
       uploader: this.bot,
       content_type: asset.contentType ?? defaultContentType(asset.name),
       state: asset.state ?? "uploaded",
-      size: meta.size,
+      size: asset.listedSize ?? meta.size,
       digest,
       download_count: 0,
       created_at: iso(created),
