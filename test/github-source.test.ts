@@ -330,3 +330,31 @@ test("link mode: an sdist read to its end is checked against GitHub's digest, an
     return true;
   });
 });
+
+test("a file name indexed from GitHub keeps its bytes: an asset uploaded again with other bytes stops the build, whichever site it goes to, unless replaced on purpose", async () => {
+  const first = makeWheel({ name: "acme-reup", version: "1.0.0", summary: "first upload" });
+  const second = makeWheel({ name: "acme-reup", version: "1.0.0", summary: "uploaded again" });
+  assert.equal(first.filename, second.filename);
+  assert.notEqual(sha256Bytes(first.bytes), sha256Bytes(second.bytes));
+  const upload = (bytes: Uint8Array) => emu.setOrg("reuporg", [{ name: "reup", releases: [{ tag: "v1.0.0", assets: [{ name: first.filename, bytes }] }] }]);
+  const cacheDir = tempDir("gh-cache");
+  const opts = (extra: Partial<GitHubSourceOptions> = {}) => options(cacheDir, { org: "reuporg", topics: [], ...extra });
+
+  upload(first.bytes);
+  await build(opts());
+  upload(second.bytes);
+  for (const files of ["link", "mirror"] as const) {
+    await assert.rejects(build(opts({ files })), (e: Error) => {
+      assert.match(e.message, /1 GitHub file\(s\) changed bytes under a name already indexed; nothing was written/);
+      assert.ok(e.message.includes(`${first.filename} (reuporg/reup release v1.0.0 asset ${first.filename}): indexed before with sha256 ${sha256Bytes(first.bytes)}`), e.message);
+      assert.ok(e.message.includes(`now ${sha256Bytes(second.bytes)}`) && e.message.includes("--replace-file"), e.message);
+      return true;
+    });
+  }
+  // Replaced on purpose: the new bytes are indexed and become the ones the name keeps.
+  const replaced = await build(opts({ replaceFiles: [first.filename] }));
+  assert.equal(projectJson(replaced.site, "acme-reup").files[0]?.hashes.sha256, sha256Bytes(second.bytes));
+  await build(opts());
+  upload(first.bytes);
+  await assert.rejects(build(opts()), /changed bytes under a name already indexed/);
+});

@@ -77,6 +77,7 @@ export async function runBuild(opts: BuildCommandOptions): Promise<void> {
     ...(opts.retryBaseMs !== undefined ? { retryBaseMs: opts.retryBaseMs } : {}),
     // Waits are shown even with --quiet: a silent pause of minutes looks like a hang.
     notice: (message) => process.stderr.write(`notice: ${message}\n`),
+    ...(opts.replaceFile?.length ? { replaceFiles: opts.replaceFile } : {}),
   });
   const { github } = plan;
   if (plan.count === 0 && !opts.allowEmpty) {

@@ -86,6 +86,8 @@ export const stackConfigSchema = indexConfigSchema
     cname: z.string().min(1).optional(),
     teams: z.array(teamSchema).default([]),
     cdn: cdnSchema.default(cdnSchema.parse({})),
+    /** File names (e.g. `acme_app-1.0.0-py3-none-any.whl`) allowed to change bytes on purpose; each is otherwise kept as first indexed. */
+    replaceFiles: z.array(z.string().min(1)).default([]),
   })
   .strict()
   .refine((c) => new Set(c.teams.map((t) => t.name.toLowerCase())).size === c.teams.length, { message: "team names must be unique", path: ["teams"] });

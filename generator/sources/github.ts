@@ -8,6 +8,7 @@ import { createGitHubClient, type ApiStats } from "../github/api-client.js";
 import { AssetDownloader, type DownloadStats } from "../github/asset-download.js";
 import { assetFacts, describeAsset, mirroredPath, type AssetFacts, type AssetJob, type FilesMode } from "../github/asset-files.js";
 import { CacheStore } from "../github/cache-store.js";
+import { keepPublishedBytes } from "../github/published-names.js";
 import { listReleases } from "../github/releases.js";
 import { discoverRepositories, organisationsToList, type SelectedRepository } from "../github/repositories.js";
 import { tagDistributions } from "../github/tags.js";
@@ -33,6 +34,8 @@ export interface GitHubSourceOptions {
   concurrency?: number;
   /** Messages for the person running the build (rate-limit waits). */
   notice?: (message: string) => void;
+  /** File names allowed to change bytes on purpose (each is otherwise kept as first indexed). */
+  replaceFiles?: string[];
 }
 
 export interface GitHubSourceReport {
@@ -166,6 +169,7 @@ export async function readGitHub(options: GitHubSourceOptions, warnings: Warning
   progress.stop();
   const files = read.filter((f): f is DistributionFile => f !== undefined);
   report.distributions = files.length;
+  await keepPublishedBytes(files, cache, scope, new Set(options.replaceFiles ?? []));
 
   function toDistribution(job: AssetJob, facts: AssetFacts): DistributionFile | undefined {
     const { parsed, asset } = job;

@@ -10,6 +10,8 @@ export interface GitHubContext {
   maxRateLimitWaitSeconds: number;
   retryBaseMs?: number;
   notice: (message: string) => void;
+  /** File names allowed to change bytes on purpose (--replace-file, github-pypi:replaceFiles). */
+  replaceFiles?: string[];
 }
 
 export interface SourcePlan {
@@ -42,6 +44,7 @@ export function planSources(sources: SourcesConfig, files: FilesMode, ctx: GitHu
         maxRateLimitWaitSeconds: ctx.maxRateLimitWaitSeconds,
         ...(ctx.retryBaseMs !== undefined ? { retryBaseMs: ctx.retryBaseMs } : {}),
         notice: ctx.notice,
+        ...(ctx.replaceFiles?.length ? { replaceFiles: ctx.replaceFiles } : {}),
       }
     : undefined;
   return {

@@ -50,6 +50,7 @@ export async function buildIndexForStack(config: StackConfig, ctx: DeployContext
     cacheDir: resolve(workDir, "cache"),
     maxRateLimitWaitSeconds: 900,
     notice: (m) => ctx.log.info(m),
+    ...(config.replaceFiles.length ? { replaceFiles: config.replaceFiles } : {}),
   });
   const index = validateIndexConfig(
     {
