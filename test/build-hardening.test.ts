@@ -194,6 +194,33 @@ test("the site folder honours the umask, and temporary folders of dead builds ar
   }
 });
 
+test("a build interrupted while writing (SIGINT, SIGTERM) removes its temporary folder and leaves the previous site as it was", { timeout: 120_000 }, async () => {
+  const parent = tempDir("signals");
+  const out = join(parent, "site");
+  // 20,000 linked files in 5,000 projects: the write takes seconds, so the signal lands inside it.
+  const list = join(parent, "list.txt");
+  writeFileSync(list, Array.from({ length: 20_000 }, (_, i) => `proj${i % 5000}-1.${Math.floor(i / 5000)}.0.tar.gz\n`).join(""));
+  const args = ["build", "--package-list", list, "--packages-url", "https://files.example.com/pool/", "--out", out, "--quiet"];
+  const first = await run(process.execPath, [cliPath, ...args]);
+  assert.equal(first.code, 0, first.stderr);
+  const snapshot = (): string => execFileSync("sh", ["-c", `cd "${out}" && find . -type f | sort | xargs sha256sum | sha256sum`]).toString();
+  const before = snapshot();
+  writeFileSync(join(parent, "list-2.txt"), `${readFileSync(list, "utf8")}newproj-1.0.tar.gz\n`);
+  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+    const child = spawn(process.execPath, [cliPath, ...args.map((a) => (a === list ? join(parent, "list-2.txt") : a))], { stdio: "ignore" });
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
+    // Signal as soon as the write has begun, which the temporary folder beside the site shows.
+    for (let i = 0; !readdirSync(parent).some((n) => n.startsWith(".site.building-")); i++) {
+      assert.ok(i < 30_000, "the build never started writing");
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    child.kill(signal);
+    assert.equal(await exited, code, `${signal} ends the build with ${code}`);
+    assert.deepEqual(readdirSync(parent).sort(), ["list-2.txt", "list.txt", "site", "site.access.json"], `nothing left behind after ${signal}`);
+    assert.equal(snapshot(), before, `the previous site is untouched after ${signal}`);
+  }
+});
+
 test("--from follows symbolic links to files and folders, reads a loop once, and names what it skips", async () => {
   const elsewhere = tempDir("link-targets");
   copyFileSync(join(demoDists, WHEEL), join(elsewhere, WHEEL));
