@@ -4,6 +4,7 @@ import { throttling } from "@octokit/plugin-throttling";
 import { retry } from "@octokit/plugin-retry";
 import { RequestError } from "@octokit/request-error";
 import type { CacheStore } from "./cache-store.js";
+import { describeBody } from "./schemas.js";
 
 const GitHubOctokit = Octokit.plugin(throttling, retry);
 export type GitHubClient = InstanceType<typeof GitHubOctokit>;
@@ -97,6 +98,16 @@ export function createGitHubClient(options: GitHubClientOptions): { client: GitH
     throttle: { onRateLimit: onLimit("rate limit"), onSecondaryRateLimit: onLimit("secondary rate limit") },
     // Octokit logs 4xx/5xx itself; the build reports failures once, with the repository named.
     log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
+  });
+
+  // A JSON request answered 200 with anything else (a sign-in page of a proxy, a wrong API URL)
+  // stops here, before pagination or the cache see it.
+  client.hook.after("request", (response, requestOptions) => {
+    const accept = String(requestOptions.headers.accept ?? "");
+    if (response.status !== 200 || !accept.includes("json")) return;
+    if (response.data === null || typeof response.data !== "object") {
+      throw new Error(`${describeRequest(requestOptions)} answered ${describeBody(response.data)}, not the JSON GitHub sends`);
+    }
   });
 
   const cache = options.cache;

@@ -1,5 +1,8 @@
 import { RequestError } from "@octokit/request-error";
+import type { z } from "zod";
 import { UserError } from "../diagnostics/warnings.js";
+import { describeRequest } from "./api-client.js";
+import { describeBody, firstIssue } from "./schemas.js";
 
 /**
  * A GitHub failure after retries, as an error the user can act on: what was being done (naming the
@@ -24,14 +27,24 @@ function hint(status: number): string {
 }
 
 /**
- * A `paginate` map function that stops a listing whose `next` link leads back to a page already
- * read (a broken proxy or server would otherwise keep the build paging forever).
+ * A `paginate` map function that checks each page at the boundary: it must be a JSON list whose
+ * items match `schema` (`noun` names them in the error), and its `next` link must not lead back
+ * to a page already read (a broken proxy or server would otherwise keep the build paging forever).
  */
-export function pagesOnce<T>(): (response: { url: string; data: T[] }) => T[] {
+export function pagesOnce<S extends z.ZodType>(schema: S, noun: string): (response: { url: string; data: unknown }) => z.output<S>[] {
   const seen = new Set<string>();
+  let offset = 0;
   return (response) => {
     if (seen.has(response.url)) throw new Error(`the listing's next page ${response.url} was already read: a pagination loop`);
     seen.add(response.url);
-    return response.data;
+    const where = describeRequest({ url: response.url });
+    if (!Array.isArray(response.data)) throw new Error(`${where} answered ${describeBody(response.data)}, not the JSON list GitHub sends`);
+    const items = response.data.map((item: unknown, i) => {
+      const parsed = schema.safeParse(item);
+      if (!parsed.success) throw new Error(`${where}: item ${offset + i} is not ${noun} as GitHub documents it (${firstIssue(parsed.error)})`);
+      return parsed.data as z.output<S>;
+    });
+    offset += items.length;
+    return items;
   };
 }

@@ -1,9 +1,7 @@
-import type { RestEndpointMethodTypes } from "@octokit/rest";
 import type { GitHubClient } from "./api-client.js";
 import { failure, pagesOnce } from "./errors.js";
 import type { SelectedRepository } from "./repositories.js";
-
-type Release = RestEndpointMethodTypes["repos"]["listReleases"]["response"]["data"][number];
+import { releaseSchema, type GitHubRelease } from "./schemas.js";
 
 export interface ReleaseAsset {
   id: number;
@@ -26,9 +24,9 @@ export interface RepositoryRelease {
  * (the API shows them to people with push access), and an asset still uploading has no bytes yet.
  */
 export async function listReleases(client: GitHubClient, repo: SelectedRepository): Promise<RepositoryRelease[]> {
-  let releases: Release[];
+  let releases: GitHubRelease[];
   try {
-    releases = await client.paginate(client.rest.repos.listReleases, { owner: repo.owner, repo: repo.name, per_page: 100 }, pagesOnce<Release>());
+    releases = await client.paginate(client.rest.repos.listReleases, { owner: repo.owner, repo: repo.name, per_page: 100 }, pagesOnce(releaseSchema, "a release"));
   } catch (e) {
     throw failure(e, `listing the releases of ${repo.fullName}`);
   }

@@ -1,10 +1,10 @@
 import picomatch from "picomatch";
-import type { RestEndpointMethodTypes } from "@octokit/rest";
 import { UserError, type Warnings } from "../diagnostics/warnings.js";
 import type { GitHubClient } from "./api-client.js";
 import { failure, pagesOnce } from "./errors.js";
+import { repositorySchema, type GitHubRepository } from "./schemas.js";
 
-type OrgRepository = RestEndpointMethodTypes["repos"]["listForOrg"]["response"]["data"][number];
+type OrgRepository = GitHubRepository;
 
 export interface RepositorySelection {
   /** Organisations whose repositories are listed. */
@@ -107,7 +107,7 @@ export async function discoverRepositories(client: GitHubClient, selection: Repo
   for (const org of selection.orgs) {
     let listing: OrgRepository[];
     try {
-      listing = await client.paginate(client.rest.repos.listForOrg, { org, type: "all", per_page: 100 }, pagesOnce<OrgRepository>());
+      listing = await client.paginate(client.rest.repos.listForOrg, { org, type: "all", per_page: 100 }, pagesOnce(repositorySchema, "a repository"));
     } catch (e) {
       throw failure(e, `listing the repositories of organisation ${org}`);
     }

@@ -1,7 +1,6 @@
 import { parse as parseToml } from "smol-toml";
 import { parse as parseIni } from "ini";
 import { RequestError } from "@octokit/request-error";
-import type { RestEndpointMethodTypes } from "@octokit/rest";
 import type { Warnings } from "../diagnostics/warnings.js";
 import type { DistributionFile } from "../model/distribution.js";
 import { normalizeVersion } from "../names/filename.js";
@@ -9,9 +8,10 @@ import { isValidProjectName, normalizeName } from "../names/normalize.js";
 import type { GitHubClient } from "./api-client.js";
 import type { CacheStore } from "./cache-store.js";
 import { failure, pagesOnce } from "./errors.js";
+import { tagSchema, type GitHubTag } from "./schemas.js";
 import type { SelectedRepository } from "./repositories.js";
 
-type Tag = RestEndpointMethodTypes["repos"]["listTags"]["response"]["data"][number];
+type Tag = GitHubTag;
 
 /** What a tagged source tree says about itself; cached by commit, which never changes. */
 export interface TagProject {
@@ -87,7 +87,7 @@ async function projectAtTag(client: GitHubClient, repo: SelectedRepository, tag:
 export async function tagDistributions(client: GitHubClient, repo: SelectedRepository, cache: CacheStore, cacheScope: string, warnings: Warnings): Promise<DistributionFile[]> {
   let tags: Tag[];
   try {
-    tags = await client.paginate(client.rest.repos.listTags, { owner: repo.owner, repo: repo.name, per_page: 100 }, pagesOnce());
+    tags = await client.paginate(client.rest.repos.listTags, { owner: repo.owner, repo: repo.name, per_page: 100 }, pagesOnce(tagSchema, "a tag"));
   } catch (e) {
     throw failure(e, `listing the tags of ${repo.fullName}`);
   }
