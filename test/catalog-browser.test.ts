@@ -8,13 +8,18 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
+import { defaultAccessMapPath, readAccessMap } from "../generator/access/access-map-file.js";
+import { createAccessGate } from "../generator/access/gate.js";
+import { createGitHubAccess } from "../generator/access/github-access.js";
 import type { Project, ProjectIndex } from "../generator/model/project-index.js";
 import { startServer, type RunningServer } from "../generator/serve/server.js";
 import { contrastAudit, inContext, launchChromium, screenshot } from "./helpers/browser.js";
+import { GitHubEmulator } from "./helpers/github-emulator.js";
 import { demoDists, hostileDists, tempDir } from "./helpers/paths.js";
+import { makeWheel } from "./helpers/python-dists.js";
 import { createVenv, installed, type Venv } from "./helpers/python.js";
 import { buildTo } from "./helpers/site.js";
 
@@ -471,4 +476,61 @@ test("accessibility and layout: labels, alt text, WCAG contrast (light and dark)
     }
   });
   assert.deepEqual(problems, []);
+});
+
+test("a README's image from another host loads in a public catalog, and in a private one is blocked by the browser (no tracking pixel)", async () => {
+  const dir = tempDir("pixel-dists");
+  const wheel = makeWheel({
+    name: "acme-pixel",
+    version: "1.0.0",
+    description: { text: "# Acme pixel\n\n![build status](https://tracker.example/pixel.png)\n", contentType: "text/markdown" },
+  });
+  writeFileSync(join(dir, wheel.filename), wheel.bytes);
+  const site = join(tempDir("pixel-site"), "site");
+  const built = await buildTo(site, { from: [dir] });
+  const map = await readAccessMap(defaultAccessMapPath(site));
+  assert.ok(map);
+  // One person who may read the gate repository, which guards projects from local folders.
+  const ALICE = `ghp_${"a".repeat(36)}`;
+  const emu = await GitHubEmulator.start({ token: `ghs_${"b".repeat(36)}` });
+  emu.setOrg("acme", [{ name: "pypi", private: true }]);
+  emu.setPeople([{ login: "alice", tokens: [ALICE], repositories: ["acme/pypi"] }]);
+  const gate = createAccessGate({ gateRepository: "acme/pypi", map, github: createGitHubAccess({ apiUrl: emu.apiUrl }) });
+  const publicServer = await startServer({ root: site, port: 0 });
+  const privateServer = await startServer({ root: site, port: 0, access: { gate, realm: "acme/pypi" } });
+  const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
+  /** Opens the project page; returns the pixel requests the browser made and the CSP violations it reported. */
+  const visit = async (url: string, options: Parameters<Browser["newContext"]>[0]): Promise<{ pixels: number; violations: string[]; shown: boolean }> => {
+    const context = await browser.newContext(options);
+    try {
+      let pixels = 0;
+      // The tracker never resolves: the route plays it, and counts what the browser asked of it.
+      await context.route("https://tracker.example/**", (route) => {
+        pixels++;
+        return route.fulfill({ status: 200, contentType: "image/png", body: PNG });
+      });
+      const page = await context.newPage();
+      const violations: string[] = [];
+      page.on("console", (msg) => {
+        if (/Content Security Policy/i.test(msg.text())) violations.push(msg.text());
+      });
+      const res = await page.goto(`${url}/project/acme-pixel/`, { waitUntil: "load" });
+      assert.equal(res?.status(), 200, url);
+      const shown = await page.locator(".description img").evaluate((img: any) => img.complete && img.naturalWidth > 0);
+      return { pixels, violations, shown };
+    } finally {
+      await context.close();
+    }
+  };
+  try {
+    assert.deepEqual(built.index.projects.map((p) => p.name), ["acme-pixel"]);
+    const open = await visit(publicServer.url, DESKTOP);
+    assert.deepEqual(open, { pixels: 1, violations: [], shown: true }, "the public catalog shows the README as written");
+    const gated = await visit(privateServer.url, { ...DESKTOP, httpCredentials: { username: "alice", password: ALICE } });
+    assert.equal(gated.pixels, 0, "the browser never asked the tracker");
+    assert.equal(gated.shown, false);
+    assert.ok(gated.violations.some((v) => v.includes("https://tracker.example/pixel.png") && v.includes("img-src 'self' data:")), gated.violations.join("\n"));
+  } finally {
+    await Promise.all([publicServer.close(), privateServer.close(), emu.close()]);
+  }
 });

@@ -17,6 +17,8 @@ export interface DistSpec {
   moduleSource?: string;
   /** wheel build tag (`1` in `x-1.0-1-py3-none-any.whl`), which ranks files of the same version */
   buildTag?: string;
+  /** the README (the metadata's body), with its Description-Content-Type */
+  description?: { text: string; contentType: string };
 }
 
 export interface BuiltDist {
@@ -37,6 +39,7 @@ function coreMetadata(spec: DistSpec): Uint8Array {
   if (spec.summary !== undefined) lines.push(`Summary: ${spec.summary}`);
   if (spec.requiresPython !== undefined) lines.push(`Requires-Python: ${spec.requiresPython}`);
   for (const req of spec.requiresDist ?? []) lines.push(`Requires-Dist: ${req}`);
+  if (spec.description) lines.push(`Description-Content-Type: ${spec.description.contentType}`, "", spec.description.text);
   return utf8(lines.join("\n") + "\n");
 }
 
