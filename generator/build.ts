@@ -6,6 +6,7 @@ import type { DistributionFile } from "./model/distribution.js";
 import { buildProjectIndex, type ProjectIndex } from "./model/project-index.js";
 import { renderSite } from "./render/render-site.js";
 import type { Site } from "./site/site.js";
+import { recordUpstream } from "./site/upstream-record.js";
 import { readLocalFolder } from "./sources/local-folder.js";
 import { readPackageList, readPackageListJson } from "./sources/package-list.js";
 import { readGitHub, type GitHubSourceOptions, type GitHubSourceReport } from "./sources/github.js";
@@ -59,6 +60,7 @@ export async function buildSite(inputs: BuildInputs): Promise<BuildResult> {
     throw new UserError("the index would be empty: no source gave a usable distribution (pass --allow-empty to publish an empty index on purpose)");
   }
   const site = renderSite(index, config);
+  if (config.upstream) recordUpstream(site, config.upstream);
   const count = index.projects.reduce((n, p) => n + p.files.length, 0);
   return { site, index, files: count, warnings, ...(github ? { github } : {}) };
 }

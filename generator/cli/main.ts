@@ -65,6 +65,8 @@ program
   .option("--access-map <file>", "with --auth github: the map `build` wrote (default: DIR.access.json, beside the site)")
   .addOption(new Option("--github-api-url <url>", "with --auth github: REST API root; GitHub Enterprise Server: https://HOST/api/v3").env("GITHUB_API_URL").default("https://api.github.com"))
   .addOption(new Option("--auth-cache <positive,negative>", "with --auth github: seconds a verdict is cached when access is granted, and when refused").default("300,30"))
+  .option("--upstream <url>", "send project names the site does not hold to this simple index (default: the upstream the site was built with)")
+  .option("--no-upstream", "answer 404 for every project the site does not hold, whatever the site was built with")
   .action(runServe);
 
 program

@@ -5,6 +5,9 @@ import { startServer, type RunningServer, type ServeOptions } from "../serve/ser
 import { defaultAccessMapPath, readAccessMap } from "../access/access-map-file.js";
 import { createAccessGate } from "../access/gate.js";
 import { createGitHubAccess } from "../access/github-access.js";
+import { indexConfigSchema } from "../config/schema.js";
+import type { UpstreamSettings } from "../routing/upstream.js";
+import { readUpstreamRecord } from "../site/upstream-record.js";
 
 export interface ServeCommandOptions {
   port: number;
@@ -18,6 +21,8 @@ export interface ServeCommandOptions {
   githubApiUrl?: string;
   /** "POSITIVE,NEGATIVE" seconds. */
   authCache?: string;
+  /** Overrides the upstream the site was built with; `false` (from --no-upstream) turns it off. */
+  upstream?: string | boolean;
 }
 
 const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
@@ -57,6 +62,16 @@ async function accessFor(dir: string, opts: ServeCommandOptions, say: (line: str
   return { gate, realm: gateRepository };
 }
 
+/** The site's recorded upstream, with `--upstream URL` replacing its URL (its claimed patterns stay). */
+async function upstreamFor(dir: string, override: string | boolean | undefined): Promise<UpstreamSettings | undefined> {
+  if (override === false) return undefined;
+  const recorded = await readUpstreamRecord(dir);
+  if (override === undefined || override === true) return recorded;
+  const parsed = indexConfigSchema.shape.upstream.safeParse({ url: override, claimed: recorded?.claimed ?? [] });
+  if (!parsed.success || !parsed.data) throw new UserError(`--upstream ${override}: ${parsed.error?.issues[0]?.message ?? "invalid"}`);
+  return parsed.data;
+}
+
 /** Starts the server and prints how to install from it; runs until interrupted. */
 export async function serveSite(dir: string, opts: ServeCommandOptions): Promise<RunningServer> {
   if (!existsSync(join(dir, "simple", "index.html"))) {
@@ -67,6 +82,7 @@ export async function serveSite(dir: string, opts: ServeCommandOptions): Promise
     say(`warning[site-holds-build-data]: ${join(dir, ".github-pypi")} is from an older github-pypi build; a static host would serve it: rebuild the site`);
   }
   const access = await accessFor(dir, opts, say);
+  const upstream = await upstreamFor(dir, opts.upstream);
   let server: RunningServer;
   try {
     server = await startServer({
@@ -75,6 +91,7 @@ export async function serveSite(dir: string, opts: ServeCommandOptions): Promise
       port: opts.port,
       indexMaxAgeSeconds: opts.indexMaxAge,
       ...(access ? { access } : {}),
+      ...(upstream ? { upstream } : {}),
       ...(opts.quiet ? {} : { log: (line: string) => process.stderr.write(`${line}\n`) }),
     });
   } catch (e) {
@@ -93,6 +110,11 @@ export async function serveSite(dir: string, opts: ServeCommandOptions): Promise
 export async function runServe(dir: string, opts: ServeCommandOptions): Promise<void> {
   const server = await serveSite(dir, opts);
   process.stdout.write(`Serving ${dir} at ${server.url}/ (Ctrl+C to stop)\n`);
+  const upstream = await upstreamFor(dir, opts.upstream);
+  if (upstream) {
+    const claimed = upstream.claimed.length ? `, and ${upstream.claimed.join(", ")} stay ours even when absent` : "";
+    process.stdout.write(`  Names this index does not hold come from ${upstream.url}${claimed}.\n`);
+  }
   if (opts.auth === "github") {
     const { host } = new URL(server.url);
     process.stdout.write(`  Private: send a GitHub token as the password (user name ignored); access follows ${opts.gateRepository} and each project's repository.\n`);

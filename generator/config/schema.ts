@@ -7,6 +7,20 @@ import { z } from "zod";
  */
 const yankReason = z.union([z.string(), z.literal(true)]);
 
+const upstreamSchema = z
+  .object({
+    /** The upstream's simple root, e.g. https://pypi.org/simple/ (a trailing `/` is added). */
+    url: z
+      .string()
+      .refine((u) => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol) && !new URL(u).username && !new URL(u).password && !new URL(u).search && !new URL(u).hash, {
+        message: "expected an http(s) URL of a simple index, without credentials, query or fragment, e.g. https://pypi.org/simple/",
+      })
+      .transform((u) => (u.endsWith("/") ? u : `${u}/`)),
+    /** Names that are ours even when the index does not hold them (globs: `acme-*`), so they never come from the upstream. */
+    claimed: z.array(z.string().regex(/^[A-Za-z0-9._*?-]+$/, "expected a project name or a glob of one (letters, digits, . _ - and * ?)")).default([]),
+  })
+  .strict();
+
 export const indexConfigSchema = z
   .object({
     /** Title of the human pages. */
@@ -17,6 +31,8 @@ export const indexConfigSchema = z
     packagesUrl: z.string().min(1).optional(),
     /** Cache lifetime of index pages; distribution files are always immutable. */
     indexMaxAgeSeconds: z.number().int().min(0).max(31_536_000).default(300),
+    /** One index URL: names the index does not hold (and no `claimed` pattern covers) are sent to this index. */
+    upstream: upstreamSchema.optional(),
   })
   .strict();
 

@@ -9,10 +9,11 @@
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { realpath } from "node:fs/promises";
+import { realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import send from "send";
 import { route, type RouteResult } from "../routing/router.js";
+import { claimedTest, decideUpstream, UPSTREAM_REDIRECT_STATUS, type UpstreamSettings } from "../routing/upstream.js";
 import { contentTypeFor } from "../site/content-type.js";
 import type { AccessGate } from "../access/gate.js";
 import { PRIVATE_CONTENT_SECURITY_POLICY, describeVerdict, privateCacheControl, refusalFor } from "../access/responses.js";
@@ -30,6 +31,8 @@ export interface ServeOptions {
   log?: (line: string) => void;
   /** A private index: every file needs a GitHub token that may read its repository (generator/access). */
   access?: { gate: AccessGate; realm: string };
+  /** Project pages the site does not hold (and no claimed pattern covers) redirect here (generator/routing/upstream.ts). */
+  upstream?: UpstreamSettings;
 }
 
 export interface RunningServer {
@@ -81,6 +84,14 @@ function sendText(
   else res.end(text);
 }
 
+/** Whether the site holds this project page (a file, not a folder or a link out of the site). */
+async function holdsPage(root: string, sitePath: string): Promise<boolean> {
+  return stat(path.resolve(root, sitePath)).then(
+    (s) => s.isFile(),
+    () => false,
+  );
+}
+
 /**
  * Whether the file really lies inside the site once symbolic links are followed: a link in the
  * site that points elsewhere (`/etc/passwd`, a home folder) must not be served.
@@ -101,7 +112,6 @@ async function serveFile(
   root: string,
   realRoot: Promise<string>,
   result: FileResult,
-  query: string,
   /** Sent with the file only, never with a 404 (so a refusal and a missing file stay alike). */
   extraHeaders: Record<string, string> = {},
 ): Promise<void> {
@@ -129,14 +139,6 @@ async function serveFile(
     r.setHeader("Cache-Control", result.cacheControl);
     if (result.vary) r.setHeader("Vary", result.vary);
   });
-  stream.on("directory", (r: http.ServerResponse) => {
-    // A folder asked for without its trailing slash: add it (and keep the query).
-    const location = "/" + encodePath(result.path) + "/" + (query === "" ? "" : "?" + query);
-    sendText(req, r, 301, `Moved Permanently: ${location}`, {
-      Location: location,
-      "Cache-Control": result.cacheControl,
-    });
-  });
   stream.on("error", (err: Error & { status?: number; statusCode?: number; headers?: Record<string, string> }) => {
     if (res.headersSent) {
       res.destroy(err);
@@ -159,6 +161,8 @@ export function createIndexServer(options: ServeOptions): http.Server {
   const realRoot = realpath(root).catch(() => root);
   const log = options.log;
   const indexMaxAgeSeconds = options.indexMaxAgeSeconds ?? 300;
+  const upstream = options.upstream;
+  const isClaimed = upstream ? claimedTest(upstream.claimed) : undefined;
   return http.createServer((req, res) => {
     const method = req.method ?? "GET";
     const url = req.url ?? "/";
@@ -202,23 +206,36 @@ export function createIndexServer(options: ServeOptions): http.Server {
         return;
       case "file": {
         const access = options.access;
+        const file = result;
+        const toUpstream = (location: string, cacheControl: string): void =>
+          sendText(req, res, UPSTREAM_REDIRECT_STATUS, `Found: ${location}`, { Location: location, "Cache-Control": cacheControl });
+        const decided = upstream ? decideUpstream(file.path, () => false, upstream, isClaimed) : ({ kind: "site" } as const);
+        // Only a project page the site lacks goes upstream: look at the disk just then.
+        const decision = decided.kind === "site" ? Promise.resolve(decided) : holdsPage(root, file.path).then((held) => (held ? ({ kind: "site" } as const) : decided));
         if (!access) {
-          void serveFile(req, res, root, realRoot, result, query).catch(() => sendText(req, res, 500, "Internal Server Error"));
+          decision
+            .then((d) => (d.kind === "upstream" ? toUpstream(d.location, `public, max-age=${indexMaxAgeSeconds}`) : serveFile(req, res, root, realRoot, file)))
+            .catch(() => sendText(req, res, 500, "Internal Server Error"));
           return;
         }
-        const file = result;
-        access.gate.check(req.headers.authorization, file.path, req.socket.remoteAddress).then(
-          (verdict) => {
+        decision
+          .then(async (d) => {
+            // A public name still needs a person who may use the index, or an invented token could tell ours from theirs.
+            const verdict = await access.gate.check(req.headers.authorization, d.kind === "upstream" ? "simple/index.html" : file.path, req.socket.remoteAddress);
+            return { d, verdict };
+          })
+          .then(({ d, verdict }) => {
             who = describeVerdict(verdict);
+            if (d.kind === "upstream" && verdict.kind === "allow") return toUpstream(d.location, `private, max-age=${indexMaxAgeSeconds}`);
             const refusal = refusalFor(verdict, access.realm);
             if (refusal) {
               sendText(req, res, refusal.status, refusal.body, refusal.headers);
               return;
             }
             const served = { ...file, cacheControl: privateCacheControl(file.cacheControl) };
-            return serveFile(req, res, root, realRoot, served, query, { "Content-Security-Policy": PRIVATE_CONTENT_SECURITY_POLICY });
-          },
-        ).catch(() => sendText(req, res, 500, "Internal Server Error"));
+            return serveFile(req, res, root, realRoot, served, { "Content-Security-Policy": PRIVATE_CONTENT_SECURITY_POLICY });
+          })
+          .catch(() => sendText(req, res, 500, "Internal Server Error"));
         return;
       }
     }

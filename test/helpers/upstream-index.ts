@@ -1,0 +1,58 @@
+/**
+ * The upstream of the one-URL tests: a plain PEP 503 folder (written here with its own few
+ * lines of HTML, not by the project's renderer) served by test/upstream/upstream_index.py, which
+ * logs every request and whether it carried credentials.
+ */
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { repoRoot, tempDir } from "./paths.js";
+import type { BuiltDist } from "./python-dists.js";
+
+export interface UpstreamRequest {
+  path: string;
+  status: number;
+  credentials: boolean;
+  accept: string;
+}
+
+export interface UpstreamIndex {
+  /** The simple root, ending in `/`. */
+  url: string;
+  requests: UpstreamRequest[];
+  close(): void;
+}
+
+const normalise = (name: string): string => name.toLowerCase().replace(/[-_.]+/g, "-");
+
+/** Writes `simple/<name>/index.html` for each project and its files beside it, as PEP 503 describes. */
+export function writeUpstreamFolder(projects: Record<string, BuiltDist[]>): string {
+  const dir = tempDir("upstream-index");
+  const names = Object.keys(projects).map(normalise).sort();
+  mkdirSync(join(dir, "simple"), { recursive: true });
+  writeFileSync(join(dir, "simple", "index.html"), `<!DOCTYPE html><html><body>${names.map((n) => `<a href="${n}/">${n}</a>`).join("")}</body></html>\n`);
+  for (const [name, dists] of Object.entries(projects)) {
+    const folder = join(dir, "simple", normalise(name));
+    mkdirSync(folder, { recursive: true });
+    const links = dists.map((d) => {
+      writeFileSync(join(folder, d.filename), d.bytes);
+      return `<a href="${d.filename}#sha256=${createHash("sha256").update(d.bytes).digest("hex")}">${d.filename}</a><br>`;
+    });
+    writeFileSync(join(folder, "index.html"), `<!DOCTYPE html><html><body>${links.join("\n")}</body></html>\n`);
+  }
+  return dir;
+}
+
+export async function startUpstreamIndex(folder: string): Promise<UpstreamIndex> {
+  const child = spawn("python3", [join(repoRoot, "test/upstream/upstream_index.py"), folder], { stdio: ["ignore", "pipe", "inherit"] });
+  const requests: UpstreamRequest[] = [];
+  const lines = createInterface({ input: child.stdout });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once("exit", (code) => reject(new Error(`upstream_index.py exited with ${code}`)));
+    lines.once("line", (line) => resolve((JSON.parse(line) as { port: number }).port));
+  });
+  lines.on("line", (line) => requests.push(JSON.parse(line) as UpstreamRequest));
+  return { url: `http://127.0.0.1:${port}/simple/`, requests, close: () => void child.kill() };
+}
