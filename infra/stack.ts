@@ -81,6 +81,13 @@ export async function defineStack(): Promise<StackOutputs> {
   const ownRepositories = built.repositories.filter((r) => r.split("/")[0]?.toLowerCase() === owner.toLowerCase()).map((r) => r.split("/")[1] ?? r);
   const teams = new Teams("teams", { teams: config.teams, defaultRepositories: [...new Set([config.indexRepository, ...ownRepositories])] });
 
+  if (config.upstream && config.cdn.access !== "github") {
+    // Pages is static, and the public CDN's function has no room for the project list yet: only the private index's edge function redirects.
+    pulumi.log.warn(
+      `warning[upstream-not-served]: github-pypi:upstream is recorded in the site, but only the private index (cdn.access: github) and \`github-pypi serve\` send other names to ${config.upstream.url}; ` +
+        "on GitHub Pages and the public CDN use an explicit index instead (uv: explicit = true; Poetry: priority = \"explicit\"), see the README",
+    );
+  }
   const cdn = config.cdn.enabled ? defineCdn(config, built, { owner, apiUrl }) : undefined;
   const baseUrl = cdn ? cdn.url : index.pagesUrl.apply((u) => u ?? "");
   const indexUrl = baseUrl.apply((u) => `${u}simple/`);
@@ -126,6 +133,7 @@ function defineCdn(config: StackConfig, built: BuiltIndex, github: { owner: stri
             negativeTtlSeconds: DEFAULT_NEGATIVE_TTL_SECONDS,
             // Two GitHub questions run at once; with one retry-free round this stays well inside Lambda@Edge's 5 s.
             timeoutMs: 2000,
+            ...(config.upstream ? { upstream: config.upstream } : {}),
           },
         }
       : {}),

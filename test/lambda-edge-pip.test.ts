@@ -9,6 +9,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import type { AccessMap } from "../generator/access/access-map.js";
 import type { EdgeRequest } from "../generator/access/lambda-edge-handler.js";
 import { startServer, type RunningServer } from "../generator/serve/server.js";
 import { LAMBDA_EDGE_MAX_BYTES, lambdaEdgeBundle } from "../infra/cdn/lambda-edge-bundle.js";
@@ -17,6 +18,8 @@ import { loadLambdaBundle, type Handler } from "./helpers/lambda-bundle.js";
 import { tempDir } from "./helpers/paths.js";
 import { startPrivateOrg } from "./helpers/private-org.js";
 import { createVenv, installed } from "./helpers/python.js";
+import { makeWheel } from "./helpers/python-dists.js";
+import { startUpstreamIndex, writeUpstreamFolder } from "./helpers/upstream-index.js";
 
 const ALICE = "ghp_alice_edge_000000000000000000000000";
 const BOB = "ghp_bob_edge_00000000000000000000000000";
@@ -26,6 +29,7 @@ let origin: RunningServer;
 let front: http.Server;
 let frontUrl = "";
 let bundleBytes = 0;
+let siteMap: AccessMap;
 /** What reached the origin: the URI and whether any Authorization header came along. */
 const originLog: string[] = [];
 /** The function's own log lines (CloudWatch in production). */
@@ -73,6 +77,7 @@ before(async () => {
   });
   emu = org.emu;
   const { siteDir, map } = org;
+  siteMap = map;
   const code = lambdaEdgeBundle({ gateRepository: "acme/pypi", apiUrl: emu.apiUrl, map, indexMaxAgeSeconds: 300, positiveTtlSeconds: 300, negativeTtlSeconds: 30, timeoutMs: 2000 });
   bundleBytes = Buffer.byteLength(code);
   // Loaded as Lambda loads index.js: a CommonJS module on its own, no access to this project's node_modules.
@@ -149,5 +154,40 @@ test("GitHub down: 503 with Retry-After, fail closed", async () => {
     assert.equal(res.headers.get("retry-after"), "10");
   } finally {
     emu.clearFaults();
+  }
+});
+
+test("one URL through the edge function: public names redirect upstream without credentials; a project bob may not read is 404, never the upstream's squatter", async () => {
+  const up = await startUpstreamIndex(
+    writeUpstreamFolder({
+      "public-dep": [makeWheel({ name: "public-dep", version: "1.0.0" })],
+      "acme-app": [makeWheel({ name: "acme-app", version: "99.0.0" })],
+    }),
+  );
+  const code = lambdaEdgeBundle({ gateRepository: "acme/pypi", apiUrl: emu.apiUrl, indexMaxAgeSeconds: 300, positiveTtlSeconds: 300, negativeTtlSeconds: 30, timeoutMs: 2000, map: siteMap, upstream: { url: up.url, claimed: [] } });
+  const upFront = http.createServer(cloudFront(loadLambdaBundle(code)));
+  await new Promise<void>((resolve) => upFront.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(upFront.address() as AddressInfo).port}`;
+  try {
+    const alice = await createVenv(join(tempDir("edge-up-venv"), "alice"));
+    const asAlice = `${url.replace("://", `://token:${ALICE}@`)}/simple/`;
+    const r = await alice.pip(["install", "--index-url", asAlice, "acme-app", "public-dep"]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const pkgs = await installed(alice);
+    assert.equal(pkgs.get("acme-app"), "0.1.0", "ours, not the squatter's 99.0.0");
+    assert.equal(pkgs.get("public-dep"), "1.0.0");
+    assert.ok(up.requests.some((q) => q.path === "/simple/public-dep/"), JSON.stringify(up.requests));
+    assert.deepEqual(up.requests.filter((q) => q.credentials || q.path.includes("acme")), []);
+
+    const bob = await createVenv(join(tempDir("edge-up-venv"), "bob"));
+    const denied = await bob.pip(["download", "--no-deps", "--dest", tempDir("edge-up-dl"), "--index-url", `${url.replace("://", `://token:${BOB}@`)}/simple/`, "acme-app"]);
+    assert.notEqual(denied.code, 0);
+    assert.match(denied.stderr, /No matching distribution found for acme-app/);
+    assert.deepEqual(up.requests.filter((q) => q.path.includes("acme")), [], "the hidden project never went upstream");
+    assert.equal((await fetch(`${url}/simple/public-dep/`, { redirect: "manual" })).status, 401, "anonymous: 401 on every name");
+  } finally {
+    up.close();
+    upFront.closeAllConnections();
+    await new Promise((resolve) => upFront.close(resolve));
   }
 });

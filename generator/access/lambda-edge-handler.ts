@@ -12,6 +12,7 @@
  * The module stays warm between requests in one container, and so does the verdict cache.
  */
 import { route, type RouteResult } from "../routing/router.js";
+import { claimedTest, decideUpstream, UPSTREAM_REDIRECT_STATUS, type UpstreamSettings } from "../routing/upstream.js";
 import type { AccessMap } from "./access-map.js";
 import { createAccessGate, type AccessGate } from "./gate.js";
 import { createGitHubAccess } from "./github-access.js";
@@ -27,6 +28,8 @@ export interface EdgeAccessConfig {
   negativeTtlSeconds: number;
   /** Per GitHub request; two run at once, and the function has 5 s in all. */
   timeoutMs: number;
+  /** One index URL: project pages the map does not hold (and no claimed glob covers) redirect here. */
+  upstream?: UpstreamSettings;
 }
 
 export type EdgeHeaders = Record<string, { key?: string; value: string }[]>;
@@ -53,6 +56,7 @@ export interface ViewerRequestEvent {
 
 const STATUS_TEXT: Record<number, string> = {
   301: "Moved Permanently",
+  302: "Found",
   400: "Bad Request",
   401: "Unauthorized",
   404: "Not Found",
@@ -109,6 +113,7 @@ export function createLambdaEdgeHandler(config: EdgeAccessConfig, options: EdgeH
       negativeTtlSeconds: config.negativeTtlSeconds,
     });
 
+  const isClaimed = config.upstream ? claimedTest(config.upstream.claimed) : undefined;
   return async (event) => {
     const request = (event.Records[0] as { cf: { request: EdgeRequest } }).cf.request;
     let result: RouteResult;
@@ -126,10 +131,18 @@ export function createLambdaEdgeHandler(config: EdgeAccessConfig, options: EdgeH
     if (result.kind === "error") {
       return textResponse(request, result.status, result.message, result.status === 405 ? { allow: "GET, HEAD" } : {});
     }
-    const verdict = await gate.check(headerValue(request.headers, "authorization"), result.path, request.clientIp);
+    // The map knows every project of the index, so a name it lacks is the upstream's (unless claimed).
+    const decision = decideUpstream(result.path, (name) => Object.hasOwn(config.map.projects, name), config.upstream, isClaimed);
+    // A public name still needs a person who may use the index, or an invented token could tell ours from theirs.
+    const checked = decision.kind === "upstream" ? "simple/index.html" : result.path;
+    const verdict = await gate.check(headerValue(request.headers, "authorization"), checked, request.clientIp);
     const refusal = refusalFor(verdict, config.gateRepository);
-    log(JSON.stringify({ status: refusal ? refusal.status : 200, method: request.method, uri: request.uri, who: describeVerdict(verdict) }));
+    const status = refusal ? refusal.status : decision.kind === "upstream" ? UPSTREAM_REDIRECT_STATUS : 200;
+    log(JSON.stringify({ status, method: request.method, uri: request.uri, who: describeVerdict(verdict) }));
     if (refusal) return textResponse(request, refusal.status, refusal.body, refusal.headers);
+    if (decision.kind === "upstream") {
+      return textResponse(request, UPSTREAM_REDIRECT_STATUS, `Found: ${decision.location}`, { location: decision.location, "cache-control": `private, max-age=${config.indexMaxAgeSeconds}` });
+    }
     // The token goes no further than GitHub's API: not to the origin, not into logs.
     delete request.headers.authorization;
     // The chosen file becomes the URI and so the cache key, as with the public CDN's function.

@@ -57,6 +57,7 @@ export async function buildIndexForStack(config: StackConfig, ctx: DeployContext
       title: config.title,
       yanked: config.yanked,
       indexMaxAgeSeconds: config.indexMaxAgeSeconds,
+      ...(config.upstream ? { upstream: config.upstream } : {}),
       ...((sources.packagesUrl ?? config.packagesUrl) ? { packagesUrl: sources.packagesUrl ?? config.packagesUrl } : {}),
     },
     "stack config (github-pypi:*)",
