@@ -14,9 +14,9 @@ import { createGitHubAccess } from "../generator/access/github-access.js";
 import { startServer, type RunningServer } from "../generator/serve/server.js";
 import { readUpstreamRecord } from "../generator/site/upstream-record.js";
 import { GitHubEmulator } from "./helpers/github-emulator.js";
-import { tempDir } from "./helpers/paths.js";
+import { cliPath, tempDir } from "./helpers/paths.js";
 import { makeWheel } from "./helpers/python-dists.js";
-import { createVenv, installed, type Venv } from "./helpers/python.js";
+import { createVenv, installed, run, type Venv } from "./helpers/python.js";
 import { buildTo } from "./helpers/site.js";
 import { startUpstreamIndex, writeUpstreamFolder, type UpstreamIndex } from "./helpers/upstream-index.js";
 
@@ -31,6 +31,7 @@ let gate: AccessGate;
 let emu: GitHubEmulator;
 let venvDir: string;
 let venvReady: Promise<Venv>;
+let dists: string;
 
 before(async () => {
   venvDir = tempDir("upstream-venv");
@@ -44,7 +45,7 @@ before(async () => {
       "acme-removed": [makeWheel({ name: "acme-removed", version: "2.0.0" })],
     }),
   );
-  const dists = tempDir("upstream-ours");
+  dists = tempDir("upstream-ours");
   const app = makeWheel({ name: "acme-upapp", version: "1.0.0", requiresDist: ["public-dep>=1.0"] });
   writeFileSync(join(dists, app.filename), app.bytes);
   site = join(tempDir("upstream-site"), "site");
@@ -176,4 +177,20 @@ test("an upstream that is down: pip says the public dependency is not found, and
   } finally {
     await down.close();
   }
+});
+
+test("build --check-upstream lists our names the upstream also holds, with its highest version", async () => {
+  const lonely = makeWheel({ name: "acme-lonely", version: "1.0.0" });
+  const dir = tempDir("check-upstream");
+  writeFileSync(join(dists, lonely.filename), lonely.bytes);
+  const config = join(dir, "index.yaml");
+  writeFileSync(config, `upstream:\n  url: ${upstream.url}\n  claimed: ["acme-*"]\n`);
+  const r = await run(process.execPath, [cliPath, "build", "--config", config, "--from", dists, "--out", join(dir, "site"), "--check-upstream", "--quiet"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, new RegExp(`^notice: acme-upapp is also on ${upstream.url.replace(/[.]/g, "\\.")} \\(highest 99\\.0\\.0\\)`, "m"));
+  assert.doesNotMatch(r.stderr, /acme-lonely is also/);
+  assert.match(r.stderr, /^notice: 1 of 2 names are also on /m);
+  const none = await run(process.execPath, [cliPath, "build", "--from", dists, "--out", join(dir, "site2"), "--check-upstream", "--quiet"]);
+  assert.equal(none.code, 1);
+  assert.match(none.stderr, /--check-upstream needs an upstream/);
 });

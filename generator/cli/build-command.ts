@@ -3,6 +3,8 @@ import { validateIndexConfig } from "../config/load.js";
 import { loadProjectFile, type ProjectFile } from "../config/project-file.js";
 import { sourcesSchema, type SourcesConfig } from "../config/stack-schema.js";
 import { planSources } from "../sources/plan.js";
+import type { UpstreamSettings } from "../routing/upstream.js";
+import { checkUpstream } from "../upstream/check-upstream.js";
 import { UserError, Warnings } from "../diagnostics/warnings.js";
 import { silentProgress, terminalProgress } from "../diagnostics/progress.js";
 import { DEFAULT_API_URL, describeGitHubReport } from "../sources/github.js";
@@ -17,6 +19,8 @@ export interface BuildCommandOptions {
   accessMap?: string;
   /** Published file names whose bytes may change in this build, on purpose. */
   replaceFile?: string[];
+  /** List our names the upstream also holds, with its highest version. */
+  checkUpstream?: boolean;
   from?: string[];
   packageList?: string[];
   packageListJson?: string[];
@@ -59,6 +63,17 @@ function mergeSourceFlags(file: ProjectFile, opts: BuildCommandOptions): Sources
   };
 }
 
+/** `--check-upstream`: our names the upstream also holds, each a name `--extra-index-url` users could lose. */
+async function reportUpstreamOverlaps(names: string[], upstream: UpstreamSettings | undefined): Promise<void> {
+  if (!upstream) throw new UserError("--check-upstream needs an upstream: set upstream.url in the settings file (--config)");
+  const { overlaps, failures } = await checkUpstream(names, upstream);
+  for (const o of overlaps) {
+    process.stderr.write(`notice: ${o.name} is also on ${upstream.url} (highest ${o.highest ?? "unknown"}): this index keeps it, but --extra-index-url users may get the upstream's\n`);
+  }
+  for (const f of failures) process.stderr.write(`notice: could not check ${f} on ${upstream.url}\n`);
+  process.stderr.write(`notice: ${overlaps.length} of ${names.length} names are also on ${upstream.url}${failures.length ? `; ${failures.length} could not be checked` : ""}\n`);
+}
+
 export async function runBuild(opts: BuildCommandOptions): Promise<void> {
   const started = performance.now();
   const file: ProjectFile = opts.config ? await loadProjectFile(opts.config) : { index: validateIndexConfig({}), sources: sourcesSchema.parse({}), files: "link" };
@@ -98,6 +113,7 @@ export async function runBuild(opts: BuildCommandOptions): Promise<void> {
   if (opts.strict && warnings.items.length > 0) {
     throw new UserError(`--strict: ${warnings.items.length} warning(s) above; nothing was written`);
   }
+  if (opts.checkUpstream) await reportUpstreamOverlaps(result.index.projects.map((p) => p.name), config.upstream);
   const stats = await writeSiteToFolder(result.site, opts.out, { replace: opts.replaceFile ?? [] });
   // Private to the build, so never inside the folder a static host serves.
   const accessMapPath = opts.accessMap ?? defaultAccessMapPath(opts.out);

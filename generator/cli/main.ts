@@ -36,6 +36,7 @@ program
   .option("--title <title>", "title of the human pages (overrides the config file)")
   .option("--allow-empty", "publish an index with no projects instead of failing")
   .option("--strict", "treat warnings as errors (nothing is written)")
+  .option("--check-upstream", "list this index's names that the configured upstream also holds, with the upstream's highest version")
   .option("--replace-file <name>", "let this published file change its bytes (a file name otherwise keeps its bytes, as on PyPI); repeatable", collect)
   .option("--quiet", "print only warnings and errors")
   .option("--github-org <org>", "index this GitHub organisation's release assets and version tags")

@@ -91,8 +91,8 @@ export async function writeSiteToFolder(site: Site, out: string, options: Folder
   removeStaleBuilds(outDir);
   // mkdir, not mkdtemp: mkdtemp makes the folder 0700, and the site would stay unreadable to a web server running as another user.
   const tmp = join(dirname(outDir), `${BUILDING_PREFIX(outDir)}${process.pid}-${randomBytes(4).toString("hex")}`);
-  mkdirSync(tmp);
-  // Ctrl-C or a kill during the write leaves no half-built folder behind.
+  // Ctrl-C or a kill during the write leaves no half-built folder behind; listening before the
+  // folder exists, so no signal can land between the two.
   const interrupted = (signal: NodeJS.Signals): void => {
     rmSync(tmp, { recursive: true, force: true });
     rmSync(`${tmp}.previous`, { recursive: true, force: true });
@@ -100,6 +100,13 @@ export async function writeSiteToFolder(site: Site, out: string, options: Folder
   };
   process.once("SIGINT", interrupted);
   process.once("SIGTERM", interrupted);
+  try {
+    mkdirSync(tmp);
+  } catch (e) {
+    process.off("SIGINT", interrupted);
+    process.off("SIGTERM", interrupted);
+    throw e;
+  }
   const stats: FolderPublishStats = { written: 0, unchanged: 0, removed: 0, total: site.size };
   const replace = new Set(options.replace ?? []);
   const changed: string[] = [];

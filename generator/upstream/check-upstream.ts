@@ -1,0 +1,58 @@
+/**
+ * `build --check-upstream`: which of the index's names the upstream also holds, with its highest
+ * version. Each is a name that people using `--extra-index-url` would get from the upstream if its
+ * version is higher: the list to claim, rename or watch. The one-URL index itself is safe either way.
+ */
+import { compare, valid } from "@renovatebot/pep440";
+import { z } from "zod";
+import { parseIndexableFilename } from "../names/filename.js";
+import type { UpstreamSettings } from "../routing/upstream.js";
+import { mapLimit } from "../util/pool.js";
+
+export interface UpstreamOverlap {
+  name: string;
+  /** The upstream's highest version, or undefined when its page lists no file we can read. */
+  highest?: string;
+}
+
+export interface UpstreamCheck {
+  overlaps: UpstreamOverlap[];
+  /** Names the upstream could not be asked about (down, timeout, an answer that is not an index page). */
+  failures: string[];
+}
+
+const ACCEPT = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.1";
+const jsonPage = z.object({ versions: z.array(z.string()).optional(), files: z.array(z.object({ filename: z.string() })) });
+
+/** Versions a project page offers: PEP 700 `versions` from JSON, else the file names of any page. */
+function versionsOf(body: string, contentType: string): string[] {
+  if (contentType.includes("json")) {
+    const page = jsonPage.parse(JSON.parse(body));
+    return page.versions ?? page.files.flatMap((f) => versionOfFile(f.filename));
+  }
+  return [...body.matchAll(/<a\b[^>]*>([^<]+)<\/a>/gi)].flatMap((m) => versionOfFile((m[1] ?? "").trim()));
+}
+
+function versionOfFile(filename: string): string[] {
+  const parsed = parseIndexableFilename(filename);
+  return parsed.ok ? [parsed.value.version] : [];
+}
+
+export async function checkUpstream(names: readonly string[], upstream: UpstreamSettings, options: { concurrency?: number; timeoutMs?: number } = {}): Promise<UpstreamCheck> {
+  const failures: string[] = [];
+  const found = await mapLimit(names, options.concurrency ?? 16, async (name): Promise<UpstreamOverlap | undefined> => {
+    const url = `${upstream.url}${encodeURIComponent(name)}/`;
+    try {
+      const response = await fetch(url, { headers: { accept: ACCEPT }, signal: AbortSignal.timeout(options.timeoutMs ?? 15_000) });
+      if (response.status === 404) return undefined;
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const versions = versionsOf(await response.text(), response.headers.get("content-type") ?? "").filter((v) => valid(v));
+      const highest = versions.sort(compare).at(-1);
+      return highest === undefined ? { name } : { name, highest };
+    } catch (e) {
+      failures.push(`${name} (${(e as Error).message})`);
+      return undefined;
+    }
+  });
+  return { overlaps: found.filter((o): o is UpstreamOverlap => o !== undefined), failures };
+}
