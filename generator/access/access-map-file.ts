@@ -3,9 +3,10 @@
  * it: a plain static host serves every file of the folder. Kept apart from access-map.ts so the
  * edge bundle, whose map is baked in, does not carry zod.
  */
-import { readFile, rename, writeFile } from "node:fs/promises";
+import { rename, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { z } from "zod";
+import { readJsonFileIfPresent } from "../util/json-file.js";
 import { GATE, type AccessMap } from "./access-map.js";
 
 const repository = z.union([z.literal(GATE), z.string().regex(/^[^/\s]+\/[^/\s]+$/, "expected OWNER/NAME")]);
@@ -25,20 +26,5 @@ export async function writeAccessMap(path: string, map: AccessMap): Promise<void
 
 /** The map at `path`, or undefined when there is none; a file that is not a valid map is an error. */
 export async function readAccessMap(path: string): Promise<AccessMap | undefined> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw e;
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`${path} is not JSON: ${(e as Error).message}`);
-  }
-  const parsed = accessMapSchema.safeParse(value);
-  if (!parsed.success) throw new Error(`${path} is not an access map: ${z.prettifyError(parsed.error)}`);
-  return parsed.data;
+  return readJsonFileIfPresent(path, accessMapSchema, "an access map");
 }

@@ -73,7 +73,7 @@ async function upstreamFor(dir: string, override: string | boolean | undefined):
 }
 
 /** Starts the server and prints how to install from it; runs until interrupted. */
-export async function serveSite(dir: string, opts: ServeCommandOptions): Promise<RunningServer> {
+export async function serveSite(dir: string, opts: ServeCommandOptions): Promise<RunningServer & { upstream?: UpstreamSettings }> {
   if (!existsSync(join(dir, "simple", "index.html"))) {
     throw new UserError(`${dir} is not a built site (no simple/index.html); run \`github-pypi build --out ${dir} ...\` first`);
   }
@@ -104,13 +104,13 @@ export async function serveSite(dir: string, opts: ServeCommandOptions): Promise
   };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
-  return server;
+  return upstream ? { ...server, upstream } : server;
 }
 
 export async function runServe(dir: string, opts: ServeCommandOptions): Promise<void> {
   const server = await serveSite(dir, opts);
   process.stdout.write(`Serving ${dir} at ${server.url}/ (Ctrl+C to stop)\n`);
-  const upstream = await upstreamFor(dir, opts.upstream);
+  const { upstream } = server;
   if (upstream) {
     const claimed = upstream.claimed.length ? `, and ${upstream.claimed.join(", ")} stay ours even when absent` : "";
     process.stdout.write(`  Names this index does not hold come from ${upstream.url}${claimed}.\n`);

@@ -134,11 +134,9 @@ export class ArchiveCheck {
     this.checked = pipeline(stages).catch((e: unknown) => {
       if (!cut) this.problem ??= describe(e);
     });
-    let failed = false;
-    void this.checked.then(() => (failed = this.problem !== undefined));
     // Once the checker has failed, bytes go on to the hash and the disk and nowhere else.
     const forward = (chunk: Buffer, done: () => void): void => {
-      if (failed || head.destroyed || this.problem !== undefined) return done();
+      if (head.destroyed || this.problem !== undefined) return done();
       if (head.write(chunk)) return done();
       let resumed = false;
       const resume = (): void => {

@@ -2,11 +2,11 @@
  * The upstream settings, recorded inside the site by the build so that `serve` answers as the CDN
  * does. They live in a dotfile, which the router never serves.
  */
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { UserError } from "../diagnostics/warnings.js";
 import { UPSTREAM_SETTINGS_PATH, type UpstreamSettings } from "../routing/upstream.js";
+import { readJsonFileIfPresent } from "../util/json-file.js";
 import type { Site } from "./site.js";
 
 const recordSchema = z.object({ url: z.string().regex(/^https?:\/\/.+\/$/), claimed: z.array(z.string().min(1)) }).strict();
@@ -18,21 +18,5 @@ export function recordUpstream(site: Site, upstream: UpstreamSettings): void {
 
 /** The settings a site was built with, or undefined when it has none; a damaged record is an error, never ignored. */
 export async function readUpstreamRecord(siteDir: string): Promise<UpstreamSettings | undefined> {
-  const path = join(siteDir, UPSTREAM_SETTINGS_PATH);
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw e;
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new UserError(`${path}: not JSON; rebuild the site`);
-  }
-  const result = recordSchema.safeParse(parsed);
-  if (!result.success) throw new UserError(`${path}: not an upstream record (${result.error.issues[0]?.message ?? "invalid"}); rebuild the site`);
-  return result.data;
+  return readJsonFileIfPresent(join(siteDir, UPSTREAM_SETTINGS_PATH), recordSchema, "an upstream record (rebuild the site)", (m) => new UserError(m));
 }
