@@ -81,11 +81,11 @@ export async function defineStack(): Promise<StackOutputs> {
   const ownRepositories = built.repositories.filter((r) => r.split("/")[0]?.toLowerCase() === owner.toLowerCase()).map((r) => r.split("/")[1] ?? r);
   const teams = new Teams("teams", { teams: config.teams, defaultRepositories: [...new Set([config.indexRepository, ...ownRepositories])] });
 
-  if (config.upstream && config.cdn.access !== "github") {
-    // Pages is static, and the public CDN's function has no room for the project list yet: only the private index's edge function redirects.
+  if (config.upstream && !config.cdn.enabled) {
+    // GitHub Pages is static: nothing there can answer a name it does not hold with a redirect.
     pulumi.log.warn(
-      `warning[upstream-not-served]: github-pypi:upstream is recorded in the site, but only the private index (cdn.access: github) and \`github-pypi serve\` send other names to ${config.upstream.url}; ` +
-        "on GitHub Pages and the public CDN use an explicit index instead (uv: explicit = true; Poetry: priority = \"explicit\"), see the README",
+      `warning[upstream-not-served]: github-pypi:upstream is recorded in the site, but GitHub Pages alone cannot send other names to ${config.upstream.url}; ` +
+        "enable the CDN (github-pypi:cdn), or use an explicit index on Pages (uv: explicit = true; Poetry: priority = \"explicit\"), see the README",
     );
   }
   const cdn = config.cdn.enabled ? defineCdn(config, built, { owner, apiUrl }) : undefined;
@@ -136,6 +136,6 @@ function defineCdn(config: StackConfig, built: BuiltIndex, github: { owner: stri
             ...(config.upstream ? { upstream: config.upstream } : {}),
           },
         }
-      : {}),
+      : { ...(config.upstream ? { upstream: config.upstream } : {}) }),
   });
 }

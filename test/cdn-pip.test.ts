@@ -6,15 +6,12 @@
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
-import vm from "node:vm";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { bucketManifest } from "../infra/cdn/bucket-manifest.js";
 import { bucketSyncProvider } from "../infra/cdn/bucket-sync-provider.js";
 import { viewerRequestFunctionCode } from "../infra/cdn/edge-function.js";
+import { startCloudFrontFront, type CloudFrontFront } from "./helpers/cloudfront-front.js";
 import { MotoServer } from "./helpers/moto-server.js";
 import { demoDists, tempDir } from "./helpers/paths.js";
 import { createVenv, installed } from "./helpers/python.js";
@@ -23,67 +20,10 @@ import { buildTo } from "./helpers/site.js";
 const BUCKET = "acme-index";
 const REGION = "us-east-1";
 
-interface EdgeValue {
-  value: string;
-}
-interface EdgeResponse {
-  statusCode: number;
-  headers: Record<string, EdgeValue>;
-  body?: { data: string };
-}
-interface EdgeRequest {
-  method: string;
-  uri: string;
-  querystring: Record<string, EdgeValue>;
-  headers: Record<string, EdgeValue>;
-}
-
-let moto: MotoServer;
-let front: http.Server;
+let front: CloudFrontFront;
+let log: string[] = [];
 let frontUrl = "";
-const log: string[] = [];
-
-/** CloudFront's side of the request: the event the function sees, the function's verdict, then the origin. */
-function edge(code: string, origin: S3Client): http.RequestListener {
-  const context = vm.createContext({});
-  vm.runInContext(code, context);
-  const handler = vm.runInContext("handler", context) as (event: { version: string; request: EdgeRequest }) => EdgeRequest | EdgeResponse;
-  return (req, res) => {
-    const url = new URL(req.url ?? "/", "http://edge");
-    const querystring: Record<string, EdgeValue> = {};
-    // CloudFront hands query values as sent (still percent-encoded).
-    for (const part of url.search.slice(1).split("&").filter(Boolean)) {
-      const i = part.indexOf("=");
-      querystring[i < 0 ? part : part.slice(0, i)] = { value: i < 0 ? "" : part.slice(i + 1) };
-    }
-    const headers: Record<string, EdgeValue> = {};
-    for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers[k] = { value: v };
-    const result = handler({ version: "1.0", request: { method: req.method ?? "GET", uri: url.pathname, querystring, headers } });
-    if ("statusCode" in result) {
-      log.push(`${req.method} ${req.url} -> ${result.statusCode}`);
-      res.writeHead(result.statusCode, Object.fromEntries(Object.entries(result.headers).map(([k, v]) => [k, v.value])));
-      res.end(result.body?.data);
-      return;
-    }
-    // The origin request is signed, as Origin Access Control signs it (sigv4).
-    const key = result.uri.slice(1).split("/").map(decodeURIComponent).join("/");
-    origin.send(new GetObjectCommand({ Bucket: BUCKET, Key: key })).then(
-      async (answer) => {
-        log.push(`${req.method} ${req.url} -> ${result.uri} 200 ${answer.ContentType}`);
-        const body = Buffer.from((await answer.Body?.transformToByteArray()) ?? []);
-        // Vary comes from the response headers policy; the rest is the object's own metadata.
-        res.writeHead(200, { vary: "Accept", "content-type": answer.ContentType ?? "", "cache-control": answer.CacheControl ?? "", etag: answer.ETag ?? "", "content-length": String(body.length) });
-        res.end(req.method === "HEAD" ? undefined : body);
-      },
-      (e: Error & { $metadata?: { httpStatusCode?: number } }) => {
-        const status = e.$metadata?.httpStatusCode ?? 502;
-        log.push(`${req.method} ${req.url} -> ${result.uri} ${status}`);
-        res.writeHead(status, { "content-type": "application/xml" });
-        res.end(`<Error><Code>${e.name}</Code></Error>`);
-      },
-    );
-  };
-}
+let moto: MotoServer;
 
 before(async () => {
   Object.assign(process.env, { AWS_ACCESS_KEY_ID: "testing", AWS_SECRET_ACCESS_KEY: "testing", AWS_REGION: REGION });
@@ -92,14 +32,12 @@ before(async () => {
   const siteDir = tempDir("cdn-pip-site");
   await buildTo(siteDir, { from: [demoDists], config: { yanked: { "demo-core": { "1.0.0": "broken" } } } });
   await bucketSyncProvider.create({ bucket: BUCKET, region: REGION, endpoint: moto.motoEndpoint, siteDir, objects: bucketManifest(siteDir, 300) });
-  front = http.createServer(edge(viewerRequestFunctionCode({ indexMaxAgeSeconds: 300 }), s3));
-  await new Promise<void>((resolve) => front.listen(0, "127.0.0.1", resolve));
-  frontUrl = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
+  front = await startCloudFrontFront({ viewerRequest: viewerRequestFunctionCode({ indexMaxAgeSeconds: 300 }), bucket: BUCKET, s3 });
+  ({ log, url: frontUrl } = front);
 });
 
 after(async () => {
-  front?.closeAllConnections();
-  await new Promise((resolve) => front?.close(resolve));
+  await front?.close();
   await moto?.stop();
 });
 

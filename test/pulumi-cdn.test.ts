@@ -2,7 +2,10 @@
 import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { cdnDeployer, setCdnMocks, valueOf, type Declared } from "./helpers/cdn-stack-mocks.js";
+import type { OriginResponseEvent } from "../generator/routing/upstream-origin-response.js";
+import type { EdgeResponse } from "../generator/routing/lambda-edge-response.js";
+import { bundleText, cdnDeployer, setCdnMocks, QUALIFIED_ARN, valueOf, type Declared } from "./helpers/cdn-stack-mocks.js";
+import { loadLambdaBundle } from "./helpers/lambda-bundle.js";
 import { demoDists, tempDir } from "./helpers/paths.js";
 
 const declared: Declared[] = [];
@@ -112,6 +115,46 @@ test("cdn on: HTTPS only, HTTP/2 and 3, compression, the routing function on eve
   assert.equal(await valueOf(outputs.cdnUrl), "https://d111abcdef8.cloudfront.net/");
   assert.equal(await valueOf(outputs.indexUrl), "https://d111abcdef8.cloudfront.net/simple/", "the CDN is the canonical index");
   assert.match((await valueOf(outputs.snippets)).pipConf, /index-url = https:\/\/d111abcdef8\.cloudfront\.net\/simple\//);
+});
+
+test("an upstream on the public CDN: an origin-response Lambda@Edge function on the pages only, the routing function kept; without the CDN a named warning", async () => {
+  const UPSTREAM = { "github-pypi:upstream": JSON.stringify({ url: "https://pypi.org/simple", claimed: ["Demo_*"] }) };
+  const plain = await deploy({ enabled: true });
+  assert.equal(plain.of("aws:lambda/function:Function").length, 0, "no upstream, no Lambda@Edge function");
+
+  const { one, only, of } = await deploy({ enabled: true }, UPSTREAM);
+  const fn = only("aws:lambda/function:Function");
+  assert.match(String(fn.provider), /::cdn-us-east-1::/, "Lambda@Edge functions live in us-east-1");
+  assert.deepEqual([fn.inputs.runtime, fn.inputs.handler, fn.inputs.publish], ["nodejs22.x", "index.handler", true]);
+  assert.equal(of("aws:cloudfront/function:Function").length, 1, "the CloudFront Function still routes on viewer-request");
+  const dist = one("aws:cloudfront/distribution:Distribution");
+  type Behaviour = { pathPattern?: string; functionAssociations?: { eventType: string }[]; lambdaFunctionAssociations?: unknown };
+  const [pages, files] = [dist.defaultCacheBehavior, ...(dist.orderedCacheBehaviors as unknown[])] as Behaviour[];
+  assert.deepEqual(pages?.lambdaFunctionAssociations, [{ eventType: "origin-response", lambdaArn: QUALIFIED_ARN, includeBody: false }]);
+  assert.equal(files?.pathPattern, "files/*");
+  assert.equal(files?.lambdaFunctionAssociations, undefined, "files never go upstream");
+  for (const b of [pages, files]) assert.deepEqual(b?.functionAssociations?.map((a) => a.eventType), ["viewer-request"]);
+
+  // The uploaded code is the redirect with the stack's upstream (slash added) and claimed patterns baked in.
+  const handler = loadLambdaBundle<(event: OriginResponseEvent) => Promise<EdgeResponse>>(await bundleText(fn.inputs.code));
+  const ask = (uri: string) => handler({ Records: [{ cf: { request: { method: "GET", uri, querystring: "", headers: {} }, response: { status: "404", statusDescription: "Not Found", headers: {} } } }] });
+  const moved = await ask("/simple/requests/index.json");
+  assert.equal(moved.status, "302");
+  assert.equal(moved.headers.location?.[0]?.value, "https://pypi.org/simple/requests/");
+  assert.equal(moved.headers["cache-control"]?.[0]?.value, `public, max-age=${300}`);
+  assert.equal((await ask("/simple/demo-gone/index.html")).status, "404", "a claimed pattern keeps the 404");
+
+  // GitHub Pages alone cannot redirect: the stack says so by name.
+  const warned: string[] = [];
+  const realWarn = console.warn;
+  console.warn = (...args: unknown[]) => void warned.push(args.map(String).join(" "));
+  try {
+    await deploy({}, UPSTREAM);
+    await deploy({ enabled: true }, UPSTREAM);
+  } finally {
+    console.warn = realWarn;
+  }
+  assert.equal(warned.filter((w) => /warning\[upstream-not-served\]: .*GitHub Pages alone cannot send other names to https:\/\/pypi\.org\/simple\//.test(w)).length, 1, warned.join("\n"));
 });
 
 test("a custom domain with a hosted zone: a DNS-validated certificate in us-east-1, TLSv1.2_2021, and alias records", async () => {

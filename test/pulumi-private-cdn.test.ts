@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { EdgeRequest, EdgeResponse, ViewerRequestEvent } from "../generator/access/lambda-edge-handler.js";
 import { LAMBDA_EDGE_MAX_BYTES } from "../infra/cdn/lambda-edge-bundle.js";
 import { readStackConfig } from "../infra/stack-config.js";
-import { cdnDeployer, setCdnMocks, QUALIFIED_ARN, valueOf, type Declared } from "./helpers/cdn-stack-mocks.js";
+import { bundleText, cdnDeployer, setCdnMocks, QUALIFIED_ARN, valueOf, type Declared } from "./helpers/cdn-stack-mocks.js";
 import { loadLambdaBundle, type Handler } from "./helpers/lambda-bundle.js";
 import { demoDists, tempDir } from "./helpers/paths.js";
 
@@ -28,6 +28,8 @@ interface Registration {
   retainOnDelete: boolean;
   /** The serialised inputs on the wire, as the engine would receive them. */
   wire: Record<string, unknown>;
+  /** Former identities (alias specs or URNs), as text. */
+  aliases: string[];
 }
 const registrations: Registration[] = [];
 
@@ -40,13 +42,15 @@ type RegisterRequest = {
   getName(): string;
   getRetainondelete(): boolean;
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+  getAliasesList(): { toObject(): unknown }[];
+  getAliasurnsList(): string[];
 };
 type Monitor = { registerResource(req: RegisterRequest, callback: (...a: unknown[]) => void): unknown };
 const monitor = pulumi.runtime.getMonitor() as unknown as Monitor;
 assert.equal(typeof monitor?.registerResource, "function", "the mock monitor has registerResource");
 const mockRegister = monitor.registerResource.bind(monitor);
 monitor.registerResource = (req, callback) => {
-  registrations.push({ type: req.getType(), name: req.getName(), retainOnDelete: req.getRetainondelete(), wire: req.getObject()?.toJavaScript() ?? {} });
+  registrations.push({ type: req.getType(), name: req.getName(), retainOnDelete: req.getRetainondelete(), wire: req.getObject()?.toJavaScript() ?? {}, aliases: [...req.getAliasesList().map((a) => JSON.stringify(a.toObject())), ...req.getAliasurnsList()] });
   return mockRegister(req, callback);
 };
 
@@ -55,16 +59,6 @@ const { defineStack } = await import("../infra/stack.js");
 const PRIVATE = { enabled: true, access: "github" };
 
 const { configure, deploy } = cdnDeployer(defineStack, declared, { onReset: () => void (registrations.length = 0) });
-
-/** The text of `index.js` in the function's code, as the mocks see it: the SDK deserialises the archive back into asset objects. */
-async function bundleText(code: unknown): Promise<string> {
-  assert.ok(pulumi.asset.AssetArchive.isInstance(code), "code arrives as an AssetArchive");
-  const assets = await (code as pulumi.asset.AssetArchive).assets;
-  assert.deepEqual(Object.keys(assets), ["index.js"]);
-  const file = assets["index.js"];
-  assert.ok(file instanceof pulumi.asset.StringAsset, "index.js is a StringAsset");
-  return await (file as unknown as { text: Promise<string> }).text;
-}
 
 function viewerRequest(uri: string, headers: EdgeRequest["headers"] = {}): ViewerRequestEvent {
   return { Records: [{ cf: { request: { clientIp: "203.0.113.7", method: "GET", uri, querystring: "", headers } } }] };
@@ -178,9 +172,11 @@ test("access github: the function, its role and the policy attachment are retain
     return found[0] as Registration;
   };
   for (const type of [LAMBDA, ROLE, ATTACHMENT]) assert.equal(registered(type).retainOnDelete, true, type);
-  for (const type of [DISTRIBUTION, "aws:s3/bucket:Bucket", "pulumi:providers:aws", "github-pypi:cdn:EdgeAccess", "github:index/repository:Repository"]) {
+  for (const type of [DISTRIBUTION, "aws:s3/bucket:Bucket", "pulumi:providers:aws", "github-pypi:cdn:EdgeLambda", "github:index/repository:Repository"]) {
     assert.equal(registered(type).retainOnDelete, false, type);
   }
+  // The gate keeps the identity it had before the component also served the public upstream redirect, so an upgrade replaces nothing.
+  assert.ok(registered("github-pypi:cdn:EdgeLambda").aliases.some((a) => a.includes("github-pypi:cdn:EdgeAccess")), registered("github-pypi:cdn:EdgeLambda").aliases.join());
   assert.deepEqual(
     registrations.filter((r) => r.retainOnDelete).map((r) => r.type).sort(),
     [ATTACHMENT, ROLE, LAMBDA].sort(),

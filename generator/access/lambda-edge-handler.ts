@@ -6,17 +6,19 @@
  *
  * Lambda@Edge facts this relies on (CloudFront developer guide, "Lambda@Edge event structure",
  * "Restrictions on edge functions"): no environment variables, so the config is baked into the
- * bundle (infra/cdn/lambda-edge-bundle.ts); viewer-request functions get 5 s and 128 MB; headers
- * are `{ lowercase: [{ key, value }] }`; `querystring` is the raw query without `?`; a function
- * returns the (possibly rewritten) request to go on, or a response with a string status.
+ * bundle (infra/cdn/lambda-edge-bundle.ts); viewer-request functions get 5 s and 128 MB; a function
+ * returns the (possibly rewritten) request to go on, or a response (generator/routing/lambda-edge-response.ts).
  * The module stays warm between requests in one container, and so does the verdict cache.
  */
+import { headerValue, textResponse, type EdgeRequest, type EdgeResponse } from "../routing/lambda-edge-response.js";
 import { route, type RouteResult } from "../routing/router.js";
 import { claimedTest, decideUpstream, UPSTREAM_REDIRECT_STATUS, type UpstreamSettings } from "../routing/upstream.js";
 import type { AccessMap } from "./access-map.js";
 import { createAccessGate, type AccessGate } from "./gate.js";
 import { createGitHubAccess } from "./github-access.js";
 import { describeVerdict, refusalFor } from "./responses.js";
+
+export type { EdgeHeaders, EdgeRequest, EdgeResponse } from "../routing/lambda-edge-response.js";
 
 export interface EdgeAccessConfig {
   gateRepository: string;
@@ -32,66 +34,8 @@ export interface EdgeAccessConfig {
   upstream?: UpstreamSettings;
 }
 
-export type EdgeHeaders = Record<string, { key?: string; value: string }[]>;
-
-export interface EdgeRequest {
-  clientIp?: string;
-  method: string;
-  uri: string;
-  querystring: string;
-  headers: EdgeHeaders;
-}
-
-export interface EdgeResponse {
-  status: string;
-  statusDescription: string;
-  headers: EdgeHeaders;
-  body?: string;
-  bodyEncoding?: "text";
-}
-
 export interface ViewerRequestEvent {
   Records: { cf: { request: EdgeRequest } }[];
-}
-
-const STATUS_TEXT: Record<number, string> = {
-  301: "Moved Permanently",
-  302: "Found",
-  400: "Bad Request",
-  401: "Unauthorized",
-  404: "Not Found",
-  405: "Method Not Allowed",
-  406: "Not Acceptable",
-  500: "Internal Server Error",
-  503: "Service Unavailable",
-};
-
-const HEADER_CASE: Record<string, string> = {
-  "cache-control": "Cache-Control",
-  "content-type": "Content-Type",
-  location: "Location",
-  allow: "Allow",
-  "retry-after": "Retry-After",
-  "www-authenticate": "WWW-Authenticate",
-  "x-content-type-options": "X-Content-Type-Options",
-};
-
-function headerValue(headers: EdgeHeaders, name: string): string | undefined {
-  const values = headers[name];
-  return values && values.length > 0 ? values.map((v) => v.value).join(", ") : undefined;
-}
-
-/** Like the local server's sendText: a short plain-text body (none for HEAD), no-store unless set. */
-function textResponse(request: EdgeRequest, status: number, text: string, extra: Record<string, string>): EdgeResponse {
-  const plain: Record<string, string> = { "cache-control": "no-store", ...extra, "content-type": "text/plain; charset=utf-8", "x-content-type-options": "nosniff" };
-  const headers: EdgeHeaders = {};
-  for (const [name, value] of Object.entries(plain)) headers[name] = [{ key: HEADER_CASE[name] ?? name, value }];
-  const response: EdgeResponse = { status: String(status), statusDescription: STATUS_TEXT[status] ?? "Error", headers };
-  if (request.method !== "HEAD") {
-    response.body = text.endsWith("\n") ? text : `${text}\n`;
-    response.bodyEncoding = "text";
-  }
-  return response;
 }
 
 export interface EdgeHandlerOptions {

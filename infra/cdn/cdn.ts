@@ -4,10 +4,11 @@ import type { CdnConfig } from "../../generator/config/stack-schema.js";
 import { viewerRequestFunctionCode } from "./edge-function.js";
 import { BucketSync } from "./bucket-sync.js";
 import type { BucketObject } from "./bucket-manifest.js";
-import { EdgeAccess } from "./edge-access.js";
+import { EdgeLambda } from "./edge-lambda.js";
 import { rateLimitAcl, rateLimitFor } from "./rate-limit.js";
 import { PRIVATE_CONTENT_SECURITY_POLICY } from "../../generator/access/responses.js";
-import type { EdgeAccessConfig } from "./lambda-edge-bundle.js";
+import { lambdaEdgeBundle, upstreamEdgeBundle, type EdgeAccessConfig } from "./lambda-edge-bundle.js";
+import type { UpstreamSettings } from "../../generator/routing/upstream.js";
 
 export interface CdnArgs {
   settings: CdnConfig;
@@ -18,6 +19,11 @@ export interface CdnArgs {
   objects: Record<string, BucketObject>;
   /** With `access: github`: the gate's config, baked into a Lambda@Edge function that replaces the CloudFront Function. */
   access?: EdgeAccessConfig;
+  /**
+   * One index URL for the public index: an origin-response Lambda@Edge function turns the bucket's
+   * 404 for a project page into a redirect upstream. (The private index's gate does it itself.)
+   */
+  upstream?: UpstreamSettings;
 }
 
 const YEAR = 31_536_000;
@@ -38,7 +44,9 @@ export class Cdn extends pulumi.ComponentResource {
   /** The public index's router (CloudFront Function); absent with `access: github`. */
   readonly edgeFunction?: aws.cloudfront.Function;
   /** The private index's gate and router (Lambda@Edge); only with `access: github`. */
-  readonly edgeAccess?: EdgeAccess;
+  readonly edgeAccess?: EdgeLambda;
+  /** The public index's upstream redirect (origin-response); only with an upstream and without `access`. */
+  readonly upstreamRedirect?: EdgeLambda;
   readonly sync: BucketSync;
   /** The per-address rate limit (AWS WAF), when `rateLimit` is above 0. */
   readonly webAcl?: aws.wafv2.WebAcl;
@@ -74,10 +82,21 @@ export class Cdn extends pulumi.ComponentResource {
     // One us-east-1 provider for what CloudFront only takes from there: certificates and Lambda@Edge.
     const needsCertificate = Boolean(settings.domain && !settings.certificateArn && settings.hostedZoneId);
     const rateLimit = rateLimitFor(settings.rateLimit, args.access !== undefined);
-    const usEast1 = needsCertificate || args.access || rateLimit > 0 ? new aws.Provider(`${name}-us-east-1`, { region: "us-east-1" }, parent) : undefined;
+    const upstream = args.access ? undefined : args.upstream;
+    const usEast1 = needsCertificate || args.access || upstream || rateLimit > 0 ? new aws.Provider(`${name}-us-east-1`, { region: "us-east-1" }, parent) : undefined;
     if (rateLimit > 0 && usEast1) this.webAcl = rateLimitAcl(`${name}-rate-limit`, rateLimit, { parent: this, provider: usEast1 });
     if (args.access && usEast1) {
-      this.edgeAccess = new EdgeAccess(`${name}-access`, { config: args.access, usEast1 }, parent);
+      this.edgeAccess = new EdgeLambda(
+        `${name}-access`,
+        {
+          code: lambdaEdgeBundle(args.access),
+          description: `github-pypi access gate for ${args.access.gateRepository}: GitHub tokens, routing, PEP 691 negotiation`,
+          roleDescription: "github-pypi private index: the Lambda@Edge access gate",
+          usEast1,
+        },
+        // The URN it had before the component served both functions, so upgrading replaces nothing.
+        { ...parent, aliases: [{ type: "github-pypi:cdn:EdgeAccess" }] },
+      );
     } else {
       this.edgeFunction = new aws.cloudfront.Function(
         name,
@@ -86,6 +105,18 @@ export class Cdn extends pulumi.ComponentResource {
           comment: "github-pypi routing: PEP 691 negotiation, PEP 503 redirects, directory URLs",
           code: viewerRequestFunctionCode({ indexMaxAgeSeconds: settings.indexMaxAgeSeconds }),
           publish: true,
+        },
+        parent,
+      );
+    }
+    if (upstream && usEast1) {
+      this.upstreamRedirect = new EdgeLambda(
+        `${name}-upstream`,
+        {
+          code: upstreamEdgeBundle({ upstream, indexMaxAgeSeconds: settings.indexMaxAgeSeconds }),
+          description: `github-pypi upstream redirect: project pages the index does not hold go to ${upstream.url}`,
+          roleDescription: "github-pypi public index: the Lambda@Edge upstream redirect",
+          usEast1,
         },
         parent,
       );
@@ -166,6 +197,10 @@ export class Cdn extends pulumi.ComponentResource {
           ? { functionAssociations: [{ eventType: "viewer-request", functionArn: this.edgeFunction.arn }] }
           : {}),
     };
+    // Only project pages can go upstream, so files/* never pays for the origin-response function.
+    const pagesAssociations = this.upstreamRedirect
+      ? { lambdaFunctionAssociations: [{ eventType: "origin-response", lambdaArn: this.upstreamRedirect.qualifiedArn, includeBody: false }] }
+      : {};
     this.distribution = new aws.cloudfront.Distribution(
       name,
       {
@@ -177,7 +212,7 @@ export class Cdn extends pulumi.ComponentResource {
         ...(this.webAcl ? { webAclId: this.webAcl.arn } : {}),
         ...(settings.domain ? { aliases: [settings.domain] } : {}),
         origins: [{ originId: "site", domainName: this.bucket.bucketRegionalDomainName, originAccessControlId: oac.id }],
-        defaultCacheBehavior: { ...behaviour, cachePolicyId: pagesPolicy.id },
+        defaultCacheBehavior: { ...behaviour, ...pagesAssociations, cachePolicyId: pagesPolicy.id },
         orderedCacheBehaviors: [{ ...behaviour, pathPattern: "files/*", cachePolicyId: filesPolicy.id }],
         restrictions: { geoRestriction: { restrictionType: "none" } },
         viewerCertificate:

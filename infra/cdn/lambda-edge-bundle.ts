@@ -1,14 +1,18 @@
 /**
- * The private index's Lambda@Edge code: generator/access/lambda-edge-handler.ts and everything it
- * imports, bundled by esbuild into one CommonJS file with the stack's access config baked in
- * (Lambda@Edge has no environment variables). Deterministic: the same config gives the same bytes,
- * so an unchanged index publishes no new function version.
+ * The Lambda@Edge functions' code: a handler module and everything it imports, bundled by esbuild
+ * into one CommonJS file with the stack's config baked in (Lambda@Edge has no environment
+ * variables). Deterministic: the same config gives the same bytes, so an unchanged index publishes
+ * no new function version.
+ * - the private index's viewer-request gate: generator/access/lambda-edge-handler.ts;
+ * - the public index's origin-response upstream redirect: generator/routing/upstream-origin-response.ts.
  */
 import { buildSync } from "esbuild";
 import { fileURLToPath } from "node:url";
 import type { EdgeAccessConfig } from "../../generator/access/lambda-edge-handler.js";
+import type { UpstreamEdgeConfig } from "../../generator/routing/upstream-origin-response.js";
 
 export type { EdgeAccessConfig } from "../../generator/access/lambda-edge-handler.js";
+export type { UpstreamEdgeConfig } from "../../generator/routing/upstream-origin-response.js";
 
 /** Lambda@Edge's limit for a viewer-request function's package (compressed), in bytes; we check the uncompressed size. */
 export const LAMBDA_EDGE_MAX_BYTES = 1_048_576;
@@ -19,10 +23,9 @@ export const LAMBDA_EDGE_FILE = "index.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
-export function lambdaEdgeBundle(config: EdgeAccessConfig): string {
-  const entry =
-    `import { createLambdaEdgeHandler } from "./generator/access/lambda-edge-handler.js";\n` +
-    `export const handler = createLambdaEdgeHandler(${JSON.stringify(config)});\n`;
+/** `export const handler = factory(config)` from `module`, as one file; refused over Lambda@Edge's limit. */
+function bundle(module: string, factory: string, config: object, what: string): string {
+  const entry = `import { ${factory} } from "./${module}";\nexport const handler = ${factory}(${JSON.stringify(config)});\n`;
   const out = buildSync({
     stdin: { contents: entry, resolveDir: ROOT, sourcefile: "lambda-edge-entry.ts", loader: "ts" },
     bundle: true,
@@ -34,10 +37,20 @@ export function lambdaEdgeBundle(config: EdgeAccessConfig): string {
     legalComments: "none",
     logLevel: "silent",
   });
-  const code = `// github-pypi private index gate, generated from generator/access; do not edit.\n${out.outputFiles[0]?.text ?? ""}`;
+  const code = `// github-pypi ${what}, generated from ${module}; do not edit.\n${out.outputFiles[0]?.text ?? ""}`;
   const bytes = Buffer.byteLength(code, "utf8");
   if (bytes > LAMBDA_EDGE_MAX_BYTES) {
-    throw new Error(`The edge function is ${bytes} bytes with its access map; Lambda@Edge allows ${LAMBDA_EDGE_MAX_BYTES} for viewer requests.`);
+    throw new Error(`The edge function is ${bytes} bytes with its config; Lambda@Edge allows ${LAMBDA_EDGE_MAX_BYTES} for viewer requests.`);
   }
   return code;
+}
+
+/** The private index's gate and router (viewer-request), with its access map. */
+export function lambdaEdgeBundle(config: EdgeAccessConfig): string {
+  return bundle("generator/access/lambda-edge-handler.js", "createLambdaEdgeHandler", config, "private index gate");
+}
+
+/** The public index's upstream redirect (origin-response), with the upstream and its claimed patterns. */
+export function upstreamEdgeBundle(config: UpstreamEdgeConfig): string {
+  return bundle("generator/routing/upstream-origin-response.js", "createUpstreamOriginResponseHandler", config, "upstream redirect");
 }

@@ -51,6 +51,16 @@ export function cdnMockState(args: pulumi.runtime.MockResourceArgs): Record<stri
   return state;
 }
 
+/** The text of `index.js` in a Lambda function's code, as the mocks see it: the SDK deserialises the archive back into asset objects. */
+export async function bundleText(code: unknown): Promise<string> {
+  assert.ok(pulumi.asset.AssetArchive.isInstance(code), "code arrives as an AssetArchive");
+  const assets = await (code as pulumi.asset.AssetArchive).assets;
+  assert.deepEqual(Object.keys(assets), ["index.js"]);
+  const file = assets["index.js"];
+  assert.ok(file instanceof pulumi.asset.StringAsset, "index.js is a StringAsset");
+  return await (file as unknown as { text: Promise<string> }).text;
+}
+
 /** An Output's value under mocks. */
 export function valueOf<T>(o: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => o.apply(resolve));

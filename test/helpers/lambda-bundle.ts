@@ -12,11 +12,11 @@ export type Handler = (event: ViewerRequestEvent) => Promise<EdgeRequest | EdgeR
  * `index.js` in a CommonJS folder of its own (no access to this project's node_modules), then
  * `require("./index").handler`.
  */
-export function loadLambdaBundle(code: string): Handler {
+export function loadLambdaBundle<H extends (event: never) => Promise<unknown> = Handler>(code: string): H {
   const dir = tempDir("edge-bundle");
   writeFileSync(join(dir, "package.json"), '{"type":"commonjs"}\n');
   writeFileSync(join(dir, "index.js"), code);
-  const mod = createRequire(join(dir, "package.json"))("./index.js") as { handler?: Handler };
+  const mod = createRequire(join(dir, "package.json"))("./index.js") as { handler?: H };
   assert.equal(typeof mod.handler, "function", "the bundle exports handler");
-  return mod.handler as Handler;
+  return mod.handler as H;
 }
