@@ -3,6 +3,7 @@
  * publish the site to its Pages branch as one commit, and manage team access.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { checkUpstream, describeUpstreamCheck } from "../generator/upstream/check-upstream.js";
 import { DEFAULT_API_URL } from "../generator/sources/github.js";
 import { readStackConfig } from "./stack-config.js";
 import type { StackConfig } from "../generator/config/stack-schema.js";
@@ -87,6 +88,11 @@ export async function defineStack(): Promise<StackOutputs> {
       `warning[upstream-not-served]: github-pypi:upstream is recorded in the site, but GitHub Pages alone cannot send other names to ${config.upstream.url}; ` +
         "enable the CDN (github-pypi:cdn), or use an explicit index on Pages (uv: explicit = true; Poetry: priority = \"explicit\"), see the README",
     );
+  }
+  // At preview, where a person reviews the change: which of our names the upstream also holds.
+  if (config.upstream && pulumi.runtime.isDryRun() && (config.checkUpstream ?? config.cdn.access !== "github")) {
+    const names = Object.keys(built.accessMap.projects);
+    for (const line of describeUpstreamCheck(await checkUpstream(names, config.upstream), names.length, config.upstream)) pulumi.log.info(`notice: ${line}`);
   }
   const cdn = config.cdn.enabled ? defineCdn(config, built, { owner, apiUrl }) : undefined;
   const baseUrl = cdn ? cdn.url : index.pagesUrl.apply((u) => u ?? "");

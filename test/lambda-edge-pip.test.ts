@@ -176,6 +176,7 @@ test("one URL through the edge function: public names redirect upstream without 
     const pkgs = await installed(alice);
     assert.equal(pkgs.get("acme-app"), "0.1.0", "ours, not the squatter's 99.0.0");
     assert.equal(pkgs.get("public-dep"), "1.0.0");
+    await up.settle();
     assert.ok(up.requests.some((q) => q.path === "/simple/public-dep/"), JSON.stringify(up.requests));
     assert.deepEqual(up.requests.filter((q) => q.credentials || q.path.includes("acme")), []);
 
@@ -183,6 +184,7 @@ test("one URL through the edge function: public names redirect upstream without 
     const denied = await bob.pip(["download", "--no-deps", "--dest", tempDir("edge-up-dl"), "--index-url", `${url.replace("://", `://token:${BOB}@`)}/simple/`, "acme-app"]);
     assert.notEqual(denied.code, 0);
     assert.match(denied.stderr, /No matching distribution found for acme-app/);
+    await up.settle();
     assert.deepEqual(up.requests.filter((q) => q.path.includes("acme")), [], "the hidden project never went upstream");
     assert.equal((await fetch(`${url}/simple/public-dep/`, { redirect: "manual" })).status, 401, "anonymous: 401 on every name");
   } finally {

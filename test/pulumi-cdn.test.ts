@@ -6,6 +6,8 @@ import type { OriginResponseEvent } from "../generator/routing/upstream-origin-r
 import type { EdgeResponse } from "../generator/routing/lambda-edge-response.js";
 import { bundleText, cdnDeployer, setCdnMocks, QUALIFIED_ARN, valueOf, type Declared } from "./helpers/cdn-stack-mocks.js";
 import { loadLambdaBundle } from "./helpers/lambda-bundle.js";
+import { makeWheel } from "./helpers/python-dists.js";
+import { startUpstreamIndex, writeUpstreamFolder } from "./helpers/upstream-index.js";
 import { demoDists, tempDir } from "./helpers/paths.js";
 
 const declared: Declared[] = [];
@@ -155,6 +157,37 @@ test("an upstream on the public CDN: an origin-response Lambda@Edge function on 
     console.warn = realWarn;
   }
   assert.equal(warned.filter((w) => /warning\[upstream-not-served\]: .*GitHub Pages alone cannot send other names to https:\/\/pypi\.org\/simple\//.test(w)).length, 1, warned.join("\n"));
+});
+
+test("at preview, the stack lists our names the upstream also holds; a private index asks only when checkUpstream says so", async () => {
+  const up = await startUpstreamIndex(writeUpstreamFolder({ "demo-core": [makeWheel({ name: "demo-core", version: "9.0.0" })] }));
+  const upstream = { "github-pypi:upstream": JSON.stringify({ url: up.url, claimed: [] }) };
+  const logged: string[] = [];
+  const realLog = console.log;
+  const asked = async () => {
+    await up.settle();
+    return up.requests.filter((r) => /^\/simple\/demo-/.test(r.path)).length;
+  };
+  try {
+    console.log = (...args: unknown[]) => void logged.push(args.map(String).join(" "));
+    await deploy({ enabled: true }, upstream);
+    assert.equal(await asked(), 0, "an update does not ask: the preview before it did");
+    setCdnMocks(declared, { preview: true });
+    await deploy({ enabled: true }, upstream);
+    assert.equal(await asked(), 4, "one question per project of the demo index");
+    const notices = logged.filter((l) => l.includes("notice: "));
+    assert.ok(notices.some((l) => l.includes(`notice: demo-core is also on ${up.url} (highest 9.0.0)`)), notices.join("\n"));
+    assert.ok(notices.some((l) => l.includes(`notice: 1 of 4 names are also on ${up.url}`)), notices.join("\n"));
+    up.requests.length = 0;
+    await deploy({ enabled: true, access: "github" }, upstream);
+    assert.equal(await asked(), 0, "a private index's names are not told to the upstream unless asked");
+    await deploy({ enabled: true, access: "github" }, { ...upstream, "github-pypi:checkUpstream": "true" });
+    assert.equal(await asked(), 4);
+  } finally {
+    console.log = realLog;
+    setCdnMocks(declared);
+    up.close();
+  }
 });
 
 test("a custom domain with a hosted zone: a DNS-validated certificate in us-east-1, TLSv1.2_2021, and alias records", async () => {

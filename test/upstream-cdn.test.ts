@@ -66,6 +66,7 @@ after(async () => {
 
 test("through the CDN, one --index-url installs our project and its public dependency; the squatter never wins; the upstream never hears our names", async () => {
   const venv = await createVenv(join(tempDir("upstream-cdn-venv"), "v"));
+  await upstream.settle();
   upstream.requests.length = 0;
   const r = await venv.pip(["install", "--index-url", `${front.url}/simple/`, "acme-cdnapp"]);
   assert.equal(r.code, 0, r.stdout + r.stderr + front.log.join("\n"));
@@ -74,12 +75,14 @@ test("through the CDN, one --index-url installs our project and its public depen
   assert.equal(got.get("public-dep"), "1.0.0", "from the upstream");
   // The bucket had no page for public-dep; the origin-response function turned its 404 into the redirect.
   assert.ok(front.log.includes("GET /simple/public-dep/ -> /simple/public-dep/index.json 302"), front.log.join("\n"));
+  await upstream.settle();
   assert.ok(upstream.requests.some((q) => q.path === "/simple/public-dep/"), JSON.stringify(upstream.requests));
   assert.deepEqual(upstream.requests.filter((q) => /acme/.test(q.path)), [], "the upstream never sees a claimed name");
 
   const pinned = await venv.pip(["download", "--no-deps", "--dest", tempDir("upstream-cdn-dl"), "--index-url", `${front.url}/simple/`, "acme-cdnapp==99.0.0", "acme-removed"]);
   assert.notEqual(pinned.code, 0);
   assert.match(pinned.stderr, /No matching distribution found for acme-cdnapp==99\.0\.0/);
+  await upstream.settle();
   assert.deepEqual(upstream.requests.filter((q) => /acme/.test(q.path)), []);
 });
 

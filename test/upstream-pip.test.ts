@@ -76,12 +76,14 @@ const ourNames = (path: string) => /acme/i.test(path);
 
 test("one --index-url installs our project and its public dependency; the squatter never wins; the upstream never hears our names", async () => {
   const venv = await venvReady;
+  await upstream.settle();
   upstream.requests.length = 0;
   const r = await venv.pip(["install", "--index-url", `${publicServer.url}/simple/`, "acme-upapp"]);
   assert.equal(r.code, 0, r.stdout + r.stderr);
   const got = await installed(venv);
   assert.equal(got.get("acme-upapp"), "1.0.0", "ours, not the squatter's 99.0.0");
   assert.equal(got.get("public-dep"), "1.0.0", "from the upstream");
+  await upstream.settle();
   assert.ok(upstreamSaw((p) => p === "/simple/public-dep/").length >= 1, JSON.stringify(upstream.requests));
   assert.deepEqual(upstreamSaw(ourNames), [], "the upstream never sees a claimed name");
   assert.deepEqual(upstream.requests.filter((q) => q.credentials), []);
@@ -99,6 +101,7 @@ test("one --index-url installs our project and its public dependency; the squatt
 
 test("a pinned squatter version is not found, and a claimed name the index does not hold stays 404, never the upstream", async () => {
   const venv = await venvReady;
+  await upstream.settle();
   upstream.requests.length = 0;
   const dest = tempDir("upstream-dl");
   for (const wanted of ["acme-upapp==99.0.0", "acme-removed", "Acme.Removed"]) {
@@ -106,6 +109,7 @@ test("a pinned squatter version is not found, and a claimed name the index does 
     assert.notEqual(r.code, 0, wanted);
     assert.match(r.stderr, /No matching distribution found/, wanted);
   }
+  await upstream.settle();
   assert.deepEqual(upstream.requests, [], "nothing of ours reached the upstream");
   const claimed = await fetch(`${publicServer.url}/simple/acme-removed/`, { redirect: "manual" });
   const absent = await fetch(`${publicServer.url}/simple/acme-never-was/`, { redirect: "manual" });
@@ -133,11 +137,13 @@ test("every other name redirects to the same normalised name upstream; the root 
 test("a private index: credentials never reach the upstream; anonymous is 401 everywhere; public names cost no GitHub call once the person is known", async () => {
   const venv = await venvReady;
   const host = new URL(privateServer.url).host;
+  await upstream.settle();
   upstream.requests.length = 0;
   const target = join(tempDir("upstream-private"), "t");
   const r = await venv.pip(["install", "--target", target, "--index-url", `http://alice:${ALICE}@${host}/simple/`, "acme-upapp"]);
   assert.equal(r.code, 0, r.stdout + r.stderr);
   assert.match(r.stdout, /Successfully installed acme-upapp-1\.0\.0 public-dep-1\.0\.0/);
+  await upstream.settle();
   assert.ok(upstream.requests.length > 0);
   assert.deepEqual(upstream.requests.filter((q) => q.credentials), [], "tested at the upstream: no Authorization, no user info");
   assert.deepEqual(upstreamSaw(ourNames), []);

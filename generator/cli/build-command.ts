@@ -4,7 +4,7 @@ import { loadProjectFile, type ProjectFile } from "../config/project-file.js";
 import { sourcesSchema, type SourcesConfig } from "../config/stack-schema.js";
 import { planSources } from "../sources/plan.js";
 import type { UpstreamSettings } from "../routing/upstream.js";
-import { checkUpstream } from "../upstream/check-upstream.js";
+import { checkUpstream, describeUpstreamCheck } from "../upstream/check-upstream.js";
 import { UserError, Warnings } from "../diagnostics/warnings.js";
 import { silentProgress, terminalProgress } from "../diagnostics/progress.js";
 import { DEFAULT_API_URL, describeGitHubReport } from "../sources/github.js";
@@ -66,12 +66,7 @@ function mergeSourceFlags(file: ProjectFile, opts: BuildCommandOptions): Sources
 /** `--check-upstream`: our names the upstream also holds, each a name `--extra-index-url` users could lose. */
 async function reportUpstreamOverlaps(names: string[], upstream: UpstreamSettings | undefined): Promise<void> {
   if (!upstream) throw new UserError("--check-upstream needs an upstream: set upstream.url in the settings file (--config)");
-  const { overlaps, failures } = await checkUpstream(names, upstream);
-  for (const o of overlaps) {
-    process.stderr.write(`notice: ${o.name} is also on ${upstream.url} (highest ${o.highest ?? "unknown"}): this index keeps it, but --extra-index-url users may get the upstream's\n`);
-  }
-  for (const f of failures) process.stderr.write(`notice: could not check ${f} on ${upstream.url}\n`);
-  process.stderr.write(`notice: ${overlaps.length} of ${names.length} names are also on ${upstream.url}${failures.length ? `; ${failures.length} could not be checked` : ""}\n`);
+  for (const line of describeUpstreamCheck(await checkUpstream(names, upstream), names.length, upstream)) process.stderr.write(`notice: ${line}\n`);
 }
 
 export async function runBuild(opts: BuildCommandOptions): Promise<void> {

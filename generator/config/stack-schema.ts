@@ -88,6 +88,11 @@ export const stackConfigSchema = indexConfigSchema
     cdn: cdnSchema.default(cdnSchema.parse({})),
     /** File names (e.g. `acme_app-1.0.0-py3-none-any.whl`) allowed to change bytes on purpose; each is otherwise kept as first indexed. */
     replaceFiles: z.array(z.string().min(1)).default([]),
+    /**
+     * At preview, ask the upstream which of the index's names it also holds (as `build --check-upstream`).
+     * Default: on for a public index; off for a private one, whose names the question would tell the upstream.
+     */
+    checkUpstream: z.boolean().optional(),
   })
   .strict()
   .refine((c) => new Set(c.teams.map((t) => t.name.toLowerCase())).size === c.teams.length, { message: "team names must be unique", path: ["teams"] });

@@ -56,3 +56,12 @@ export async function checkUpstream(names: readonly string[], upstream: Upstream
   });
   return { overlaps: found.filter((o): o is UpstreamOverlap => o !== undefined), failures };
 }
+
+/** The `notice:` lines a check prints, the same from `build --check-upstream` and the stack's preview. */
+export function describeUpstreamCheck(check: UpstreamCheck, names: number, upstream: UpstreamSettings): string[] {
+  return [
+    ...check.overlaps.map((o) => `${o.name} is also on ${upstream.url} (highest ${o.highest ?? "unknown"}): this index keeps it, but --extra-index-url users may get the upstream's`),
+    ...check.failures.map((f) => `could not check ${f} on ${upstream.url}`),
+    `${check.overlaps.length} of ${names} names are also on ${upstream.url}${check.failures.length ? `; ${check.failures.length} could not be checked` : ""}`,
+  ];
+}

@@ -17,7 +17,7 @@ export interface Declared {
 }
 
 /** Pulumi's mocks for the CDN stack: every declared resource lands in `declared`, with `cdnMockState`. */
-export function setCdnMocks(declared: Declared[]): void {
+export function setCdnMocks(declared: Declared[], options: { preview?: boolean } = {}): void {
   pulumi.runtime.setMocks(
     {
       newResource: (args) => {
@@ -28,6 +28,7 @@ export function setCdnMocks(declared: Declared[]): void {
     },
     "github-pypi",
     "dev",
+    options.preview ?? false,
   );
 }
 

@@ -22,6 +22,8 @@ export interface UpstreamIndex {
   /** The simple root, ending in `/`. */
   url: string;
   requests: UpstreamRequest[];
+  /** Resolves once every request answered so far is in `requests` (its log line travels apart from its answer). */
+  settle(): Promise<void>;
   close(): void;
 }
 
@@ -53,6 +55,21 @@ export async function startUpstreamIndex(folder: string): Promise<UpstreamIndex>
     child.once("exit", (code) => reject(new Error(`upstream_index.py exited with ${code}`)));
     lines.once("line", (line) => resolve((JSON.parse(line) as { port: number }).port));
   });
-  lines.on("line", (line) => requests.push(JSON.parse(line) as UpstreamRequest));
-  return { url: `http://127.0.0.1:${port}/simple/`, requests, close: () => void child.kill() };
+  // The server writes each line before it answers; a marker asked after the client is done comes after them all.
+  const markers = new Map<string, () => void>();
+  lines.on("line", (line) => {
+    const request = JSON.parse(line) as UpstreamRequest;
+    const marker = markers.get(request.path);
+    if (marker) marker();
+    else requests.push(request);
+  });
+  let n = 0;
+  const settle = async (): Promise<void> => {
+    const path = `/settle-marker-${n++}`;
+    const seen = new Promise<void>((resolve) => markers.set(path, resolve));
+    await (await fetch(`http://127.0.0.1:${port}${path}`)).arrayBuffer();
+    await seen;
+    markers.delete(path);
+  };
+  return { url: `http://127.0.0.1:${port}/simple/`, requests, settle, close: () => void child.kill() };
 }

@@ -7,16 +7,27 @@ Usage: upstream_index.py FOLDER  (prints {"port": N} first, then one line a requ
 import http.server
 import json
 import sys
+import threading
+
+# One request a line: the server answers on several threads, and print() is not one write.
+LOCK = threading.Lock()
+
+
+def emit(record):
+    line = json.dumps(record) + "\n"
+    with LOCK:
+        sys.stdout.write(line)
+        sys.stdout.flush()
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):
     def log_request(self, code="-", size="-"):
-        print(json.dumps({
+        emit({
             "path": self.path,
             "status": int(code) if str(code).isdigit() else 0,
             "credentials": "Authorization" in self.headers or "@" in self.path.split("?")[0],
             "accept": self.headers.get("Accept", ""),
-        }), flush=True)
+        })
 
     def log_message(self, format, *args):
         pass
@@ -25,7 +36,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 def main():
     folder = sys.argv[1]
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), lambda *a: Handler(*a, directory=folder))
-    print(json.dumps({"port": server.server_address[1]}), flush=True)
+    emit({"port": server.server_address[1]})
     server.serve_forever()
 
 
