@@ -75,6 +75,8 @@ program
   .description("build an index from the bundled example distributions and serve it on 127.0.0.1")
   .addOption(new Option("--port <port>", "port to listen on (falls back to a free one if taken)").argParser(port).default(8000))
   .option("--out <dir>", "where to write the demo site", ".cache/github-pypi/demo-site")
+  .option("--upstream <url>", "where names the demo does not hold come from (default: PyPI, from the demo's settings)")
+  .option("--no-upstream", "answer 404 for every project the demo does not hold")
   .action(runDemo);
 
 try {

@@ -107,14 +107,16 @@ export async function serveSite(dir: string, opts: ServeCommandOptions): Promise
   return upstream ? { ...server, upstream } : server;
 }
 
+/** What `serve` and `demo` say about the upstream. */
+export function describeUpstream(upstream: UpstreamSettings): string {
+  const claimed = upstream.claimed.length ? `, and ${upstream.claimed.join(", ")} stay ours even when absent` : "";
+  return `Names this index does not hold come from ${upstream.url}${claimed}.`;
+}
+
 export async function runServe(dir: string, opts: ServeCommandOptions): Promise<void> {
   const server = await serveSite(dir, opts);
   process.stdout.write(`Serving ${dir} at ${server.url}/ (Ctrl+C to stop)\n`);
-  const { upstream } = server;
-  if (upstream) {
-    const claimed = upstream.claimed.length ? `, and ${upstream.claimed.join(", ")} stay ours even when absent` : "";
-    process.stdout.write(`  Names this index does not hold come from ${upstream.url}${claimed}.\n`);
-  }
+  if (server.upstream) process.stdout.write(`  ${describeUpstream(server.upstream)}\n`);
   if (opts.auth === "github") {
     const { host } = new URL(server.url);
     process.stdout.write(`  Private: send a GitHub token as the password (user name ignored); access follows ${opts.gateRepository} and each project's repository.\n`);

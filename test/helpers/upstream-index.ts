@@ -30,7 +30,7 @@ export interface UpstreamIndex {
 const normalise = (name: string): string => name.toLowerCase().replace(/[-_.]+/g, "-");
 
 /** Writes `simple/<name>/index.html` for each project and its files beside it, as PEP 503 describes. */
-export function writeUpstreamFolder(projects: Record<string, BuiltDist[]>): string {
+export function writeUpstreamFolder(projects: Record<string, Pick<BuiltDist, "filename" | "bytes">[]>): string {
   const dir = tempDir("upstream-index");
   const names = Object.keys(projects).map(normalise).sort();
   mkdirSync(join(dir, "simple"), { recursive: true });
