@@ -106,7 +106,7 @@ export async function defineStack(): Promise<StackOutputs> {
     access: config.cdn.access,
     cdnUrl: cdn ? cdn.url : pulumi.output(undefined),
     indexUrl,
-    snippets: indexUrl.apply((u) => clientSnippets(u, owner.toLowerCase(), built.exampleProject, config.cdn.access === "github")),
+    snippets: indexUrl.apply((u) => clientSnippets(u, owner.toLowerCase(), built.exampleProject, config.cdn.access === "github", Boolean(config.upstream && cdn))),
     indexRepository: index.repository.name,
     teamGrants: teams.grants,
     publication: pulumi.all([index.publication.commit, index.publication.lastPublish]).apply(([commit, lastPublish]) => ({ commit, lastPublish })),

@@ -124,7 +124,11 @@ test("an upstream on the public CDN: an origin-response Lambda@Edge function on 
   const plain = await deploy({ enabled: true });
   assert.equal(plain.of("aws:lambda/function:Function").length, 0, "no upstream, no Lambda@Edge function");
 
-  const { one, only, of } = await deploy({ enabled: true }, UPSTREAM);
+  assert.match((await valueOf(plain.outputs.snippets)).uv, /explicit = true/, "no upstream: only the pinned project comes from the index");
+  const { one, only, of, outputs } = await deploy({ enabled: true }, UPSTREAM);
+  const uv = (await valueOf(outputs.snippets)).uv;
+  assert.match(uv, /^default = true$/m, "one URL: uv's default index for everything");
+  assert.doesNotMatch(uv, /explicit|tool\.uv\.sources/);
   const fn = only("aws:lambda/function:Function");
   assert.match(String(fn.provider), /::cdn-us-east-1::/, "Lambda@Edge functions live in us-east-1");
   assert.deepEqual([fn.inputs.runtime, fn.inputs.handler, fn.inputs.publish], ["nodejs22.x", "index.handler", true]);

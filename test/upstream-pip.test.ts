@@ -18,6 +18,8 @@ import { cliPath, tempDir } from "./helpers/paths.js";
 import { makeWheel } from "./helpers/python-dists.js";
 import { createVenv, installed, run, type Venv } from "./helpers/python.js";
 import { buildTo } from "./helpers/site.js";
+import { parse as parseYaml } from "yaml";
+import { clientSnippets } from "../infra/outputs/client-snippets.js";
 import { startUpstreamIndex, writeUpstreamFolder, type UpstreamIndex } from "./helpers/upstream-index.js";
 
 const ALICE = `ghp_${"a".repeat(36)}`;
@@ -97,6 +99,26 @@ test("one --index-url installs our project and its public dependency; the squatt
   const fromFile = await fresh.pip(["install", "-r", requirements]);
   assert.equal(fromFile.code, 0, fromFile.stderr);
   assert.equal((await installed(fresh)).get("acme-upapp"), "1.0.0");
+});
+
+test("a conda environment.yml from the stack's snippet: its pip section, run as conda runs it, installs ours and the public dependency", async () => {
+  const environment = parseYaml(clientSnippets(`${publicServer.url}/simple/`, "acme", "acme-upapp").condaEnvironment) as { dependencies: (string | { pip: string[] })[] };
+  const section = environment.dependencies.find((d): d is { pip: string[] } => typeof d === "object");
+  assert.ok(section, "the snippet has a pip section");
+  assert.deepEqual(section.pip, [`--index-url ${publicServer.url}/simple/`, "acme-upapp"]);
+  // conda env create writes the pip section to condaenv.<random>.requirements.txt beside the file and runs `pip install -U -r` on it.
+  const dir = tempDir("upstream-conda");
+  const requirements = join(dir, "condaenv.abc123.requirements.txt");
+  writeFileSync(requirements, `${section.pip.join("\n")}\n`);
+  const venv = await createVenv(join(dir, "env"));
+  await upstream.settle();
+  upstream.requests.length = 0;
+  const r = await venv.pip(["install", "-U", "-r", requirements]);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  const got = await installed(venv);
+  assert.deepEqual([got.get("acme-upapp"), got.get("public-dep")], ["1.0.0", "1.0.0"]);
+  await upstream.settle();
+  assert.deepEqual(upstreamSaw(ourNames), []);
 });
 
 test("a pinned squatter version is not found, and a claimed name the index does not hold stays 404, never the upstream", async () => {
