@@ -20,6 +20,7 @@ import { run, type Venv } from "./helpers/python.js";
 import { buildTo } from "./helpers/site.js";
 import { startStaticHost, type StaticHost } from "./helpers/static-host.js";
 import { startObservedServer, type ObservedServer } from "./helpers/observed-server.js";
+import { startUpstreamIndex, writeUpstreamFolder } from "./helpers/upstream-index.js";
 
 const search = await findPips();
 /** Each client test prints what it ran, so the CI log holds the matrix. */
@@ -210,6 +211,23 @@ describe("pip", { concurrency: 2 }, () => {
       await t.test("static host (HTML, as GitHub Pages)", async (st) => {
         mkdirSync(join(work, "static"));
         await publicScenarios(st, row, venv, staticHost as HostView, join(work, "static"));
+      });
+      await t.test("one URL: serve with an upstream", async (st) => {
+        // Its own upstream, so what it logs is this pip's doing: a public package and a squatter on ours.
+        const up = await startUpstreamIndex(writeUpstreamFolder({ "public-dep": [makeWheel({ name: "public-dep", version: "1.0.0" })], "acme-cli": [makeWheel({ name: "acme-cli", version: "99.0.0" })] }));
+        const server = await startServer({ root: site, port: 0, upstream: { url: up.url, claimed: ["acme-*"] } });
+        closers.push(() => up.close(), () => server.close());
+        const dir = join(work, "one-url");
+        const r = await venv.pip(["download", "--no-cache-dir", "-d", dir, "--index-url", `${server.url}/simple/`, "acme-cli", "public-dep"]);
+        assert.equal(r.code, 0, out(r));
+        assert.deepEqual(downloaded(dir), ["acme_cli-1.0.0-py3-none-any.whl", "acme_tools-1.0.0-py3-none-any.whl", "public_dep-1.0.0-py3-none-any.whl"]);
+        await up.settle();
+        assert.deepEqual(up.requests.filter((q) => q.path.includes("acme")), [], "the upstream never hears our names");
+        const page = up.requests.find((q) => q.path === "/simple/public-dep/");
+        assert.ok(page, JSON.stringify(up.requests));
+        // After the redirect pip asks again with its own Accept, so negotiation happens at the upstream.
+        assert.equal(/application\/vnd\.pypi\.simple\.v1\+json/.test(page.accept), asksJson(row), page.accept);
+        note(st, `one URL: acme-cli 1.0.0 (not the squatter's 99.0.0) and public-dep from the upstream, Accept ${asksJson(row) ? "JSON" : "HTML"} there`);
       });
       await t.test("serve --auth github with a token in the URL", async (st) => {
         const server = await privateHost();

@@ -13,6 +13,7 @@ import { createAccessGate, type AccessGate } from "../generator/access/gate.js";
 import { createGitHubAccess } from "../generator/access/github-access.js";
 import { startServer, type RunningServer } from "../generator/serve/server.js";
 import { readUpstreamRecord } from "../generator/site/upstream-record.js";
+import { launchChromium } from "./helpers/browser.js";
 import { GitHubEmulator } from "./helpers/github-emulator.js";
 import { cliPath, tempDir } from "./helpers/paths.js";
 import { makeWheel } from "./helpers/python-dists.js";
@@ -154,6 +155,22 @@ test("every other name redirects to the same normalised name upstream; the root 
   // Files and catalog pages are never sent upstream.
   assert.equal((await fetch(`${publicServer.url}/files/public-dep/x-1.0.tar.gz`, { redirect: "manual" })).status, 404);
   assert.equal((await fetch(`${publicServer.url}/project/public-dep/`, { redirect: "manual" })).status, 404);
+});
+
+test("a browser follows the redirect to the upstream's page, and a claimed name shows the index's own 404", async () => {
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    const shown = await page.goto(`${publicServer.url}/simple/Public.Dep/`);
+    assert.equal(page.url(), `${upstream.url}public-dep/`, "the 301 to the normalised name, then the 302 upstream");
+    assert.equal(shown?.status(), 200);
+    assert.match(await page.content(), /public_dep-1\.0\.0-py3-none-any\.whl/);
+    const claimed = await page.goto(`${publicServer.url}/simple/acme-removed/`);
+    assert.equal(claimed?.status(), 404);
+    assert.equal(page.url(), `${publicServer.url}/simple/acme-removed/`);
+  } finally {
+    await browser.close();
+  }
 });
 
 test("a private index: credentials never reach the upstream; anonymous is 401 everywhere; public names cost no GitHub call once the person is known", async () => {
