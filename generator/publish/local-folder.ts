@@ -94,8 +94,15 @@ export async function writeSiteToFolder(site: Site, out: string, options: Folder
   // Ctrl-C or a kill during the write leaves no half-built folder behind; listening before the
   // folder exists, so no signal can land between the two.
   const interrupted = (signal: NodeJS.Signals): void => {
-    rmSync(tmp, { recursive: true, force: true });
-    rmSync(`${tmp}.previous`, { recursive: true, force: true });
+    // Writes already handed to libuv's thread pool go on while this runs, so a folder can gain a
+    // file while it is being removed (ENOTEMPTY): retry until those few writes are done.
+    for (const dir of [tmp, `${tmp}.previous`]) {
+      try {
+        rmSync(dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 10 });
+      } catch (e) {
+        process.stderr.write(`error: could not remove ${dir}: ${(e as Error).message}\n`);
+      }
+    }
     process.exit(signal === "SIGINT" ? 130 : 143);
   };
   process.once("SIGINT", interrupted);
