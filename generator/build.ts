@@ -9,7 +9,7 @@ import type { Site } from "./site/site.js";
 import { recordUpstream } from "./site/upstream-record.js";
 import { readLocalFolder } from "./sources/local-folder.js";
 import { readPackageList, readPackageListJson } from "./sources/package-list.js";
-import { readGitHub, type GitHubSourceOptions, type GitHubSourceReport } from "./sources/github.js";
+import type { GitHubSourceOptions, GitHubSourceReport } from "./sources/github-report.js";
 
 export interface BuildInputs {
   /** Folders of wheels and sdists, copied into the site. */
@@ -48,6 +48,8 @@ export async function buildSite(inputs: BuildInputs): Promise<BuildResult> {
   for (const list of inputs.packageListsJson ?? []) files.push(...(await readPackageListJson(list, config.packagesUrl, warnings)));
   let github: GitHubSourceReport | undefined;
   if (inputs.github) {
+    // Loaded only for a build that reads GitHub: Octokit and its plugins are most of the start-up.
+    const { readGitHub } = await import("./sources/github.js");
     const read = await readGitHub(inputs.github, warnings, progress);
     files.push(...read.files);
     github = read.report;

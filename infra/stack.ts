@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { checkUpstream, describeUpstreamCheck } from "../generator/upstream/check-upstream.js";
-import { DEFAULT_API_URL } from "../generator/sources/github.js";
+import { DEFAULT_API_URL } from "../generator/sources/github-report.js";
 import { readStackConfig } from "./stack-config.js";
 import type { StackConfig } from "../generator/config/stack-schema.js";
 import { buildIndexForStack } from "./build/build-index.js";

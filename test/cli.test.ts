@@ -18,6 +18,18 @@ test("--help lists the commands, and npx finds the bin", async () => {
   assert.match(npx.stdout, /--package-list-json <file>/);
 });
 
+test("the command runs compiled: --help loads dist/cli/main.js alone, no TypeScript and no command's modules", async () => {
+  const traced = await run(process.execPath, ["--import", join(repoRoot, "test/fixtures/load-trace/register.mjs"), cliPath, "--help"], { cwd: repoRoot });
+  assert.equal(traced.code, 0, traced.stderr);
+  const loaded = [...traced.stderr.matchAll(/^load-trace (\S+)$/gm)].map((m) => m[1] ?? "");
+  assert.ok(loaded.some((u) => u.endsWith("/dist/cli/main.js")), loaded.join("\n"));
+  assert.deepEqual(loaded.filter((u) => u.endsWith(".ts") || /\/node_modules\/(tsx|zod|@octokit|@aws-sdk|yaml|marked)\//.test(u) || /dist\/cli\/(build|serve|demo)-command/.test(u)), [], "nothing a command needs");
+  // A command loads its own modules when it runs.
+  const build = await run(process.execPath, ["--import", join(repoRoot, "test/fixtures/load-trace/register.mjs"), cliPath, "build", "--from", demoDists, "--out", join(tempDir("cli-traced"), "site"), "--quiet"], { cwd: repoRoot });
+  assert.equal(build.code, 0, build.stderr);
+  assert.match(build.stderr, /^load-trace \S+\/dist\/cli\/build-command-\w+\.js$/m);
+});
+
 test("build writes the site and prints a summary; a rebuild writes nothing", async () => {
   const out = join(tempDir("cli"), "site");
   const r = await cli(["build", "--from", demoDists, "--config", demoConfig, "--out", out]);

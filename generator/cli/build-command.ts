@@ -7,7 +7,7 @@ import type { UpstreamSettings } from "../routing/upstream.js";
 import { checkUpstream, describeUpstreamCheck } from "../upstream/check-upstream.js";
 import { UserError, Warnings } from "../diagnostics/warnings.js";
 import { silentProgress, terminalProgress } from "../diagnostics/progress.js";
-import { DEFAULT_API_URL, describeGitHubReport } from "../sources/github.js";
+import { DEFAULT_API_URL, describeGitHubReport } from "../sources/github-report.js";
 import { writeSiteToFolder } from "../publish/local-folder.js";
 import { accessMapFor } from "../access/access-map.js";
 import { defaultAccessMapPath, writeAccessMap } from "../access/access-map-file.js";

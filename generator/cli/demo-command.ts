@@ -3,7 +3,8 @@ import { UserError } from "../diagnostics/warnings.js";
 import { runBuild } from "./build-command.js";
 import { describeUpstream, serveSite } from "./serve-command.js";
 
-const demoDir = fileURLToPath(new URL("../demo/", import.meta.url));
+// From the package root, so the path holds for the sources (generator/cli/) and the built command (dist/cli/) alike.
+const demoDir = fileURLToPath(new URL("../../generator/demo/", import.meta.url));
 
 export interface DemoCommandOptions {
   port: number;

@@ -1,8 +1,13 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { UserError } from "../diagnostics/warnings.js";
-import { runBuild } from "./build-command.js";
-import { runServe } from "./serve-command.js";
-import { runDemo } from "./demo-command.js";
+import type { BuildCommandOptions } from "./build-command.js";
+import type { ServeCommandOptions } from "./serve-command.js";
+import type { DemoCommandOptions } from "./demo-command.js";
+
+// Each command's modules load only when it runs, so `--help` and a typo answer at once.
+const runBuild = async (opts: BuildCommandOptions): Promise<void> => (await import("./build-command.js")).runBuild(opts);
+const runServe = async (dir: string, opts: ServeCommandOptions): Promise<void> => (await import("./serve-command.js")).runServe(dir, opts);
+const runDemo = async (opts: DemoCommandOptions): Promise<void> => (await import("./demo-command.js")).runDemo(opts);
 
 function port(value: string): number {
   const n = Number(value);

@@ -1,6 +1,6 @@
 import type { FilesMode, SourcesConfig } from "../config/stack-schema.js";
 import { UserError } from "../diagnostics/warnings.js";
-import type { GitHubSourceOptions } from "./github.js";
+import type { GitHubSourceOptions } from "./github-report.js";
 
 /** Where and how the GitHub source talks to GitHub: the same for the CLI and the stack. */
 export interface GitHubContext {

@@ -9,7 +9,7 @@ import type { StackConfig } from "../../generator/config/stack-schema.js";
 import { Warnings, type Warning } from "../../generator/diagnostics/warnings.js";
 import { lineProgress } from "../../generator/diagnostics/progress.js";
 import { writeSiteToFolder } from "../../generator/publish/local-folder.js";
-import { describeGitHubReport } from "../../generator/sources/github.js";
+import { describeGitHubReport } from "../../generator/sources/github-report.js";
 import { planSources } from "../../generator/sources/plan.js";
 import { siteManifest } from "../publish/site-manifest.js";
 import { accessMapFor, type AccessMap } from "../../generator/access/access-map.js";
