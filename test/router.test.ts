@@ -1,9 +1,6 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
-import vm from "node:vm";
 import Negotiator from "negotiator";
-import ts from "typescript";
 import {
   PYPI_HTML,
   PYPI_JSON,
@@ -475,27 +472,3 @@ test("the tie cases excluded from the oracle follow the documented tie rule", ()
   assert.ok(wildcard > 0, "no */*-only tie was generated");
 });
 
-test("router.ts is self-contained: runs in a bare VM context with no imports or Node APIs", () => {
-  const source = readFileSync(new URL("../generator/routing/router.ts", import.meta.url), "utf8");
-  assert.doesNotMatch(source, /^\s*import\b/m);
-  assert.doesNotMatch(source, /\brequire\(|\bclass\s|\bprocess\.|\bBuffer\b/);
-  const js = ts.transpileModule(source, {
-    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 },
-  }).outputText;
-  const exportsObject: Record<string, unknown> = {};
-  // Only `exports` is provided: no require, process, Buffer, URL, console.
-  vm.runInNewContext(js, { exports: exportsObject });
-  const vmRoute = exportsObject.route as typeof route;
-  const vmNegotiate = exportsObject.negotiate as typeof negotiate;
-  assert.equal(vmNegotiate(PIP), "json");
-  assert.equal(vmNegotiate(FIREFOX), "html");
-  assert.deepEqual(
-    JSON.parse(JSON.stringify(vmRoute({ method: "GET", path: "/simple/Foo_Bar/", query: "a=1" }))),
-    { kind: "redirect", status: 301, location: "/simple/foo-bar/?a=1" },
-  );
-  assert.deepEqual(
-    JSON.parse(JSON.stringify(vmRoute({ method: "GET", path: "/simple/foo/", query: "", accept: PIP }))),
-    negotiatedFile("simple/foo/index.json", PYPI_JSON),
-  );
-  assert.equal((vmRoute({ method: "GET", path: "/%zz", query: "" }) as { status: number }).status, 400);
-});

@@ -1,11 +1,12 @@
 /**
- * URL routing for the built site, shared by the local server (`github-pypi serve`) and, later, a
- * CloudFront Function (cloudfront-js-2.0, viewer-request).
+ * URL routing for the built site, shared by the local server (`github-pypi serve`), the public
+ * CDN's CloudFront Function (cloudfront-js-2.0, viewer-request; bundled with its adapter by
+ * infra/cdn/edge-function.ts) and the Lambda@Edge functions.
  *
- * This module is deliberately self-contained: no imports (not even types), no Node APIs, no
- * classes, only plain functions and object literals, and conservative syntax (plain `for` loops,
- * `indexOf` instead of `startsWith`, no optional chaining, spread or destructuring), so that its
- * compiled output can be pasted into a CloudFront Function unchanged.
+ * It runs in CloudFront's ES 5.1 runtime, so it uses no Node APIs, no classes and conservative
+ * syntax (plain `for` loops, `indexOf` instead of `startsWith`, no spread or destructuring), and
+ * imports only modules that keep the same rules (names/normalize.ts); the bundler refuses anything
+ * it cannot lower to ES5.
  *
  * Status codes chosen here:
  * - 405 for any method other than GET and HEAD (the caller should add `Allow: GET, HEAD`).
@@ -20,6 +21,8 @@
  * - 301 for `/simple`, `/simple/<name>` and non-normalised project names (also `/project/<name>`,
  *   the catalog page); the query is kept.
  */
+
+import { isValidProjectName, normalizeName as normaliseName } from "../names/normalize.js";
 
 export const PYPI_JSON = "application/vnd.pypi.simple.v1+json";
 export const PYPI_HTML = "application/vnd.pypi.simple.v1+html";
@@ -50,16 +53,6 @@ export type SimpleFormat = "json" | "v1html" | "html";
 const DEFAULT_INDEX_MAX_AGE = 300;
 const IMMUTABLE = "public, max-age=31536000, immutable";
 const AVAILABLE_TYPES = PYPI_JSON + ", " + PYPI_HTML + ", " + TEXT_HTML;
-
-/** PEP 503 normalisation; mirrors generator/names/normalize.ts (no imports allowed here). */
-function normaliseName(name: string): string {
-  return name.toLowerCase().replace(/[-_.]+/g, "-");
-}
-
-/** A valid project name (PEP 508 identifier); mirrors generator/names/normalize.ts. */
-function isValidProjectName(name: string): boolean {
-  return /^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$/i.test(name);
-}
 
 function maxAgeOf(seconds: number | undefined): number {
   if (typeof seconds !== "number" || !isFinite(seconds) || seconds < 0) return DEFAULT_INDEX_MAX_AGE;
