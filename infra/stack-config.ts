@@ -24,7 +24,22 @@ export function readStackConfig(config = new pulumi.Config("github-pypi")): Stac
   if (unknown.length) throw new UserError(`${where}: unknown key(s) ${unknown.map((k) => `github-pypi:${k}`).join(", ")}; known: ${STACK_KEYS.join(", ")}`);
   const result = stackConfigSchema.safeParse(raw);
   if (!result.success) throw new UserError(describeZodError(where, result.error));
-  return privateIndexDefaults(result.data, raw, where);
+  return privateIndexDefaults(oneMaxAge(result.data, raw, where), raw, where);
+}
+
+/**
+ * One max-age for every host: `cdn.indexMaxAgeSeconds` (which the CDN once had apart) is taken as
+ * the top-level setting with a named warning, and refused when the two disagree.
+ */
+function oneMaxAge(config: StackConfig, raw: Record<string, unknown>, where: string): StackConfig {
+  const old = config.cdn.indexMaxAgeSeconds;
+  if (old === undefined) return config;
+  if (raw.indexMaxAgeSeconds !== undefined && config.indexMaxAgeSeconds !== old) {
+    throw new UserError(`${where}: cdn.indexMaxAgeSeconds (${old}) and github-pypi:indexMaxAgeSeconds (${config.indexMaxAgeSeconds}) disagree; set only github-pypi:indexMaxAgeSeconds, which applies to Pages, serve and the CDN alike`);
+  }
+  void pulumi.log.warn(`warning[deprecated-key]: cdn.indexMaxAgeSeconds is now github-pypi:indexMaxAgeSeconds (one max-age for Pages, serve and the CDN); using ${old}`);
+  const { indexMaxAgeSeconds: _moved, ...cdn } = config.cdn;
+  return { ...config, indexMaxAgeSeconds: old, cdn };
 }
 
 /**

@@ -125,16 +125,17 @@ function defineCdn(config: StackConfig, built: BuiltIndex, github: { owner: stri
   }
   return new Cdn("cdn", {
     settings,
+    indexMaxAgeSeconds: config.indexMaxAgeSeconds,
     region,
     siteDir: built.siteDir,
-    objects: bucketManifest(built.siteDir, settings.indexMaxAgeSeconds, { private: isPrivate }),
+    objects: bucketManifest(built.objects, { private: isPrivate }),
     ...(isPrivate
       ? {
           access: {
             gateRepository: settings.gateRepository ?? `${github.owner}/${config.indexRepository}`,
             apiUrl: github.apiUrl,
             map: built.accessMap,
-            indexMaxAgeSeconds: settings.indexMaxAgeSeconds,
+            indexMaxAgeSeconds: config.indexMaxAgeSeconds,
             positiveTtlSeconds: DEFAULT_POSITIVE_TTL_SECONDS,
             negativeTtlSeconds: DEFAULT_NEGATIVE_TTL_SECONDS,
             // Two GitHub questions run at once; with one retry-free round this stays well inside Lambda@Edge's 5 s.

@@ -21,7 +21,7 @@ import { startServer } from "../generator/serve/server.js";
 import { captureSerialisedProviders, DynamicProviderHost, loadProviderFromText } from "./helpers/dynamic-provider-host.js";
 import { MOTO_CREDENTIALS, MotoServer, type RecordedRequest } from "./helpers/moto-server.js";
 import { demoDists, tempDir } from "./helpers/paths.js";
-import { buildTo } from "./helpers/site.js";
+import { buildTo, folderObjects } from "./helpers/site.js";
 
 const BUCKET = "pypi-index-site";
 const REGION = "us-east-1";
@@ -63,7 +63,7 @@ function inputs(objects: Manifest, extra: Props = {}): Props {
 
 async function build(from: string = demoDists): Promise<Manifest> {
   await buildTo(siteDir, { from: [from] });
-  return bucketManifest(siteDir, maxAge);
+  return bucketManifest(await folderObjects(siteDir, maxAge));
 }
 
 const md5 = (bytes: Uint8Array | string) => createHash("md5").update(bytes).digest("hex");
@@ -141,7 +141,7 @@ describe("S3 sync through the serialised dynamic provider", () => {
   });
 
   test("create: every object lands with the headers `serve` sends and the site's bytes, in link order; Pages files stay out", async () => {
-    const manifest = bucketManifest(siteDir, maxAge);
+    const manifest = bucketManifest(await folderObjects(siteDir, maxAge));
     assert.equal(manifest[".nojekyll"], undefined, ".nojekyll is a GitHub Pages file");
     const checked = await host.check(URN, {}, inputs(manifest));
     assert.deepEqual(checked.failures, []);
@@ -187,12 +187,12 @@ describe("S3 sync through the serialised dynamic provider", () => {
 
   test("diff: an unchanged site has nothing to do, and asks nothing of S3", async () => {
     const from = moto.requests.length;
-    assert.deepEqual(await host.diff(id, URN, state, inputs(bucketManifest(siteDir, maxAge))), { changes: "none", replaces: [] });
+    assert.deepEqual(await host.diff(id, URN, state, inputs(bucketManifest(await folderObjects(siteDir, maxAge)))), { changes: "none", replaces: [] });
     assert.equal(moto.requests.length, from, "the diff makes no request");
   });
 
   test("diff: a changed object is an update naming it; another bucket, region or endpoint is a replacement", async () => {
-    const manifest = bucketManifest(siteDir, maxAge);
+    const manifest = bucketManifest(await folderObjects(siteDir, maxAge));
     const changed: Manifest = { ...manifest, "simple/index.html": { ...(manifest["simple/index.html"] as BucketObject), cacheControl: "no-cache" } };
     assert.deepEqual(await host.diff(id, URN, state, inputs(changed)), { changes: "some", replaces: [] });
     const provider = loadProviderFromText<BucketSyncProvider>(providerText);
@@ -209,14 +209,14 @@ describe("S3 sync through the serialised dynamic provider", () => {
 
   test("update with an unchanged site: one listing and nothing else", async () => {
     const from = moto.requests.length;
-    state = await host.update(id, URN, state, inputs(bucketManifest(siteDir, maxAge)));
+    state = await host.update(id, URN, state, inputs(bucketManifest(await folderObjects(siteDir, maxAge))));
     assert.deepEqual(
       moto.since(from).map((r) => r.operation),
       ["ListObjectsV2"],
     );
     const f = figures(state);
     assert.equal(f.puts, 0);
-    assert.equal(f.unchanged, Object.keys(bucketManifest(siteDir, maxAge)).length);
+    assert.equal(f.unchanged, Object.keys(bucketManifest(await folderObjects(siteDir, maxAge))).length);
     assert.equal(f.sequence, 2);
   });
 
@@ -228,7 +228,7 @@ describe("S3 sync through the serialised dynamic provider", () => {
   test("one changed page: exactly that object is PUT, then one invalidation names it", async () => {
     pageBefore = readFileSync(page());
     appendFileSync(page(), "<!-- edited -->\n");
-    const manifest = bucketManifest(siteDir, maxAge);
+    const manifest = bucketManifest(await folderObjects(siteDir, maxAge));
     beforeChange = state;
     const from = moto.requests.length;
     state = await host.update(id, URN, state, inputs(manifest));
@@ -252,7 +252,7 @@ describe("S3 sync through the serialised dynamic provider", () => {
   test("a retried sync (same recorded state) still invalidates, with the same CallerReference, and uploads nothing", async () => {
     // As after a `pulumi up` that failed once the objects were up: the state is still the old one.
     const from = moto.requests.length;
-    const retried = await host.update(id, URN, beforeChange, inputs(bucketManifest(siteDir, maxAge)));
+    const retried = await host.update(id, URN, beforeChange, inputs(bucketManifest(await folderObjects(siteDir, maxAge))));
     const seen = moto.since(from);
     assert.deepEqual(
       seen.map((r) => `${r.operation}${r.key ? ` ${r.key}` : ""}`),
@@ -269,7 +269,7 @@ describe("S3 sync through the serialised dynamic provider", () => {
     for (const bytes of [pageBefore, edited]) {
       writeFileSync(page(), bytes);
       const from = moto.requests.length;
-      state = await host.update(id, URN, state, inputs(bucketManifest(siteDir, maxAge)));
+      state = await host.update(id, URN, state, inputs(bucketManifest(await folderObjects(siteDir, maxAge))));
       const made = moto.since(from, "CreateInvalidation");
       assert.equal(made.length, 1);
       assert.deepEqual(xmlValues(made[0]?.body, "Path"), ["/simple/demo-core/index.html"]);
@@ -282,7 +282,7 @@ describe("S3 sync through the serialised dynamic provider", () => {
 
   test("a header-only change re-uploads the pages with the new Cache-Control and leaves the files alone", async () => {
     maxAge = 600;
-    const manifest = bucketManifest(siteDir, maxAge);
+    const manifest = bucketManifest(await folderObjects(siteDir, maxAge));
     const from = moto.requests.length;
     state = await host.update(id, URN, state, inputs(manifest));
     const puts = moto.since(from, "PutObject");
@@ -329,7 +329,7 @@ describe("S3 sync through the serialised dynamic provider", () => {
   });
 
   test("refresh shows drift after out-of-band writes, and the next update puts it right", async () => {
-    const manifest = bucketManifest(siteDir, maxAge);
+    const manifest = bucketManifest(await folderObjects(siteDir, maxAge));
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "simple/demo-app/index.html", Body: "defaced", ContentType: "text/plain" }));
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "stray.txt", Body: "dropped here by hand" }));
     await s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: "files/demo-app/demo_app-0.3.0.tar.gz" }));
@@ -352,7 +352,7 @@ describe("S3 sync through the serialised dynamic provider", () => {
   });
 
   test("a first sync over objects already in the bucket checks their headers with one HEAD each and uploads only what differs", async () => {
-    const manifest = bucketManifest(siteDir, maxAge);
+    const manifest = bucketManifest(await folderObjects(siteDir, maxAge));
     // Someone changed a header behind the stack's back; the bytes are the same, so only a HEAD can tell.
     const key = "simple/demo-app/index.json";
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: readFileSync(join(siteDir, ...key.split("/"))), ContentType: "application/json", CacheControl: (manifest[key] as BucketObject).cacheControl }));
@@ -366,7 +366,7 @@ describe("S3 sync through the serialised dynamic provider", () => {
   });
 
   test("a site file changed after the manifest was made fails the sync with a clear message", async () => {
-    const manifest = bucketManifest(siteDir, maxAge);
+    const manifest = bucketManifest(await folderObjects(siteDir, maxAge));
     const key = "simple/demo-app/index.html";
     const path = join(siteDir, ...key.split("/"));
     const original = readFileSync(path);
@@ -382,7 +382,7 @@ describe("S3 sync through the serialised dynamic provider", () => {
   });
 
   test("throttling is retried by the SDK; a refused PUT fails naming the key and S3's code and message", async () => {
-    const manifest = bucketManifest(siteDir, maxAge);
+    const manifest = bucketManifest(await folderObjects(siteDir, maxAge));
     const key = "simple/demo-core/index.json";
     await s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: key }));
     const clear = moto.fault({ operation: "PutObject", key, status: 503, code: "SlowDown", message: "Please reduce your request rate.", times: 2 });
@@ -412,7 +412,7 @@ describe("S3 sync through the serialised dynamic provider", () => {
   });
 
   test("a bucket of more than one listing page: every stray found and deleted in batches of 1,000, one wildcard invalidation", async () => {
-    const manifest = bucketManifest(siteDir, maxAge);
+    const manifest = bucketManifest(await folderObjects(siteDir, maxAge));
     const strays = Array.from({ length: 1050 }, (_, i) => `simple/zz-stray-${String(i).padStart(4, "0")}/index.html`);
     for (let i = 0; i < strays.length; i += 50) {
       await Promise.all(strays.slice(i, i + 50).map((Key) => s3.send(new PutObjectCommand({ Bucket: BUCKET, Key, Body: "stray" }))));
@@ -445,7 +445,7 @@ describe("S3 sync through the serialised dynamic provider", () => {
   });
 
   test("a bucket that does not exist fails with S3's code and a hint", async () => {
-    await assert.rejects(host.create(URN, inputs(bucketManifest(siteDir, maxAge), { bucket: "no-such-bucket-here" })), /S3: ListObjectsV2 no-such-bucket-here failed: NoSuchBucket: The specified bucket does not exist \(bucket no-such-bucket-here does not exist in us-east-1/);
+    await assert.rejects(host.create(URN, inputs(bucketManifest(await folderObjects(siteDir, maxAge)), { bucket: "no-such-bucket-here" })), /S3: ListObjectsV2 no-such-bucket-here failed: NoSuchBucket: The specified bucket does not exist \(bucket no-such-bucket-here does not exist in us-east-1/);
   });
 
   test("without credentials anywhere in the default chain, the sync fails saying where they can come from", async () => {
@@ -455,7 +455,7 @@ describe("S3 sync through the serialised dynamic provider", () => {
     const other = await DynamicProviderHost.start({ ...env, AWS_EC2_METADATA_DISABLED: "true" });
     try {
       const from = moto.requests.length;
-      await assert.rejects(other.create(URN, inputs(bucketManifest(siteDir, maxAge))), /S3: ListObjectsV2 pypi-index-site failed: CredentialsProviderError: .*\(no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, or run with a role\)/);
+      await assert.rejects(other.create(URN, inputs(bucketManifest(await folderObjects(siteDir, maxAge)))), /S3: ListObjectsV2 pypi-index-site failed: CredentialsProviderError: .*\(no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, or run with a role\)/);
       assert.equal(moto.requests.length, from, "nothing was sent");
     } finally {
       await other.stop();

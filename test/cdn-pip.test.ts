@@ -15,7 +15,7 @@ import { startCloudFrontFront, type CloudFrontFront } from "./helpers/cloudfront
 import { MotoServer } from "./helpers/moto-server.js";
 import { demoDists, tempDir } from "./helpers/paths.js";
 import { createVenv, installed } from "./helpers/python.js";
-import { buildTo } from "./helpers/site.js";
+import { buildTo, folderObjects } from "./helpers/site.js";
 
 const BUCKET = "acme-index";
 const REGION = "us-east-1";
@@ -31,7 +31,7 @@ before(async () => {
   const { s3 } = await moto.createSite(BUCKET, REGION, "cdn-pip-test");
   const siteDir = tempDir("cdn-pip-site");
   await buildTo(siteDir, { from: [demoDists], config: { yanked: { "demo-core": { "1.0.0": "broken" } } } });
-  await bucketSyncProvider.create({ bucket: BUCKET, region: REGION, endpoint: moto.motoEndpoint, siteDir, objects: bucketManifest(siteDir, 300) });
+  await bucketSyncProvider.create({ bucket: BUCKET, region: REGION, endpoint: moto.motoEndpoint, siteDir, objects: bucketManifest(await folderObjects(siteDir, 300)) });
   front = await startCloudFrontFront({ viewerRequest: viewerRequestFunctionCode({ indexMaxAgeSeconds: 300 }), bucket: BUCKET, s3 });
   ({ log, url: frontUrl } = front);
 });

@@ -62,7 +62,7 @@ test("cdn on: a private, encrypted bucket only this distribution can read, throu
 });
 
 test("cdn on: HTTPS only, HTTP/2 and 3, compression, the routing function on every request, short-lived pages and immutable files", async () => {
-  const { one, of, outputs } = await deploy({ enabled: true, indexMaxAgeSeconds: 120, priceClass: "PriceClass_All" });
+  const { one, of, outputs } = await deploy({ enabled: true, priceClass: "PriceClass_All" }, { "github-pypi:indexMaxAgeSeconds": "120" });
   const fn = one("aws:cloudfront/function:Function");
   assert.equal(fn.runtime, "cloudfront-js-2.0");
   assert.equal(fn.publish, true);
@@ -222,6 +222,24 @@ test("a custom domain with a certificate ARN: no certificate request, the ARN on
   assert.equal(declared.filter((d) => d.type === "pulumi:providers:aws").length, 0, "no us-east-1 provider without a certificate to request");
   assert.equal(declared.filter((d) => d.type === "aws:route53/record:Record").length, 0);
   assert.deepEqual(one("aws:cloudfront/distribution:Distribution").viewerCertificate, { acmCertificateArn: arn, sslSupportMethod: "sni-only", minimumProtocolVersion: "TLSv1.2_2021" });
+});
+
+test("one max-age: the CDN, its functions and the bucket's objects follow github-pypi:indexMaxAgeSeconds; the old cdn.indexMaxAgeSeconds is taken with a named warning, and refused when the two disagree", async () => {
+  const warned: string[] = [];
+  const realWarn = console.warn;
+  console.warn = (...args: unknown[]) => void warned.push(args.map(String).join(" "));
+  try {
+    const { of, one } = await deploy({ enabled: true, indexMaxAgeSeconds: 90 });
+    assert.ok(warned.some((w) => /warning\[deprecated-key\]: cdn\.indexMaxAgeSeconds is now github-pypi:indexMaxAgeSeconds .*using 90/.test(w)), warned.join("\n"));
+    assert.ok(of("aws:cloudfront/cachePolicy:CachePolicy").some((p) => p.inputs.defaultTtl === 90));
+    const objects = one("pulumi-nodejs:dynamic/cdn:BucketSync").objects as Record<string, { cacheControl: string }>;
+    assert.match(objects["simple/index.json"]?.cacheControl ?? "", /max-age=90\b/, "the pages render with the same max-age");
+    assert.match(String(one("aws:cloudfront/function:Function").code), /max-age=/);
+  } finally {
+    console.warn = realWarn;
+  }
+  configure({ enabled: true, indexMaxAgeSeconds: 90 }, { "github-pypi:indexMaxAgeSeconds": "60" });
+  await assert.rejects(defineStack(), /cdn\.indexMaxAgeSeconds \(90\) and github-pypi:indexMaxAgeSeconds \(60\) disagree/);
 });
 
 test("bad CDN settings stop the deployment with an error naming the key", async () => {

@@ -228,7 +228,7 @@ test("the provisioned code is the real gate with the config baked in: 401 with t
 });
 
 test("access github: a private index repository without Pages, private objects, pages cached for exactly their max age, and the outputs", async () => {
-  const { one, of, outputs } = await deploy({ ...PRIVATE, indexMaxAgeSeconds: 120 });
+  const { one, of, outputs } = await deploy(PRIVATE, { "github-pypi:indexMaxAgeSeconds": "120" });
   assert.equal(one("github:index/repository:Repository").visibility, "private");
   assert.equal(of("github:index/repositoryPages:RepositoryPages").length, 0, "Pages sites are public");
 
@@ -253,7 +253,7 @@ test("access github: a private index repository without Pages, private objects, 
   assert.match(snippets.pipConf, /index-url = https:\/\/d111abcdef8\.cloudfront\.net\/simple\//);
 
   // The public CDN keeps its zero minimum TTL, its public repository and no netrc.
-  const pub = await deploy({ enabled: true, indexMaxAgeSeconds: 120 });
+  const pub = await deploy({ enabled: true }, { "github-pypi:indexMaxAgeSeconds": "120" });
   assert.equal(pub.of("aws:cloudfront/cachePolicy:CachePolicy").find((p) => p.name === "cdn-pages")?.inputs.minTtl, 0);
   assert.equal(pub.one("github:index/repository:Repository").visibility, "public");
   assert.equal(pub.of("github:index/repositoryPages:RepositoryPages").length, 1);

@@ -1,4 +1,5 @@
 /** The Pulumi program under Pulumi's own mocks: stack config through the shared schema, the resources it declares, its outputs. */
+import { folderObjects } from "./helpers/site.js";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
@@ -161,7 +162,7 @@ test("the program builds the index from the organisation at deploy time, publish
   const [publication] = of("pulumi-nodejs:dynamic/publish:SitePublication");
   assert.ok(publication);
   const { files, siteDir, ...rest } = publication.inputs as { files: Record<string, string>; siteDir: string } & Record<string, unknown>;
-  assert.deepEqual(files, siteManifest(siteDir), "the manifest describes the folder the provider will read");
+  assert.deepEqual(files, siteManifest(await folderObjects(siteDir)), "the manifest describes the folder the provider will read");
   for (const path of [".nojekyll", "index.html", "simple/index.html", "simple/index.json", "simple/acme-core/index.json", "simple/acme-tagged/index.html"]) assert.ok(files[path], path);
   assert.ok(!Object.keys(files).some((p) => p.includes("acme-secret") || p.includes("acme-js") || p.includes("acme-legacy")));
   assert.equal(files[".github-pypi/access.json"], undefined, "the access map is baked into the edge, never published on Pages");

@@ -15,7 +15,7 @@ import { captureSerialisedProviders, DynamicProviderHost, loadProviderFromText }
 import { snapshot } from "./helpers/files.js";
 import { GitDataEmulator } from "./helpers/git-data-emulator.js";
 import { demoDists, tempDir } from "./helpers/paths.js";
-import { buildTo } from "./helpers/site.js";
+import { buildTo, folderObjects } from "./helpers/site.js";
 
 const TOKEN = "ghp_publicationTestToken0123456789";
 const URN = "urn:pulumi:dev::github-pypi::github-pypi:pages:IndexRepository$pulumi-nodejs:dynamic/publish:SitePublication::index";
@@ -33,7 +33,7 @@ let providerText: string;
 
 async function build(config: Record<string, unknown> = {}): Promise<Record<string, string>> {
   await buildTo(siteDir, { from: [demoDists], config });
-  return siteManifest(siteDir);
+  return siteManifest(await folderObjects(siteDir));
 }
 
 function inputs(files: Record<string, string>): Record<string, unknown> {
@@ -88,7 +88,7 @@ describe("publication through the serialised dynamic provider", () => {
   });
 
   test("create: the whole site lands as one commit with .nojekyll, text inline and one blob per binary file", async () => {
-    firstFiles = siteManifest(siteDir);
+    firstFiles = siteManifest(await folderObjects(siteDir));
     assert.ok(firstFiles[".nojekyll"], "the site carries .nojekyll");
     const checked = await host.check(URN, {}, inputs(firstFiles));
     assert.deepEqual(checked.failures, []);
@@ -114,7 +114,7 @@ describe("publication through the serialised dynamic provider", () => {
 
   test("diff: an unchanged site has nothing to do, so preview shows no change", async () => {
     const from = emu.requests.length;
-    const diff = await host.diff(id, URN, state, inputs(siteManifest(siteDir)));
+    const diff = await host.diff(id, URN, state, inputs(siteManifest(await folderObjects(siteDir))));
     assert.deepEqual(diff, { changes: "none", replaces: [] });
     assert.equal(emu.requests.length, from, "the diff makes no request");
   });
@@ -136,7 +136,7 @@ describe("publication through the serialised dynamic provider", () => {
   });
 
   test("update: one tree, one commit and one fast-forward for a change; the checkout equals the new site", async () => {
-    const files = siteManifest(siteDir);
+    const files = siteManifest(await folderObjects(siteDir));
     const before = git("rev-parse", "gh-pages");
     const from = emu.requests.length;
     state = await host.update(id, URN, state, inputs(files));
@@ -168,7 +168,7 @@ describe("publication through the serialised dynamic provider", () => {
 
   test("an update whose site the branch already holds writes nothing", async () => {
     const from = emu.requests.length;
-    state = await host.update(id, URN, state, inputs(siteManifest(siteDir)));
+    state = await host.update(id, URN, state, inputs(siteManifest(await folderObjects(siteDir))));
     assert.deepEqual(writesSince(from), []);
     assert.equal((state.lastPublish as { requests: number }).requests, 3, "ref, commit and tree reads only");
   });
@@ -179,9 +179,9 @@ describe("publication through the serialised dynamic provider", () => {
     assert.equal(read.id, id);
     assert.ok((read.properties.files as Record<string, string>)["drift.txt"]);
     assert.equal(read.properties.__provider, providerText, "the provider survives a refresh");
-    const diff = await host.diff(id, URN, read.properties, inputs(siteManifest(siteDir)));
+    const diff = await host.diff(id, URN, read.properties, inputs(siteManifest(await folderObjects(siteDir))));
     assert.equal(diff.changes, "some");
-    state = await host.update(id, URN, read.properties, inputs(siteManifest(siteDir)));
+    state = await host.update(id, URN, read.properties, inputs(siteManifest(await folderObjects(siteDir))));
     assertCheckoutEqualsSite();
   });
 
@@ -197,7 +197,7 @@ describe("publication through the serialised dynamic provider", () => {
     const other = await DynamicProviderHost.start(hostEnv);
     try {
       await other.configure({ "github:token": "ghp_wrongWrongWrong" });
-      await assert.rejects(other.create(URN, inputs(siteManifest(siteDir))), (e: Error) => {
+      await assert.rejects(other.create(URN, inputs(siteManifest(await folderObjects(siteDir)))), (e: Error) => {
         assert.match(e.message, /GitHub: GET \/repos\/acme\/pypi\/git\/ref\/heads\/gh-pages failed with HTTP 401: Bad credentials \(the token was rejected: set a valid one with `pulumi config set --secret github:token`/);
         assert.doesNotMatch(e.message, /ghp_wrong/);
         return true;

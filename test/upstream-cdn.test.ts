@@ -21,7 +21,7 @@ import { MotoServer } from "./helpers/moto-server.js";
 import { tempDir } from "./helpers/paths.js";
 import { makeWheel } from "./helpers/python-dists.js";
 import { createVenv, installed } from "./helpers/python.js";
-import { buildTo } from "./helpers/site.js";
+import { buildTo, folderObjects } from "./helpers/site.js";
 import { startUpstreamIndex, writeUpstreamFolder, type UpstreamIndex } from "./helpers/upstream-index.js";
 
 const BUCKET = "acme-upstream-index";
@@ -52,7 +52,7 @@ before(async () => {
 
   moto = await MotoServer.start();
   const { s3 } = await moto.createSite(BUCKET, REGION, "upstream-cdn-test");
-  await bucketSyncProvider.create({ bucket: BUCKET, region: REGION, endpoint: moto.motoEndpoint, siteDir: site, objects: bucketManifest(site, 300) });
+  await bucketSyncProvider.create({ bucket: BUCKET, region: REGION, endpoint: moto.motoEndpoint, siteDir: site, objects: bucketManifest(await folderObjects(site, 300)) });
   // What the stack deploys: the bundle with the recorded upstream baked in, loaded as Lambda loads it.
   originResponse = loadLambdaBundle<OriginResponse>(upstreamEdgeBundle({ upstream: recorded, indexMaxAgeSeconds: 300 }));
   front = await startCloudFrontFront({ viewerRequest: viewerRequestFunctionCode({ indexMaxAgeSeconds: 300 }), bucket: BUCKET, s3, originResponse });

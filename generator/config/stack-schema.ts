@@ -56,7 +56,8 @@ export const cdnSchema = z
     /** A Route 53 zone holding the domain: the stack then requests and validates the certificate and creates the alias records. */
     hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, "expected a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ").optional(),
     priceClass: z.enum(["PriceClass_All", "PriceClass_200", "PriceClass_100"]).default("PriceClass_100"),
-    indexMaxAgeSeconds: z.number().int().min(0).max(31_536_000).default(300),
+    /** Deprecated: the top-level indexMaxAgeSeconds applies to Pages, serve and the CDN alike (infra/stack-config.ts moves it there). */
+    indexMaxAgeSeconds: z.number().int().min(0).max(31_536_000).optional(),
     /** public: anyone may read; github: a private index, each request needs a GitHub token that may read the project's repository. */
     access: z.enum(["public", "github"]).default("public"),
     /** With access github: `OWNER/NAME` whose readers may see the root pages and projects from local sources; default the index repository. */

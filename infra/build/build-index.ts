@@ -12,6 +12,7 @@ import { writeSiteToFolder } from "../../generator/publish/local-folder.js";
 import { describeGitHubReport } from "../../generator/sources/github-report.js";
 import { planSources } from "../../generator/sources/plan.js";
 import { siteManifest } from "../publish/site-manifest.js";
+import { describeSite, type SiteObjects } from "../../generator/site/site-objects.js";
 import { accessMapFor, type AccessMap } from "../../generator/access/access-map.js";
 
 export interface DeployContext {
@@ -28,6 +29,8 @@ export interface BuiltIndex {
   siteDir: string;
   /** Path -> git blob id of every site file. */
   files: Record<string, string>;
+  /** Every site file's size, hashes and headers, read once: the publishers' manifests are shapes of it. */
+  objects: SiteObjects;
   projects: number;
   distributions: number;
   /** `OWNER/NAME` of the repositories GitHub discovery indexed. */
@@ -82,10 +85,12 @@ export async function buildIndexForStack(config: StackConfig, ctx: DeployContext
   }
   const siteDir = resolve(workDir, "site");
   await writeSiteToFolder(result.site, siteDir);
+  const objects = await describeSite(result.site);
   const first = result.index.projects[0];
   return {
     siteDir,
-    files: siteManifest(siteDir),
+    files: siteManifest(objects),
+    objects,
     projects: result.index.projects.length,
     distributions: result.files,
     repositories: result.github?.repositoryNames ?? [],

@@ -1,8 +1,4 @@
-import { createHash } from "node:crypto";
-import { closeSync, openSync, readdirSync, readSync } from "node:fs";
-import { join } from "node:path";
-import { cacheControlFor } from "../../generator/routing/router.js";
-import { contentTypeFor } from "../../generator/site/content-type.js";
+import type { SiteObjects } from "../../generator/site/site-objects.js";
 import type { BucketObject } from "./bucket-sync-provider.js";
 import { privateCacheControl } from "../../generator/access/responses.js";
 
@@ -18,52 +14,19 @@ export type { BucketObject } from "./bucket-sync-provider.js";
  */
 export const PAGES_ONLY_FILES: readonly string[] = [".nojekyll", "CNAME"];
 
-const CHUNK = 1024 * 1024;
-
-/** MD5 of a file, read in 1 MiB chunks so a large distribution never sits in memory whole. */
-function md5OfFile(path: string): { md5: string; size: number } {
-  const hash = createHash("md5");
-  const buffer = Buffer.allocUnsafe(CHUNK);
-  const fd = openSync(path, "r");
-  let size = 0;
-  try {
-    for (;;) {
-      const n = readSync(fd, buffer, 0, CHUNK, null);
-      if (n === 0) break;
-      hash.update(buffer.subarray(0, n));
-      size += n;
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return { md5: hash.digest("hex"), size };
-}
-
 /**
- * Every object the bucket should hold for a built site folder, keyed by site-relative path (the
- * object key), sorted by key: the MD5 S3 reports as the ETag of a single-part PUT, the size, and
- * the Content-Type and Cache-Control the object is stored with. The headers are the ones
- * `github-pypi serve` sends for the same path (`contentTypeFor`, `cacheControlFor`): PEP 691
- * JSON is `application/vnd.pypi.simple.v1+json`, HTML and `.metadata` are UTF-8 text, files
- * under `files/` are immutable for a year, pages live `indexMaxAgeSeconds`. A private index
- * (`access: github`) stores `private` instead of `public`, as `serve --auth github` sends.
+ * Every object the bucket should hold for a site, keyed by site-relative path (the object key),
+ * sorted by key: the MD5 S3 reports as the ETag of a single-part PUT, the size, and the
+ * Content-Type and Cache-Control the site renders each file with, the same headers
+ * `github-pypi serve` sends. A private index (`access: github`) stores `private` instead of
+ * `public`, as `serve --auth github` sends.
  */
-export function bucketManifest(siteDir: string, indexMaxAgeSeconds: number, options: { private?: boolean } = {}): Record<string, BucketObject> {
-  const keys: string[] = [];
-  const walk = (dir: string, prefix: string): void => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const rel = prefix ? `${prefix}/${e.name}` : e.name;
-      if (e.isDirectory()) walk(join(dir, e.name), rel);
-      else if (e.isFile() && !(prefix === "" && PAGES_ONLY_FILES.includes(e.name))) keys.push(rel);
-    }
-  };
-  walk(siteDir, "");
-  keys.sort();
+export function bucketManifest(objects: SiteObjects, options: { private?: boolean } = {}): Record<string, BucketObject> {
   const out: Record<string, BucketObject> = {};
-  for (const key of keys) {
-    const { md5, size } = md5OfFile(join(siteDir, ...key.split("/")));
-    const cacheControl = cacheControlFor(key, indexMaxAgeSeconds);
-    out[key] = { md5, size, contentType: contentTypeFor(key), cacheControl: options.private ? privateCacheControl(cacheControl) : cacheControl };
+  for (const key of Object.keys(objects).sort()) {
+    if (PAGES_ONLY_FILES.includes(key)) continue;
+    const { md5, size, contentType, cacheControl } = objects[key] as SiteObjects[string];
+    out[key] = { md5, size, contentType, cacheControl: options.private ? privateCacheControl(cacheControl) : cacheControl };
   }
   return out;
 }

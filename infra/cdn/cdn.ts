@@ -12,6 +12,8 @@ import type { UpstreamSettings } from "../../generator/routing/upstream.js";
 
 export interface CdnArgs {
   settings: CdnConfig;
+  /** How long index pages may be cached (the stack's one `indexMaxAgeSeconds`). */
+  indexMaxAgeSeconds: number;
   /** The region of the bucket (the stack's `aws:region`). CloudFront and its certificates live in us-east-1 regardless. */
   region: string;
   /** The built site and its objects (key -> md5, size, content type, cache control). */
@@ -103,7 +105,7 @@ export class Cdn extends pulumi.ComponentResource {
         {
           runtime: "cloudfront-js-2.0",
           comment: "github-pypi routing: PEP 691 negotiation, PEP 503 redirects, directory URLs",
-          code: viewerRequestFunctionCode({ indexMaxAgeSeconds: settings.indexMaxAgeSeconds }),
+          code: viewerRequestFunctionCode({ indexMaxAgeSeconds: args.indexMaxAgeSeconds }),
           publish: true,
         },
         parent,
@@ -113,7 +115,7 @@ export class Cdn extends pulumi.ComponentResource {
       this.upstreamRedirect = new EdgeLambda(
         `${name}-upstream`,
         {
-          code: upstreamEdgeBundle({ upstream, indexMaxAgeSeconds: settings.indexMaxAgeSeconds }),
+          code: upstreamEdgeBundle({ upstream, indexMaxAgeSeconds: args.indexMaxAgeSeconds }),
           description: `github-pypi upstream redirect: project pages the index does not hold go to ${upstream.url}`,
           roleDescription: "github-pypi public index: the Lambda@Edge upstream redirect",
           usEast1,
@@ -136,9 +138,9 @@ export class Cdn extends pulumi.ComponentResource {
         comment: "Index pages: short-lived",
         // A private index's objects say `Cache-Control: private` (for browsers and proxies); CloudFront
         // then caches only for the minimum TTL, which is safe because the gate runs before its cache.
-        minTtl: args.access ? settings.indexMaxAgeSeconds : 0,
-        defaultTtl: settings.indexMaxAgeSeconds,
-        maxTtl: settings.indexMaxAgeSeconds,
+        minTtl: args.access ? args.indexMaxAgeSeconds : 0,
+        defaultTtl: args.indexMaxAgeSeconds,
+        maxTtl: args.indexMaxAgeSeconds,
         parametersInCacheKeyAndForwardedToOrigin: keyNothing,
       },
       parent,

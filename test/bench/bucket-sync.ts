@@ -20,7 +20,7 @@ import { bucketSyncProvider, type BucketObject, type BucketSyncProvider, type Sy
 import { DynamicProviderHost, loadProviderFromText } from "../helpers/dynamic-provider-host.js";
 import { MOTO_CREDENTIALS, MotoServer, type RecordedRequest } from "../helpers/moto-server.js";
 import { demoDists, tempDir } from "../helpers/paths.js";
-import { buildTo } from "../helpers/site.js";
+import { buildTo, folderObjects } from "../helpers/site.js";
 import { syntheticLines } from "./synthetic-list.js";
 
 // Each project gives two pages; 4,986 of them, the demo distributions (17 files, 8 pages) and the
@@ -152,7 +152,7 @@ try {
   await buildTo(siteDir, { from: [demoDists], packageListsJson: [list], config: { packagesUrl: "https://files.example/" } });
   const buildMs = performance.now() - t0;
   const t1 = performance.now();
-  const manifest = bucketManifest(siteDir, MAX_AGE);
+  const manifest = bucketManifest(await folderObjects(siteDir, MAX_AGE));
   const manifestMs = performance.now() - t1;
   const keys = Object.keys(manifest);
   const siteBytes = Object.values(manifest).reduce((a, o) => a + o.size, 0);
@@ -196,7 +196,7 @@ try {
   const edited = keys.find((k) => /^simple\/[^/]+\/index\.html$/.test(k) && !k.startsWith("simple/demo-")) ?? "index.html";
   appendFileSync(join(siteDir, ...edited.split("/")), "<!-- edited by the sync benchmark -->\n");
   const t2 = performance.now();
-  const changed = bucketManifest(siteDir, MAX_AGE);
+  const changed = bucketManifest(await folderObjects(siteDir, MAX_AGE));
   const changedManifestMs = performance.now() - t2;
   const oneDiff = await measure(moto, () => provider.diff(cold.result.id, cold.result.properties as never, inputs(changed) as never));
   const one = await measure(moto, () => h.update(cold.result.id, URN, cold.result.properties, inputs(changed)));

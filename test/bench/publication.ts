@@ -19,7 +19,7 @@ import { loadProviderFromText } from "../helpers/dynamic-provider-host.js";
 import { snapshot } from "../helpers/files.js";
 import { GitDataEmulator, type GitDataRequest } from "../helpers/git-data-emulator.js";
 import { demoDists, tempDir } from "../helpers/paths.js";
-import { buildTo } from "../helpers/site.js";
+import { buildTo, folderObjects } from "../helpers/site.js";
 import { syntheticLines } from "./synthetic-list.js";
 
 // Each project gives two pages (simple/<name>/index.html and index.json); 990 of them, the demo
@@ -133,7 +133,7 @@ try {
   const t0 = performance.now();
   const built = await buildTo(siteDir, { from: [demoDists], packageListsJson: [list], config: { packagesUrl: "https://files.example/" } });
   const buildMs = performance.now() - t0;
-  const files = siteManifest(siteDir);
+  const files = siteManifest(await folderObjects(siteDir));
   const paths = Object.keys(files);
   const binaries = paths.filter((p) => BINARY.test(p)).length;
   const siteBytes = [...snapshot(siteDir).values()].reduce((a, b) => a + b.length, 0);
@@ -164,7 +164,7 @@ try {
   // 2. One changed file: a comment appended to one project's page.
   const edited = paths.find((p) => /^simple\/[^/]+\/index\.html$/.test(p) && !p.startsWith("simple/demo-")) ?? "index.html";
   appendFileSync(join(siteDir, ...edited.split("/")), "<!-- edited by the publication benchmark -->\n");
-  const changed = siteManifest(siteDir);
+  const changed = siteManifest(await folderObjects(siteDir));
   const oneDiff = await measure(emu, () => provider.diff(cold.result.id, coldOuts, inputs(changed)));
   const one = await measure(emu, () => update(cold.result.id, coldOuts, inputs(changed)));
   const oneOuts = one.result.outs as PublicationOutputs;
