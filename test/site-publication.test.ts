@@ -185,6 +185,54 @@ describe("publication through the serialised dynamic provider", () => {
     assertCheckoutEqualsSite();
   });
 
+  test("a flaky GitHub: 5xx answers are retried with backoff and a 429 waits out its Retry-After; the publication still lands once", async () => {
+    const files = await build({ yanked: { "demo-core": { "1.1.0": "flaky test" } } });
+    emu.faults.push(
+      { method: "GET", path: /^\/git\/ref\/heads\/gh-pages$/, status: 502, times: 2 },
+      { method: "POST", path: /^\/git\/trees$/, status: 503, times: 1 },
+      { method: "POST", path: /^\/git\/commits$/, status: 429, headers: { "retry-after": "1", "x-ratelimit-remaining": "0" }, times: 1 },
+    );
+    const from = emu.requests.length;
+    const commits = Number(git("rev-list", "--count", "gh-pages"));
+    state = await host.update(id, URN, state, inputs(files));
+    const seen = emu.requests.slice(from).map((r) => `${r.method} ${r.status}`);
+    assert.deepEqual(seen.filter((r) => /^(GET|POST) (5\d\d|429)$/.test(r)), ["GET 502", "GET 502", "POST 503", "POST 429"], seen.join("\n"));
+    assert.match(host.stderr, /GitHub rate limit on POST \/repos\/acme\/pypi\/git\/commits: waiting 1 s/);
+    assert.equal(Number(git("rev-list", "--count", "gh-pages")), commits + 1, "one commit, not one per attempt");
+    assertCheckoutEqualsSite();
+    assert.deepEqual(emu.faults.map((f) => f.times), [0, 0, 0], "every fault was met");
+    emu.faults.length = 0;
+    // Back to the first site, for the tests after this one.
+    state = await host.update(id, URN, state, inputs(await build()));
+    assertCheckoutEqualsSite();
+  });
+
+  test("a GitHub that keeps failing stops the update with the status, after its retries", async () => {
+    emu.faults.push({ method: "GET", path: /^\/git\/ref\/heads\/gh-pages$/, status: 500, times: 10 });
+    try {
+      await assert.rejects(host.update(id, URN, state, inputs(siteManifest(await folderObjects(siteDir)))), /GET \/repos\/acme\/pypi\/git\/ref\/heads\/gh-pages failed with HTTP 500/);
+      assert.equal(emu.faults[0]?.times, 6, "four attempts, then the error");
+    } finally {
+      emu.faults.length = 0;
+    }
+  });
+
+  test("a truncated recursive listing (GitHub's limit) is read folder by folder, and the diff is still exact", async () => {
+    emu.truncateRecursiveAfter = 10;
+    try {
+      const from = emu.requests.length;
+      const read = await host.read(id, URN, state);
+      const listed = read.properties.files as Record<string, string>;
+      assert.deepEqual(Object.keys(listed).sort(), Object.keys(siteManifest(await folderObjects(siteDir))).sort(), "every file, not the first 10");
+      const trees = emu.requests.slice(from).filter((r) => r.method === "GET" && r.url.includes("/git/trees/"));
+      assert.ok(trees.length > 2, `one listing per folder after the truncated one (${trees.length})`);
+      const diff = await host.diff(id, URN, read.properties, inputs(siteManifest(await folderObjects(siteDir))));
+      assert.equal(diff.changes, "none");
+    } finally {
+      emu.truncateRecursiveAfter = undefined;
+    }
+  });
+
   test("check rejects paths git cannot hold and ids that are not blob ids, naming them", async () => {
     const bad = await host.check(URN, {}, inputs({ "../escape": "a".repeat(40), "ok/file": "xyz", "x/.git/config": "b".repeat(40) }));
     assert.deepEqual(

@@ -121,6 +121,13 @@ export class GitDataEmulator {
   readonly apiUrl: string;
   readonly bareRepo: string;
   readonly requests: GitDataRequest[] = [];
+  /** Answers to give instead of the real one, first match first, each `times` times: a flaky or rate-limited GitHub. */
+  readonly faults: { method: string; path: RegExp; status: number; headers?: Record<string, string>; times: number }[] = [];
+  /**
+   * Answer recursive tree listings as GitHub does past its limit (100,000 entries or 7 MB): the
+   * first `truncateRecursiveAfter` entries with `truncated: true`. Undefined: never truncate.
+   */
+  truncateRecursiveAfter: number | undefined;
   readonly owner: string;
   readonly repo: string;
   private readonly token: string | undefined;
@@ -380,6 +387,14 @@ export class GitDataEmulator {
       const url = req.url ?? "/";
       let status: number;
       let body: unknown;
+      const fault = this.faults.find((f) => f.times > 0 && f.method === method && f.path.test(url.replace(/^\/repos\/[^/]+\/[^/]+/, "")));
+      if (fault) {
+        fault.times--;
+        this.requests.push({ method, url, status: fault.status });
+        const text = JSON.stringify({ message: fault.status === 429 ? "API rate limit exceeded" : "Server Error", status: String(fault.status) });
+        res.writeHead(fault.status, { "content-type": "application/json; charset=utf-8", ...fault.headers }).end(text);
+        return;
+      }
       try {
         [status, body] = this.handle(method, url, req.headers.authorization, Buffer.concat(chunks));
       } catch (err) {
@@ -457,7 +472,11 @@ export class GitDataEmulator {
     // Like GitHub, a commit sha or a branch name stands for its tree.
     const sha = /^[\w./-]+$/.test(treeish) && !treeish.startsWith("-") ? this.resolveRef(`${treeish}^{tree}`) : undefined;
     if (!sha) throw notFound(doc);
-    return this.treeJson(sha, recursive);
+    const tree = this.treeJson(sha, recursive);
+    if (recursive && this.truncateRecursiveAfter !== undefined && tree.tree.length > this.truncateRecursiveAfter) {
+      return { ...tree, tree: tree.tree.slice(0, this.truncateRecursiveAfter), truncated: true };
+    }
+    return tree;
   }
 
   private getBlob(sha: string): Blob {
