@@ -6,7 +6,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { readIndexSettings } from "../infra/index-settings.js";
 import { readStackConfig } from "../infra/stack-config.js";
 import { clientSnippets } from "../infra/outputs/client-snippets.js";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { makeWheel } from "./helpers/python-dists.js";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { demoDists, repoRoot, tempDir } from "./helpers/paths.js";
@@ -210,6 +211,28 @@ test("local sources only: no GitHub request, a CNAME file for the custom domain,
   assert.equal(readFileSync(join(String(publication?.inputs.siteDir), "CNAME"), "utf8"), "pypi.acme.example\n");
   assert.ok(Object.keys(files).some((p) => p.endsWith(".whl")), "local distributions are copied into the site");
   assert.deepEqual(of("github:index/repositoryPages:RepositoryPages").at(-1)?.inputs.cname, "pypi.acme.example");
+});
+
+test("at deploy time a published file keeps its bytes, unless github-pypi:replaceFiles names it (as build --replace-file)", async () => {
+  const dists = tempDir("stack-replace-dists");
+  const wheel = makeWheel({ name: "acme-swap", version: "1.0.0" });
+  writeFileSync(join(dists, wheel.filename), wheel.bytes);
+  const config = { "github:owner": "acme", "github:baseUrl": gh.apiUrl, "github-pypi:sources": JSON.stringify({ localDirs: [dists] }), "github-pypi:files": "mirror" };
+  const saved = process.env.GITHUB_PYPI_WORK_DIR;
+  process.env.GITHUB_PYPI_WORK_DIR = tempDir("stack-replace-work");
+  try {
+    withConfig(config);
+    await valueOf((await defineStack()).publication);
+    // Other bytes under the same name: a rebuilt wheel uploaded again.
+    writeFileSync(join(dists, wheel.filename), makeWheel({ name: "acme-swap", version: "1.0.0", summary: "rebuilt" }).bytes);
+    withConfig(config);
+    await assert.rejects(defineStack(), new RegExp(`files/acme-swap/${wheel.filename.replace(/[.+]/g, "\\$&")}: published with sha256 [0-9a-f]{64}, now [0-9a-f]{64}`));
+    withConfig({ ...config, "github-pypi:replaceFiles": JSON.stringify([wheel.filename]) });
+    await valueOf((await defineStack()).publication);
+  } finally {
+    if (saved === undefined) delete process.env.GITHUB_PYPI_WORK_DIR;
+    else process.env.GITHUB_PYPI_WORK_DIR = saved;
+  }
 });
 
 test("with no sources at all, the stack indexes its own organisation (github:owner)", async () => {

@@ -1,4 +1,3 @@
-import { buildSite } from "../build.js";
 import { validateIndexConfig } from "../config/load.js";
 import { loadProjectFile, type ProjectFile } from "../config/project-file.js";
 import { sourcesSchema, type SourcesConfig } from "../config/stack-schema.js";
@@ -8,9 +7,8 @@ import { checkUpstream, describeUpstreamCheck } from "../upstream/check-upstream
 import { UserError, Warnings } from "../diagnostics/warnings.js";
 import { silentProgress, terminalProgress } from "../diagnostics/progress.js";
 import { DEFAULT_API_URL, describeGitHubReport } from "../sources/github-report.js";
-import { writeSiteToFolder } from "../publish/local-folder.js";
-import { accessMapFor } from "../access/access-map.js";
-import { defaultAccessMapPath, writeAccessMap } from "../access/access-map-file.js";
+import { buildAndWrite } from "../publish/build-and-write.js";
+import { defaultAccessMapPath } from "../access/access-map-file.js";
 import { printWarning } from "./report.js";
 
 export interface BuildCommandOptions {
@@ -94,25 +92,27 @@ export async function runBuild(opts: BuildCommandOptions): Promise<void> {
     throw new UserError("nothing to index: give --github-org, --repo, --from, --package-list or --package-list-json");
   }
   const warnings = new Warnings(printWarning);
-  const result = await buildSite({
-    from: plan.from,
-    packageLists: plan.packageLists,
-    packageListsJson: plan.packageListsJson,
-    config,
-    ...(github ? { github } : {}),
-    allowEmpty: opts.allowEmpty ?? false,
-    warnings,
-    progress: opts.quiet ? silentProgress : terminalProgress(),
+  const result = await buildAndWrite({
+    build: {
+      from: plan.from,
+      packageLists: plan.packageLists,
+      packageListsJson: plan.packageListsJson,
+      config,
+      ...(github ? { github } : {}),
+      allowEmpty: opts.allowEmpty ?? false,
+      warnings,
+      progress: opts.quiet ? silentProgress : terminalProgress(),
+    },
+    out: opts.out,
+    replaceFiles: opts.replaceFile ?? [],
+    strict: opts.strict ?? false,
+    accessMapPath: opts.accessMap ?? defaultAccessMapPath(opts.out),
+    beforeWrite: async (built) => {
+      if (built.github && !opts.quiet) process.stdout.write(`${describeGitHubReport(built.github)}\n`);
+      if (opts.checkUpstream) await reportUpstreamOverlaps(built.index.projects.map((p) => p.name), config.upstream);
+    },
   });
-  if (result.github && !opts.quiet) process.stdout.write(`${describeGitHubReport(result.github)}\n`);
-  if (opts.strict && warnings.items.length > 0) {
-    throw new UserError(`--strict: ${warnings.items.length} warning(s) above; nothing was written`);
-  }
-  if (opts.checkUpstream) await reportUpstreamOverlaps(result.index.projects.map((p) => p.name), config.upstream);
-  const stats = await writeSiteToFolder(result.site, opts.out, { replace: opts.replaceFile ?? [] });
-  // Private to the build, so never inside the folder a static host serves.
-  const accessMapPath = opts.accessMap ?? defaultAccessMapPath(opts.out);
-  await writeAccessMap(accessMapPath, accessMapFor(result.index));
+  const { stats } = result;
   if (!opts.quiet) {
     const seconds = ((performance.now() - started) / 1000).toFixed(2);
     process.stdout.write(

@@ -124,7 +124,8 @@ export async function writeSiteToFolder(site: Site, out: string, options: Folder
       const entry = site.get(path) as SiteEntry;
       const dest = join(tmp, path);
       const oldPath = join(outDir, path);
-      const immutable = path.startsWith("files/") && !replace.has(basename(path));
+      // A replaced wheel takes its PEP 658 `.metadata` file with it: the two describe one upload.
+      const immutable = path.startsWith("files/") && !replace.has(basename(path)) && !replace.has(basename(path).replace(/\.metadata$/, ""));
       const old = hadOld ? await compareWithOld(oldPath, entry, immutable) : "absent";
       if (old === "same") {
         await link(oldPath, dest);

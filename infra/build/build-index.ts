@@ -3,17 +3,16 @@
  * sources into a local folder, and the publication then compares that folder with the branch.
  */
 import { resolve } from "node:path";
-import { buildSite } from "../../generator/build.js";
 import { validateIndexConfig } from "../../generator/config/load.js";
 import type { StackConfig } from "../../generator/config/stack-schema.js";
 import { Warnings, type Warning } from "../../generator/diagnostics/warnings.js";
 import { lineProgress } from "../../generator/diagnostics/progress.js";
-import { writeSiteToFolder } from "../../generator/publish/local-folder.js";
+import { buildAndWrite } from "../../generator/publish/build-and-write.js";
 import { describeGitHubReport } from "../../generator/sources/github-report.js";
 import { planSources } from "../../generator/sources/plan.js";
 import { siteManifest } from "../publish/site-manifest.js";
 import { describeSite, type SiteObjects } from "../../generator/site/site-objects.js";
-import { accessMapFor, type AccessMap } from "../../generator/access/access-map.js";
+import type { AccessMap } from "../../generator/access/access-map.js";
 
 export interface DeployContext {
   /** The organisation (`github:owner`): indexed when `sources` names nothing at all. */
@@ -66,25 +65,25 @@ export async function buildIndexForStack(config: StackConfig, ctx: DeployContext
     "stack config (github-pypi:*)",
   );
   const warnings = new Warnings((w) => ctx.log.warn(`warning[${w.code}]: ${w.message}`));
-  const result = await buildSite({
-    from: plan.from.map((d) => resolve(d)),
-    packageLists: plan.packageLists.map((f) => (f === "-" ? f : resolve(f))),
-    packageListsJson: plan.packageListsJson.map((f) => resolve(f)),
-    ...(plan.github ? { github: plan.github } : {}),
-    config: index,
-    // A new organisation with nothing released yet still gets its (empty) index.
-    allowEmpty: true,
-    warnings,
-    progress: lineProgress({ write: (line: string) => ctx.log.info(line.trimEnd()) }),
+  const siteDir = resolve(workDir, "site");
+  const result = await buildAndWrite({
+    build: {
+      from: plan.from.map((d) => resolve(d)),
+      packageLists: plan.packageLists.map((f) => (f === "-" ? f : resolve(f))),
+      packageListsJson: plan.packageListsJson.map((f) => resolve(f)),
+      ...(plan.github ? { github: plan.github } : {}),
+      config: index,
+      // A new organisation with nothing released yet still gets its (empty) index.
+      allowEmpty: true,
+      warnings,
+      progress: lineProgress({ write: (line: string) => ctx.log.info(line.trimEnd()) }),
+    },
+    out: siteDir,
+    replaceFiles: config.replaceFiles,
+    ...(config.cname ? { cname: config.cname } : {}),
   });
   if (result.github) ctx.log.info(describeGitHubReport(result.github));
   if (result.index.projects.length === 0) ctx.log.warn("the index has no projects yet: no source gave a usable distribution");
-  if (config.cname) {
-    // Pages keeps the custom domain in a CNAME file on the branch; the publication owns the branch, so it writes the file.
-    result.site.set("CNAME", { body: new TextEncoder().encode(`${config.cname}\n`), contentType: "text/plain; charset=utf-8", cacheControl: "no-cache" });
-  }
-  const siteDir = resolve(workDir, "site");
-  await writeSiteToFolder(result.site, siteDir);
   const objects = await describeSite(result.site);
   const first = result.index.projects[0];
   return {
@@ -94,7 +93,7 @@ export async function buildIndexForStack(config: StackConfig, ctx: DeployContext
     projects: result.index.projects.length,
     distributions: result.files,
     repositories: result.github?.repositoryNames ?? [],
-    accessMap: accessMapFor(result.index),
+    accessMap: result.accessMap,
     ...(first ? { exampleProject: first.name } : {}),
     warnings: warnings.items,
   };
