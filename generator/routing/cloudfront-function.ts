@@ -12,6 +12,7 @@
  * The language is ES 5.1 plus a few later features, so this module keeps to what esbuild can
  * lower to ES5 (no classes, for-of, destructuring or spread); the bundler refuses anything else.
  */
+import { STATUS_TEXT } from "./status-text.js";
 import { route } from "./router.js";
 
 interface FunctionValue {
@@ -38,15 +39,6 @@ export interface FunctionResponse {
 export interface FunctionEvent {
   request: FunctionRequest;
 }
-
-const STATUS_TEXT: Record<number, string> = {
-  301: "Moved Permanently",
-  400: "Bad Request",
-  404: "Not Found",
-  405: "Method Not Allowed",
-  406: "Not Acceptable",
-  500: "Internal Server Error",
-};
 
 /**
  * The raw query string. rawQueryString() gives it exactly as sent; where it is missing, or empty

@@ -5,6 +5,8 @@
  * function and the public index's origin-response function, so both answer alike.
  */
 
+import { STATUS_TEXT } from "./status-text.js";
+
 export type EdgeHeaders = Record<string, { key?: string; value: string }[]>;
 
 export interface EdgeRequest {
@@ -22,18 +24,6 @@ export interface EdgeResponse {
   body?: string;
   bodyEncoding?: "text";
 }
-
-const STATUS_TEXT: Record<number, string> = {
-  301: "Moved Permanently",
-  302: "Found",
-  400: "Bad Request",
-  401: "Unauthorized",
-  404: "Not Found",
-  405: "Method Not Allowed",
-  406: "Not Acceptable",
-  500: "Internal Server Error",
-  503: "Service Unavailable",
-};
 
 const HEADER_CASE: Record<string, string> = {
   "cache-control": "Cache-Control",
