@@ -209,6 +209,8 @@ test("local sources only: no GitHub request, a CNAME file for the custom domain,
   const files = publication?.inputs.files as Record<string, string>;
   assert.ok(files.CNAME);
   assert.equal(readFileSync(join(String(publication?.inputs.siteDir), "CNAME"), "utf8"), "pypi.acme.example\n");
+  // The site (and the GitHub cache beside it) live in GITHUB_PYPI_WORK_DIR, the folder the publish workflow caches.
+  assert.equal(String(publication?.inputs.siteDir), join(String(process.env.GITHUB_PYPI_WORK_DIR), "site"));
   assert.ok(Object.keys(files).some((p) => p.endsWith(".whl")), "local distributions are copied into the site");
   assert.deepEqual(of("github:index/repositoryPages:RepositoryPages").at(-1)?.inputs.cname, "pypi.acme.example");
 });
