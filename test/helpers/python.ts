@@ -1,5 +1,7 @@
 import { spawn } from "node:child_process";
+import { cpSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import { tempDir } from "./paths.js";
 
 export interface RunResult {
   code: number | null;
@@ -45,9 +47,38 @@ export interface Venv {
   pip(args: string[], options?: { withMirror?: boolean }): Promise<RunResult>;
 }
 
+/**
+ * One `python3 -m venv` per test process (seeding pip takes seconds); every venv after it is made
+ * `--without-pip` and gets the seeded site-packages copied in, which is what seeding would have
+ * written. Tests run pip as `python -m pip`, so the console scripts are not needed.
+ */
+let template: Promise<string> | undefined;
+
+function pipTemplate(): Promise<string> {
+  template ??= (async () => {
+    const dir = join(tempDir("venv-template"), "t");
+    const made = await run("python3", ["-m", "venv", dir]);
+    if (made.code !== 0) throw new Error(`python3 -m venv failed: ${made.stderr}`);
+    return dir;
+  })();
+  return template;
+}
+
+/** The venv's site-packages folder (lib/pythonX.Y/site-packages). */
+function sitePackages(dir: string): string {
+  const lib = join(dir, "lib");
+  const python = readdirSync(lib).find((n) => /^python\d+\.\d+$/.test(n));
+  if (!python) throw new Error(`${lib} holds no pythonX.Y folder`);
+  return join(lib, python, "site-packages");
+}
+
 export async function createVenv(dir: string): Promise<Venv> {
-  const made = await run("python3", ["-m", "venv", dir]);
-  if (made.code !== 0) throw new Error(`python3 -m venv failed: ${made.stderr}`);
+  const source = sitePackages(await pipTemplate());
+  const made = await run("python3", ["-m", "venv", "--without-pip", dir]);
+  if (made.code !== 0) throw new Error(`python3 -m venv --without-pip failed: ${made.stderr}`);
+  const target = sitePackages(dir);
+  // Everything seeding installed (pip, and on Python 3.11 setuptools with its .pth hook).
+  for (const name of readdirSync(source)) cpSync(join(source, name), join(target, name), { recursive: true });
   return venvAt(dir);
 }
 
