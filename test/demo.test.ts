@@ -84,8 +84,8 @@ test("the demo: one printed URL installs a wheel project, and builds an sdist wh
   // The same demo without its upstream cannot build the sdist: the upstream is what found setuptools.
   const alone = await startDemo(["--no-upstream"]);
   assert.doesNotMatch(alone.stdout, /demo-sdist-only/);
-  const fresh = await debianVenv(join(tempDir("demo-venv-alone"), "v"));
-  const failed = await fresh.pip(["install", "--index-url", `${alone.url}/simple/`, "demo-sdist-only"]);
+  // `pip wheel` builds the sdist again (the same venv already has it installed, which `install` would accept).
+  const failed = await venv.pip(["wheel", "--no-deps", "--no-cache-dir", "-w", tempDir("demo-wheel"), "--index-url", `${alone.url}/simple/`, "demo-sdist-only"]);
   assert.notEqual(failed.code, 0);
   assert.match(failed.stdout + failed.stderr, /No matching distribution found for setuptools/);
 });
