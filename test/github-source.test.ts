@@ -11,7 +11,7 @@ import { buildSite, type BuildResult } from "../generator/build.js";
 import { validateIndexConfig } from "../generator/config/load.js";
 import { Warnings } from "../generator/diagnostics/warnings.js";
 import type { GitHubSourceOptions } from "../generator/sources/github.js";
-import { isFileRef, type Site } from "../generator/site/site.js";
+import { bytesOf, isFileRef, type Site } from "../generator/site/site.js";
 import { sha256Bytes } from "../generator/util/hash-file.js";
 import { GitHubEmulator } from "./helpers/github-emulator.js";
 import { acmeOrg, type AcmeDists } from "./helpers/github-org.js";
@@ -66,10 +66,10 @@ interface JsonFile {
 function projectJson(site: Site, project: string): { name: string; versions: string[]; files: JsonFile[] } {
   const entry = site.get(`simple/${project}/index.json`);
   assert.ok(entry && !isFileRef(entry.body), `no JSON page for ${project}`);
-  return JSON.parse(Buffer.from(entry.body).toString("utf8"));
+  return JSON.parse(Buffer.from(bytesOf(entry.body)).toString("utf8"));
 }
 function siteText(site: Site): Map<string, string> {
-  return new Map([...site].map(([p, e]) => [p, isFileRef(e.body) ? `file ${e.body.sha256}` : Buffer.from(e.body).toString("utf8")]));
+  return new Map([...site].map(([p, e]) => [p, isFileRef(e.body) ? `file ${e.body.sha256}` : Buffer.from(bytesOf(e.body)).toString("utf8")]));
 }
 const api = () => emu.requests.filter((r) => r.server === "api");
 const downloads = () => emu.requests.filter((r) => r.server === "download");
@@ -203,7 +203,7 @@ test("mirror mode copies files into the site, verifies digests and serves each w
   const entry = result.site.get(`files/acme-core/${dists.core10.filename}`);
   assert.ok(entry && isFileRef(entry.body) && entry.body.sha256 === sha256Bytes(dists.core10.bytes));
   const meta = result.site.get(`files/acme-core/${dists.core10.filename}.metadata`);
-  assert.ok(meta && !isFileRef(meta.body) && Buffer.from(meta.body).equals(Buffer.from(dists.core10.metadata)));
+  assert.ok(meta && !isFileRef(meta.body) && Buffer.from(bytesOf(meta.body)).equals(Buffer.from(dists.core10.metadata)));
   // Whole downloads, once: a warm run finds the files in the cache.
   emu.clearRequests();
   await build(options(cacheDir, { files: "mirror" }));

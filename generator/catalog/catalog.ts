@@ -11,23 +11,28 @@ import { renderProjectPage } from "./project-page.js";
 export const DEFAULT_SOURCE_NAME = "private";
 
 /**
- * The catalog: the human pages of the site, as site-relative path -> text. The landing page
- * (`index.html`), one page per project (`project/<name>/index.html`) and the shared assets.
- * Pure and deterministic: the same index and config give the same text.
+ * The catalog: the human pages of the site, as site-relative path -> a renderer of its text. The
+ * landing page (`index.html`), one page per project (`project/<name>/index.html`) and the shared
+ * assets. Pure and deterministic: the same index and config give the same text, whenever asked.
  */
-export function renderCatalog(index: ProjectIndex, config: IndexConfig): Array<[path: string, content: string]> {
+export function catalogPages(index: ProjectIndex, config: IndexConfig): Array<[path: string, render: () => string]> {
   const facts = index.projects.map(catalogFacts);
   const context = {
     title: config.title,
     sourceName: slug(config.title, DEFAULT_SOURCE_NAME),
     projectNames: new Set(index.projects.map((p) => p.name)),
   };
-  const pages: Array<[string, string]> = [
-    ["index.html", renderLandingPage(facts, config.title)],
-    [CATALOG_CSS_PATH, CATALOG_CSS],
-    [CATALOG_JS_PATH, CATALOG_JS],
-    [CATALOG_ICON_PATH, CATALOG_ICON],
+  const pages: Array<[string, () => string]> = [
+    ["index.html", () => renderLandingPage(facts, config.title)],
+    [CATALOG_CSS_PATH, () => CATALOG_CSS],
+    [CATALOG_JS_PATH, () => CATALOG_JS],
+    [CATALOG_ICON_PATH, () => CATALOG_ICON],
   ];
-  for (const f of facts) pages.push([`project/${f.name}/index.html`, renderProjectPage(f, context)]);
+  for (const f of facts) pages.push([`project/${f.name}/index.html`, () => renderProjectPage(f, context)]);
   return pages;
+}
+
+/** The catalog rendered at once, as path -> text. */
+export function renderCatalog(index: ProjectIndex, config: IndexConfig): Array<[path: string, content: string]> {
+  return catalogPages(index, config).map(([path, render]) => [path, render()]);
 }

@@ -23,6 +23,8 @@ export interface BuildAndWriteOptions {
   cname?: string;
   /** Where to write the access map (never inside the site); undefined: not written. */
   accessMapPath?: string;
+  /** Also describe every file as it is written (the stack's manifests); see FolderPublishOptions. */
+  describe?: boolean;
   /** Runs after the build and before anything is written (e.g. `--check-upstream`). */
   beforeWrite?: (result: BuildResult) => Promise<void>;
 }
@@ -42,7 +44,7 @@ export async function buildAndWrite(options: BuildAndWriteOptions): Promise<Buil
     // Pages keeps the custom domain in a CNAME file on the branch; the publication owns the branch, so it writes the file.
     result.site.set("CNAME", { body: new TextEncoder().encode(`${options.cname}\n`), contentType: "text/plain; charset=utf-8", cacheControl: "no-cache" });
   }
-  const stats = await writeSiteToFolder(result.site, options.out, { replace: options.replaceFiles ?? [] });
+  const stats = await writeSiteToFolder(result.site, options.out, { replace: options.replaceFiles ?? [], describe: options.describe ?? false });
   const accessMap = accessMapFor(result.index);
   // Private to the build, so never inside the folder a static host serves.
   if (options.accessMapPath) await writeAccessMap(options.accessMapPath, accessMap);

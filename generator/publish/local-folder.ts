@@ -3,7 +3,8 @@ import { copyFile, link, readFile, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { createHash, randomBytes } from "node:crypto";
 import { UserError } from "../diagnostics/warnings.js";
-import { isFileRef, type Site, type SiteEntry } from "../site/site.js";
+import { bytesOf, isFileRef, type Site, type SiteEntry, type SiteFileRef } from "../site/site.js";
+import { describeBody, type SiteObjects } from "../site/site-objects.js";
 import { mapLimit } from "../util/pool.js";
 
 /** Small-file I/O is latency bound: many requests in flight keep libuv's thread pool busy. */
@@ -17,6 +18,8 @@ export interface FolderPublishStats {
   /** Files of the previous site that the new one no longer has. */
   removed: number;
   total: number;
+  /** With `describe`: every file's size, hashes and headers, from the bytes as they were written. */
+  objects?: SiteObjects;
 }
 
 /** Lists a folder's files as site-relative paths with `/` separators. */
@@ -42,10 +45,9 @@ function statOrUndefined(path: string): Stats | undefined {
 }
 
 /** How the previous site's file at a path compares with the new entry. */
-async function compareWithOld(oldPath: string, entry: SiteEntry, immutable: boolean): Promise<"absent" | "same" | "changed" | { oldSha256: string; newSha256: string }> {
+async function compareWithOld(oldPath: string, body: Uint8Array | SiteFileRef, immutable: boolean): Promise<"absent" | "same" | "changed" | { oldSha256: string; newSha256: string }> {
   const old = await stat(oldPath).catch(() => undefined);
   if (!old?.isFile()) return "absent";
-  const { body } = entry;
   // A page of another size changed; only a published file needs both hashes, for the error.
   if (!immutable && old.size !== (isFileRef(body) ? body.size : body.length)) return "changed";
   const oldBytes = await readFile(oldPath);
@@ -61,6 +63,8 @@ export interface FolderPublishOptions {
    * its bytes, as on PyPI: pip, proxies and the CDN cache them as immutable for a year.
    */
   replace?: readonly string[];
+  /** Also describe every file (site-objects.ts) from the bytes in hand, so a lazy page is rendered once for both. */
+  describe?: boolean;
 }
 
 /**
@@ -115,6 +119,7 @@ export async function writeSiteToFolder(site: Site, out: string, options: Folder
     throw e;
   }
   const stats: FolderPublishStats = { written: 0, unchanged: 0, removed: 0, total: site.size };
+  const objects: SiteObjects | undefined = options.describe ? {} : undefined;
   const replace = new Set(options.replace ?? []);
   const changed: string[] = [];
   try {
@@ -122,11 +127,14 @@ export async function writeSiteToFolder(site: Site, out: string, options: Folder
     for (const dir of new Set(paths.map((p) => dirname(join(tmp, p))))) mkdirSync(dir, { recursive: true });
     await mapLimit(paths, IO_CONCURRENCY, async (path) => {
       const entry = site.get(path) as SiteEntry;
+      // A lazy page is rendered here, used for the comparison, the write and the description, then dropped.
+      const body = isFileRef(entry.body) ? entry.body : bytesOf(entry.body);
+      if (objects) objects[path] = await describeBody(body, entry);
       const dest = join(tmp, path);
       const oldPath = join(outDir, path);
       // A replaced wheel takes its PEP 658 `.metadata` file with it: the two describe one upload.
       const immutable = path.startsWith("files/") && !replace.has(basename(path)) && !replace.has(basename(path).replace(/\.metadata$/, ""));
-      const old = hadOld ? await compareWithOld(oldPath, entry, immutable) : "absent";
+      const old = hadOld ? await compareWithOld(oldPath, body, immutable) : "absent";
       if (old === "same") {
         await link(oldPath, dest);
         stats.unchanged++;
@@ -136,8 +144,8 @@ export async function writeSiteToFolder(site: Site, out: string, options: Folder
         changed.push(`${path}: published with sha256 ${old.oldSha256}, now ${old.newSha256}`);
         return;
       }
-      if (isFileRef(entry.body)) await copyFile(entry.body.file, dest);
-      else await writeFile(dest, entry.body);
+      if (isFileRef(body)) await copyFile(body.file, dest);
+      else await writeFile(dest, body);
       stats.written++;
     });
     if (changed.length > 0) {
@@ -168,6 +176,7 @@ export async function writeSiteToFolder(site: Site, out: string, options: Folder
     process.off("SIGINT", interrupted);
     process.off("SIGTERM", interrupted);
   }
+  if (objects) stats.objects = Object.fromEntries(Object.keys(objects).sort().map((p) => [p, objects[p] as SiteObjects[string]]));
   return stats;
 }
 

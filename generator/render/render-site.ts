@@ -3,7 +3,7 @@ import type { ProjectIndex } from "../model/project-index.js";
 import { cacheControlFor } from "../routing/router.js";
 import { contentTypeFor } from "../site/content-type.js";
 import type { Site, SiteEntry } from "../site/site.js";
-import { renderCatalog } from "../catalog/catalog.js";
+import { catalogPages } from "../catalog/catalog.js";
 import { renderProjectHtml, renderRootHtml } from "./simple-html.js";
 import { renderProjectJson, renderRootJson } from "./simple-json.js";
 
@@ -18,16 +18,16 @@ export function renderSite(index: ProjectIndex, config: IndexConfig): Site {
   const add = (path: string, body: SiteEntry["body"]): void => {
     site.set(path, { body, contentType: contentTypeFor(path), cacheControl: cacheControlFor(path, config.indexMaxAgeSeconds) });
   };
-  // Buffer.from encodes large strings faster than TextEncoder; a Buffer is a Uint8Array.
-  const text = (path: string, content: string): void => add(path, Buffer.from(content, "utf8"));
+  // Pages are rendered when a publisher asks for their bytes (Buffer.from encodes large strings faster than TextEncoder).
+  const text = (path: string, content: () => string): void => add(path, { render: () => Buffer.from(content(), "utf8") });
 
-  text(".nojekyll", "");
-  for (const [path, content] of renderCatalog(index, config)) text(path, content);
-  text("simple/index.html", renderRootHtml(index));
-  text("simple/index.json", renderRootJson(index));
+  text(".nojekyll", () => "");
+  for (const [path, content] of catalogPages(index, config)) text(path, content);
+  text("simple/index.html", () => renderRootHtml(index));
+  text("simple/index.json", () => renderRootJson(index));
   for (const project of index.projects) {
-    text(`simple/${project.name}/index.html`, renderProjectHtml(project));
-    text(`simple/${project.name}/index.json`, renderProjectJson(project));
+    text(`simple/${project.name}/index.html`, () => renderProjectHtml(project));
+    text(`simple/${project.name}/index.json`, () => renderProjectJson(project));
     for (const file of project.files) {
       if (file.location.kind !== "site") continue;
       const sha256 = file.hashes.sha256;

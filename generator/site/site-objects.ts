@@ -7,7 +7,7 @@
  */
 import { createHash, type Hash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { isFileRef, type Site, type SiteEntry } from "./site.js";
+import { bytesOf, isFileRef, type Site, type SiteEntry, type SiteFileRef } from "./site.js";
 import { mapLimit } from "../util/pool.js";
 
 export interface SiteObject {
@@ -41,8 +41,9 @@ async function digestFile(file: string, size: number): Promise<{ gitBlob: string
 
 const hex = (hash: Hash, bytes: Uint8Array): string => hash.update(bytes).digest("hex");
 
-async function describeEntry(entry: SiteEntry): Promise<SiteObject> {
-  const { body, contentType, cacheControl } = entry;
+/** One file's object, from bytes already in hand or a file to read once. */
+export async function describeBody(body: Uint8Array | SiteFileRef, headers: Pick<SiteEntry, "contentType" | "cacheControl">): Promise<SiteObject> {
+  const { contentType, cacheControl } = headers;
   if (isFileRef(body)) {
     return { size: body.size, sha256: body.sha256, ...(await digestFile(body.file, body.size)), contentType, cacheControl };
   }
@@ -56,7 +57,9 @@ async function describeEntry(entry: SiteEntry): Promise<SiteObject> {
   };
 }
 
-/** Every file of the site, sorted by path. */
+const describeEntry = (entry: SiteEntry): Promise<SiteObject> => describeBody(isFileRef(entry.body) ? entry.body : bytesOf(entry.body), entry);
+
+/** Every file of the site, sorted by path (rendering lazy pages; the folder publisher can describe as it writes instead). */
 export async function describeSite(site: Site): Promise<SiteObjects> {
   const paths = [...site.keys()].sort();
   const objects = await mapLimit(paths, CONCURRENCY, (path) => describeEntry(site.get(path) as SiteEntry));

@@ -1,6 +1,7 @@
 /**
- * A rendered site: site-relative path -> bytes (or a file to copy), content type and cache policy.
- * Every publish target (local folder, git commit, S3) consumes exactly this.
+ * A rendered site: site-relative path -> bytes (or a file to copy, or a page rendered on demand),
+ * content type and cache policy. Every publish target (local folder, git commit, S3) consumes
+ * exactly this.
  */
 export interface SiteFileRef {
   /** Copy this file from disk rather than hold large distributions in memory. */
@@ -9,8 +10,16 @@ export interface SiteFileRef {
   sha256: string;
 }
 
+/**
+ * A page rendered when a publisher needs its bytes, then dropped: an index of 5,000 projects
+ * never holds its pages in memory all at once. Rendering is pure, so every call gives the same bytes.
+ */
+export interface SiteRender {
+  render: () => Uint8Array;
+}
+
 export interface SiteEntry {
-  body: Uint8Array | SiteFileRef;
+  body: Uint8Array | SiteFileRef | SiteRender;
   contentType: string;
   cacheControl: string;
 }
@@ -18,5 +27,10 @@ export interface SiteEntry {
 export type Site = Map<string, SiteEntry>;
 
 export function isFileRef(body: SiteEntry["body"]): body is SiteFileRef {
-  return !(body instanceof Uint8Array);
+  return typeof (body as Partial<SiteFileRef>).file === "string";
+}
+
+/** The entry's bytes, rendering a lazy page; a file reference has none in memory (copy or stream it). */
+export function bytesOf(body: Uint8Array | SiteRender): Uint8Array {
+  return body instanceof Uint8Array ? body : body.render();
 }

@@ -11,7 +11,7 @@ import { buildAndWrite } from "../../generator/publish/build-and-write.js";
 import { describeGitHubReport } from "../../generator/sources/github-report.js";
 import { planSources } from "../../generator/sources/plan.js";
 import { siteManifest } from "../publish/site-manifest.js";
-import { describeSite, type SiteObjects } from "../../generator/site/site-objects.js";
+import type { SiteObjects } from "../../generator/site/site-objects.js";
 import type { AccessMap } from "../../generator/access/access-map.js";
 
 export interface DeployContext {
@@ -81,10 +81,13 @@ export async function buildIndexForStack(config: StackConfig, ctx: DeployContext
     out: siteDir,
     replaceFiles: config.replaceFiles,
     ...(config.cname ? { cname: config.cname } : {}),
+    // The manifests come from the bytes as they are written: each lazy page is rendered once.
+    describe: true,
   });
   if (result.github) ctx.log.info(describeGitHubReport(result.github));
   if (result.index.projects.length === 0) ctx.log.warn("the index has no projects yet: no source gave a usable distribution");
-  const objects = await describeSite(result.site);
+  const objects = result.stats.objects;
+  if (!objects) throw new Error("internal: the folder publisher did not describe the site");
   const first = result.index.projects[0];
   return {
     siteDir,
