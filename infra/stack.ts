@@ -19,6 +19,9 @@ import type { BuiltIndex } from "./build/build-index.js";
 import { sharedProjects } from "../generator/access/access-map.js";
 import { DEFAULT_NEGATIVE_TTL_SECONDS, DEFAULT_POSITIVE_TTL_SECONDS } from "../generator/access/gate.js";
 
+/** A preview asks the upstream one question per name; past this many names it does so only when asked. */
+const CHECK_UPSTREAM_DEFAULT_LIMIT = 1000;
+
 export interface StackOutputs {
   title: string;
   indexMaxAgeSeconds: number;
@@ -90,9 +93,12 @@ export async function defineStack(): Promise<StackOutputs> {
     );
   }
   // At preview, where a person reviews the change: which of our names the upstream also holds.
-  if (config.upstream && pulumi.runtime.isDryRun() && (config.checkUpstream ?? config.cdn.access !== "github")) {
-    const names = Object.keys(built.accessMap.projects);
+  const names = Object.keys(built.accessMap.projects);
+  const checkByDefault = config.cdn.access !== "github" && names.length <= CHECK_UPSTREAM_DEFAULT_LIMIT;
+  if (config.upstream && pulumi.runtime.isDryRun() && (config.checkUpstream ?? checkByDefault)) {
     for (const line of describeUpstreamCheck(await checkUpstream(names, config.upstream), names.length, config.upstream)) pulumi.log.info(`notice: ${line}`);
+  } else if (config.upstream && pulumi.runtime.isDryRun() && config.checkUpstream === undefined && config.cdn.access !== "github") {
+    pulumi.log.info(`notice: ${names.length} names are more than the ${CHECK_UPSTREAM_DEFAULT_LIMIT} checked upstream by default at preview; set github-pypi:checkUpstream true to check them all`);
   }
   const cdn = config.cdn.enabled ? defineCdn(config, built, { owner, apiUrl }) : undefined;
   const baseUrl = cdn ? cdn.url : index.pagesUrl.apply((u) => u ?? "");
@@ -143,6 +149,6 @@ function defineCdn(config: StackConfig, built: BuiltIndex, github: { owner: stri
             ...(config.upstream ? { upstream: config.upstream } : {}),
           },
         }
-      : { ...(config.upstream ? { upstream: config.upstream } : {}) }),
+      : { ...(config.upstream ? { upstream: config.upstream, projects: Object.keys(built.accessMap.projects) } : {}) }),
   });
 }

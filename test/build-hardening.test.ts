@@ -11,6 +11,7 @@ import { test } from "node:test";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { pack } from "tar-stream";
 import { hashAndCheckArchive } from "../generator/metadata/check-archive.js";
+import { describeSite } from "../generator/site/site-objects.js";
 import { parseIndexableFilename, type ParsedFilename } from "../generator/names/filename.js";
 import { sha256File } from "../generator/util/hash-file.js";
 import { cliPath, demoDists, tempDir } from "./helpers/paths.js";
@@ -248,4 +249,18 @@ test("a package list's upload_timestamp must be seconds: milliseconds or a negat
   writeFileSync(join(lists, "ok.jsonl"), `${line(1_700_000_000)}\n`);
   const r = await buildTo(join(tempDir("ts-site"), "site"), { packageListsJson: [join(lists, "ok.jsonl")], config: { packagesUrl: "https://f.example/" } });
   assert.equal(r.index.projects[0]?.files[0]?.uploadTime, "2023-11-14T22:13:20.000Z");
+});
+
+test("the publishers' description of a site refuses a distribution whose bytes changed since the build, even at the same size", async () => {
+  const dir = tempDir("changed-under-build");
+  const file = join(dir, "acme_x-1.0-py3-none-any.whl");
+  writeFileSync(file, "first bytes");
+  const { sha256 } = await sha256File(file);
+  const site = new Map([["files/acme-x/acme_x-1.0-py3-none-any.whl", { body: { file, size: 11, sha256 }, contentType: "application/octet-stream", cacheControl: "public, max-age=31536000, immutable" }]]);
+  const described = await describeSite(site);
+  // git's blob id and S3's MD5 of the same bytes, as git and md5sum compute them.
+  assert.equal(described["files/acme-x/acme_x-1.0-py3-none-any.whl"]?.gitBlob, execFileSync("git", ["hash-object", file]).toString().trim());
+  assert.equal(described["files/acme-x/acme_x-1.0-py3-none-any.whl"]?.md5, execFileSync("md5sum", [file]).toString().split(" ")[0]);
+  writeFileSync(file, "other bytes");
+  await assert.rejects(describeSite(site), /changed since the site was built: 11 bytes with sha256 [0-9a-f]{64}, the index lists 11 bytes/);
 });

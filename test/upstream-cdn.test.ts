@@ -46,7 +46,7 @@ before(async () => {
   const app = makeWheel({ name: "acme-cdnapp", version: "1.0.0", requiresDist: ["public-dep>=1.0"] });
   writeFileSync(join(dists, app.filename), app.bytes);
   const site = join(tempDir("upstream-cdn-site"), "site");
-  await buildTo(site, { from: [dists], config: { upstream: { url: upstream.url, claimed: ["acme-*"] } } });
+  const built = await buildTo(site, { from: [dists], config: { upstream: { url: upstream.url, claimed: ["acme-*"] } } });
   const recorded = await readUpstreamRecord(site);
   assert.ok(recorded);
 
@@ -54,7 +54,7 @@ before(async () => {
   const { s3 } = await moto.createSite(BUCKET, REGION, "upstream-cdn-test");
   await bucketSyncProvider.create({ bucket: BUCKET, region: REGION, endpoint: moto.motoEndpoint, siteDir: site, objects: bucketManifest(await folderObjects(site, 300)) });
   // What the stack deploys: the bundle with the recorded upstream baked in, loaded as Lambda loads it.
-  originResponse = loadLambdaBundle<OriginResponse>(upstreamEdgeBundle({ upstream: recorded, indexMaxAgeSeconds: 300 }));
+  originResponse = loadLambdaBundle<OriginResponse>(upstreamEdgeBundle({ upstream: recorded, indexMaxAgeSeconds: 300, held: built.index.projects.map((p) => p.name) }));
   front = await startCloudFrontFront({ viewerRequest: viewerRequestFunctionCode({ indexMaxAgeSeconds: 300 }), bucket: BUCKET, s3, originResponse });
 });
 
@@ -110,15 +110,26 @@ test("through the CDN, a claimed name stays the bucket's 404; each representatio
   assert.deepEqual(root.projects.map((p) => p.name), ["acme-cdnapp"]);
 });
 
-test("only the bucket's 404 goes upstream: a 403 or a 5xx from the origin passes through, so a name we hold is never sent away", async () => {
+test("only the bucket's 404 for a name the index does not hold goes upstream: a 403 or a 5xx passes through, and a held name's missing page stays 404", async () => {
   const response = (status: string): EdgeResponse => ({ status, statusDescription: "", headers: { "content-type": [{ key: "Content-Type", value: "application/xml" }] } });
   const request = { method: "GET", uri: "/simple/public-dep/index.json", querystring: "", headers: {} };
   for (const status of ["403", "500", "503"]) {
     const given = response(status);
     assert.equal(await originResponse({ Records: [{ cf: { request, response: given } }] }), given, status);
   }
-  const ok = await originResponse({ Records: [{ cf: { request, response: response("404") } }] });
+  // The redirect is the bucket's response changed in place: CloudFront's read-only headers survive it.
+  const given = response("404");
+  given.headers["transfer-encoding"] = [{ key: "Transfer-Encoding", value: "chunked" }];
+  given.headers.via = [{ key: "Via", value: "1.1 abc.cloudfront.net (CloudFront)" }];
+  const ok = await originResponse({ Records: [{ cf: { request, response: given } }] });
   assert.equal(ok.status, "302");
+  assert.equal(ok.headers["transfer-encoding"]?.[0]?.value, "chunked");
+  assert.equal(ok.headers.via?.[0]?.value, "1.1 abc.cloudfront.net (CloudFront)");
+  assert.equal(ok.headers["content-type"]?.[0]?.value, "text/plain; charset=utf-8", "not the bucket's XML type");
+  // A name the index holds is never sent upstream, even while its page is missing from the bucket (first deploy, a sync cut short).
+  const held = response("404");
+  assert.equal(await originResponse({ Records: [{ cf: { request: { ...request, uri: "/simple/acme-cdnapp/index.json" }, response: held } }] }), held);
+  assert.equal(held.status, "404");
   // A URI no viewer function would produce (bad percent-encoding) is left alone.
   const bad = response("404");
   assert.equal(await originResponse({ Records: [{ cf: { request: { ...request, uri: "/simple/%E0%A4%A/index.json" }, response: bad } }] }), bad);

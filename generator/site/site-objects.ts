@@ -25,17 +25,20 @@ export type SiteObjects = Record<string, SiteObject>;
 /** Files are read in parallel; most are small pages, so many in flight keep the disk busy. */
 const CONCURRENCY = 16;
 
-async function digestFile(file: string, size: number): Promise<{ gitBlob: string; md5: string }> {
+async function digestFile(file: string, size: number, sha256: string): Promise<{ gitBlob: string; md5: string }> {
   const sha1 = createHash("sha1").update(`blob ${size}\0`);
   const md5 = createHash("md5");
+  const check = createHash("sha256");
   let read = 0;
   for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
     sha1.update(chunk);
     md5.update(chunk);
+    check.update(chunk);
     read += chunk.length;
   }
-  // The site promised these bytes; a file that changed under the build must not be published as if it had not.
-  if (read !== size) throw new Error(`${file} is ${read} bytes, but was ${size} when the site was built`);
+  // The site promised these bytes (the index lists their sha256); a file that changed under the build must not be published as if it had not.
+  const actual = check.digest("hex");
+  if (read !== size || actual !== sha256) throw new Error(`${file} changed since the site was built: ${read} bytes with sha256 ${actual}, the index lists ${size} bytes with sha256 ${sha256}`);
   return { gitBlob: sha1.digest("hex"), md5: md5.digest("hex") };
 }
 
@@ -45,7 +48,7 @@ const hex = (hash: Hash, bytes: Uint8Array): string => hash.update(bytes).digest
 export async function describeBody(body: Uint8Array | SiteFileRef, headers: Pick<SiteEntry, "contentType" | "cacheControl">): Promise<SiteObject> {
   const { contentType, cacheControl } = headers;
   if (isFileRef(body)) {
-    return { size: body.size, sha256: body.sha256, ...(await digestFile(body.file, body.size)), contentType, cacheControl };
+    return { size: body.size, sha256: body.sha256, ...(await digestFile(body.file, body.size, body.sha256)), contentType, cacheControl };
   }
   return {
     size: body.length,

@@ -26,6 +26,8 @@ export interface CdnArgs {
    * 404 for a project page into a redirect upstream. (The private index's gate does it itself.)
    */
   upstream?: UpstreamSettings;
+  /** The index's normalised project names: with an upstream, never sent there, whatever the bucket holds. */
+  projects?: string[];
 }
 
 const YEAR = 31_536_000;
@@ -115,7 +117,7 @@ export class Cdn extends pulumi.ComponentResource {
       this.upstreamRedirect = new EdgeLambda(
         `${name}-upstream`,
         {
-          code: upstreamEdgeBundle({ upstream, indexMaxAgeSeconds: args.indexMaxAgeSeconds }),
+          code: upstreamEdgeBundle({ upstream, indexMaxAgeSeconds: args.indexMaxAgeSeconds, held: [...(args.projects ?? [])].sort() }),
           description: `github-pypi upstream redirect: project pages the index does not hold go to ${upstream.url}`,
           roleDescription: "github-pypi public index: the Lambda@Edge upstream redirect",
           usEast1,

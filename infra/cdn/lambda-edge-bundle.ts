@@ -40,7 +40,7 @@ function bundle(module: string, factory: string, config: object, what: string): 
   const code = `// github-pypi ${what}, generated from ${module}; do not edit.\n${out.outputFiles[0]?.text ?? ""}`;
   const bytes = Buffer.byteLength(code, "utf8");
   if (bytes > LAMBDA_EDGE_MAX_BYTES) {
-    throw new Error(`The edge function is ${bytes} bytes with its config; Lambda@Edge allows ${LAMBDA_EDGE_MAX_BYTES} for viewer requests.`);
+    throw new Error(`The edge function is ${bytes} bytes with its config; Lambda@Edge allows ${LAMBDA_EDGE_MAX_BYTES} for viewer requests (checked for every function here).`);
   }
   return code;
 }
@@ -50,7 +50,7 @@ export function lambdaEdgeBundle(config: EdgeAccessConfig): string {
   return bundle("generator/access/lambda-edge-handler.js", "createLambdaEdgeHandler", config, "private index gate");
 }
 
-/** The public index's upstream redirect (origin-response), with the upstream and its claimed patterns. */
+/** The public index's upstream redirect (origin-response), with the upstream, its claimed patterns and the index's names. */
 export function upstreamEdgeBundle(config: UpstreamEdgeConfig): string {
   return bundle("generator/routing/upstream-origin-response.js", "createUpstreamOriginResponseHandler", config, "upstream redirect");
 }

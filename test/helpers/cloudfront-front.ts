@@ -87,11 +87,18 @@ export async function startCloudFrontFront(options: FrontOptions): Promise<Cloud
       let answer = await fromOrigin(key, method);
       if (options.originResponse) {
         const request = { method, uri: result.uri, querystring: url.search.slice(1), headers: {} };
-        const response = { status: String(answer.status), statusDescription: "", headers: toLambdaHeaders(answer.headers) };
+        // What CloudFront adds to every origin response; an origin-response function may read these but not change or remove them.
+        const readOnly = { via: "1.1 front.example (CloudFront)", ...(answer.status !== 200 ? { "transfer-encoding": "chunked" } : {}) };
+        const response = { status: String(answer.status), statusDescription: "", headers: toLambdaHeaders({ ...answer.headers, ...readOnly }) };
         const out = await options.originResponse({ Records: [{ cf: { request, response } }] });
-        if (out !== response) {
-          const outHeaders = Object.fromEntries(Object.entries(out.headers).map(([k, v]) => [k, v.map((h) => h.value).join(", ")]));
-          answer = { status: Number(out.status), headers: outHeaders, body: Buffer.from(out.body ?? "") };
+        const outHeaders = Object.fromEntries(Object.entries(out.headers).map(([k, v]) => [k, v.map((h) => h.value).join(", ")]));
+        const broken = Object.entries(readOnly).filter(([k, v]) => outHeaders[k] !== v).map(([k]) => k);
+        if (broken.length > 0) {
+          // CloudFront's answer to a function that touched a read-only header.
+          answer = { status: 502, headers: { "content-type": "text/plain" }, body: Buffer.from(`The Lambda function result failed validation: read-only header(s) changed: ${broken.join(", ")}\n`) };
+        } else {
+          for (const k of Object.keys(readOnly)) delete outHeaders[k];
+          answer = { status: Number(out.status), headers: outHeaders, body: out.body === undefined ? (out === response ? answer.body : Buffer.alloc(0)) : Buffer.from(out.body) };
         }
       }
       log.push(`${method} ${req.url} -> ${result.uri} ${answer.status}${answer.status === 200 ? ` ${answer.headers["content-type"]}` : ""}`);
