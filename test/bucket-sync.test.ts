@@ -328,6 +328,19 @@ describe("S3 sync through the serialised dynamic provider", () => {
     await assertBucketEqualsSite(manifest);
   });
 
+  test("a project that comes back: its new pages are invalidated too, since the edge may hold a 404 or an upstream redirect for them; its new files are not", async () => {
+    const manifest = await build(demoDists);
+    assert.ok(manifest["simple/demo-zip/index.json"], "demo-zip is back");
+    const from = moto.requests.length;
+    state = await host.update(id, URN, state, inputs(manifest));
+    const invalidations = moto.since(from, "CreateInvalidation");
+    assert.equal(invalidations.length, 1);
+    const paths = xmlValues(invalidations[0]?.body, "Path");
+    for (const key of ["simple/demo-zip/index.html", "simple/demo-zip/index.json"]) assert.ok(paths.includes(`/${key}`), `${key} is invalidated: ${paths.join(" ")}`);
+    assert.ok(!paths.some((p) => p.startsWith("/files/demo-zip/")), "a new file had nothing cached");
+    await assertBucketEqualsSite(manifest);
+  });
+
   test("refresh shows drift after out-of-band writes, and the next update puts it right", async () => {
     const manifest = bucketManifest(await folderObjects(siteDir, maxAge));
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "simple/demo-app/index.html", Body: "defaced", ContentType: "text/plain" }));

@@ -462,10 +462,12 @@ async function sync(inputs: BucketSyncInputs, recorded: BucketSyncOutputs | unde
     // 4. One invalidation for every already-published path that changed or went away: what the
     //    recorded state published and is now different or gone (so a retried, half-done sync still
     //    invalidates), and what the bucket held and was overwritten or deleted now (drift, first sync).
-    //    New paths need none: nothing can be cached for them.
+    //    A new project page too, after the first sync: the edge may hold an answer for that path
+    //    from before it existed (a cached 404, or the upstream redirect of a public index). Other
+    //    new paths need none: nothing can be cached for them.
     const stale = new Set<string>();
     for (const [key, was] of Object.entries(known)) if (!sameObject(was, inputs.objects[key])) stale.add(key);
-    for (const key of toPut) if (listed.has(key)) stale.add(key);
+    for (const key of toPut) if (listed.has(key) || (recorded && /^simple\/[^/]+\/index\.(?:html|json)$/.test(key))) stale.add(key);
     for (const key of toDelete) stale.add(key);
     if (inputs.distributionId && stale.size > 0) {
       const paths = invalidationPaths([...stale]);
