@@ -7,6 +7,7 @@ import { checkUpstream, describeUpstreamCheck } from "../generator/upstream/chec
 import { DEFAULT_API_URL } from "../generator/sources/github-report.js";
 import { readStackConfig } from "./stack-config.js";
 import type { StackConfig } from "../generator/config/stack-schema.js";
+import type { UpstreamSettings } from "../generator/routing/upstream.js";
 import { buildIndexForStack } from "./build/build-index.js";
 import { IndexRepository } from "./pages/index-repository.js";
 import { Teams } from "./access/teams.js";
@@ -93,13 +94,7 @@ export async function defineStack(): Promise<StackOutputs> {
     );
   }
   // At preview, where a person reviews the change: which of our names the upstream also holds.
-  const names = Object.keys(built.accessMap.projects);
-  const checkByDefault = config.cdn.access !== "github" && names.length <= CHECK_UPSTREAM_DEFAULT_LIMIT;
-  if (config.upstream && pulumi.runtime.isDryRun() && (config.checkUpstream ?? checkByDefault)) {
-    for (const line of describeUpstreamCheck(await checkUpstream(names, config.upstream), names.length, config.upstream)) pulumi.log.info(`notice: ${line}`);
-  } else if (config.upstream && pulumi.runtime.isDryRun() && config.checkUpstream === undefined && config.cdn.access !== "github") {
-    pulumi.log.info(`notice: ${names.length} names are more than the ${CHECK_UPSTREAM_DEFAULT_LIMIT} checked upstream by default at preview; set github-pypi:checkUpstream true to check them all`);
-  }
+  if (config.upstream && pulumi.runtime.isDryRun()) await checkUpstreamAtPreview(config, config.upstream, Object.keys(built.accessMap.projects));
   const cdn = config.cdn.enabled ? defineCdn(config, built, { owner, apiUrl }) : undefined;
   const baseUrl = cdn ? cdn.url : index.pagesUrl.apply((u) => u ?? "");
   const indexUrl = baseUrl.apply((u) => `${u}simple/`);
@@ -117,6 +112,19 @@ export async function defineStack(): Promise<StackOutputs> {
     teamGrants: teams.grants,
     publication: pulumi.all([index.publication.commit, index.publication.lastPublish]).apply(([commit, lastPublish]) => ({ commit, lastPublish })),
   };
+}
+
+/**
+ * `build --check-upstream` at preview. On by default for a public index of up to
+ * CHECK_UPSTREAM_DEFAULT_LIMIT names; a private index's names are only told to the upstream when asked.
+ */
+async function checkUpstreamAtPreview(config: StackConfig, upstream: UpstreamSettings, names: string[]): Promise<void> {
+  const isPrivate = config.cdn.access === "github";
+  if (config.checkUpstream ?? (!isPrivate && names.length <= CHECK_UPSTREAM_DEFAULT_LIMIT)) {
+    for (const line of describeUpstreamCheck(await checkUpstream(names, upstream), names.length, upstream)) pulumi.log.info(`notice: ${line}`);
+  } else if (config.checkUpstream === undefined && !isPrivate) {
+    pulumi.log.info(`notice: ${names.length} names are more than the ${CHECK_UPSTREAM_DEFAULT_LIMIT} checked upstream by default at preview; set github-pypi:checkUpstream true to check them all`);
+  }
 }
 
 function defineCdn(config: StackConfig, built: BuiltIndex, github: { owner: string; apiUrl: string }): Cdn {
@@ -149,6 +157,6 @@ function defineCdn(config: StackConfig, built: BuiltIndex, github: { owner: stri
             ...(config.upstream ? { upstream: config.upstream } : {}),
           },
         }
-      : { ...(config.upstream ? { upstream: config.upstream, projects: Object.keys(built.accessMap.projects) } : {}) }),
+      : { ...(config.upstream ? { upstream: { settings: config.upstream, held: Object.keys(built.accessMap.projects) } } : {}) }),
   });
 }

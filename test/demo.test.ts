@@ -13,18 +13,12 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { cliPath, tempDir } from "./helpers/paths.js";
 import type { BuiltDist } from "./helpers/python-dists.js";
-import { installed, run, venvAt, type Venv } from "./helpers/python.js";
+import { createVenv, installed } from "./helpers/python.js";
 import { startUpstreamIndex, writeUpstreamFolder, type UpstreamIndex } from "./helpers/upstream-index.js";
 
 const DEBIAN_WHEELS = "/usr/share/python-wheels";
 /** Debian's interpreter: its setuptools wheel is patched for it (install_layout), as a Debian user's would be. */
 const DEBIAN_PYTHON = "/usr/bin/python3";
-
-async function debianVenv(dir: string): Promise<Venv> {
-  const made = await run(DEBIAN_PYTHON, ["-m", "venv", dir]);
-  assert.equal(made.code, 0, `${DEBIAN_PYTHON} -m venv (install Debian's python3-venv): ${made.stderr}`);
-  return venvAt(dir);
-}
 const children: ChildProcess[] = [];
 let upstream: UpstreamIndex | undefined;
 
@@ -67,7 +61,7 @@ test("the demo: one printed URL installs a wheel project, and builds an sdist wh
   const printed = [...stdout.matchAll(/pip install (--index-url \S+ [\w-]+)$/gm)].map((m) => (m[1] ?? "").split(" "));
   assert.deepEqual(printed.map((p) => p.at(-1)), ["demo-app", "demo-sdist-only"], stdout);
 
-  const venv = await debianVenv(join(tempDir("demo-venv"), "v"));
+  const venv = await createVenv(join(tempDir("demo-venv"), "v"), DEBIAN_PYTHON);
   for (const args of printed) {
     const r = await venv.pip(["install", ...args]);
     assert.equal(r.code, 0, `pip install ${args.join(" ")}\n${r.stdout}${r.stderr}`);

@@ -1,5 +1,6 @@
 /** The CDN half of the stack under Pulumi's mocks: every resource, its security settings, and the outputs. */
 import assert from "node:assert/strict";
+import vm from "node:vm";
 import { before, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import type { OriginResponseEvent } from "../generator/routing/upstream-origin-response.js";
@@ -234,7 +235,11 @@ test("one max-age: the CDN, its functions and the bucket's objects follow github
     assert.ok(of("aws:cloudfront/cachePolicy:CachePolicy").some((p) => p.inputs.defaultTtl === 90));
     const objects = one("pulumi-nodejs:dynamic/cdn:BucketSync").objects as Record<string, { cacheControl: string }>;
     assert.match(objects["simple/index.json"]?.cacheControl ?? "", /max-age=90\b/, "the pages render with the same max-age");
-    assert.match(String(one("aws:cloudfront/function:Function").code), /max-age=/);
+    // The routing function, run as CloudFront runs it, sends its redirects with the same max-age.
+    const sandbox: { handler?: (event: unknown) => { headers: Record<string, { value: string }> } } = {};
+    vm.runInNewContext(String(one("aws:cloudfront/function:Function").code), sandbox);
+    const moved = sandbox.handler?.({ request: { method: "GET", uri: "/simple", querystring: {}, headers: {} } });
+    assert.equal(moved?.headers["cache-control"]?.value, "public, max-age=90");
   } finally {
     console.warn = realWarn;
   }

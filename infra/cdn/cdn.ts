@@ -25,9 +25,11 @@ export interface CdnArgs {
    * One index URL for the public index: an origin-response Lambda@Edge function turns the bucket's
    * 404 for a project page into a redirect upstream. (The private index's gate does it itself.)
    */
-  upstream?: UpstreamSettings;
-  /** The index's normalised project names: with an upstream, never sent there, whatever the bucket holds. */
-  projects?: string[];
+  upstream?: {
+    settings: UpstreamSettings;
+    /** The index's normalised project names: never sent upstream, whatever the bucket holds. */
+    held: string[];
+  };
 }
 
 const YEAR = 31_536_000;
@@ -117,8 +119,8 @@ export class Cdn extends pulumi.ComponentResource {
       this.upstreamRedirect = new EdgeLambda(
         `${name}-upstream`,
         {
-          code: upstreamEdgeBundle({ upstream, indexMaxAgeSeconds: args.indexMaxAgeSeconds, held: [...(args.projects ?? [])].sort() }),
-          description: `github-pypi upstream redirect: project pages the index does not hold go to ${upstream.url}`,
+          code: upstreamEdgeBundle({ upstream: upstream.settings, indexMaxAgeSeconds: args.indexMaxAgeSeconds, held: [...upstream.held].sort() }),
+          description: `github-pypi upstream redirect: project pages the index does not hold go to ${upstream.settings.url}`,
           roleDescription: "github-pypi public index: the Lambda@Edge upstream redirect",
           usEast1,
         },

@@ -48,19 +48,23 @@ export interface Venv {
 }
 
 /**
- * One `python3 -m venv` per test process (seeding pip takes seconds); every venv after it is made
- * `--without-pip` and gets the seeded site-packages copied in, which is what seeding would have
- * written. Tests run pip as `python -m pip`, so the console scripts are not needed.
+ * One `python -m venv` per interpreter and test process (seeding pip takes seconds); every venv
+ * after it is made `--without-pip` and gets the seeded site-packages copied in, which is what
+ * seeding would have written. Tests run pip as `python -m pip`, so the console scripts are not needed.
  */
-let template: Promise<string> | undefined;
+const templates = new Map<string, Promise<string>>();
 
-function pipTemplate(): Promise<string> {
-  template ??= (async () => {
-    const dir = join(tempDir("venv-template"), "t");
-    const made = await run("python3", ["-m", "venv", dir]);
-    if (made.code !== 0) throw new Error(`python3 -m venv failed: ${made.stderr}`);
-    return dir;
-  })();
+function pipTemplate(python: string): Promise<string> {
+  let template = templates.get(python);
+  if (!template) {
+    template = (async () => {
+      const dir = join(tempDir("venv-template"), "t");
+      const made = await run(python, ["-m", "venv", dir]);
+      if (made.code !== 0) throw new Error(`${python} -m venv failed: ${made.stderr}`);
+      return dir;
+    })();
+    templates.set(python, template);
+  }
   return template;
 }
 
@@ -72,10 +76,11 @@ function sitePackages(dir: string): string {
   return join(lib, python, "site-packages");
 }
 
-export async function createVenv(dir: string): Promise<Venv> {
-  const source = sitePackages(await pipTemplate());
-  const made = await run("python3", ["-m", "venv", "--without-pip", dir]);
-  if (made.code !== 0) throw new Error(`python3 -m venv --without-pip failed: ${made.stderr}`);
+/** A venv of `python` (python3 on the PATH unless named, e.g. Debian's /usr/bin/python3). */
+export async function createVenv(dir: string, python = "python3"): Promise<Venv> {
+  const source = sitePackages(await pipTemplate(python));
+  const made = await run(python, ["-m", "venv", "--without-pip", dir]);
+  if (made.code !== 0) throw new Error(`${python} -m venv --without-pip failed: ${made.stderr}`);
   const target = sitePackages(dir);
   // Everything seeding installed (pip, and on Python 3.11 setuptools with its .pth hook).
   for (const name of readdirSync(source)) cpSync(join(source, name), join(target, name), { recursive: true });
