@@ -34,6 +34,15 @@ function isFavicon(url: string): boolean {
   return url.endsWith("/favicon.ico");
 }
 
+/**
+ * Chromium fetches a page's declared icon on its own schedule (again after a `history.replaceState`),
+ * so a navigation the test makes can abort that fetch. Only the abort is forgiven: an icon that is
+ * missing still shows as its 4xx response.
+ */
+function isAbortedIcon(url: string, errorText: string | undefined): boolean {
+  return errorText === "net::ERR_ABORTED" && /\/favicon\.(ico|svg)$/.test(new URL(url).pathname);
+}
+
 /** Collects everything that means "this page did not run cleanly", across the pages it watches. */
 export class PageWatch {
   readonly problems: string[] = [];
@@ -53,7 +62,11 @@ export class PageWatch {
     page.on("response", (res) => {
       if (res.status() >= 400 && !isFavicon(res.url())) this.problems.push(`${page.url()}: ${res.status()} for ${res.url()}`);
     });
-    page.on("requestfailed", (req) => this.problems.push(`${page.url()}: request failed: ${req.url()} (${req.failure()?.errorText ?? "?"})`));
+    page.on("requestfailed", (req) => {
+      const error = req.failure()?.errorText;
+      if (isAbortedIcon(req.url(), error)) return;
+      this.problems.push(`${page.url()}: request failed: ${req.url()} (${error ?? "?"})`);
+    });
     return page;
   }
 
