@@ -1,7 +1,12 @@
 /**
  * Compiles the command to plain JavaScript in dist/cli/, so `github-pypi` starts without
  * transpiling TypeScript: one ES module per command, loaded only when that command runs, with the
- * npm packages left as imports. Run by `npm ci` (prepare), `npm test` and `npm run demo`.
+ * npm packages left as imports. Also bundles the dynamic providers' runtime into
+ * dist/providers/runtime.cjs, the file the serialised provider shells require
+ * (infra/providers/runtime-shell.ts): CommonJS, because the host that loads them has no ESM
+ * loader, with its npm dependencies inside (Octokit ships only ES modules) except the AWS SDK,
+ * which is required from the installed packages. Run by `npm ci` (prepare), `npm test` and
+ * `npm run demo`.
  */
 import { rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -9,9 +14,11 @@ import { build } from "esbuild";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 const outdir = `${root}dist/cli`;
+const providersDir = `${root}dist/providers`;
 
 rmSync(outdir, { recursive: true, force: true });
-await build({
+rmSync(providersDir, { recursive: true, force: true });
+const cli = build({
   absWorkingDir: root,
   entryPoints: ["generator/cli/main.ts"],
   bundle: true,
@@ -26,3 +33,16 @@ await build({
   sourcemap: "linked",
   logLevel: "warning",
 });
+const providers = build({
+  absWorkingDir: root,
+  entryPoints: ["infra/providers/runtime.ts"],
+  bundle: true,
+  format: "cjs",
+  platform: "node",
+  target: "node20",
+  external: ["@aws-sdk/*"],
+  outfile: `${providersDir}/runtime.cjs`,
+  sourcemap: "linked",
+  logLevel: "warning",
+});
+await Promise.all([cli, providers]);
