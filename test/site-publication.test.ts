@@ -24,7 +24,9 @@ const URN = "urn:pulumi:dev::github-pypi::github-pypi:pages:IndexRepository$pulu
 const serialisedProvider = captureSerialisedProviders();
 
 /** The environment a CI runner would hand the engine, minus anything that could leak a token or a loader. */
-const hostEnv: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp" };
+const defaultEnv: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp" };
+/** The emulator has no secondary rate limits, so most tests drop GitHub's second between writes (one test keeps it). */
+const hostEnv: NodeJS.ProcessEnv = { ...defaultEnv, GITHUB_PYPI_WRITE_INTERVAL_MS: "0" };
 
 let emu: GitDataEmulator;
 let host: DynamicProviderHost;
@@ -185,24 +187,50 @@ describe("publication through the serialised dynamic provider", () => {
     assertCheckoutEqualsSite();
   });
 
-  test("a flaky GitHub: 5xx answers are retried with backoff and a 429 waits out its Retry-After; the publication still lands once", async () => {
+  test("a flaky GitHub: 5xx answers are retried with backoff and a 429 waits out its rate-limit reset; the publication still lands once", async () => {
     const files = await build({ yanked: { "demo-core": { "1.1.0": "flaky test" } } });
     emu.faults.push(
       { method: "GET", path: /^\/git\/ref\/heads\/gh-pages$/, status: 502, times: 2 },
       { method: "POST", path: /^\/git\/trees$/, status: 503, times: 1 },
-      { method: "POST", path: /^\/git\/commits$/, status: 429, headers: { "retry-after": "1", "x-ratelimit-remaining": "0" }, times: 1 },
+      // GitHub's primary rate limit: nothing left until x-ratelimit-reset (epoch seconds), a second after the answer.
+      { method: "POST", path: /^\/git\/commits$/, status: 429, headers: () => ({ "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + 1) }), times: 1 },
     );
     const from = emu.requests.length;
     const commits = Number(git("rev-list", "--count", "gh-pages"));
     state = await host.update(id, URN, state, inputs(files));
     const seen = emu.requests.slice(from).map((r) => `${r.method} ${r.status}`);
     assert.deepEqual(seen.filter((r) => /^(GET|POST) (5\d\d|429)$/.test(r)), ["GET 502", "GET 502", "POST 503", "POST 429"], seen.join("\n"));
-    assert.match(host.stderr, /GitHub rate limit on POST \/repos\/acme\/pypi\/git\/commits: waiting 1 s/);
+    assert.match(host.stderr, /GitHub rate limit on POST \/repos\/acme\/pypi\/git\/commits: waiting [1-3]s for it to reset/);
     assert.equal(Number(git("rev-list", "--count", "gh-pages")), commits + 1, "one commit, not one per attempt");
     assertCheckoutEqualsSite();
     assert.deepEqual(emu.faults.map((f) => f.times), [0, 0, 0], "every fault was met");
     emu.faults.length = 0;
     // Back to the first site, for the tests after this one.
+    state = await host.update(id, URN, state, inputs(await build()));
+    assertCheckoutEqualsSite();
+  });
+
+  test("by default writes go one at a time, a second apart (GitHub's rule against secondary rate limits); a bad interval is refused", async () => {
+    const other = await DynamicProviderHost.start(defaultEnv);
+    try {
+      await other.configure({ "github:token": TOKEN });
+      const from = emu.requests.length;
+      state = await other.update(id, URN, state, inputs(await build({ yanked: { "demo-core": { "1.1.0": "spacing test" } } })));
+      const writes = emu.requests.slice(from).filter((r) => r.method !== "GET");
+      assert.ok(writes.length >= 3, `a tree, a commit and a ref update at least (${writes.length})`);
+      const gaps = writes.slice(1).map((w, i) => w.at - (writes[i] as (typeof writes)[number]).at);
+      assert.ok(gaps.every((g) => g >= 900), `gaps between writes: ${gaps.join(", ")} ms`);
+      assertCheckoutEqualsSite();
+    } finally {
+      await other.stop();
+    }
+    const bad = await DynamicProviderHost.start({ ...defaultEnv, GITHUB_PYPI_WRITE_INTERVAL_MS: "fast" });
+    try {
+      await bad.configure({ "github:token": TOKEN });
+      await assert.rejects(bad.update(id, URN, state, inputs(await build())), /GITHUB_PYPI_WRITE_INTERVAL_MS must be a whole number of milliseconds, not "fast"/);
+    } finally {
+      await bad.stop();
+    }
     state = await host.update(id, URN, state, inputs(await build()));
     assertCheckoutEqualsSite();
   });

@@ -3,6 +3,7 @@ import { Octokit } from "@octokit/rest";
 import { throttling } from "@octokit/plugin-throttling";
 import { retry } from "@octokit/plugin-retry";
 import { RequestError } from "@octokit/request-error";
+import Bottleneck from "bottleneck";
 import type { CacheStore } from "./cache-store.js";
 import { describeBody } from "./schemas.js";
 
@@ -22,6 +23,12 @@ export interface GitHubClientOptions {
   retryBaseMs?: number;
   /** A request that takes longer than this is aborted and retried. */
   timeoutMs?: number;
+  /**
+   * The least time between two writes (POST, PATCH, PUT, DELETE), which go one at a time. GitHub
+   * asks for at least a second to stay clear of its secondary rate limits, Octokit's default;
+   * lower it only for a server without them.
+   */
+  writeIntervalMs?: number;
   /** Messages for the person running the build (rate-limit waits). */
   notice: (message: string) => void;
 }
@@ -95,7 +102,11 @@ export function createGitHubClient(options: GitHubClientOptions): { client: GitH
     userAgent: "github-pypi",
     request: { fetch: countingFetch },
     retry: { retries: options.retries ?? 3, retryAfterBaseValue: options.retryBaseMs ?? 1000 },
-    throttle: { onRateLimit: onLimit("rate limit"), onSecondaryRateLimit: onLimit("secondary rate limit") },
+    throttle: {
+      onRateLimit: onLimit("rate limit"),
+      onSecondaryRateLimit: onLimit("secondary rate limit"),
+      ...(options.writeIntervalMs === undefined ? {} : { write: new Bottleneck.Group({ id: "github-pypi-write", maxConcurrent: 1, minTime: options.writeIntervalMs }) }),
+    },
     // Octokit logs 4xx/5xx itself; the build reports failures once, with the repository named.
     log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
   });

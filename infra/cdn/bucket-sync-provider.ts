@@ -5,6 +5,6 @@
 import { runtimeShell } from "../providers/runtime-shell.js";
 import type { BucketSyncProvider } from "./bucket-sync/bucket-sync-runtime.js";
 
-export type { BucketObject, BucketSyncDiff, BucketSyncInputs, BucketSyncOutputs, BucketSyncProvider, ObjectChange, SyncFigures } from "./bucket-sync/bucket-sync-runtime.js";
+export type { BucketObject, BucketSyncDiff, BucketSyncInputs, BucketSyncOutputs, BucketSyncProvider, ObjectChange, SyncFigures } from "./bucket-sync/bucket-sync-types.js";
 
 export const bucketSyncProvider: BucketSyncProvider = runtimeShell<BucketSyncProvider>("bucketSync");

@@ -1,5 +1,5 @@
 import type { dynamic } from "@pulumi/pulumi";
-import type { z } from "zod";
+import { z } from "zod";
 
 /** Pulumi's placeholder for values not known during preview. */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -19,7 +19,15 @@ export function checkInputs<S extends z.ZodObject>(schema: S, news: Record<strin
     const [property, entry] = issue.path.map(String);
     // A bad key of a keyed map carries its own message inside; a bad value names its key.
     const message = issue.code === "invalid_key" ? (issue.issues[0]?.message ?? issue.message) : issue.message;
-    const reason = issue.code !== "invalid_key" && issue.path.length > 2 ? `${entry}: ${message}` : message;
+    const reason = issue.code !== "invalid_key" && issue.path.length >= 2 ? `${entry}: ${message}` : message;
     return { property: property ?? "", reason };
   });
 }
+
+/** A string that `valid` accepts; anything else fails once, with `reason` of the input. */
+export function stringThat(valid: (s: string) => boolean, reason: (input: unknown) => string) {
+  const error = (iss: { input?: unknown }) => reason(iss.input);
+  return z.string({ error }).refine(valid, { error });
+}
+
+export const nonEmpty = (name: string) => stringThat((s) => s !== "", () => `${name} must be a non-empty string`);

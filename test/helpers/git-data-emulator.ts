@@ -34,6 +34,8 @@ export interface GitDataRequest {
   method: string;
   url: string;
   status: number;
+  /** When the request arrived (ms since the epoch). */
+  at: number;
 }
 
 const DOCS = "https://docs.github.com/rest/git";
@@ -121,8 +123,12 @@ export class GitDataEmulator {
   readonly apiUrl: string;
   readonly bareRepo: string;
   readonly requests: GitDataRequest[] = [];
-  /** Answers to give instead of the real one, first match first, each `times` times: a flaky or rate-limited GitHub. */
-  readonly faults: { method: string; path: RegExp; status: number; headers?: Record<string, string>; times: number }[] = [];
+  /**
+   * Answers to give instead of the real one, first match first, each `times` times: a flaky or
+   * rate-limited GitHub. `headers` as a function is evaluated when the fault is answered (a
+   * rate-limit reset relative to then).
+   */
+  readonly faults: { method: string; path: RegExp; status: number; headers?: Record<string, string> | (() => Record<string, string>); times: number }[] = [];
   /**
    * Answer recursive tree listings as GitHub does past its limit (100,000 entries or 7 MB): the
    * first `truncateRecursiveAfter` entries with `truncated: true`. Undefined: never truncate.
@@ -381,6 +387,7 @@ export class GitDataEmulator {
 
   private serve(req: http.IncomingMessage, res: http.ServerResponse): void {
     const chunks: Buffer[] = [];
+    const arrived = Date.now();
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const method = req.method ?? "GET";
@@ -390,9 +397,10 @@ export class GitDataEmulator {
       const fault = this.faults.find((f) => f.times > 0 && f.method === method && f.path.test(url.replace(/^\/repos\/[^/]+\/[^/]+/, "")));
       if (fault) {
         fault.times--;
-        this.requests.push({ method, url, status: fault.status });
+        this.requests.push({ method, url, status: fault.status, at: arrived });
         const text = JSON.stringify({ message: fault.status === 429 ? "API rate limit exceeded" : "Server Error", status: String(fault.status) });
-        res.writeHead(fault.status, { "content-type": "application/json; charset=utf-8", ...fault.headers }).end(text);
+        const headers = typeof fault.headers === "function" ? fault.headers() : fault.headers;
+        res.writeHead(fault.status, { "content-type": "application/json; charset=utf-8", ...headers }).end(text);
         return;
       }
       try {
@@ -403,7 +411,7 @@ export class GitDataEmulator {
         status = e.status;
         body = { message: e.message, documentation_url: e.documentationUrl, status: String(e.status) };
       }
-      this.requests.push({ method, url, status });
+      this.requests.push({ method, url, status, at: arrived });
       if (body === undefined) {
         res.writeHead(status, STATUS_CODES[status]).end();
         return;
