@@ -111,15 +111,14 @@ export function createGitHubAccess(options: GitHubAccessOptions): GitHubAccess {
     } catch {
       // A non-JSON body (a proxy's page) is judged by its status alone, and never grants: see the schemas.
     }
-    return { status: response.status, headers: response.headers, body };
+    const answer: Answer = { status: response.status, headers: response.headers, body };
+    return rateLimited(answer) ?? answer;
   }
 
   return {
     async identity(token) {
       const a = await get("/user", token);
       if ("kind" in a) return a;
-      const limited = rateLimited(a);
-      if (limited) return limited;
       if (a.status === 200) {
         const user = userSchema.safeParse(a.body);
         return user.success ? { kind: "person", login: user.data.login } : unexpected("GET /user", user.error);
@@ -134,8 +133,6 @@ export function createGitHubAccess(options: GitHubAccessOptions): GitHubAccess {
       const [owner = "", name = ""] = fullName.split("/");
       const a = await get(`/repos/${encodeURIComponent(owner)}/${encodeURIComponent(name)}`, token);
       if ("kind" in a) return a;
-      const limited = rateLimited(a);
-      if (limited) return limited;
       if (a.status === 200) {
         // Granted only on an answer that says so: JSON shaped as GitHub's, with permissions.pull true.
         const repo = repositorySchema.safeParse(a.body);

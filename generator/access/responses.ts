@@ -12,6 +12,11 @@ export interface GateRefusal {
   body: string;
 }
 
+/** A refusal that asks the client to come back after `seconds`. */
+function retryLater(status: 429 | 503, seconds: number, body: string): GateRefusal {
+  return { status, headers: { "retry-after": String(seconds), "cache-control": "no-store" }, body };
+}
+
 /** The refusal for a verdict, or undefined when the request may go on. */
 export function refusalFor(verdict: GateVerdict, realm: string): GateRefusal | undefined {
   switch (verdict.kind) {
@@ -30,18 +35,10 @@ export function refusalFor(verdict: GateVerdict, realm: string): GateRefusal | u
     case "hidden":
       return { status: 404, headers: { "cache-control": "no-store" }, body: "Not Found" };
     case "throttled":
-      return {
-        status: 429,
-        headers: { "retry-after": String(verdict.retryAfterSeconds), "cache-control": "no-store" },
-        body: "Too Many Requests: too many different tokens from this address; try again shortly.",
-      };
+      return retryLater(429, verdict.retryAfterSeconds, "Too Many Requests: too many different tokens from this address; try again shortly.");
     case "unavailable":
-      return {
-        status: 503,
-        headers: { "retry-after": String(verdict.retryAfterSeconds), "cache-control": "no-store" },
-        // Generic on purpose: the reason can name a private repository, so it goes to the log only.
-        body: "Service Unavailable: GitHub could not confirm your access; try again shortly.",
-      };
+      // Generic on purpose: the reason can name a private repository, so it goes to the log only.
+      return retryLater(503, verdict.retryAfterSeconds, "Service Unavailable: GitHub could not confirm your access; try again shortly.");
   }
 }
 

@@ -87,6 +87,10 @@ function fail(problem: "unsafe" | "unsupported" | "invalid", reason: string): Fi
   return { ok: false, problem, reason };
 }
 
+function badVersion(raw: string): FilenameResult {
+  return fail("invalid", `invalid PEP 440 version ${JSON.stringify(raw)}`);
+}
+
 // ---------------------------------------------------------------------------
 // PEP 440 versions, normalised exactly like str(packaging.version.Version(v)).
 // @renovatebot/pep440's clean() is not used: it turns numbers into JS doubles
@@ -212,7 +216,7 @@ function parseWheel(filename: string): FilenameResult {
   }
   const rawVersion = parts[1]!;
   const version = normalizeVersion(rawVersion);
-  if (version === null) return fail("invalid", `invalid PEP 440 version ${JSON.stringify(rawVersion)}`);
+  if (version === null) return badVersion(rawVersion);
   let buildTag: string | undefined;
   if (dashes === 5) {
     buildTag = parts[2]!;
@@ -257,13 +261,10 @@ function parseSdist(filename: string, extension: string): FilenameResult {
   if (name === "") return fail("invalid", "empty project name");
   const rawVersion = stem.slice(dash + 1);
   const version = normalizeVersion(rawVersion);
-  if (version === null) return fail("invalid", `invalid PEP 440 version ${JSON.stringify(rawVersion)}`);
+  if (version === null) return badVersion(rawVersion);
   // Like packaging, the name is not validated: legacy sdists carry spaces and
   // other oddities, and the index should still list them under their project.
-  return {
-    ok: true,
-    value: { filename, kind: "sdist", name, project: normalizeName(name), version, extension },
-  };
+  return { ok: true, value: { filename, kind: "sdist", name, project: normalizeName(name), version, extension } };
 }
 
 // pkg_resources' EGG_NAME (name-version[-pyX.Y[-platform]]), anchored at both
@@ -278,11 +279,8 @@ function parseEgg(filename: string): FilenameResult {
   const name = m[1]!;
   const rawVersion = m[2]!;
   const version = normalizeVersion(rawVersion);
-  if (version === null) return fail("invalid", `invalid PEP 440 version ${JSON.stringify(rawVersion)}`);
-  return {
-    ok: true,
-    value: { filename, kind: "egg", name, project: normalizeName(name), version, extension: ".egg" },
-  };
+  if (version === null) return badVersion(rawVersion);
+  return { ok: true, value: { filename, kind: "egg", name, project: normalizeName(name), version, extension: ".egg" } };
 }
 
 function unsupportedReason(filename: string): string {
