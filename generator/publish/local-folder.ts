@@ -96,18 +96,29 @@ export async function writeSiteToFolder(site: Site, out: string, options: Folder
   // mkdir, not mkdtemp: mkdtemp makes the folder 0700, and the site would stay unreadable to a web server running as another user.
   const tmp = join(dirname(outDir), `${BUILDING_PREFIX(outDir)}${process.pid}-${randomBytes(4).toString("hex")}`);
   // Ctrl-C or a kill during the write leaves no half-built folder behind; listening before the
-  // folder exists, so no signal can land between the two.
+  // folder exists, so no signal can land between the two. No new write starts after the signal,
+  // and the folder goes once the writes already handed to libuv's thread pool are done (removing
+  // it under them would let a late write leave a file, and the folder, behind). A second signal
+  // ends the process at once; the next build removes what it left.
+  let inFlight = 0;
+  let stopping: NodeJS.Signals | undefined;
   const interrupted = (signal: NodeJS.Signals): void => {
-    // Writes already handed to libuv's thread pool go on while this runs, so a folder can gain a
-    // file while it is being removed (ENOTEMPTY): retry until those few writes are done.
-    for (const dir of [tmp, `${tmp}.previous`]) {
-      try {
-        rmSync(dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 10 });
-      } catch (e) {
-        process.stderr.write(`error: could not remove ${dir}: ${(e as Error).message}\n`);
+    stopping = signal;
+    const finish = (): void => {
+      if (inFlight > 0) {
+        setTimeout(finish, 5);
+        return;
       }
-    }
-    process.exit(signal === "SIGINT" ? 130 : 143);
+      for (const dir of [tmp, `${tmp}.previous`]) {
+        try {
+          rmSync(dir, { recursive: true, force: true });
+        } catch (e) {
+          process.stderr.write(`error: could not remove ${dir}: ${(e as Error).message}\n`);
+        }
+      }
+      process.exit(signal === "SIGINT" ? 130 : 143);
+    };
+    finish();
   };
   process.once("SIGINT", interrupted);
   process.once("SIGTERM", interrupted);
@@ -125,7 +136,7 @@ export async function writeSiteToFolder(site: Site, out: string, options: Folder
   try {
     const paths = [...site.keys()].sort();
     for (const dir of new Set(paths.map((p) => dirname(join(tmp, p))))) mkdirSync(dir, { recursive: true });
-    await mapLimit(paths, IO_CONCURRENCY, async (path) => {
+    const writeOne = async (path: string): Promise<void> => {
       const entry = site.get(path) as SiteEntry;
       // A lazy page is rendered here, used for the comparison, the write and the description, then dropped.
       const body = isFileRef(entry.body) ? entry.body : bytesOf(entry.body);
@@ -147,7 +158,18 @@ export async function writeSiteToFolder(site: Site, out: string, options: Folder
       if (isFileRef(body)) await copyFile(body.file, dest);
       else await writeFile(dest, body);
       stats.written++;
+    };
+    await mapLimit(paths, IO_CONCURRENCY, async (path) => {
+      if (stopping) return;
+      inFlight++;
+      try {
+        await writeOne(path);
+      } finally {
+        inFlight--;
+      }
     });
+    // Interrupted: the signal handler removes the folder and exits; the site must not be swapped in.
+    if (stopping) await new Promise<never>(() => undefined);
     if (changed.length > 0) {
       throw new UserError(
         `${changed.length} published file(s) would change bytes under the same name; nothing was written:\n  ${changed.sort().join("\n  ")}\n` +
