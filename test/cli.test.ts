@@ -141,3 +141,25 @@ test("--config takes the stack's sources and files keys, with paths relative to 
   const typo = await cli(["build", "--config", join(cfgDir, "typo.yaml"), "--out", join(dir, "s3")]);
   assert.match(typo.stderr, /typo\.yaml: invalid configuration\n\s+sources: Unrecognized key: "localDir"/);
 });
+
+test("package lists are read as they stream: CRLF line ends, no final newline, a multi-byte character across a read chunk, and a list from stdin", async () => {
+  const dir = tempDir("streamed-lists");
+  const CHUNK = 64 * 1024; // a file stream's read size
+  const lines = Array.from({ length: 1500 }, (_, i) => JSON.stringify({ filename: `naive-1.0.${i}.tar.gz`, yanked_reason: `naïve ${i}` }));
+  // A first line of spaces (blank, so skipped) long enough that one "ï" (two bytes in UTF-8) starts on the chunk's last byte.
+  const at = Buffer.from(`\r\n${lines.join("\r\n")}`).indexOf(Buffer.from("ï"), CHUNK - 100);
+  const text = `${" ".repeat(CHUNK - 1 - at)}\r\n${lines.join("\r\n")}`;
+  assert.equal(Buffer.from(text).subarray(CHUNK - 1, CHUNK + 1).toString(), "ï", "the character straddles the chunk boundary");
+  writeFileSync(join(dir, "list.jsonl"), text);
+  const out = join(dir, "site");
+  const built = await cli(["build", "--package-list-json", join(dir, "list.jsonl"), "--packages-url", "https://files.example/", "--out", out, "--quiet"]);
+  assert.equal(built.code, 0, built.stderr);
+  const page = JSON.parse(readFileSync(join(out, "simple", "naive", "index.json"), "utf8")) as { files: { filename: string; yanked: string }[] };
+  const seen = page.files.map((f) => `${f.filename} ${f.yanked}`).sort();
+  assert.deepEqual(seen, Array.from({ length: 1500 }, (_, i) => `naive-1.0.${i}.tar.gz naïve ${i}`).sort(), "every line, the last one too, with no broken character");
+
+  const piped = await run(process.execPath, [cliPath, "build", "--package-list", "-", "--packages-url", "https://files.example/", "--out", join(dir, "site-2"), "--quiet"], { cwd: repoRoot, input: "plain-1.0.tar.gz\r\nplain-2.0.tar.gz" });
+  assert.equal(piped.code, 0, piped.stderr);
+  const stdinPage = JSON.parse(readFileSync(join(dir, "site-2", "simple", "plain", "index.json"), "utf8")) as { files: { filename: string }[] };
+  assert.deepEqual(stdinPage.files.map((f) => f.filename).sort(), ["plain-1.0.tar.gz", "plain-2.0.tar.gz"], "no \\r left on a name");
+});

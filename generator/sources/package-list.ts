@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { createReadStream } from "node:fs";
 import { z } from "zod";
 import { parseIndexableFilename } from "../names/filename.js";
 import { UserError, type Warnings } from "../diagnostics/warnings.js";
@@ -60,13 +60,13 @@ function entryFor(filename: string, origin: string, packagesUrl: string, warning
 /** `--package-list FILE`: one file name a line; blank lines and `#` comments ignored. */
 export async function readPackageList(path: string, packagesUrl: string | undefined, warnings: Warnings): Promise<DistributionFile[]> {
   const base = requirePackagesUrl(packagesUrl, "--package-list");
-  const text = await readInput(path);
   const files: DistributionFile[] = [];
-  const lines = text.split(/\r?\n/);
-  for (let i = 0; i < lines.length; i++) {
-    const name = (lines[i] ?? "").trim();
+  let lineNo = 0;
+  for await (const line of readLines(path)) {
+    lineNo++;
+    const name = line.replace(/\r$/, "").trim();
     if (name === "" || name.startsWith("#")) continue;
-    const entry = entryFor(name, `${path}:${i + 1}`, base, warnings);
+    const entry = entryFor(name, `${path}:${lineNo}`, base, warnings);
     if (entry) files.push(entry);
   }
   if (files.length > 0) {
@@ -78,11 +78,10 @@ export async function readPackageList(path: string, packagesUrl: string | undefi
 /** `--package-list-json FILE`: dumb-pypi's JSON-lines format. */
 export async function readPackageListJson(path: string, packagesUrl: string | undefined, warnings: Warnings): Promise<DistributionFile[]> {
   const base = requirePackagesUrl(packagesUrl, "--package-list-json");
-  const text = await readInput(path);
   const files: DistributionFile[] = [];
   let missingHashes = 0;
   let lineNo = 0;
-  for (const line of text.split("\n")) {
+  for await (const line of readLines(path)) {
     lineNo++;
     if (line.trim() === "") continue;
     const origin = `${path}:${lineNo}`;
@@ -123,16 +122,21 @@ function applyJsonFacts(entry: DistributionFile, line: JsonLine): void {
   else if (line.core_metadata === true) entry.coreMetadataFile = { hashes: {} };
 }
 
-async function readInput(path: string): Promise<string> {
+/**
+ * The lines of a list file (or stdin for `-`), split at "\n" as they stream in: a list of 100,000
+ * files is never held whole, nor as an array of its lines. A final line without "\n" counts.
+ */
+async function* readLines(path: string): AsyncGenerator<string> {
+  const input = path === "-" ? process.stdin.setEncoding("utf8") : createReadStream(path, { encoding: "utf8" });
+  let rest = "";
   try {
-    return path === "-" ? await readStdin() : await readFile(path, "utf8");
+    for await (const chunk of input as AsyncIterable<string>) {
+      const parts = (rest + chunk).split("\n");
+      rest = parts.pop() ?? "";
+      yield* parts;
+    }
   } catch (e) {
     throw new UserError(`cannot read ${path}: ${(e as Error).message}`);
   }
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
+  yield rest;
 }
