@@ -101,7 +101,8 @@ export function createGitHubClient(options: GitHubClientOptions): { client: GitH
     ...(options.token ? { auth: options.token } : {}),
     userAgent: "github-pypi",
     request: { fetch: countingFetch },
-    retry: { retries: options.retries ?? 3, retryAfterBaseValue: options.retryBaseMs ?? 1000 },
+    // 409 joins the plugin's list of answers not worth repeating: an empty repository stays empty.
+    retry: { retries: options.retries ?? 3, retryAfterBaseValue: options.retryBaseMs ?? 1000, doNotRetry: [400, 401, 403, 404, 409, 410, 422, 451] },
     throttle: {
       onRateLimit: onLimit("rate limit"),
       onSecondaryRateLimit: onLimit("secondary rate limit"),
