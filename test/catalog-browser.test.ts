@@ -222,6 +222,8 @@ test("search filters as you type, survives a reload through ?q=, and is driven b
     await search.fill("");
     await search.pressSequentially("xyz");
     await waitForVisible(page, []);
+    // "xy" already hides every project, so wait for the last keystroke's filter to name the query.
+    await page.waitForFunction(() => document.querySelector("#result-count")?.textContent?.includes('"xyz"'), undefined, { timeout: 3000 });
     assert.match(await countText(page), /No project matches "xyz"/);
 
     await search.press("Escape");
