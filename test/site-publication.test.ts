@@ -7,6 +7,8 @@
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { SitePublication } from "../infra/publish/site-publication.js";
 import { siteManifest } from "../infra/publish/site-manifest.js";
@@ -259,6 +261,24 @@ describe("publication through the serialised dynamic provider", () => {
     } finally {
       emu.truncateRecursiveAfter = undefined;
     }
+  });
+
+  test("a change set larger than one create-tree request is chained through base_tree, in one commit", async () => {
+    await build();
+    // 20 text files of 500 KiB travel inline (under the 512 KiB inline limit): 10 MB, more than one tree request carries.
+    mkdirSync(join(siteDir, "bulk"));
+    for (let i = 0; i < 20; i++) writeFileSync(join(siteDir, "bulk", `page-${i}.txt`), `${i}\n`.padEnd(500 * 1024, "x"));
+    const files = siteManifest(await folderObjects(siteDir));
+    const from = emu.requests.length;
+    const commits = Number(git("rev-list", "--count", "gh-pages"));
+    state = await host.update(id, URN, state, inputs(files));
+    const writes = writesSince(from);
+    assert.deepEqual(writes, ["POST /git/trees", "POST /git/trees", "POST /git/commits", "PATCH /git/refs/heads/gh-pages"]);
+    // The second tree is built on the first: a chain that dropped either half would miss files here.
+    assertCheckoutEqualsSite();
+    assert.equal(Number(git("rev-list", "--count", "gh-pages")), commits + 1);
+    state = await host.update(id, URN, state, inputs(await build()));
+    assertCheckoutEqualsSite();
   });
 
   test("check rejects paths git cannot hold and ids that are not blob ids, naming them", async () => {

@@ -16,19 +16,20 @@ export const DEFAULT_SOURCE_NAME = "private";
  * assets. Pure and deterministic: the same index and config give the same text, whenever asked.
  */
 export function catalogPages(index: ProjectIndex, config: IndexConfig): Array<[path: string, render: () => string]> {
-  const facts = index.projects.map(catalogFacts);
+  // Facts are derived when a page is rendered and then dropped: all of them at once would hold a
+  // second copy of the index's structure (about 30 MiB for 100,000 files) for the whole publish.
   const context = {
     title: config.title,
     sourceName: slug(config.title, DEFAULT_SOURCE_NAME),
     projectNames: new Set(index.projects.map((p) => p.name)),
   };
   const pages: Array<[string, () => string]> = [
-    ["index.html", () => renderLandingPage(facts, config.title)],
+    ["index.html", () => renderLandingPage(index.projects, config.title)],
     [CATALOG_CSS_PATH, () => CATALOG_CSS],
     [CATALOG_JS_PATH, () => CATALOG_JS],
     [CATALOG_ICON_PATH, () => CATALOG_ICON],
   ];
-  for (const f of facts) pages.push([`project/${f.name}/index.html`, () => renderProjectPage(f, context)]);
+  for (const p of index.projects) pages.push([`project/${p.name}/index.html`, () => renderProjectPage(catalogFacts(p), context)]);
   return pages;
 }
 

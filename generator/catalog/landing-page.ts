@@ -1,5 +1,6 @@
 import { escapeHtml } from "../render/escape.js";
-import type { CatalogFacts } from "./catalog-facts.js";
+import type { Project } from "../model/project-index.js";
+import { catalogFacts, type CatalogFacts } from "./catalog-facts.js";
 import { httpUrl, isoTime, truncate } from "./format.js";
 import { indexUrlHtml, landingCommands, renderCommands } from "./install-commands.js";
 import { renderPage } from "./layout.js";
@@ -38,9 +39,11 @@ export function landingRow(f: CatalogFacts): string {
 }
 
 /** `index.html`: every project (complete without JavaScript), a search box and generic install commands. */
-export function renderLandingPage(projects: CatalogFacts[], title: string): string {
+export function renderLandingPage(projects: readonly Project[], title: string): string {
   const count = projectCount(projects.length);
-  const rows = projects.map(landingRow).join("");
+  // One project's facts at a time: a row needs a few of them, and all at once would be a copy of the index.
+  let rows = "";
+  for (const p of projects) rows += landingRow(catalogFacts(p));
   const list =
     projects.length === 0
       ? `<ul id="projects"></ul>\n<p class="empty">This index holds no projects yet.</p>\n`

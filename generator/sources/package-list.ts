@@ -2,7 +2,8 @@ import { createReadStream } from "node:fs";
 import { z } from "zod";
 import { parseIndexableFilename } from "../names/filename.js";
 import { UserError, type Warnings } from "../diagnostics/warnings.js";
-import { HASH_ALGORITHMS, type DistributionFile, type HashAlgorithm, type Hashes } from "../model/distribution.js";
+import { HASH_ALGORITHMS, type DistributionFile } from "../model/distribution.js";
+import { hashesOf, ListedFile, StringPool } from "./listed-file.js";
 
 /**
  * dumb-pypi's package lists, so its users can switch without changing their pipeline:
@@ -25,16 +26,6 @@ const jsonLineSchema = z.object({
 });
 type JsonLine = z.infer<typeof jsonLineSchema>;
 
-/** Splits an already validated `<algorithm>=<hex>` value. */
-function parseHash(value: string): Hashes {
-  const eq = value.indexOf("=");
-  return { [value.slice(0, eq) as HashAlgorithm]: value.slice(eq + 1).toLowerCase() };
-}
-
-/** Joins the packages URL and a file name the way dumb-pypi does (relative URLs stay relative). */
-export function fileUrl(packagesUrl: string, filename: string): string {
-  return `${packagesUrl.replace(/\/+$/, "")}/${encodeURIComponent(filename)}`;
-}
 
 function requirePackagesUrl(packagesUrl: string | undefined, option: string): string {
   if (!packagesUrl) {
@@ -44,7 +35,8 @@ function requirePackagesUrl(packagesUrl: string | undefined, option: string): st
 }
 
 /** Builds a file entry from a list line; returns undefined (with a warning) when the name is unusable. */
-function entryFor(filename: string, origin: string, packagesUrl: string, warnings: Warnings): DistributionFile | undefined {
+function entryFor(filename: string, at: { list: string; line: number; pool: StringPool }, packagesUrl: string, warnings: Warnings): ListedFile | undefined {
+  const origin = `${at.list}:${at.line}`;
   const result = parseIndexableFilename(filename);
   if (!result.ok) {
     if (result.problem === "unsafe") {
@@ -54,19 +46,20 @@ function entryFor(filename: string, origin: string, packagesUrl: string, warning
     warnings.add(code, `${origin}: ${filename}: ${result.reason}; not indexed`, filename);
     return undefined;
   }
-  return { filename, parsed: result.value, location: { kind: "url", url: fileUrl(packagesUrl, filename) }, hashes: {}, origin };
+  return new ListedFile(filename, at.pool.parsed(result.value), packagesUrl, at.list, at.line);
 }
 
 /** `--package-list FILE`: one file name a line; blank lines and `#` comments ignored. */
 export async function readPackageList(path: string, packagesUrl: string | undefined, warnings: Warnings): Promise<DistributionFile[]> {
   const base = requirePackagesUrl(packagesUrl, "--package-list");
   const files: DistributionFile[] = [];
+  const pool = new StringPool();
   let lineNo = 0;
   for await (const line of readLines(path)) {
     lineNo++;
     const name = line.replace(/\r$/, "").trim();
     if (name === "" || name.startsWith("#")) continue;
-    const entry = entryFor(name, `${path}:${lineNo}`, base, warnings);
+    const entry = entryFor(name, { list: path, line: lineNo, pool }, base, warnings);
     if (entry) files.push(entry);
   }
   if (files.length > 0) {
@@ -79,6 +72,7 @@ export async function readPackageList(path: string, packagesUrl: string | undefi
 export async function readPackageListJson(path: string, packagesUrl: string | undefined, warnings: Warnings): Promise<DistributionFile[]> {
   const base = requirePackagesUrl(packagesUrl, "--package-list-json");
   const files: DistributionFile[] = [];
+  const pool = new StringPool();
   let missingHashes = 0;
   let lineNo = 0;
   for await (const line of readLines(path)) {
@@ -96,9 +90,9 @@ export async function readPackageListJson(path: string, packagesUrl: string | un
       const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(line)"}: ${i.message}`).join("; ");
       throw new UserError(`${origin}: ${issues}`);
     }
-    const entry = entryFor(parsed.data.filename, origin, base, warnings);
+    const entry = entryFor(parsed.data.filename, { list: path, line: lineNo, pool }, base, warnings);
     if (!entry) continue;
-    applyJsonFacts(entry, parsed.data);
+    applyJsonFacts(entry, parsed.data, pool);
     if (!parsed.data.hash) missingHashes++;
     files.push(entry);
   }
@@ -108,17 +102,17 @@ export async function readPackageListJson(path: string, packagesUrl: string | un
   return files;
 }
 
-function applyJsonFacts(entry: DistributionFile, line: JsonLine): void {
-  if (line.hash) entry.hashes = parseHash(line.hash);
-  if (line.requires_python) entry.requiresPython = line.requires_python;
+function applyJsonFacts(entry: ListedFile, line: JsonLine, pool: StringPool): void {
+  if (line.hash) entry.hashes = hashesOf(line.hash);
+  if (line.requires_python) entry.requiresPython = pool.of(line.requires_python);
   if (line.yanked_reason !== undefined && line.yanked_reason !== null) entry.yanked = line.yanked_reason === "" ? true : line.yanked_reason;
   if (line.upload_timestamp !== undefined && line.upload_timestamp !== null) {
     entry.uploadTime = new Date(line.upload_timestamp * 1000).toISOString();
   }
-  if (line.uploaded_by) entry.uploadedBy = line.uploaded_by;
+  if (line.uploaded_by) entry.uploadedBy = pool.of(line.uploaded_by);
   if (line.size !== undefined && line.size !== null) entry.size = line.size;
   // The .metadata file lives beside the distribution at the packages URL (PEP 658 naming).
-  if (typeof line.core_metadata === "string") entry.coreMetadataFile = { hashes: parseHash(line.core_metadata) };
+  if (typeof line.core_metadata === "string") entry.coreMetadataFile = { hashes: hashesOf(line.core_metadata) };
   else if (line.core_metadata === true) entry.coreMetadataFile = { hashes: {} };
 }
 

@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -14,9 +14,14 @@ process.on("exit", () => {
   for (const dir of made) rmSync(dir, { recursive: true, force: true });
 });
 
-/** A fresh temporary folder, removed when the test process exits. */
-export function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `github-pypi-${prefix}-`));
+/**
+ * A fresh temporary folder, removed when the test process exits. `inMemory` puts it on tmpfs where
+ * the system has one: for tests that write thousands of files to prove something about the
+ * writing, not about the disk.
+ */
+export function tempDir(prefix: string, options: { inMemory?: boolean } = {}): string {
+  const base = options.inMemory && existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
+  const dir = mkdtempSync(join(base, `github-pypi-${prefix}-`));
   made.push(dir);
   return dir;
 }

@@ -1,0 +1,108 @@
+/**
+ * A file named by a package list, held for the whole build: a list of 100,000 files holds 100,000
+ * of these at once, so each is kept small (the build's peak memory is mostly these). What can be
+ * derived is derived when read: the URL from the packages URL and the name, the origin from the
+ * list and the line. Strings that repeat across lines (project names, versions, tags,
+ * Requires-Python, uploaders) are held once.
+ */
+import type { CoreMetadataFile, DistributionFile, Hashes, HashAlgorithm } from "../model/distribution.js";
+import type { CoreMetadata } from "../metadata/core-metadata.js";
+import type { ParsedFilename } from "../names/filename.js";
+
+/** Joins the packages URL and a file name the way dumb-pypi does (relative URLs stay relative). */
+export function fileUrl(packagesUrl: string, filename: string): string {
+  return `${packagesUrl.replace(/\/+$/, "")}/${encodeURIComponent(filename)}`;
+}
+
+/** A copy that shares no storage: a slice of a string keeps the whole string it was cut from alive. */
+const detached = (s: string): string => Buffer.from(s, "utf8").toString("utf8");
+
+/** One list's repeating strings, each held once. */
+export class StringPool {
+  private readonly strings = new Map<string, string>();
+  private readonly tagLists = new Map<string, readonly string[]>();
+
+  of(s: string): string {
+    let held = this.strings.get(s);
+    if (held === undefined) {
+      held = detached(s);
+      this.strings.set(held, held);
+    }
+    return held;
+  }
+
+  /** A wheel's tags, one frozen array per distinct set. */
+  tags(tags: readonly string[]): string[] {
+    const key = tags.join(" ");
+    let held = this.tagLists.get(key);
+    if (held === undefined) {
+      held = Object.freeze(tags.map((t) => this.of(t)));
+      this.tagLists.set(key, held);
+    }
+    return held as string[];
+  }
+
+  /** The parsed name with its repeating parts pooled (the file name itself is unique and kept as is). */
+  parsed(p: ParsedFilename): ParsedFilename {
+    // One literal with every key, so wheels and sdists share a shape and no field goes out of the object.
+    return {
+      filename: p.filename,
+      kind: p.kind,
+      name: this.of(p.name),
+      project: this.of(p.project),
+      version: this.of(p.version),
+      buildTag: p.buildTag === undefined ? undefined : this.of(p.buildTag),
+      tags: p.tags === undefined ? undefined : this.tags(p.tags),
+      extension: this.of(p.extension),
+    };
+  }
+}
+
+/** `<algorithm>=<hex>` (already validated) as PEP 691 hashes, the digest detached from the line. */
+export function hashesOf(value: string): Hashes {
+  const eq = value.indexOf("=");
+  return { [value.slice(0, eq) as HashAlgorithm]: detached(value.slice(eq + 1).toLowerCase()) };
+}
+
+/** A list file's URL location: the URL is built when a page is rendered, not held. */
+class ListedLocation {
+  readonly kind = "url" as const;
+  constructor(
+    private readonly packagesUrl: string,
+    private readonly filename: string,
+  ) {}
+
+  get url(): string {
+    return fileUrl(this.packagesUrl, this.filename);
+  }
+}
+
+/** Every field is set in the constructor, so all instances share one shape and hold their fields in the object itself. */
+export class ListedFile implements DistributionFile {
+  readonly location: ListedLocation;
+  hashes: Hashes = {};
+  size: number | undefined = undefined;
+  uploadTime: string | undefined = undefined;
+  requiresPython: string | undefined = undefined;
+  coreMetadataFile: CoreMetadataFile | undefined = undefined;
+  metadata: CoreMetadata | undefined = undefined;
+  yanked: string | true | undefined = undefined;
+  uploadedBy: string | undefined = undefined;
+  repository: string | undefined = undefined;
+  repositoryUrl: string | undefined = undefined;
+
+  constructor(
+    readonly filename: string,
+    readonly parsed: ParsedFilename,
+    packagesUrl: string,
+    private readonly list: string,
+    private readonly line: number,
+  ) {
+    this.location = new ListedLocation(packagesUrl, filename);
+  }
+
+  /** `list.jsonl:12`, for messages. */
+  get origin(): string {
+    return `${this.list}:${this.line}`;
+  }
+}
