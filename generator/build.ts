@@ -1,5 +1,5 @@
-import { validRange } from "@renovatebot/pep440";
 import type { IndexConfig } from "./config/schema.js";
+import { isValidSpecifierSet } from "./names/version.js";
 import { UserError, Warnings } from "./diagnostics/warnings.js";
 import { silentProgress, type Progress } from "./diagnostics/progress.js";
 import type { DistributionFile } from "./model/distribution.js";
@@ -94,7 +94,7 @@ function checkRequiresPython(files: DistributionFile[], warnings: Warnings): voi
     if (spec === undefined) continue;
     let ok = verdicts.get(spec);
     if (ok === undefined) {
-      ok = Boolean(validRange(spec));
+      ok = isValidSpecifierSet(spec);
       verdicts.set(spec, ok);
     }
     if (!ok) {

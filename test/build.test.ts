@@ -179,20 +179,33 @@ describe("a site built from real wheels and sdists", async () => {
   });
 });
 
-test("versions are ordered by PEP 440, as Python's packaging orders them", async () => {
-  const versions = ["1.0.10", "1.0.9", "1.0rc1", "1.0.dev0", "1.0", "1.0.post1", "1!0.1", "0.9", "1.0a2", "1.0a10", "2.0b1", "1.0+local.1", "1.0.0.1"];
+test("versions are ordered and compared exactly as Python's packaging does, long numbers and equal spellings included", async () => {
+  const versions = ["1.0.10", "1.0.9", "1.0rc1", "1.0.dev0", "1.0", "1.0.post1", "1!0.1", "0.9", "1.0a2", "1.0a10", "2.0b1", "1.0+local.1", "1.0.0.1", "1.0.0", "1.0.9007199254740993", "1.0.9007199254740992", "2026.1201.123456789012345678"];
   const list = tempDir("list");
   writeFileSync(join(list, "list.txt"), versions.map((v) => `pkg-${v}.tar.gz`).join("\n"));
   const site = tempDir("site");
-  await buildTo(site, { packageLists: [join(list, "list.txt")], config: { packagesUrl: "https://files.example/" } });
+  const built = await buildTo(site, { packageLists: [join(list, "list.txt")], config: { packagesUrl: "https://files.example/", yanked: { pkg: { "1.0.9007199254740993": "bad build" } } } });
   const doc = json(site, "simple/pkg/index.json") as unknown as ProjectJson;
-  // Python's packaging gives the order, and each raw spelling's normalised form.
-  const oracle = JSON.parse(
-    execFileSync("python3", ["-c", "import sys,json; from packaging.version import Version as V; print(json.dumps({'sorted': [str(v) for v in sorted(V(x) for x in sys.argv[1:])], 'norm': {x: str(V(x)) for x in sys.argv[1:]}}))", ...versions]).toString(),
-  ) as { sorted: string[]; norm: Record<string, string> };
-  assert.deepEqual(doc.versions, oracle.sorted);
-  const fileVersions = doc.files.map((f) => oracle.norm[f.filename.replace(/^pkg-|\.tar\.gz$/g, "")]);
-  assert.deepEqual(fileVersions, oracle.sorted, "files are listed in the same order");
+  // Python's packaging gives the order as groups of equal versions, and each raw spelling's normalised form.
+  const script = [
+    "import sys, json, itertools",
+    "from packaging.version import Version as V",
+    "vs = sorted(V(x) for x in sys.argv[1:])",
+    "groups = [[str(v) for v in g] for _, g in itertools.groupby(vs)]",
+    "print(json.dumps({'groups': groups, 'norm': {x: str(V(x)) for x in sys.argv[1:]}}))",
+  ].join("\n");
+  const oracle = JSON.parse(execFileSync("python3", ["-c", script, ...versions]).toString()) as { groups: string[][]; norm: Record<string, string> };
+  assert.ok(oracle.groups.some((g) => g.length > 1), "the sample holds PEP 440-equal spellings");
+  // One entry per release: 1.0 and 1.0.0 are one version, listed once.
+  assert.equal(doc.versions.length, oracle.groups.length);
+  doc.versions.forEach((v, i) => assert.ok(oracle.groups[i]?.includes(v), `versions[${i}] = ${v}, packaging has ${oracle.groups[i]?.join(" = ")}`));
+  const groupOf = (f: { filename: string }): number => oracle.groups.findIndex((g) => g.includes(oracle.norm[f.filename.replace(/^pkg-|\.tar\.gz$/g, "")] as string));
+  const fileGroups = doc.files.map(groupOf);
+  assert.deepEqual(fileGroups, [...fileGroups].sort((a, b) => a - b), "files are listed in version order");
+  // A yank of one long version does not touch its neighbour that a double would call equal.
+  const yanked = doc.files.filter((f) => f.yanked !== undefined).map((f) => f.filename);
+  assert.deepEqual(yanked, ["pkg-1.0.9007199254740993.tar.gz"]);
+  assert.deepEqual(built.warnings.filter((w) => w.code === "yank-unmatched"), []);
 });
 
 test("output is deterministic: the same input gives the same bytes", async () => {
@@ -320,11 +333,12 @@ describe("bad input", () => {
     await assert.rejects(buildTo(tempDir("site"), { from: [demoDists], config: { yanked: { "demo-core": { "not a version": "x" } } } }), /yanked\.demo-core\.not a version: not a valid PEP 440 version/);
   });
 
-  test("an invalid Requires-Python is a named warning", async () => {
+  test("an invalid Requires-Python is a named warning; one packaging accepts (a trailing comma) is not", async () => {
     const lists = tempDir("rp");
-    writeFileSync(join(lists, "l.jsonl"), JSON.stringify({ filename: "p-1.0.tar.gz", hash: `sha256=${"c".repeat(64)}`, requires_python: ">=3.6.*" }) + "\n");
+    const line = (filename: string, spec: string): string => JSON.stringify({ filename, hash: `sha256=${"c".repeat(64)}`, requires_python: spec });
+    writeFileSync(join(lists, "l.jsonl"), `${line("p-1.0.tar.gz", ">=3.6.*")}\n${line("p-1.1.tar.gz", ">=3.8,")}\n`);
     const r = await buildTo(tempDir("site"), { packageListsJson: [join(lists, "l.jsonl")], config: { packagesUrl: "https://f.example" } });
-    assert.deepEqual(r.warnings.map((w) => w.code), ["invalid-requires-python"]);
+    assert.deepEqual(r.warnings.map((w) => `${w.code} ${w.subject}`), ["invalid-requires-python p-1.0.tar.gz"]);
   });
 });
 

@@ -14,7 +14,7 @@ import { anchors, unescapeHtml } from "./helpers/html.js";
 import { snapshot } from "./helpers/files.js";
 import { validateIndexConfig } from "../generator/config/load.js";
 import { renderCatalog } from "../generator/catalog/catalog.js";
-import { catalogFacts, isPreRelease } from "../generator/catalog/catalog-facts.js";
+import { catalogFacts } from "../generator/catalog/catalog-facts.js";
 import { renderDescription } from "../generator/catalog/description.js";
 import { humanSize, truncate } from "../generator/catalog/format.js";
 import { CONTENT_SECURITY_POLICY } from "../generator/catalog/layout.js";
@@ -338,9 +338,6 @@ test("latest is the newest final, non-yanked version; pre-releases and yanks are
   // Only pre-releases and yanks: fall back to the newest non-yanked, then the newest.
   assert.equal(catalogFacts(projectOf("a", [file("a-1.0a1.tar.gz"), file("a-1.0b1.tar.gz")], ["1.0a1", "1.0b1"])).latest, "1.0b1");
   assert.equal(catalogFacts(projectOf("b", [file("b-1.0.tar.gz", { yanked: true }), file("b-2.0.tar.gz", { yanked: true })], ["1.0", "2.0"])).latest, "2.0");
-  for (const [v, pre] of [["1.0.dev0", true], ["1.0rc1", true], ["1.0.post1", false], ["1.0+local", false], ["1!2.0", false]] as const) {
-    assert.equal(isPreRelease(v), pre, v);
-  }
 });
 
 test("only http(s) URLs become links: repository, home page, project URLs; git and other files are text", () => {

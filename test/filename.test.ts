@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
+import { normalizeVersion } from "../generator/names/version.js";
 import {
   isSafeFilename,
-  normalizeVersion,
   parseFilename,
   type FilenameResult,
   type ParsedFilename,

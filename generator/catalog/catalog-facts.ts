@@ -1,5 +1,5 @@
-import { explain } from "@renovatebot/pep440";
 import type { CoreMetadata } from "../metadata/core-metadata.js";
+import { isPreRelease } from "../names/version.js";
 import type { DistributionFile } from "../model/distribution.js";
 import type { Project } from "../model/project-index.js";
 
@@ -41,18 +41,6 @@ export interface CatalogFacts {
   description?: { text: string; contentType?: string; version: string };
 }
 
-const preReleaseCache = new Map<string, boolean>();
-
-/** PEP 440 pre-release (alpha, beta, rc or dev); an unparsable version counts as final. */
-export function isPreRelease(version: string): boolean {
-  let known = preReleaseCache.get(version);
-  if (known === undefined) {
-    known = explain(version)?.is_prerelease ?? false;
-    if (preReleaseCache.size > 100_000) preReleaseCache.clear();
-    preReleaseCache.set(version, known);
-  }
-  return known;
-}
 
 /** Milliseconds since the epoch, or NaN for a missing or unreadable time. */
 function timeOf(iso: string | undefined): number {

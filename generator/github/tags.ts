@@ -3,7 +3,7 @@ import { parse as parseIni } from "ini";
 import { RequestError } from "@octokit/request-error";
 import type { Warnings } from "../diagnostics/warnings.js";
 import type { DistributionFile } from "../model/distribution.js";
-import { normalizeVersion } from "../names/filename.js";
+import { normalizeVersion } from "../names/version.js";
 import { isValidProjectName, normalizeName } from "../names/normalize.js";
 import type { GitHubClient } from "./api-client.js";
 import type { CacheStore } from "./cache-store.js";

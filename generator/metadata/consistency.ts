@@ -1,4 +1,4 @@
-import { eq, valid } from "@renovatebot/pep440";
+import { compareVersions, normalizeVersion } from "../names/version.js";
 import { normalizeName } from "../names/normalize.js";
 import type { Warnings } from "../diagnostics/warnings.js";
 import type { DistributionFile } from "../model/distribution.js";
@@ -17,7 +17,8 @@ export function checkMetadataAgainstFilename(file: DistributionFile, metadata: C
       file.origin,
     );
   }
-  if (metadata.version !== undefined && !(valid(metadata.version) && eq(metadata.version, parsed.version))) {
+  const metadataVersion = metadata.version === undefined ? undefined : normalizeVersion(metadata.version);
+  if (metadata.version !== undefined && !(metadataVersion && compareVersions(metadataVersion, parsed.version) === 0)) {
     warnings.add(
       "metadata-mismatch",
       `${file.origin}: metadata says version ${metadata.version} but the file name says ${parsed.version}; listed as ${parsed.version}`,

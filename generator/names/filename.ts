@@ -22,6 +22,7 @@
  * parseIndexableFilename adds.
  */
 import { isValidProjectName, normalizeName } from "./normalize.js";
+import { normalizeVersion } from "./version.js";
 
 /** `vcs`: a git tag installed from source (`git+https://…@TAG#egg=NAME-VERSION`), no archive at all. */
 export type DistributionKind = "wheel" | "sdist" | "egg" | "vcs";
@@ -90,104 +91,6 @@ function fail(problem: "unsafe" | "unsupported" | "invalid", reason: string): Fi
 function badVersion(raw: string): FilenameResult {
   return fail("invalid", `invalid PEP 440 version ${JSON.stringify(raw)}`);
 }
-
-// ---------------------------------------------------------------------------
-// PEP 440 versions, normalised exactly like str(packaging.version.Version(v)).
-// @renovatebot/pep440's clean() is not used: it turns numbers into JS doubles
-// (date-like versions above 2^53 lose digits), uses JS \s rather than Python's
-// whitespace set and orders the pre-release alternatives differently.
-
-// Python's str `\s`, listed from Python's re; JS `\s` differs (\x1c-\x1f, \x85, \ufeff).
-const PY_SPACE = "[\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
-
-// packaging's VERSION_PATTERN with the same alternative order. Its possessive
-// quantifiers are dropped: in this grammar a possessive match never blocks a
-// match that backtracking would find (verified by fuzzing against packaging).
-const VERSION_RE = new RegExp(
-  "^" +
-    PY_SPACE +
-    "*v?" +
-    "(?:([0-9]+)!)?" + // 1 epoch
-    "([0-9]+(?:\\.[0-9]+)*)" + // 2 release
-    "(?:[._-]?(alpha|a|beta|b|preview|pre|c|rc)[._-]?([0-9]+)?)?" + // 3 pre_l, 4 pre_n
-    "(?:-([0-9]+)|[._-]?(post|rev|r)[._-]?([0-9]+)?)?" + // 5 post_n1, 6 post_l, 7 post_n2
-    "(?:[._-]?(dev)[._-]?([0-9]+)?)?" + // 8 dev_l, 9 dev_n
-    "(?:\\+([a-z0-9]+(?:[._-][a-z0-9]+)*))?" + // 10 local
-    PY_SPACE +
-    "*$",
-  "i",
-);
-
-const LOCAL_SEPARATOR = /[._-]/;
-const DIGITS = /^[0-9]+$/;
-
-/** Python's int(s) then str(): drop leading zeros, keep arbitrary precision. */
-function intString(digits: string): string {
-  let i = 0;
-  while (i < digits.length - 1 && digits.charCodeAt(i) === 48) i++;
-  return i === 0 ? digits : digits.slice(i);
-}
-
-/** Fast path for the common "1.2.3": already normalised (no empty parts, no leading zeros). */
-function isPlainRelease(s: string): boolean {
-  let segmentStart = true;
-  let leadingZero = false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 46 /* . */) {
-      if (segmentStart) return false;
-      segmentStart = true;
-      leadingZero = false;
-    } else if (c >= 48 && c <= 57) {
-      if (leadingZero) return false;
-      leadingZero = segmentStart && c === 48;
-      segmentStart = false;
-    } else {
-      return false;
-    }
-  }
-  return !segmentStart;
-}
-
-const PRE_LETTERS: Readonly<Record<string, string>> = {
-  a: "a",
-  alpha: "a",
-  b: "b",
-  beta: "b",
-  c: "rc",
-  rc: "rc",
-  pre: "rc",
-  preview: "rc",
-};
-
-/** Normalised PEP 440 version, or null when packaging would raise InvalidVersion. */
-export function normalizeVersion(raw: string): string | null {
-  if (isPlainRelease(raw)) return raw;
-  const m = VERSION_RE.exec(raw);
-  if (m === null) return null;
-  const [, epoch, release, preL, preN, postN1, postL, postN2, devL, devN, local] = m;
-  let out = "";
-  if (epoch !== undefined) {
-    const e = intString(epoch);
-    if (e !== "0") out = e + "!";
-  }
-  out += release!.indexOf(".") < 0 ? intString(release!) : release!.split(".").map(intString).join(".");
-  if (preL !== undefined) out += PRE_LETTERS[preL.toLowerCase()]! + (preN === undefined ? "0" : intString(preN));
-  if (postN1 !== undefined) out += ".post" + intString(postN1);
-  else if (postL !== undefined) out += ".post" + (postN2 === undefined ? "0" : intString(postN2));
-  if (devL !== undefined) out += ".dev" + (devN === undefined ? "0" : intString(devN));
-  if (local !== undefined) {
-    out +=
-      "+" +
-      local
-        .split(LOCAL_SEPARATOR)
-        .map((part) => (DIGITS.test(part) ? intString(part) : part.toLowerCase()))
-        .join(".");
-  }
-  return out;
-}
-
-// ---------------------------------------------------------------------------
 
 // packaging: `re.match(r"^[\w\d._]*$", name, re.UNICODE)`; Python's Unicode \w is
 // exactly letters, numbers and "_" (checked over every code point assigned in

@@ -3,9 +3,9 @@
  * version. Each is a name that people using `--extra-index-url` would get from the upstream if its
  * version is higher: the list to claim, rename or watch. The one-URL index itself is safe either way.
  */
-import { compare, valid } from "@renovatebot/pep440";
 import { z } from "zod";
 import { parseIndexableFilename } from "../names/filename.js";
+import { compareVersions, isValidVersion } from "../names/version.js";
 import type { UpstreamSettings } from "../routing/upstream.js";
 import { mapLimit } from "../util/pool.js";
 
@@ -46,8 +46,8 @@ export async function checkUpstream(names: readonly string[], upstream: Upstream
       const response = await fetch(url, { headers: { accept: ACCEPT }, signal: AbortSignal.timeout(options.timeoutMs ?? 15_000) });
       if (response.status === 404) return undefined;
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      const versions = versionsOf(await response.text(), response.headers.get("content-type") ?? "").filter((v) => valid(v));
-      const highest = versions.sort(compare).at(-1);
+      const versions = versionsOf(await response.text(), response.headers.get("content-type") ?? "").filter(isValidVersion);
+      const highest = versions.sort(compareVersions).at(-1);
       return highest === undefined ? { name } : { name, highest };
     } catch (e) {
       failures.push(`${name} (${(e as Error).message})`);
