@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { gunzipSync, gzipSync } from "node:zlib";
@@ -15,7 +15,7 @@ import { describeSite } from "../generator/site/site-objects.js";
 import { parseIndexableFilename, type ParsedFilename } from "../generator/names/filename.js";
 import { sha256File } from "../generator/util/hash-file.js";
 import { cliPath, demoDists, tempDir } from "./helpers/paths.js";
-import { makeSdist } from "./helpers/python-dists.js";
+import { makeSdist, makeWheel } from "./helpers/python-dists.js";
 import { run } from "./helpers/python.js";
 import { buildTo } from "./helpers/site.js";
 
@@ -263,4 +263,19 @@ test("the publishers' description of a site refuses a distribution whose bytes c
   assert.equal(described["files/acme-x/acme_x-1.0-py3-none-any.whl"]?.md5, execFileSync("md5sum", [file]).toString().split(" ")[0]);
   writeFileSync(file, "other bytes");
   await assert.rejects(describeSite(site), /changed since the site was built: 11 bytes with sha256 [0-9a-f]{64}, the index lists 11 bytes/);
+});
+
+test("a wheel's metadata is its own {name}-{version}.dist-info/METADATA: another project's dist-info is never taken for it", async () => {
+  const dir = tempDir("dist-info");
+  // A vendored package's dist-info comes first in the archive; the wheel's own folder is spelled as an old tool would.
+  const vendored = makeWheel({ name: "acme-core", version: "1.0", summary: "the real one", distInfoName: "Acme.Core-1.0.0", otherDistInfo: [{ name: "vendored-thing", version: "2.0" }] });
+  // Only a foreign dist-info: the wheel has no metadata of its own.
+  const foreign = makeWheel({ name: "acme-other", version: "1.0", distInfoName: "someone_else-1.0" });
+  for (const w of [vendored, foreign]) writeFileSync(join(dir, w.filename), w.bytes);
+  const site = join(tempDir("dist-info-site"), "site");
+  const r = await buildTo(site, { from: [dir] });
+  assert.deepEqual(readFileSync(join(site, "files/acme-core", `${vendored.filename}.metadata`)), Buffer.from(vendored.metadata));
+  assert.equal(r.index.projects.find((p) => p.name === "acme-core")?.files[0]?.metadata?.summary, "the real one");
+  assert.deepEqual(r.warnings.map((w) => `${w.code} ${w.subject?.slice(dir.length)}`), [`metadata-unreadable /${foreign.filename}`]);
+  assert.equal(existsSync(join(site, "files/acme-other", `${foreign.filename}.metadata`)), false);
 });

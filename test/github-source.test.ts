@@ -95,6 +95,14 @@ test("indexes release assets and version tags of the selected repositories, link
     assert.match(f.url, new RegExp(`^${emu.htmlBase}/acme/core/releases/download/v[^/]+/${d.filename.replace(/[.+]/g, "\\$&")}$`));
     assert.match(f["upload-time"] ?? "", /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
   }
+  // upload-time is when the asset was uploaded (created_at), not when its label was last edited (updated_at).
+  const listed = (await (await fetch(`${emu.apiUrl}/repos/acme/core/releases`, { headers: { authorization: `token ${TOKEN}` } })).json()) as { assets: { name: string; created_at: string; updated_at: string }[] }[];
+  const assets = new Map(listed.flatMap((r) => r.assets).map((a) => [a.name, a]));
+  for (const d of [dists.core10, dists.core11]) {
+    const asset = assets.get(d.filename);
+    assert.ok(asset && asset.created_at !== asset.updated_at, "the emulated asset was edited after its upload");
+    assert.equal(Date.parse(byName.get(d.filename)?.["upload-time"] ?? ""), Date.parse(asset.created_at), d.filename);
+  }
   // Requires-Python comes from each file's own metadata, read remotely.
   assert.equal(byName.get(dists.core10.filename)?.["requires-python"], ">=3.8");
   assert.equal(byName.get(dists.core10sdist.filename)?.["requires-python"], ">=3.8");

@@ -9,6 +9,9 @@ export interface ReleaseAsset {
   size: number;
   /** `sha256:<hex>` when GitHub computed one (assets uploaded since mid-2025), else null. */
   digest: string | null;
+  /** When the file was uploaded: the upload time the index publishes. */
+  createdAt: string;
+  /** Moves when the asset's name or label is edited; part of the cache identity only. */
   updatedAt: string;
   browserDownloadUrl: string;
 }
@@ -42,6 +45,7 @@ export async function listReleases(client: GitHubClient, repo: SelectedRepositor
           name: a.name,
           size: a.size,
           digest: a.digest ?? null,
+          createdAt: a.created_at,
           updatedAt: a.updated_at,
           browserDownloadUrl: a.browser_download_url,
         })),

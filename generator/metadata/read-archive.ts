@@ -5,6 +5,8 @@ import type { Readable } from "node:stream";
 import yauzl from "yauzl";
 import tarStream from "tar-stream";
 import type { ParsedFilename } from "../names/filename.js";
+import { normalizeName } from "../names/normalize.js";
+import { compareVersions, normalizeVersion } from "../names/version.js";
 
 /** Core metadata files are small; anything larger is not metadata and is not read into memory. */
 const MAX_METADATA_BYTES = 4 * 1024 * 1024;
@@ -27,8 +29,8 @@ export type ArchiveSource =
   | { kind: "stream"; open: () => Readable };
 
 /**
- * Reads the raw core metadata bytes from a distribution on disk: `*.dist-info/METADATA` of a
- * wheel, `<top>/PKG-INFO` of an sdist, `EGG-INFO/PKG-INFO` of an egg. Returns undefined when the
+ * Reads the raw core metadata bytes from a distribution on disk: `{name}-{version}.dist-info/METADATA`
+ * of a wheel, `<top>/PKG-INFO` of an sdist, `EGG-INFO/PKG-INFO` of an egg. Returns undefined when the
  * archive holds none (the caller warns); throws on a corrupt archive.
  */
 export async function readMetadataBytes(path: string, parsed: ParsedFilename): Promise<ArchiveMetadata | undefined> {
@@ -39,7 +41,7 @@ export async function readMetadataBytes(path: string, parsed: ParsedFilename): P
 export async function readArchiveMetadata(source: ArchiveSource, parsed: ParsedFilename): Promise<ArchiveMetadata | undefined> {
   const isZip = parsed.kind === "wheel" || parsed.kind === "egg" || parsed.extension === ".zip";
   if (isZip) {
-    const wanted = parsed.kind === "wheel" ? isWheelMetadata : parsed.kind === "egg" ? (n: string) => n === "EGG-INFO/PKG-INFO" : isSdistPkgInfo;
+    const wanted = parsed.kind === "wheel" ? wheelMetadataOf(parsed) : parsed.kind === "egg" ? (n: string) => n === "EGG-INFO/PKG-INFO" : isSdistPkgInfo;
     if (source.kind === "stream") throw new Error("internal: a zip needs random access, not a stream");
     const open: ZipOpener = source.kind === "path" ? (o, cb) => yauzl.open(source.path, o, cb) : source.open;
     return readFromZip(open, wanted);
@@ -52,9 +54,18 @@ export async function readArchiveMetadata(source: ArchiveSource, parsed: ParsedF
   return undefined;
 }
 
-/** The wheel spec puts METADATA in exactly one top-level `<name>-<version>.dist-info/` folder. */
-function isWheelMetadata(entry: string): boolean {
-  return /^[^/]+\.dist-info\/METADATA$/.test(entry);
+/**
+ * The wheel spec puts METADATA in the top-level `{name}-{version}.dist-info/` folder of the wheel's
+ * own project and version; any other `.dist-info` folder (a vendored package's, a decoy) is not its
+ * metadata. The name compares normalised and the version PEP 440-equal, as pip matches them.
+ */
+function wheelMetadataOf(parsed: ParsedFilename): (entry: string) => boolean {
+  return (entry) => {
+    const m = /^([^/]+)-([^/-]+)\.dist-info\/METADATA$/.exec(entry);
+    if (m === null || normalizeName(m[1] as string) !== parsed.project) return false;
+    const version = normalizeVersion(m[2] as string);
+    return version !== null && compareVersions(version, parsed.version) === 0;
+  };
 }
 
 /** An sdist is one top-level folder `<name>-<version>/` with PKG-INFO directly inside it. */

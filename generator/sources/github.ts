@@ -145,7 +145,8 @@ export async function readGitHub(options: GitHubSourceOptions, warnings: Warning
           : { kind: "url", url: asset.browserDownloadUrl },
       hashes: { sha256 },
       size: asset.size,
-      uploadTime: new Date(asset.updatedAt).toISOString(),
+      // created_at: when it was uploaded (updated_at moves when a label is edited; uv's exclude-newer and pip's --uploaded-prior-to rely on this).
+      uploadTime: new Date(asset.createdAt).toISOString(),
       origin: `${job.repo.fullName} release ${job.tag} asset ${asset.name}`,
       repository: job.repo.fullName,
       repositoryUrl: job.repo.htmlUrl,

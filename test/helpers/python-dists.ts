@@ -17,8 +17,12 @@ export interface DistSpec {
   moduleSource?: string;
   /** wheel build tag (`1` in `x-1.0-1-py3-none-any.whl`), which ranks files of the same version */
   buildTag?: string;
-  /** the README (the metadata's body), with its Description-Content-Type */
-  description?: { text: string; contentType: string };
+  /** the README (the metadata's body), with its Description-Content-Type (none: the header is left out) */
+  description?: { text: string; contentType?: string };
+  /** wheel only: the dist-info folder's name, when not `{escaped name}-{version}` */
+  distInfoName?: string;
+  /** wheel only: other `.dist-info` folders (a vendored package's), each with its own METADATA, written first */
+  otherDistInfo?: { name: string; version: string }[];
 }
 
 export interface BuiltDist {
@@ -39,7 +43,10 @@ function coreMetadata(spec: DistSpec): Uint8Array {
   if (spec.summary !== undefined) lines.push(`Summary: ${spec.summary}`);
   if (spec.requiresPython !== undefined) lines.push(`Requires-Python: ${spec.requiresPython}`);
   for (const req of spec.requiresDist ?? []) lines.push(`Requires-Dist: ${req}`);
-  if (spec.description) lines.push(`Description-Content-Type: ${spec.description.contentType}`, "", spec.description.text);
+  if (spec.description) {
+    if (spec.description.contentType !== undefined) lines.push(`Description-Content-Type: ${spec.description.contentType}`);
+    lines.push("", spec.description.text);
+  }
   return utf8(lines.join("\n") + "\n");
 }
 
@@ -70,10 +77,11 @@ const TAR_MTIME = new Date(Date.UTC(2024, 0, 2, 3, 4, 0));
 /** A pure-Python `py3-none-any` wheel laid out as wheel builders do: package files, then dist-info with RECORD last. */
 export function makeWheel(spec: DistSpec): BuiltDist {
   const pkg = escapedName(spec.name);
-  const distInfo = `${pkg}-${spec.version}.dist-info`;
+  const distInfo = `${spec.distInfoName ?? `${pkg}-${spec.version}`}.dist-info`;
   const metadata = coreMetadata(spec);
   const files: [string, Uint8Array, number][] = [[`${pkg}/__init__.py`, moduleSource(spec), 6]];
   if (spec.payloadBytes) files.push([`${pkg}/_payload.bin`, payload(spec), 0]);
+  for (const other of spec.otherDistInfo ?? []) files.push([`${escapedName(other.name)}-${other.version}.dist-info/METADATA`, coreMetadata(other), 6]);
   files.push(
     [`${distInfo}/METADATA`, metadata, 6],
     [`${distInfo}/WHEEL`, utf8(`Wheel-Version: 1.0\nGenerator: github-pypi-fixtures (1.0)\nRoot-Is-Purelib: true\n${spec.buildTag ? `Build: ${spec.buildTag}\n` : ""}Tag: py3-none-any\n`), 6],
