@@ -425,7 +425,9 @@ test("descriptions: Markdown is sanitised, other content types are escaped text"
 
   assert.equal(renderDescription("# Not <b>markdown</b> & co", "text/x-rst"), `<pre class="plain-description"># Not &lt;b&gt;markdown&lt;/b&gt; &amp; co</pre>`);
   assert.equal(renderDescription("a < b", "text/plain"), `<pre class="plain-description">a &lt; b</pre>`);
-  assert.match(renderDescription("*em*", undefined), /<em>em<\/em>/, "no content type: Markdown");
+  // No content type is reStructuredText (the core metadata spec's default): text, never Markdown's <em> or raw HTML.
+  assert.equal(renderDescription("*em* <b>x</b>", undefined), `<pre class="plain-description">*em* &lt;b&gt;x&lt;/b&gt;</pre>`);
+  assert.equal(renderDescription("*em*", " "), `<pre class="plain-description">*em*</pre>`, "a blank one too");
 });
 
 test("formatting helpers", () => {

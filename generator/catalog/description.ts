@@ -76,10 +76,12 @@ const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
   },
 };
 
-/** Whether a Description-Content-Type means Markdown; a missing one is treated as Markdown too. */
+/**
+ * Whether a Description-Content-Type means Markdown. A missing one means reStructuredText, as the
+ * core metadata spec says (it is what PyPI assumes), so it is shown as text, never as Markdown.
+ */
 export function isMarkdown(contentType: string | undefined): boolean {
-  if (contentType === undefined || contentType.trim() === "") return true;
-  return contentType.trim().toLowerCase().startsWith("text/markdown");
+  return contentType !== undefined && contentType.trim().toLowerCase().startsWith("text/markdown");
 }
 
 /** The description as sanitised HTML (Markdown) or an escaped `<pre>` (everything else). */
