@@ -63,7 +63,7 @@ interface JsonFile {
   size?: number;
   "upload-time"?: string;
 }
-function projectJson(site: Site, project: string): { name: string; versions: string[]; files: JsonFile[] } {
+function projectJson(site: Site, project: string): { name: string; versions: string[]; files: JsonFile[]; "project-status"?: { status: string; reason?: string } } {
   const entry = site.get(`simple/${project}/index.json`);
   assert.ok(entry && !isFileRef(entry.body), `no JSON page for ${project}`);
   return JSON.parse(Buffer.from(bytesOf(entry.body)).toString("utf8"));
@@ -183,10 +183,16 @@ test("a warm run sends only conditional requests answered 304 and downloads noth
   repo.releases?.shift();
 });
 
-test("--include-private and --include-archived add those repositories; link mode warns that private files need credentials", async () => {
+test("--include-private and archived repositories add those repositories; an archived one's project is marked archived; link mode warns that private files need credentials", async () => {
   const result = await build(options(tempDir("gh-cache"), { includePrivate: true, includeArchived: true }));
   const projects = result.index.projects.map((p) => p.name);
   assert.ok(projects.includes("acme-secret") && projects.includes("acme-legacy"), projects.join(","));
+  // PEP 792: archived, with the repository named; its files are still offered.
+  const legacy = projectJson(result.site, "acme-legacy");
+  assert.deepEqual(legacy["project-status"], { status: "archived", reason: "The GitHub repository acme/legacy is archived" });
+  assert.deepEqual(legacy.files.map((f) => f.filename), [dists.legacy.filename]);
+  assert.equal(projectJson(result.site, "acme-core")["project-status"], undefined, "an active project carries no status");
+  assert.equal(result.github?.archived, 1);
   const w = result.warnings.items.find((x) => x.code === "private-files-linked");
   assert.match(w?.message ?? "", /acme\/secret is private.*--files mirror/);
   assert.ok(!result.warnings.items.some((x) => x.code === "private-repository-skipped"));

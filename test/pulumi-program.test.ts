@@ -69,7 +69,7 @@ test("every key has its default, and sources, teams and cdn are typed objects", 
   assert.equal(c.indexRepository, "pypi");
   assert.equal(c.pagesBranch, "gh-pages");
   assert.equal(c.files, "link");
-  assert.deepEqual(c.sources, { org: "acme", topics: ["python"], repositories: [], includePrivate: true, includeArchived: false, tags: true, localDirs: [], packageList: [], packageListJson: [] });
+  assert.deepEqual(c.sources, { org: "acme", topics: ["python"], repositories: [], includePrivate: true, includeArchived: true, tags: true, localDirs: [], packageList: [], packageListJson: [] });
   assert.deepEqual(c.teams, [{ name: "Data", permission: "push", members: ["ann"], maintainers: [] }]);
   assert.equal(c.cdn.enabled, false);
 });
@@ -139,7 +139,7 @@ test("the program builds the index from the organisation at deploy time, publish
   assert.ok(gh.requests.length > 0, "discovery ran against the configured API (github:baseUrl)");
   assert.equal(program.title, "Acme");
   assert.equal(program.yankedReleases, 2);
-  assert.equal(program.projects, 4, "acme-core, acme-app, and from tags acme-tagged and tagged (a tag with no project file falls back to the repository name)");
+  assert.equal(program.projects, 5, "acme-core, acme-app, acme-legacy (archived, marked so), and from tags acme-tagged and tagged (a tag with no project file falls back to the repository name)");
   assert.equal(await valueOf(program.pagesUrl), "https://acme.github.io/python-index/");
   assert.equal(await valueOf(program.indexUrl), "https://acme.github.io/python-index/simple/");
   const snippets = await valueOf(program.snippets);
@@ -164,13 +164,13 @@ test("the program builds the index from the organisation at deploy time, publish
   assert.ok(publication);
   const { files, siteDir, ...rest } = publication.inputs as { files: Record<string, string>; siteDir: string } & Record<string, unknown>;
   assert.deepEqual(files, siteManifest(await folderObjects(siteDir)), "the manifest describes the folder the provider will read");
-  for (const path of [".nojekyll", "index.html", "simple/index.html", "simple/index.json", "simple/acme-core/index.json", "simple/acme-tagged/index.html"]) assert.ok(files[path], path);
-  assert.ok(!Object.keys(files).some((p) => p.includes("acme-secret") || p.includes("acme-js") || p.includes("acme-legacy")));
+  for (const path of [".nojekyll", "index.html", "simple/index.html", "simple/index.json", "simple/acme-core/index.json", "simple/acme-tagged/index.html", "simple/acme-legacy/index.json"]) assert.ok(files[path], path);
+  assert.ok(!Object.keys(files).some((p) => p.includes("acme-secret") || p.includes("acme-js")));
   assert.equal(files[".github-pypi/access.json"], undefined, "the access map is baked into the edge, never published on Pages");
   assert.match(String(rest.__provider), /exports\.handler/, "the provider is serialised into the resource");
   assert.deepEqual(
     { apiUrl: rest.apiUrl, owner: rest.owner, repository: rest.repository, branch: rest.branch, message: rest.message },
-    { apiUrl: gh.apiUrl, owner: "Acme", repository: "python-index", branch: "gh-pages", message: "Publish Acme: 4 projects, 8 files" },
+    { apiUrl: gh.apiUrl, owner: "Acme", repository: "python-index", branch: "gh-pages", message: "Publish Acme: 5 projects, 9 files" },
   );
   assert.doesNotMatch(JSON.stringify(publication.inputs), new RegExp(TOKEN), "the token never enters the publication's inputs or state");
 
@@ -184,10 +184,10 @@ test("the program builds the index from the organisation at deploy time, publish
     ],
     [{ username: "cy", role: "member" }],
   ]);
-  // Default repositories: the index and every repository discovery indexed (not the archived, private or filtered ones).
+  // Default repositories: the index and every repository discovery indexed (archived ones too; not the private or filtered ones).
   const access = of("github:index/teamRepository:TeamRepository").map((r) => `${r.inputs.repository}:${r.inputs.permission}`);
-  assert.deepEqual(access.sort(), ["app:push", "core:push", "python-index:pull", "python-index:push", "tagged:push"]);
-  assert.deepEqual((await valueOf(program.teamGrants)).sort(), ["Data Eng → app: push", "Data Eng → core: push", "Data Eng → python-index: push", "Data Eng → tagged: push", "Readers → python-index: pull"]);
+  assert.deepEqual(access.sort(), ["app:push", "core:push", "legacy:push", "python-index:pull", "python-index:push", "tagged:push"]);
+  assert.deepEqual((await valueOf(program.teamGrants)).sort(), ["Data Eng → app: push", "Data Eng → core: push", "Data Eng → legacy: push", "Data Eng → python-index: push", "Data Eng → tagged: push", "Readers → python-index: pull"]);
 });
 
 test("local sources only: no GitHub request, a CNAME file for the custom domain, and the project count", async () => {
@@ -243,7 +243,7 @@ test("with no sources at all, the stack indexes its own organisation (github:own
   gh.clearRequests();
   const outputs = await defineStack();
   assert.ok(gh.requests.some((r) => r.url.startsWith("/orgs/acme/repos")));
-  assert.equal(outputs.projects, 5, "acme-js joins: no topic filter");
+  assert.equal(outputs.projects, 6, "acme-js joins: no topic filter");
   await Promise.all([valueOf(outputs.publication), valueOf(outputs.teamGrants), valueOf(outputs.indexRepository)]); // every registration is in
 });
 

@@ -1,5 +1,6 @@
 import type { CoreMetadata } from "../metadata/core-metadata.js";
 import { isPreRelease } from "../names/version.js";
+import type { ProjectStatus } from "../model/project-status.js";
 import type { DistributionFile } from "../model/distribution.js";
 import type { Project } from "../model/project-index.js";
 
@@ -37,6 +38,8 @@ export interface CatalogFacts {
   repositoryUrl?: string;
   /** Newest first. */
   releases: Release[];
+  /** PEP 792; absent means active. */
+  status?: ProjectStatus;
   /** The newest long description there is, with its content type. */
   description?: { text: string; contentType?: string; version: string };
 }
@@ -109,6 +112,7 @@ export function catalogFacts(project: Project): CatalogFacts {
     requiresDist: meta?.requiresDist ?? [],
     releases,
   };
+  if (project.status) facts.status = project.status;
 
   // Summary: the latest version's, else the newest one given.
   let summary = meta?.summary;

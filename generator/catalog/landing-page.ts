@@ -1,6 +1,7 @@
 import { escapeHtml } from "../render/escape.js";
 import type { Project } from "../model/project-index.js";
 import { catalogFacts, type CatalogFacts } from "./catalog-facts.js";
+import { statusBadge } from "./status-notice.js";
 import { httpUrl, isoTime, truncate } from "./format.js";
 import { indexUrlHtml, landingCommands, renderCommands } from "./install-commands.js";
 import { renderPage } from "./layout.js";
@@ -24,6 +25,7 @@ export function landingRow(f: CatalogFacts): string {
   const name = escapeHtml(f.name);
   let row = `<li class="project" data-name="${name}" data-search="${escapeHtml(search)}"><a class="project-name" href="project/${name}/">${escapeHtml(f.displayName)}</a>`;
   if (f.latest !== "") row += ` <span class="version">${escapeHtml(f.latest)}</span>`;
+  row += statusBadge(f.status);
   if (summary !== "") row += `<p class="summary">${escapeHtml(summary)}</p>`;
   const meta: string[] = [];
   if (f.requiresPython) meta.push(`<span class="requires-python">${escapeHtml(f.requiresPython)}</span>`);

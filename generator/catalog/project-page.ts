@@ -4,6 +4,7 @@ import { escapeHtml } from "../render/escape.js";
 import { encodePath } from "../render/file-links.js";
 import type { CatalogFacts, Release } from "./catalog-facts.js";
 import { renderDescription } from "./description.js";
+import { statusNotice } from "./status-notice.js";
 import { httpUrl, humanSize, isoTime, truncate } from "./format.js";
 import { indexUrlHtml, projectCommands, renderCommands } from "./install-commands.js";
 import { renderPage } from "./layout.js";
@@ -183,7 +184,18 @@ ${body}
 `;
 }
 
-/** `project/<name>/index.html`: facts, install commands, dependencies, the description and every file. */
+/** What the page offers: facts, install commands, dependencies, description, versions. A quarantined project offers nothing. */
+function offered(f: CatalogFacts, context: ProjectPageContext): string {
+  return `${facts(f)}<section id="install" class="install" aria-labelledby="install-heading">
+<h2 id="install-heading">Install</h2>
+<p class="index-url">Index URL: ${indexUrlHtml()}</p>
+<div class="commands">
+${renderCommands(projectCommands(f.name, f.latest, context.sourceName))}</div>
+</section>
+${dependencies(f, context.projectNames)}${description(f)}${versionsTable(f)}`;
+}
+
+/** `project/<name>/index.html`: a status notice when not active, then what the project offers. */
 export function renderProjectPage(f: CatalogFacts, context: ProjectPageContext): string {
   const header = `<header class="site-header">
 <nav aria-label="Site"><a href="../../">All projects</a></nav>
@@ -193,13 +205,7 @@ export function renderProjectPage(f: CatalogFacts, context: ProjectPageContext):
   const main = `<div class="page-head">
 <h1>${escapeHtml(f.displayName)}</h1>
 ${f.summary ? `<p class="summary">${escapeHtml(f.summary)}</p>\n` : ""}</div>
-${facts(f)}<section id="install" class="install" aria-labelledby="install-heading">
-<h2 id="install-heading">Install</h2>
-<p class="index-url">Index URL: ${indexUrlHtml()}</p>
-<div class="commands">
-${renderCommands(projectCommands(f.name, f.latest, context.sourceName))}</div>
-</section>
-${dependencies(f, context.projectNames)}${description(f)}${versionsTable(f)}`;
+${statusNotice(f.status)}${f.status?.status === "quarantined" ? "" : offered(f, context)}`;
   const page: Parameters<typeof renderPage>[0] = {
     title: `${f.displayName} — ${context.title}`,
     root: "../../",

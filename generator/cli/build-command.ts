@@ -33,6 +33,7 @@ export interface BuildCommandOptions {
   repo?: string[];
   includePrivate?: boolean;
   includeArchived?: boolean;
+  skipArchived?: boolean;
   tags?: boolean;
   files?: "link" | "mirror";
   cacheDir?: string;
@@ -52,7 +53,7 @@ function mergeSourceFlags(file: ProjectFile, opts: BuildCommandOptions): Sources
     topics: pick(opts.topic, s.topics),
     repositories: pick(opts.repo, s.repositories),
     includePrivate: opts.includePrivate ?? s.includePrivate,
-    includeArchived: opts.includeArchived ?? s.includeArchived,
+    includeArchived: opts.skipArchived ? false : (opts.includeArchived ?? s.includeArchived),
     // commander sets `tags` to true unless --no-tags is given, so only false is a choice made here.
     tags: opts.tags === false ? false : s.tags,
     localDirs: pick(opts.from, s.localDirs),

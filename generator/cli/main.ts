@@ -48,7 +48,9 @@ program
   .option("--topic <topic>", "only repositories with one of these topics (repeatable)", collect)
   .option("--repo <owner/name>", "only these repositories; NAME may be a glob such as tools-* (repeatable)", collect)
   .option("--include-private", "also index private and internal repositories (never by default)")
-  .option("--include-archived", "also index archived repositories")
+  .option("--skip-archived", "leave archived repositories out (by default they are indexed, their projects marked archived, so pinned installs keep working)")
+  // Archived repositories are indexed by default now; the old flag still parses, so scripts that pass it keep working.
+  .addOption(new Option("--include-archived").hideHelp())
   .option("--no-tags", "do not turn version tags of repositories without release files into git links")
   .addOption(new Option("--files <mode>", "link (default): point at GitHub's download URLs; mirror: copy files into the site").choices(["link", "mirror"]))
   .option("--cache-dir <dir>", "where ETags, metadata and mirrored files are kept between runs", ".cache/github-pypi")

@@ -21,6 +21,18 @@ const upstreamSchema = z
   })
   .strict();
 
+/** PEP 792 project status markers. */
+export const PROJECT_STATUSES = ["active", "archived", "deprecated", "quarantined"] as const;
+export type ProjectStatusName = (typeof PROJECT_STATUSES)[number];
+
+const statusSchema = z
+  .object({
+    status: z.enum(PROJECT_STATUSES),
+    /** Shown to people (the catalog) and to installers (PEP 792's reason). */
+    reason: z.string().min(1).max(1000).optional(),
+  })
+  .strict();
+
 export const indexConfigSchema = z
   .object({
     /** Title of the human pages. */
@@ -33,6 +45,8 @@ export const indexConfigSchema = z
     indexMaxAgeSeconds: z.number().int().min(0).max(31_536_000).default(300),
     /** One index URL: names the index does not hold (and no `claimed` pattern covers) are sent to this index. */
     upstream: upstreamSchema.optional(),
+    /** PEP 792: project -> its status marker (names compare normalised); an archived repository's projects are `archived` without it. */
+    status: z.record(z.string().min(1), statusSchema).default({}),
   })
   .strict();
 

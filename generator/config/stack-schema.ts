@@ -16,7 +16,8 @@ export const sourcesSchema = z
     /** `OWNER/NAME`, NAME may be a glob. */
     repositories: z.array(z.string().regex(/^[^/\s]+\/[^/\s]+$/, "expected OWNER/NAME")).default([]),
     includePrivate: z.boolean().default(false),
-    includeArchived: z.boolean().default(false),
+    /** Archived repositories are indexed, their projects marked `archived` (PEP 792); false leaves them out. */
+    includeArchived: z.boolean().default(true),
     tags: z.boolean().default(true),
     localDirs: list.default([]),
     packageList: list.default([]),

@@ -11,6 +11,7 @@ export type WarningCode =
   | "invalid-requires-python"
   | "missing-hash"
   | "yank-unmatched"
+  | "status-unmatched"
   | "duplicate-file"
   | "private-repository-skipped"
   | "repository-pattern-unmatched"

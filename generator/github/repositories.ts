@@ -26,12 +26,16 @@ export interface SelectedRepository {
   private: boolean;
   cloneUrl: string;
   htmlUrl: string;
+  /** Archived on GitHub: its projects are marked `archived` (PEP 792), their files still offered. */
+  archived: boolean;
 }
 
 export interface Discovery {
   repositories: SelectedRepository[];
   /** Counted for the summary line; private ones are also named in a warning. */
   skippedArchived: number;
+  /** Archived repositories that are indexed (their projects marked archived). */
+  archived: number;
   skippedPrivate: number;
   filteredOut: number;
 }
@@ -55,7 +59,7 @@ export function selectRepositories(listing: readonly OrgRepository[], selection:
   // GitHub compares owner and repository names case-insensitively; so do the patterns.
   const matchers = selection.patterns.map((p) => ({ pattern: p, test: picomatch(p.toLowerCase()) }));
   const topics = new Set(selection.topics.map((t) => t.toLowerCase()));
-  const result: Discovery = { repositories: [], skippedArchived: 0, skippedPrivate: 0, filteredOut: 0 };
+  const result: Discovery = { repositories: [], skippedArchived: 0, archived: 0, skippedPrivate: 0, filteredOut: 0 };
   const privateSkipped: string[] = [];
   for (const repo of listing) {
     const fullName = repo.full_name;
@@ -88,7 +92,9 @@ export function selectRepositories(listing: readonly OrgRepository[], selection:
       private: isPrivate,
       cloneUrl: repo.clone_url ?? `${repo.html_url}.git`,
       htmlUrl: repo.html_url,
+      archived: repo.archived === true,
     });
+    if (repo.archived) result.archived++;
   }
   if (privateSkipped.length) {
     warnings.add(
@@ -102,7 +108,7 @@ export function selectRepositories(listing: readonly OrgRepository[], selection:
 
 /** Lists every organisation's repositories (conditional, paginated) and selects the ones to index. */
 export async function discoverRepositories(client: GitHubClient, selection: RepositorySelection, warnings: Warnings): Promise<Discovery> {
-  const total: Discovery = { repositories: [], skippedArchived: 0, skippedPrivate: 0, filteredOut: 0 };
+  const total: Discovery = { repositories: [], skippedArchived: 0, archived: 0, skippedPrivate: 0, filteredOut: 0 };
   const matchedPatterns = new Set<string>();
   for (const org of selection.orgs) {
     let listing: OrgRepository[];
@@ -114,6 +120,7 @@ export async function discoverRepositories(client: GitHubClient, selection: Repo
     const part = selectRepositories(listing, selection, warnings, matchedPatterns);
     total.repositories.push(...part.repositories);
     total.skippedArchived += part.skippedArchived;
+    total.archived += part.archived;
     total.skippedPrivate += part.skippedPrivate;
     total.filteredOut += part.filteredOut;
   }

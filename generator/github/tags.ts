@@ -123,6 +123,7 @@ export async function tagDistributions(client: GitHubClient, repo: SelectedRepos
       origin: `${repo.fullName}@${tag.name} (name from ${project.from})`,
       repository: repo.fullName,
       repositoryUrl: repo.htmlUrl,
+      ...(repo.archived ? { repositoryArchived: true } : {}),
     });
   }
   return files;

@@ -40,6 +40,8 @@ export interface DistributionFile {
   repository?: string;
   /** The repository's web page (GitHub or Enterprise Server), for people. */
   repositoryUrl?: string;
+  /** The repository is archived on GitHub: its projects are marked `archived` (PEP 792). */
+  repositoryArchived?: boolean;
   /** Where this entry came from, for messages: a path, or `list.jsonl:12`. */
   origin: string;
 }

@@ -3,6 +3,7 @@ import { normalizeName } from "../names/normalize.js";
 import { UserError, type Warnings } from "../diagnostics/warnings.js";
 import type { IndexConfig } from "../config/schema.js";
 import { HASH_ALGORITHMS, type DistributionFile, type Hashes } from "./distribution.js";
+import { applyStatuses, type ProjectStatus } from "./project-status.js";
 
 export interface Project {
   /** PEP 503 normalised name: the URL segment and the PEP 691 `name`. */
@@ -11,8 +12,10 @@ export interface Project {
   displayName: string;
   /** PEP 440 normalised versions, ascending. */
   versions: string[];
-  /** Files sorted by version, then file name. */
+  /** Files sorted by version, then file name (none when quarantined). */
   files: DistributionFile[];
+  /** PEP 792; absent means active. */
+  status?: ProjectStatus;
 }
 
 export interface ProjectIndex {
@@ -92,6 +95,7 @@ export function buildProjectIndex(files: DistributionFile[], config: IndexConfig
     projects.push({ name, displayName: displayNameOf(list), versions, files: list });
   }
   projects.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  applyStatuses(projects, config, warnings);
   return { projects };
 }
 

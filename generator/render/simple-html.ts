@@ -2,16 +2,19 @@ import type { Project, ProjectIndex } from "../model/project-index.js";
 import { escapeHtml } from "./escape.js";
 import { fileHrefWithHash, metadataAttributeValue } from "./file-links.js";
 
-/** PEP 629: the API version this index speaks (1.1 adds PEP 700's JSON fields). */
-export const REPOSITORY_VERSION = "1.1";
+/**
+ * PEP 629: the API version this index speaks. 1.1 adds PEP 700's JSON fields, 1.4 PEP 792's
+ * project status; nothing the HTML form carries is mandatory from 1.1 on, so every HTML page is 1.4.
+ */
+export const REPOSITORY_VERSION = "1.4";
 
-function page(title: string, body: string): string {
+function page(title: string, body: string, head = ""): string {
   return `<!DOCTYPE html>
 <html lang="en">
   <head>
     <meta charset="utf-8">
     <meta name="pypi:repository-version" content="${REPOSITORY_VERSION}">
-    <title>${escapeHtml(title)}</title>
+${head}    <title>${escapeHtml(title)}</title>
   </head>
   <body>
     <h1>${escapeHtml(title)}</h1>
@@ -26,7 +29,16 @@ export function renderRootHtml(index: ProjectIndex): string {
   return page("Simple index", links);
 }
 
-/** PEP 503 project page with PEP 592 yanks, PEP 658/714 metadata and escaped Requires-Python. */
+/** PEP 792's meta tags; an active project carries none (active is the default). */
+function statusMeta(project: Project): string {
+  const s = project.status;
+  if (s === undefined) return "";
+  let head = `    <meta name="pypi:project-status" content="${s.status}">\n`;
+  if (s.reason !== undefined) head += `    <meta name="pypi:project-status-reason" content="${escapeHtml(s.reason)}">\n`;
+  return head;
+}
+
+/** PEP 503 project page with PEP 592 yanks, PEP 658/714 metadata, escaped Requires-Python and PEP 792 status. */
 export function renderProjectHtml(project: Project): string {
   const links = project.files
     .map((file) => {
@@ -41,5 +53,5 @@ export function renderProjectHtml(project: Project): string {
       return `    <a ${attrs.join(" ")}>${escapeHtml(file.filename)}</a><br>\n`;
     })
     .join("");
-  return page(`Links for ${project.name}`, links);
+  return page(`Links for ${project.name}`, links, statusMeta(project));
 }

@@ -13,17 +13,22 @@ interface JsonFile {
   "upload-time"?: string;
 }
 
+/** The API version a JSON page declares when it carries everything that version makes mandatory (PEP 700's `size` from 1.1). */
+const JSON_API_VERSION = "1.4";
+
 /** PEP 691 root. */
 export function renderRootJson(index: ProjectIndex): string {
   return `${JSON.stringify({
-    meta: { "api-version": "1.1" },
+    meta: { "api-version": JSON_API_VERSION },
     projects: index.projects.map((p) => ({ name: p.displayName })),
   })}\n`;
 }
 
 /**
- * PEP 691 project page with PEP 700 `versions`, `size` and `upload-time`. PEP 700 makes `size`
- * mandatory at api-version 1.1, so a page with any file of unknown size declares 1.0 instead.
+ * PEP 691 project page with PEP 700 `versions`, `size` and `upload-time`, and PEP 792's
+ * `project-status` beside `meta` (not inside it, as the living spec first said by mistake; fixed
+ * January 2026). PEP 700 makes `size` mandatory at api-version 1.1, so a page with any file of
+ * unknown size declares 1.0 instead, whatever else it carries.
  */
 export function renderProjectJson(project: Project): string {
   let allSized = true;
@@ -43,8 +48,9 @@ export function renderProjectJson(project: Project): string {
     return entry;
   });
   const doc = {
-    meta: { "api-version": allSized ? "1.1" : "1.0" },
+    meta: { "api-version": allSized ? JSON_API_VERSION : "1.0" },
     name: project.name,
+    ...(project.status ? { "project-status": project.status } : {}),
     versions: project.versions,
     files,
   };

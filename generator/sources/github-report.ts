@@ -36,6 +36,8 @@ export interface GitHubSourceReport {
   /** `OWNER/NAME` of every repository indexed (selected by the filters), for team grants. */
   repositoryNames: string[];
   skippedArchived: number;
+  /** Archived repositories indexed, their projects marked archived. */
+  archived: number;
   skippedPrivate: number;
   filteredOut: number;
   releases: number;
@@ -62,7 +64,7 @@ export function describeGitHubReport(r: GitHubSourceReport): string {
   ].filter(Boolean);
   const d = r.downloads;
   return (
-    `GitHub: ${r.repositories} repositories${skipped.length ? ` (skipped ${skipped.join(", ")})` : ""}, ${r.releases} releases, ` +
+    `GitHub: ${r.repositories} repositories${r.archived ? ` (${r.archived} archived, their projects marked so)` : ""}${skipped.length ? ` (skipped ${skipped.join(", ")})` : ""}, ${r.releases} releases, ` +
     `${r.distributions} distributions, ${r.tagLinks} tag links${r.otherAssets ? `, ${r.otherAssets} other assets not indexed` : ""}; ` +
     `API requests: ${r.api.describe()}; downloads: ${d.requests} requests, ${formatBytes(d.bytes)}` +
     `${d.bytesSaved ? ` (Range and early stops saved ${formatBytes(d.bytesSaved)})` : ""}`

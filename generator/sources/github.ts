@@ -55,6 +55,7 @@ export async function readGitHub(options: GitHubSourceOptions, warnings: Warning
     repositories: discovery.repositories.length,
     repositoryNames: discovery.repositories.map((r) => r.fullName),
     skippedArchived: discovery.skippedArchived,
+    archived: discovery.archived,
     skippedPrivate: discovery.skippedPrivate,
     filteredOut: discovery.filteredOut,
     releases: 0,
@@ -150,6 +151,7 @@ export async function readGitHub(options: GitHubSourceOptions, warnings: Warning
       origin: `${job.repo.fullName} release ${job.tag} asset ${asset.name}`,
       repository: job.repo.fullName,
       repositoryUrl: job.repo.htmlUrl,
+      ...(job.repo.archived ? { repositoryArchived: true } : {}),
     };
     if (metadataBase64 !== undefined) {
       const record = applyCoreMetadata(file, new Uint8Array(Buffer.from(metadataBase64, "base64")), warnings);

@@ -90,6 +90,7 @@ export class ListedFile implements DistributionFile {
   uploadedBy: string | undefined = undefined;
   repository: string | undefined = undefined;
   repositoryUrl: string | undefined = undefined;
+  repositoryArchived: boolean | undefined = undefined;
 
   constructor(
     readonly filename: string,

@@ -58,6 +58,7 @@ export async function buildIndexForStack(config: StackConfig, ctx: DeployContext
     {
       title: config.title,
       yanked: config.yanked,
+      status: config.status,
       indexMaxAgeSeconds: config.indexMaxAgeSeconds,
       ...(config.upstream ? { upstream: config.upstream } : {}),
       ...((sources.packagesUrl ?? config.packagesUrl) ? { packagesUrl: sources.packagesUrl ?? config.packagesUrl } : {}),
