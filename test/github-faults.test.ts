@@ -38,8 +38,8 @@ const hits = (path: string) => emu.requests.filter((r) => r.server === "api" && 
 test("a first build writes the site and reports what GitHub cost; the token never appears in output", async () => {
   const r = await build();
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /^GitHub: 3 repositories \(skipped 1 archived, 1 private, 1 filtered out\), 4 releases, 5 distributions, 3 tag links, 1 other assets not indexed; API requests: .*; downloads: \d+ requests, .*$/m);
-  assert.match(r.stdout, /^Built 4 projects, 8 files into /m);
+  assert.match(r.stdout, /^GitHub: 4 repositories \(1 archived, marked so; skipped 1 private, 1 filtered out\), 5 releases, 6 distributions, 3 tag links, 1 other assets not indexed; API requests: .*; downloads: \d+ requests, .*$/m);
+  assert.match(r.stdout, /^Built 5 projects, 9 files into /m);
   assert.match(r.stderr, /^warning\[private-repository-skipped\]: .*acme\/secret/m);
   assert.ok(!(r.stdout + r.stderr).includes(TOKEN));
 });

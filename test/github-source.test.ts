@@ -372,3 +372,30 @@ test("a file name indexed from GitHub keeps its bytes: an asset uploaded again w
   upload(first.bytes);
   await assert.rejects(build(opts()), /changed bytes under a name already indexed/);
 });
+
+test("a user account's repositories are listed too: its public ones for anyone, its private ones with its own token", async () => {
+  const other = await GitHubEmulator.start({ token: TOKEN });
+  try {
+    const pub = makeWheel({ name: "octo-tool", version: "1.0" });
+    const priv = makeWheel({ name: "octo-secret", version: "1.0" });
+    other.setUser("octo", [
+      { name: "tool", releases: [{ tag: "v1.0", assets: [{ name: pub.filename, bytes: pub.bytes }] }] },
+      { name: "secret", private: true, releases: [{ tag: "v1.0", assets: [{ name: priv.filename, bytes: priv.bytes }] }] },
+    ]);
+    const OCTO = "ghp_octoOwnToken000000000000000000000000";
+    other.setPeople([{ login: "octo", tokens: [OCTO], repositories: [] }]);
+    const at = (token: string): GitHubSourceOptions => ({ ...options(tempDir("gh-cache"), { org: "octo", topics: [], includePrivate: true, token }), apiUrl: other.apiUrl });
+    // Another token (the bot's): GET /orgs/octo/repos is 404, so the user's public listing.
+    const seen = await build(at(TOKEN));
+    assert.deepEqual(seen.index.projects.map((p) => p.name), ["octo-tool"]);
+    const paths = other.requests.filter((r) => r.server === "api" && /repos$|repos\?/.test(r.url)).map((r) => `${r.status} ${r.url.replace(/\?.*/, "")}`);
+    assert.deepEqual(paths, ["404 /orgs/octo/repos", "200 /users/octo/repos"]);
+    // The owner's own token: the private repository too.
+    const own = await build(at(OCTO));
+    assert.deepEqual(own.index.projects.map((p) => p.name), ["octo-secret", "octo-tool"]);
+    // Neither an organisation nor a user: the error says what was tried.
+    await assert.rejects(build({ ...at(TOKEN), org: "nobody" }), /listing the repositories of nobody \(not an organisation, so as a user account\) failed with HTTP 404/);
+  } finally {
+    await other.close();
+  }
+});

@@ -106,17 +106,38 @@ export function selectRepositories(listing: readonly OrgRepository[], selection:
   return result;
 }
 
-/** Lists every organisation's repositories (conditional, paginated) and selects the ones to index. */
+/**
+ * One owner's repositories. An owner that is not an organisation (`GET /orgs/{owner}/repos` is 404)
+ * is a user account: `GET /users/{user}/repos` lists its public repositories, and when the token is
+ * that user's own, `GET /user/repos?affiliation=owner` lists its private ones too.
+ */
+async function listOwner(client: GitHubClient, owner: string): Promise<OrgRepository[]> {
+  const check = pagesOnce(repositorySchema, "a repository");
+  try {
+    return await client.paginate(client.rest.repos.listForOrg, { org: owner, type: "all", per_page: 100 }, check);
+  } catch (e) {
+    if ((e as { status?: unknown }).status !== 404) throw failure(e, `listing the repositories of organisation ${owner}`);
+  }
+  try {
+    const me = await client.rest.users.getAuthenticated().then(
+      (r) => (r.data as { login?: unknown }).login,
+      () => undefined,
+    );
+    if (typeof me === "string" && me.toLowerCase() === owner.toLowerCase()) {
+      return await client.paginate(client.rest.repos.listForAuthenticatedUser, { affiliation: "owner", visibility: "all", per_page: 100 }, pagesOnce(repositorySchema, "a repository"));
+    }
+    return await client.paginate(client.rest.repos.listForUser, { username: owner, type: "owner", per_page: 100 }, pagesOnce(repositorySchema, "a repository"));
+  } catch (e) {
+    throw failure(e, `listing the repositories of ${owner} (not an organisation, so as a user account)`);
+  }
+}
+
+/** Lists every owner's repositories (conditional, paginated) and selects the ones to index. */
 export async function discoverRepositories(client: GitHubClient, selection: RepositorySelection, warnings: Warnings): Promise<Discovery> {
   const total: Discovery = { repositories: [], skippedArchived: 0, archived: 0, skippedPrivate: 0, filteredOut: 0 };
   const matchedPatterns = new Set<string>();
   for (const org of selection.orgs) {
-    let listing: OrgRepository[];
-    try {
-      listing = await client.paginate(client.rest.repos.listForOrg, { org, type: "all", per_page: 100 }, pagesOnce(repositorySchema, "a repository"));
-    } catch (e) {
-      throw failure(e, `listing the repositories of organisation ${org}`);
-    }
+    const listing = await listOwner(client, org);
     const part = selectRepositories(listing, selection, warnings, matchedPatterns);
     total.repositories.push(...part.repositories);
     total.skippedArchived += part.skippedArchived;

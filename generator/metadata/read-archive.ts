@@ -41,7 +41,7 @@ export async function readMetadataBytes(path: string, parsed: ParsedFilename): P
 export async function readArchiveMetadata(source: ArchiveSource, parsed: ParsedFilename): Promise<ArchiveMetadata | undefined> {
   const isZip = parsed.kind === "wheel" || parsed.kind === "egg" || parsed.extension === ".zip";
   if (isZip) {
-    const wanted = parsed.kind === "wheel" ? wheelMetadataOf(parsed) : parsed.kind === "egg" ? (n: string) => n === "EGG-INFO/PKG-INFO" : isSdistPkgInfo;
+    const wanted = parsed.kind === "wheel" ? wheelMetadataOf(parsed) : parsed.kind === "egg" ? exactly((n) => n === "EGG-INFO/PKG-INFO") : exactly(isSdistPkgInfo);
     if (source.kind === "stream") throw new Error("internal: a zip needs random access, not a stream");
     const open: ZipOpener = source.kind === "path" ? (o, cb) => yauzl.open(source.path, o, cb) : source.open;
     return readFromZip(open, wanted);
@@ -54,28 +54,50 @@ export async function readArchiveMetadata(source: ArchiveSource, parsed: ParsedF
   return undefined;
 }
 
+/** What was looked for and not found, for the `metadata-unreadable` warning. */
+export function missingMetadata(parsed: ParsedFilename): string {
+  if (parsed.kind !== "wheel") return "no core metadata found in the archive";
+  return `no ${parsed.name}-${parsed.version}.dist-info/METADATA in the wheel (its own metadata folder; a wheel without one is refused by pip)`;
+}
+
+/** How an archive entry serves as the metadata: not at all, as the one candidate left, or exactly. */
+const enum Fit {
+  No = 0,
+  Candidate = 1,
+  Exact = 2,
+}
+
 /**
  * The wheel spec puts METADATA in the top-level `{name}-{version}.dist-info/` folder of the wheel's
- * own project and version; any other `.dist-info` folder (a vendored package's, a decoy) is not its
- * metadata. The name compares normalised and the version PEP 440-equal, as pip matches them.
+ * own project and version (name compared normalised, version PEP 440-equal). A folder of another
+ * project (a vendored package's, a decoy) is never the wheel's metadata: pip refuses such a wheel.
+ * A folder of the right project with another version is taken only when it is the only one, as
+ * pip reads it; the version mismatch is then the `metadata-mismatch` warning.
  */
-function wheelMetadataOf(parsed: ParsedFilename): (entry: string) => boolean {
+function wheelMetadataOf(parsed: ParsedFilename): (entry: string) => Fit {
   return (entry) => {
     const m = /^([^/]+)-([^/-]+)\.dist-info\/METADATA$/.exec(entry);
-    if (m === null || normalizeName(m[1] as string) !== parsed.project) return false;
+    if (m === null || normalizeName(m[1] as string) !== parsed.project) return Fit.No;
     const version = normalizeVersion(m[2] as string);
-    return version !== null && compareVersions(version, parsed.version) === 0;
+    return version !== null && compareVersions(version, parsed.version) === 0 ? Fit.Exact : Fit.Candidate;
   };
 }
+
+const exactly =
+  (test: (entry: string) => boolean) =>
+  (entry: string): Fit =>
+    test(entry) ? Fit.Exact : Fit.No;
 
 /** An sdist is one top-level folder `<name>-<version>/` with PKG-INFO directly inside it. */
 function isSdistPkgInfo(entry: string): boolean {
   return /^[^/]+\/PKG-INFO$/.test(entry);
 }
 
-function readFromZip(open: ZipOpener, wanted: (name: string) => boolean): Promise<ArchiveMetadata | undefined> {
+/** Reads the entry that fits exactly, or else the one candidate (several candidates: none is trusted). */
+function readFromZip(open: ZipOpener, fit: (name: string) => Fit): Promise<ArchiveMetadata | undefined> {
   return new Promise((resolve, reject) => {
-    open({ lazyEntries: true, autoClose: true }, (err, zip) => {
+    // Not autoClose: a candidate is read after the last entry has been listed.
+    open({ lazyEntries: true, autoClose: false }, (err, zip) => {
       if (err || !zip) return reject(err ?? new Error("cannot open zip"));
       let done = false;
       const finish = (value: ArchiveMetadata | undefined, error?: Error): void => {
@@ -85,10 +107,15 @@ function readFromZip(open: ZipOpener, wanted: (name: string) => boolean): Promis
         if (error) reject(error);
         else resolve(value);
       };
+      const candidates: yauzl.Entry[] = [];
       zip.on("error", (e: Error) => finish(undefined, e));
-      zip.on("end", () => finish(undefined));
+      zip.on("end", () => (candidates.length === 1 ? read(candidates[0] as yauzl.Entry) : finish(undefined)));
       zip.on("entry", (entry: yauzl.Entry) => {
-        if (!wanted(entry.fileName)) return zip.readEntry();
+        const f = fit(entry.fileName);
+        if (f === Fit.Candidate) candidates.push(entry);
+        return f === Fit.Exact ? read(entry) : zip.readEntry();
+      });
+      const read = (entry: yauzl.Entry): void => {
         if (entry.uncompressedSize > MAX_METADATA_BYTES) {
           return finish(undefined, new Error(`${entry.fileName} is larger than ${MAX_METADATA_BYTES} bytes`));
         }
@@ -101,7 +128,7 @@ function readFromZip(open: ZipOpener, wanted: (name: string) => boolean): Promis
           const modified = entry.getLastModDate({ timezone: "UTC" });
           stream.on("end", () => finish({ bytes: new Uint8Array(Buffer.concat(chunks)), modified }));
         });
-      });
+      };
       zip.readEntry();
     });
   });

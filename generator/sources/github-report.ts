@@ -62,9 +62,10 @@ export function describeGitHubReport(r: GitHubSourceReport): string {
     r.skippedPrivate ? `${r.skippedPrivate} private` : "",
     r.filteredOut ? `${r.filteredOut} filtered out` : "",
   ].filter(Boolean);
+  const notes = [r.archived ? `${r.archived} archived, marked so` : "", skipped.length ? `skipped ${skipped.join(", ")}` : ""].filter(Boolean);
   const d = r.downloads;
   return (
-    `GitHub: ${r.repositories} repositories${r.archived ? ` (${r.archived} archived, their projects marked so)` : ""}${skipped.length ? ` (skipped ${skipped.join(", ")})` : ""}, ${r.releases} releases, ` +
+    `GitHub: ${r.repositories} repositories${notes.length ? ` (${notes.join("; ")})` : ""}, ${r.releases} releases, ` +
     `${r.distributions} distributions, ${r.tagLinks} tag links${r.otherAssets ? `, ${r.otherAssets} other assets not indexed` : ""}; ` +
     `API requests: ${r.api.describe()}; downloads: ${d.requests} requests, ${formatBytes(d.bytes)}` +
     `${d.bytesSaved ? ` (Range and early stops saved ${formatBytes(d.bytesSaved)})` : ""}`

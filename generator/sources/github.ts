@@ -1,6 +1,7 @@
 import { silentProgress, type Progress } from "../diagnostics/progress.js";
 import type { Warnings } from "../diagnostics/warnings.js";
 import { applyCoreMetadata, expectsMetadata } from "../metadata/apply.js";
+import { missingMetadata } from "../metadata/read-archive.js";
 import type { DistributionFile } from "../model/distribution.js";
 import { parseIndexableFilename } from "../names/filename.js";
 import { mapLimit } from "../util/pool.js";
@@ -160,7 +161,7 @@ export async function readGitHub(options: GitHubSourceOptions, warnings: Warning
       if (parsed.kind === "wheel" && options.files === "mirror") file.coreMetadataFile = record;
       else if (parsed.kind === "wheel" && facts.metadataAsset) file.coreMetadataFile = { hashes: record.hashes };
     } else if (expectsMetadata(file)) {
-      const why = facts.metadataProblem ?? "no core metadata found in the archive";
+      const why = facts.metadataProblem ?? missingMetadata(parsed);
       warnings.add("metadata-unreadable", `${file.origin}: ${why}; indexed without it`, file.origin);
     }
     return file;

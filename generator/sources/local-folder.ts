@@ -1,7 +1,7 @@
 import { readdir, realpath, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { parseIndexableFilename, type ParsedFilename } from "../names/filename.js";
-import { readMetadataBytes, type ArchiveMetadata } from "../metadata/read-archive.js";
+import { missingMetadata, readMetadataBytes, type ArchiveMetadata } from "../metadata/read-archive.js";
 import { applyCoreMetadata, expectsMetadata } from "../metadata/apply.js";
 import { hashAndCheckArchive } from "../metadata/check-archive.js";
 import { mapLimit } from "../util/pool.js";
@@ -112,7 +112,7 @@ export async function readLocalFolder(dir: string, warnings: Warnings, progress?
       // PEP 658 is defined for wheels: their METADATA is authoritative, an sdist's PKG-INFO may not be.
       if (parsed.kind === "wheel") file.coreMetadataFile = record;
     } else if (expectsMetadata(file) && !unreadable) {
-      warnings.add("metadata-unreadable", `${path}: no core metadata found in the archive; indexed without it`, path);
+      warnings.add("metadata-unreadable", `${path}: ${missingMetadata(parsed)}; indexed without it`, path);
     }
     // No build time inside the archive: the file's modification time is the best remaining guess.
     file.uploadTime ??= (await stat(path)).mtime.toISOString();

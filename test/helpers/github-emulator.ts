@@ -174,6 +174,8 @@ interface OrgEntry {
   name: string;
   id: number;
   repos: EmulatedRepo[];
+  /** A user account owns repositories too; `/orgs/{user}/repos` is then 404, as on GitHub. */
+  type: "Organization" | "User";
 }
 interface AssetHome {
   org: OrgEntry;
@@ -298,8 +300,15 @@ export class GitHubEmulator {
   setOrg(org: string, repos: EmulatedRepo[]): void {
     const key = org.toLowerCase();
     if (!this.orgIds.has(key)) this.orgIds.set(key, this.counters.org++);
-    this.orgs.set(key, { name: org, id: this.orgIds.get(key) ?? 0, repos });
+    this.orgs.set(key, { name: org, id: this.orgIds.get(key) ?? 0, repos, type: "Organization" });
     this.indexAssets(); // hands out ids now, in declaration order, so they do not depend on request order
+  }
+
+  /** A user account's repositories: listed by `/users/{login}/repos` (public ones) and, for that user's own token, `/user/repos`. */
+  setUser(login: string, repos: EmulatedRepo[]): void {
+    this.setOrg(login, repos);
+    const entry = this.orgs.get(login.toLowerCase());
+    if (entry) entry.type = "User";
   }
 
   repo(org: string, name: string): EmulatedRepo {
@@ -392,6 +401,7 @@ export class GitHubEmulator {
     if (caller.kind === "open" || caller.kind === "bot") return true;
     if ((repo.visibility ?? (repo.private ? "private" : "public")) === "public" && !repo.private) return true;
     if (caller.kind === "anonymous") return false;
+    if (org.type === "User" && org.name.toLowerCase() === caller.person.login.toLowerCase()) return true;
     const full = `${org.name}/${repo.name}`.toLowerCase();
     return caller.person.repositories.some((r) => r.toLowerCase() === full);
   }
@@ -476,7 +486,7 @@ export class GitHubEmulator {
       url: u,
       html_url: `${this.htmlBase}/${enc(org.name)}`,
       ...accountUrls(u),
-      type: "Organization",
+      type: org.type,
       user_view_type: "public",
       site_admin: false,
     };
@@ -871,6 +881,8 @@ export class GitHubEmulator {
     const [head, owner = "", name = "", section, ...rest] = parts;
     if (head === "user" && parts.length === 1) return this.user(caller, ctx);
     if (head === "orgs" && parts.length === 3 && name === "repos") return this.listRepos(caller, owner, url, ctx);
+    if (head === "users" && parts.length === 3 && name === "repos") return this.listUserRepos(caller, owner, url, ctx);
+    if (head === "user" && parts.length === 2 && owner === "repos") return this.listOwnRepos(caller, url, ctx);
     if (head !== "repos" || parts.length < 3) return this.notFound(ctx);
     const found = this.findRepo(owner, name);
     // A repository the caller may not read does not exist, as far as they can tell.
@@ -902,9 +914,27 @@ export class GitHubEmulator {
     return this.notFound(ctx);
   }
 
+  /** `GET /users/{user}/repos`: the account's public repositories, whoever asks. */
+  private listUserRepos(caller: Caller, owner: string, url: URL, ctx: Ctx): void {
+    const entry = this.orgs.get(owner.toLowerCase());
+    if (!entry) return this.notFound(ctx);
+    const repos = entry.repos.filter((r) => !r.private && (r.visibility ?? "public") === "public").map((r) => this.repoJson(entry, r, this.permissions(caller)));
+    const { page, link } = this.paginate(url, repos);
+    this.reply(ctx, 200, page, link);
+  }
+
+  /** `GET /user/repos?affiliation=owner`: a person's own repositories, private ones included. */
+  private listOwnRepos(caller: Caller, url: URL, ctx: Ctx): void {
+    if (caller.kind !== "person") return this.unauthorised(ctx, "Requires authentication");
+    const entry = this.orgs.get(caller.person.login.toLowerCase());
+    const repos = entry?.type === "User" ? entry.repos.map((r) => this.repoJson(entry, r, this.permissions(caller))) : [];
+    const { page, link } = this.paginate(url, repos);
+    this.reply(ctx, 200, page, link);
+  }
+
   private listRepos(caller: Caller, owner: string, url: URL, ctx: Ctx): void {
     const org = this.orgs.get(owner.toLowerCase());
-    if (!org) return this.notFound(ctx);
+    if (!org || org.type !== "Organization") return this.notFound(ctx);
     const permissions = this.permissions(caller);
     const all = org.repos.filter((r) => this.readable(caller, org, r)).map((r) => this.repoJson(org, r, permissions));
     const type = url.searchParams.get("type") ?? "all";
