@@ -42,9 +42,12 @@ test("the access map: each project's repositories, local files guarded by the ga
   const projects = [
     { name: "a", files: [file("a", "acme/a"), file("a", "acme/a")] },
     { name: "b", files: [file("b", "acme/b"), file("b")] },
+    // Quarantined: no files left, yet its pages stay as private as its repository.
+    { name: "q", files: [], withheldFrom: ["acme/q"] },
+    { name: "l", files: [] },
   ] as Project[];
   const map = accessMapFor({ projects });
-  assert.deepEqual(map.projects, { a: ["acme/a"], b: ["(gate)", "acme/b"] });
+  assert.deepEqual(map.projects, { a: ["acme/a"], b: ["(gate)", "acme/b"], q: ["acme/q"], l: ["(gate)"] });
   assert.deepEqual(sharedProjects(map), ["b"]);
   assert.deepEqual(guardOf("simple/a/index.json", map, "acme/pypi"), { repositories: ["acme/a"], unknownProject: false });
   assert.deepEqual(guardOf("files/b/b-1.0.tar.gz", map, "acme/pypi"), { repositories: ["acme/pypi", "acme/b"], unknownProject: false });

@@ -27,6 +27,8 @@ export function accessMapFor(index: ProjectIndex): AccessMap {
   for (const project of index.projects) {
     const repos = new Set<string>();
     for (const file of project.files) repos.add(file.repository ?? GATE);
+    for (const repo of project.withheldFrom ?? []) repos.add(repo);
+    if (repos.size === 0) repos.add(GATE);
     projects[project.name] = [...repos].sort();
   }
   return { version: 1, projects };

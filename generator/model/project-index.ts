@@ -16,6 +16,8 @@ export interface Project {
   files: DistributionFile[];
   /** PEP 792; absent means active. */
   status?: ProjectStatus;
+  /** Quarantined: the repositories its withheld files came from, which still guard its pages in a private index. */
+  withheldFrom?: string[];
 }
 
 export interface ProjectIndex {

@@ -41,6 +41,8 @@ export function applyStatuses(projects: Project[], config: IndexConfig, warnings
     if (status === undefined || status.status === "active") continue;
     project.status = status;
     if (status.status === "quarantined") {
+      // Its pages stay as private as its files were: a private index still asks for these repositories.
+      project.withheldFrom = [...new Set(project.files.flatMap((f) => (f.repository === undefined ? [] : [f.repository])))].sort();
       project.files = [];
       project.versions = [];
     }
