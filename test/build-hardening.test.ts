@@ -272,8 +272,20 @@ test("a wheel's metadata is its own {name}-{version}.dist-info/METADATA: another
   // Only a foreign dist-info: the wheel has no metadata of its own.
   const foreign = makeWheel({ name: "acme-other", version: "1.0", distInfoName: "someone_else-1.0" });
   for (const w of [vendored, foreign]) writeFileSync(join(dir, w.filename), w.bytes);
+  // METADATA listed twice: Python's zipfile, and so pip, reads the last entry of a name.
+  const script = [
+    "import sys, warnings, zipfile",
+    "warnings.simplefilter('ignore')",
+    "with zipfile.ZipFile(sys.argv[1], 'w') as z:",
+    "    z.writestr('twice/__init__.py', '')",
+    "    z.writestr('twice-1.0.dist-info/METADATA', 'Metadata-Version: 2.1\\nName: twice\\nVersion: 1.0\\nSummary: first\\n')",
+    "    z.writestr('twice-1.0.dist-info/METADATA', 'Metadata-Version: 2.1\\nName: twice\\nVersion: 1.0\\nSummary: last\\n')",
+    "    z.writestr('twice-1.0.dist-info/WHEEL', 'Wheel-Version: 1.0\\n')",
+  ].join("\n");
+  execFileSync("python3", ["-c", script, join(dir, "twice-1.0-py3-none-any.whl")]);
   const site = join(tempDir("dist-info-site"), "site");
   const r = await buildTo(site, { from: [dir] });
+  assert.equal(r.index.projects.find((p) => p.name === "twice")?.files[0]?.metadata?.summary, "last");
   assert.deepEqual(readFileSync(join(site, "files/acme-core", `${vendored.filename}.metadata`)), Buffer.from(vendored.metadata));
   assert.equal(r.index.projects.find((p) => p.name === "acme-core")?.files[0]?.metadata?.summary, "the real one");
   assert.deepEqual(r.warnings.map((w) => `${w.code} ${w.subject?.slice(dir.length)}`), [`metadata-unreadable /${foreign.filename}`]);

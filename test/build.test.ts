@@ -206,6 +206,12 @@ test("versions are ordered and compared exactly as Python's packaging does, long
   const yanked = doc.files.filter((f) => f.yanked !== undefined).map((f) => f.filename);
   assert.deepEqual(yanked, ["pkg-1.0.9007199254740993.tar.gz"]);
   assert.deepEqual(built.warnings.filter((w) => w.code === "yank-unmatched"), []);
+  // The catalog shows every file, each under its release: pkg-1.0.0 with the listed 1.0.
+  const page = read(site, "project/pkg/index.html");
+  for (const v of versions) assert.ok(page.includes(`>pkg-${v}.tar.gz<`), `pkg-${v}.tar.gz on the catalog page`);
+  const release = (v: string): string => page.slice(page.indexOf(`data-version="${v}"`), page.indexOf("</tbody>", page.indexOf(`data-version="${v}"`)));
+  const one = doc.versions.find((v) => oracle.groups.find((g) => g.includes(v))?.includes("1.0.0")) as string;
+  assert.ok(release(one).includes(">pkg-1.0.tar.gz<") && release(one).includes(">pkg-1.0.0.tar.gz<"), `both spellings under ${one}`);
 });
 
 test("output is deterministic: the same input gives the same bytes", async () => {

@@ -388,11 +388,14 @@ test("a user account's repositories are listed too: its public ones for anyone, 
     // Another token (the bot's): GET /orgs/octo/repos is 404, so the user's public listing.
     const seen = await build(at(TOKEN));
     assert.deepEqual(seen.index.projects.map((p) => p.name), ["octo-tool"]);
+    // Asked for private repositories it cannot list: a named warning, never silence.
+    assert.deepEqual(seen.warnings.items.map((w) => w.code), ["private-repositories-unlisted"]);
     const paths = other.requests.filter((r) => r.server === "api" && /repos$|repos\?/.test(r.url)).map((r) => `${r.status} ${r.url.replace(/\?.*/, "")}`);
     assert.deepEqual(paths, ["404 /orgs/octo/repos", "200 /users/octo/repos"]);
     // The owner's own token: the private repository too.
     const own = await build(at(OCTO));
     assert.deepEqual(own.index.projects.map((p) => p.name), ["octo-secret", "octo-tool"]);
+    assert.deepEqual(own.warnings.items.map((w) => w.code), ["private-files-linked"], "its own token: nothing unlisted (the private files are linked, as for any private repository)");
     // Neither an organisation nor a user: the error says what was tried.
     await assert.rejects(build({ ...at(TOKEN), org: "nobody" }), /listing the repositories of nobody \(not an organisation, so as a user account\) failed with HTTP 404/);
   } finally {

@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
+import { accessMapFor } from "../generator/access/access-map.js";
 import { startServer, type RunningServer } from "../generator/serve/server.js";
 import { contrastAudit, inContext, launchChromium, screenshot } from "./helpers/browser.js";
 import { demoDists, repoRoot, tempDir } from "./helpers/paths.js";
@@ -23,15 +24,20 @@ const STATUS = {
   "not-in-the-index": { status: "archived" },
 } as const;
 
+test("two status keys that name the same project are an error naming both", async () => {
+  await assert.rejects(buildTo(tempDir("status-dup"), { from: [demoDists], config: { status: { "Demo.Core": { status: "archived" }, demo_core: { status: "deprecated" } } } }), /status\.Demo\.Core and status\.demo_core name the same project \(demo-core\)/);
+});
+
 let site: string;
 let server: RunningServer;
 let browser: Browser;
 let warnings: { code: string; message: string }[];
+let built: Awaited<ReturnType<typeof buildTo>>;
 
 before(async () => {
   site = tempDir("status-site");
-  const r = await buildTo(site, { from: [demoDists], config: { status: STATUS } });
-  warnings = r.warnings;
+  built = await buildTo(site, { from: [demoDists], config: { status: STATUS } });
+  warnings = built.warnings;
   server = await startServer({ root: site, port: 0 });
   browser = await launchChromium();
 });
@@ -70,6 +76,8 @@ test("every status reads back the same from the HTML and the JSON page, by an in
   assert.deepEqual(read["demo-zip"]?.json.files, []);
   assert.deepEqual(read["demo-zip"]?.versions, []);
   assert.equal(existsSync(join(site, "files/demo-zip")), false, "a quarantined project's files are not in the site");
+  // Its pages stay guarded as its (local, so gate-guarded) files were, in a private index.
+  assert.deepEqual(accessMapFor(built.index).projects["demo-zip"], ["(gate)"]);
   // The unknown name is a named warning; "active" in the settings is the default, so no marker.
   assert.deepEqual(warnings.map((w) => w.code), ["status-unmatched"]);
   assert.match(warnings[0]?.message ?? "", /status\.not-in-the-index names no project/);

@@ -1,5 +1,5 @@
 import type { CoreMetadata } from "../metadata/core-metadata.js";
-import { isPreRelease } from "../names/version.js";
+import { compareVersions, isPreRelease } from "../names/version.js";
 import type { ProjectStatus } from "../model/project-status.js";
 import type { DistributionFile } from "../model/distribution.js";
 import type { Project } from "../model/project-index.js";
@@ -83,10 +83,18 @@ function releaseOf(version: string, files: DistributionFile[]): Release {
 function releasesOf(project: Project): Release[] {
   const byVersion = new Map<string, DistributionFile[]>();
   for (const v of project.versions) byVersion.set(v, []);
+  // `versions` lists one spelling per PEP 440 version: a file of `1.0.0` belongs to the listed `1.0`.
+  const listedAs = new Map<string, string>();
   for (const f of project.files) {
-    const list = byVersion.get(f.parsed.version);
+    const own = f.parsed.version;
+    let listed = listedAs.get(own);
+    if (listed === undefined) {
+      listed = project.versions.find((v) => compareVersions(v, own) === 0) ?? own;
+      listedAs.set(own, listed);
+    }
+    const list = byVersion.get(listed);
     if (list) list.push(f);
-    else byVersion.set(f.parsed.version, [f]);
+    else byVersion.set(listed, [f]);
   }
   const releases: Release[] = [];
   for (let i = project.versions.length - 1; i >= 0; i--) {

@@ -14,6 +14,7 @@ export type WarningCode =
   | "status-unmatched"
   | "duplicate-file"
   | "private-repository-skipped"
+  | "private-repositories-unlisted"
   | "repository-pattern-unmatched"
   | "private-files-linked"
   | "metadata-asset-mismatch";

@@ -111,7 +111,7 @@ export function selectRepositories(listing: readonly OrgRepository[], selection:
  * is a user account: `GET /users/{user}/repos` lists its public repositories, and when the token is
  * that user's own, `GET /user/repos?affiliation=owner` lists its private ones too.
  */
-async function listOwner(client: GitHubClient, owner: string): Promise<OrgRepository[]> {
+async function listOwner(client: GitHubClient, owner: string, includePrivate: boolean, warnings: Warnings): Promise<OrgRepository[]> {
   const check = pagesOnce(repositorySchema, "a repository");
   try {
     return await client.paginate(client.rest.repos.listForOrg, { org: owner, type: "all", per_page: 100 }, check);
@@ -119,12 +119,19 @@ async function listOwner(client: GitHubClient, owner: string): Promise<OrgReposi
     if ((e as { status?: unknown }).status !== 404) throw failure(e, `listing the repositories of organisation ${owner}`);
   }
   try {
+    // Whose token this is. An app's installation token (Actions' GITHUB_TOKEN too) has no user: 403.
     const me = await client.rest.users.getAuthenticated().then(
       (r) => (r.data as { login?: unknown }).login,
-      () => undefined,
+      (e: unknown) => {
+        if ((e as { status?: unknown }).status === 403) return undefined;
+        throw e;
+      },
     );
     if (typeof me === "string" && me.toLowerCase() === owner.toLowerCase()) {
       return await client.paginate(client.rest.repos.listForAuthenticatedUser, { affiliation: "owner", visibility: "all", per_page: 100 }, pagesOnce(repositorySchema, "a repository"));
+    }
+    if (includePrivate) {
+      warnings.add("private-repositories-unlisted", `${owner} is a user account and the token is not ${owner}'s own: GitHub lists only its public repositories (use ${owner}'s token to index its private ones)`, owner);
     }
     return await client.paginate(client.rest.repos.listForUser, { username: owner, type: "owner", per_page: 100 }, pagesOnce(repositorySchema, "a repository"));
   } catch (e) {
@@ -137,7 +144,7 @@ export async function discoverRepositories(client: GitHubClient, selection: Repo
   const total: Discovery = { repositories: [], skippedArchived: 0, archived: 0, skippedPrivate: 0, filteredOut: 0 };
   const matchedPatterns = new Set<string>();
   for (const org of selection.orgs) {
-    const listing = await listOwner(client, org);
+    const listing = await listOwner(client, org, selection.includePrivate, warnings);
     const part = selectRepositories(listing, selection, warnings, matchedPatterns);
     total.repositories.push(...part.repositories);
     total.skippedArchived += part.skippedArchived;

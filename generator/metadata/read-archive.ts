@@ -93,7 +93,10 @@ function isSdistPkgInfo(entry: string): boolean {
   return /^[^/]+\/PKG-INFO$/.test(entry);
 }
 
-/** Reads the entry that fits exactly, or else the one candidate (several candidates: none is trusted). */
+/**
+ * Reads the entry that fits exactly, or else the one candidate (several candidates: none is
+ * trusted). A name listed twice is read at its last entry, as Python's zipfile (so pip) reads it.
+ */
 function readFromZip(open: ZipOpener, fit: (name: string) => Fit): Promise<ArchiveMetadata | undefined> {
   return new Promise((resolve, reject) => {
     // Not autoClose: a candidate is read after the last entry has been listed.
@@ -108,12 +111,18 @@ function readFromZip(open: ZipOpener, fit: (name: string) => Fit): Promise<Archi
         else resolve(value);
       };
       const candidates: yauzl.Entry[] = [];
+      let exact: yauzl.Entry | undefined;
       zip.on("error", (e: Error) => finish(undefined, e));
-      zip.on("end", () => (candidates.length === 1 ? read(candidates[0] as yauzl.Entry) : finish(undefined)));
+      zip.on("end", () => {
+        if (exact) read(exact);
+        else if (candidates.length === 1) read(candidates[0] as yauzl.Entry);
+        else finish(undefined);
+      });
       zip.on("entry", (entry: yauzl.Entry) => {
         const f = fit(entry.fileName);
-        if (f === Fit.Candidate) candidates.push(entry);
-        return f === Fit.Exact ? read(entry) : zip.readEntry();
+        if (f === Fit.Exact) exact = entry;
+        else if (f === Fit.Candidate) candidates.push(entry);
+        zip.readEntry();
       });
       const read = (entry: yauzl.Entry): void => {
         if (entry.uncompressedSize > MAX_METADATA_BYTES) {

@@ -86,12 +86,14 @@ export function buildProjectIndex(files: DistributionFile[], config: IndexConfig
   const projects: Project[] = [];
   for (const [name, list] of groups) {
     list.sort((a, b) => rank(a.parsed.version) - rank(b.parsed.version) || (a.filename < b.filename ? -1 : a.filename > b.filename ? 1 : 0));
-    // One entry per PEP 440 version: files of `1.0` and `1.0.0` are one release, listed by its first spelling.
+    // One entry per PEP 440 version: files of `1.0` and `1.0.0` are one release, listed by the
+    // spelling that sorts first as a string, so the order of the files never decides it.
     const versions: string[] = [];
     let last = -1;
     for (const f of list) {
       const r = rank(f.parsed.version);
       if (r !== last) versions.push(f.parsed.version);
+      else if (f.parsed.version < (versions[versions.length - 1] as string)) versions[versions.length - 1] = f.parsed.version;
       last = r;
     }
     projects.push({ name, displayName: displayNameOf(list), versions, files: list });

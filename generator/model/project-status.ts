@@ -5,8 +5,9 @@
  * project offers no files at all: its pages list none and the site holds none of them.
  */
 import type { IndexConfig, ProjectStatusName } from "../config/schema.js";
-import type { Warnings } from "../diagnostics/warnings.js";
 import { normalizeName } from "../names/normalize.js";
+import { GATE } from "../access/access-map.js";
+import { UserError, type Warnings } from "../diagnostics/warnings.js";
 import type { Project } from "./project-index.js";
 
 export interface ProjectStatus {
@@ -27,7 +28,14 @@ function archivedRepositories(project: Project): string[] | undefined {
 /** Sets each project's status; quarantined projects lose their files and versions. */
 export function applyStatuses(projects: Project[], config: IndexConfig, warnings: Warnings): void {
   const configured = new Map<string, ProjectStatus>();
-  for (const [name, s] of Object.entries(config.status)) configured.set(normalizeName(name), s.reason === undefined ? { status: s.status } : { status: s.status, reason: s.reason });
+  const spelled = new Map<string, string>();
+  for (const [name, s] of Object.entries(config.status)) {
+    const key = normalizeName(name);
+    const other = spelled.get(key);
+    if (other !== undefined) throw new UserError(`configuration: status.${other} and status.${name} name the same project (${key}); keep one`);
+    spelled.set(key, name);
+    configured.set(key, s.reason === undefined ? { status: s.status } : { status: s.status, reason: s.reason });
+  }
   const held = new Set(projects.map((p) => p.name));
   for (const name of Object.keys(config.status)) {
     if (!held.has(normalizeName(name))) warnings.add("status-unmatched", `configuration: status.${name} names no project in the index`, name);
@@ -42,7 +50,7 @@ export function applyStatuses(projects: Project[], config: IndexConfig, warnings
     project.status = status;
     if (status.status === "quarantined") {
       // Its pages stay as private as its files were: a private index still asks for these repositories.
-      project.withheldFrom = [...new Set(project.files.flatMap((f) => (f.repository === undefined ? [] : [f.repository])))].sort();
+      project.withheldFrom = [...new Set(project.files.map((f) => f.repository ?? GATE))].sort();
       project.files = [];
       project.versions = [];
     }
