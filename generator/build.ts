@@ -1,5 +1,5 @@
 import type { IndexConfig } from "./config/schema.js";
-import { isValidSpecifierSet } from "./names/version.js";
+import { isValidSpecifierSet } from "./names/specifier.js";
 import { UserError, Warnings } from "./diagnostics/warnings.js";
 import { silentProgress, type Progress } from "./diagnostics/progress.js";
 import type { DistributionFile } from "./model/distribution.js";

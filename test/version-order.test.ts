@@ -7,7 +7,8 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { test } from "node:test";
-import { compareVersions, isPreRelease, isValidSpecifierSet, normalizeVersion } from "../generator/names/version.js";
+import { isValidSpecifierSet } from "../generator/names/specifier.js";
+import { compareVersions, isPreRelease, normalizeVersion } from "../generator/names/version.js";
 import { repoRoot } from "./helpers/paths.js";
 
 /** A small seeded generator (mulberry32), so a failure names a version that comes back on every run. */
@@ -73,7 +74,17 @@ test("order, equality, normalisation and pre-release agree with packaging on 4,0
 });
 
 test("a Requires-Python is valid exactly when packaging's SpecifierSet accepts it (a trailing comma included)", () => {
-  const specs = [">=3.8", ">=3.8,", ",>=3.8", "", ">=3.8,,<4", " >= 3.8 , <4 ,", "~=3", "==3.*", ">=3.8a", "=>3", ">3.8.*", "==3.8.*,!=3.8.1", "~=3.8.0.post1", "<=3.9.dev0", "===foo", "!=3.*", ">=1.0+local", "== 1.0+local", ">=3.8;", "3.8"];
+  const fixed = [">=3.8", ">=3.8,", ",>=3.8", "", ">=3.8,,<4", " >= 3.8 , <4 ,", "~=3", "==3.*", ">=3.8a", "=>3", ">3.8.*", "==3.8.*,!=3.8.1", "~=3.8.0.post1", "<=3.9.dev0", "===foo", "!=3.*", ">=1.0+local", "== 1.0+local", ">=3.8;", "3.8", "==3.8a1.*", "!=3.8.post1.*", "===1.0+abc.*", "===3.8.dev1.*", "\ufeff>=3.8", ">=3.8\x85", "~=1.0+local", "=== ", ">= v3.8", "==1!2.*"];
+  // Generated: every operator with versions of every shape, wildcards, locals and Python's whitespace around them.
+  const r = random(440);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
+  const generated = generate(600, 441).map((v) => {
+    const op = pick(["==", "!=", "~=", "<=", ">=", "<", ">", "===", "=", "=>"]);
+    const tail = r() < 0.2 ? ".*" : "";
+    const space = (): string => pick(["", "", " ", "\t", "\x85", "\u3000", "\ufeff"]);
+    return `${space()}${op}${space()}${v}${tail}${space()}${r() < 0.2 ? "," : ""}`;
+  });
+  const specs = [...fixed, ...generated];
   const script = [
     "import sys, json",
     "from packaging.specifiers import SpecifierSet, InvalidSpecifier",
@@ -88,6 +99,6 @@ test("a Requires-Python is valid exactly when packaging's SpecifierSet accepts i
   const py = spawnSync("python3", ["-c", script], { input: JSON.stringify(specs), encoding: "utf8" });
   assert.equal(py.status, 0, py.stderr);
   const oracle = JSON.parse(py.stdout) as boolean[];
-  assert.ok(oracle.includes(true) && oracle.includes(false));
+  assert.ok(oracle.filter(Boolean).length > 100 && oracle.filter((x) => !x).length > 100, "the sample holds both verdicts");
   assert.deepEqual(Object.fromEntries(specs.map((s) => [s, isValidSpecifierSet(s)])), Object.fromEntries(specs.map((s, i) => [s, oracle[i]])));
 });

@@ -1,15 +1,14 @@
 /**
  * PEP 440 versions, exactly as Python's `packaging` treats them: normalised like
  * `str(packaging.version.Version(v))` and ordered like its comparison, with numbers of any length.
- * @renovatebot/pep440 is not used for either: it turns numbers into JS doubles (so
+ * A float-based PEP 440 library is not used for either: it turns numbers into JS doubles (so
  * `1.0.9007199254740993` equals `…992`, and date-like versions lose digits), uses JS \s rather
- * than Python's whitespace set and orders the pre-release alternatives differently. It still
- * checks version specifiers (Requires-Python), where only the grammar matters.
+ * than Python's whitespace set and orders the pre-release alternatives differently.
  */
-import { validRange } from "@renovatebot/pep440";
 
 // Python's str `\s`, listed from Python's re; JS `\s` differs (\x1c-\x1f, \x85, \ufeff).
-const PY_SPACE = "[\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
+export const PY_SPACE_CHARS = "\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+const PY_SPACE = `[${PY_SPACE_CHARS}]`;
 
 // packaging's VERSION_PATTERN with the same alternative order. Its possessive
 // quantifiers are dropped: in this grammar a possessive match never blocks a
@@ -194,12 +193,3 @@ export function isPreRelease(version: string): boolean {
   return k !== null && (k.pre !== undefined || k.dev !== undefined);
 }
 
-/**
- * A version specifier set (Requires-Python) as packaging's SpecifierSet reads it: comma-separated
- * specifiers, empty parts skipped, so `>=3.8,` is valid. Each specifier's grammar is checked by
- * @renovatebot/pep440, which agrees with packaging on single specifiers.
- */
-export function isValidSpecifierSet(spec: string): boolean {
-  const parts = spec.split(",").map((s) => s.trim()).filter((s) => s !== "");
-  return parts.every((s) => validRange(s));
-}
