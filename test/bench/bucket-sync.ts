@@ -85,9 +85,10 @@ function packageList(path: string, projects: number): void {
   writeFileSync(path, `${syntheticLines({ files: 2 * projects, projects }).join("\n")}\n`);
 }
 
+/** The order pages link in: files and the catalog's assets, then each project's pages (simple and catalog), then the root pages that link them. */
 function stage(key: string): number {
-  if (key.startsWith("files/")) return 0;
-  return /^simple\/[^/]+\/.+/.test(key) ? 1 : 2;
+  if (key.startsWith("files/") || key.startsWith("assets/")) return 0;
+  return /^(simple|project)\/[^/]+\/.+/.test(key) ? 1 : 2;
 }
 
 /** Every PUT of a stage answered before the first PUT of the next was sent; a list of violations. */
