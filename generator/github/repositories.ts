@@ -112,9 +112,9 @@ export function selectRepositories(listing: readonly OrgRepository[], selection:
  * that user's own, `GET /user/repos?affiliation=owner` lists its private ones too.
  */
 async function listOwner(client: GitHubClient, owner: string, includePrivate: boolean, warnings: Warnings): Promise<OrgRepository[]> {
-  const check = pagesOnce(repositorySchema, "a repository");
+  // pagesOnce remembers the pages it has seen, so each listing gets its own.
   try {
-    return await client.paginate(client.rest.repos.listForOrg, { org: owner, type: "all", per_page: 100 }, check);
+    return await client.paginate(client.rest.repos.listForOrg, { org: owner, type: "all", per_page: 100 }, pagesOnce(repositorySchema, "a repository"));
   } catch (e) {
     if ((e as { status?: unknown }).status !== 404) throw failure(e, `listing the repositories of organisation ${owner}`);
   }

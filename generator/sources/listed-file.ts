@@ -10,7 +10,7 @@ import type { CoreMetadata } from "../metadata/core-metadata.js";
 import type { ParsedFilename } from "../names/filename.js";
 
 /** Joins the packages URL and a file name the way dumb-pypi does (relative URLs stay relative). */
-export function fileUrl(packagesUrl: string, filename: string): string {
+function fileUrl(packagesUrl: string, filename: string): string {
   return `${packagesUrl.replace(/\/+$/, "")}/${encodeURIComponent(filename)}`;
 }
 

@@ -26,7 +26,6 @@ const jsonLineSchema = z.object({
 });
 type JsonLine = z.infer<typeof jsonLineSchema>;
 
-
 function requirePackagesUrl(packagesUrl: string | undefined, option: string): string {
   if (!packagesUrl) {
     throw new UserError(`${option} needs --packages-url (or packagesUrl in the config file): where the listed files are downloaded from`);
@@ -36,9 +35,9 @@ function requirePackagesUrl(packagesUrl: string | undefined, option: string): st
 
 /** Builds a file entry from a list line; returns undefined (with a warning) when the name is unusable. */
 function entryFor(filename: string, at: { list: string; line: number; pool: StringPool }, packagesUrl: string, warnings: Warnings): ListedFile | undefined {
-  const origin = `${at.list}:${at.line}`;
   const result = parseIndexableFilename(filename);
   if (!result.ok) {
+    const origin = `${at.list}:${at.line}`;
     if (result.problem === "unsafe") {
       throw new UserError(`${origin}: unsafe file name ${JSON.stringify(filename)} (path separators, leading dot or control characters are not allowed)`);
     }
@@ -78,17 +77,16 @@ export async function readPackageListJson(path: string, packagesUrl: string | un
   for await (const line of readLines(path)) {
     lineNo++;
     if (line.trim() === "") continue;
-    const origin = `${path}:${lineNo}`;
     let raw: unknown;
     try {
       raw = JSON.parse(line);
     } catch (e) {
-      throw new UserError(`${origin}: not valid JSON (${(e as Error).message})`);
+      throw new UserError(`${path}:${lineNo}: not valid JSON (${(e as Error).message})`);
     }
     const parsed = jsonLineSchema.safeParse(raw);
     if (!parsed.success) {
       const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(line)"}: ${i.message}`).join("; ");
-      throw new UserError(`${origin}: ${issues}`);
+      throw new UserError(`${path}:${lineNo}: ${issues}`);
     }
     const entry = entryFor(parsed.data.filename, { list: path, line: lineNo, pool }, base, warnings);
     if (!entry) continue;
