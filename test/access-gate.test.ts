@@ -8,7 +8,7 @@ import { test } from "node:test";
 import { accessMapFor, guardOf, sharedProjects, type AccessMap } from "../generator/access/access-map.js";
 import { parseAuthorization } from "../generator/access/credentials.js";
 import { createAccessGate } from "../generator/access/gate.js";
-import type { GitHubAccess, Identity, RepositoryAccess } from "../generator/access/github-access.js";
+import type { GitHubAccess, Identity, RepositoryAccess, RepositoryList } from "../generator/access/github-access.js";
 import type { DistributionFile } from "../generator/model/distribution.js";
 import type { Project } from "../generator/model/project-index.js";
 
@@ -19,9 +19,14 @@ const nameOf = (token: string): string => token.slice(4).replace(/x+$/, "");
 const bearer = (name: string) => `Bearer ${tokenFor(name)}`;
 
 /** A GitHub whose answers are scripted per token (its short name) and repository, counting questions. */
-function scripted(identities: Record<string, Identity>, access: Record<string, RepositoryAccess>) {
+function scripted(identities: Record<string, Identity>, access: Record<string, RepositoryAccess>, lists: Record<string, RepositoryList> = {}) {
   const asked: string[] = [];
   const github: GitHubAccess = {
+    readableRepositories: async (full) => {
+      const token = nameOf(full);
+      asked.push(`list ${token}`);
+      return lists[token] ?? { kind: "listed", repositories: [], requests: 1, complete: true };
+    },
     identity: async (full) => {
       const token = nameOf(full);
       asked.push(`user ${token}`);
@@ -112,6 +117,7 @@ test("unknown verdicts are never cached; TTL 0 means no caching rather than fore
   const github: GitHubAccess = {
     identity: async (token) => (asked.push("user"), token === tokenFor("gone") ? { kind: "rejected" } : { kind: "person", login: "p" }),
     repository: async () => (asked.push("repo"), answer),
+    readableRepositories: async () => ({ kind: "unknown", why: "not asked here" }),
   };
   const gate = createAccessGate({ gateRepository: "acme/pypi", map: MAP, github, positiveTtlSeconds: 0 });
   assert.equal((await gate.check(bearer("t"), "simple/solo/index.json")).kind, "unavailable");

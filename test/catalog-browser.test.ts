@@ -11,7 +11,7 @@ import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { defaultAccessMapPath, readAccessMap } from "../generator/access/access-map-file.js";
+import { defaultAccessMapPath, readAccessFile } from "../generator/access/access-map-file.js";
 import { createAccessGate } from "../generator/access/gate.js";
 import { createGitHubAccess } from "../generator/access/github-access.js";
 import type { Project, ProjectIndex } from "../generator/model/project-index.js";
@@ -490,8 +490,9 @@ test("a README's image from another host loads in a public catalog, and in a pri
   writeFileSync(join(dir, wheel.filename), wheel.bytes);
   const site = join(tempDir("pixel-site"), "site");
   const built = await buildTo(site, { from: [dir] });
-  const map = await readAccessMap(defaultAccessMapPath(site));
-  assert.ok(map);
+  const file = await readAccessFile(defaultAccessMapPath(site));
+  assert.ok(file?.lists);
+  const { map, lists } = file;
   // One person who may read the gate repository, which guards projects from local folders.
   const ALICE = `ghp_${"a".repeat(36)}`;
   const emu = await GitHubEmulator.start({ token: `ghs_${"b".repeat(36)}` });
@@ -499,7 +500,7 @@ test("a README's image from another host loads in a public catalog, and in a pri
   emu.setPeople([{ login: "alice", tokens: [ALICE], repositories: ["acme/pypi"] }]);
   const gate = createAccessGate({ gateRepository: "acme/pypi", map, github: createGitHubAccess({ apiUrl: emu.apiUrl }) });
   const publicServer = await startServer({ root: site, port: 0 });
-  const privateServer = await startServer({ root: site, port: 0, access: { gate, realm: "acme/pypi" } });
+  const privateServer = await startServer({ root: site, port: 0, access: { gate, realm: "acme/pypi", lists } });
   const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
   /** Opens the project page; returns the pixel requests the browser made and the CSP violations it reported. */
   const visit = async (url: string, options: Parameters<Browser["newContext"]>[0]): Promise<{ pixels: number; violations: string[]; shown: boolean }> => {

@@ -8,7 +8,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { defaultAccessMapPath, readAccessMap } from "../generator/access/access-map-file.js";
+import { defaultAccessMapPath, readAccessFile } from "../generator/access/access-map-file.js";
 import { createAccessGate, type AccessGate } from "../generator/access/gate.js";
 import { createGitHubAccess } from "../generator/access/github-access.js";
 import { startServer, type RunningServer } from "../generator/serve/server.js";
@@ -63,10 +63,11 @@ before(async () => {
     { login: "alice", tokens: [ALICE], repositories: ["acme/pypi"] },
     { login: "carol", tokens: [CAROL], repositories: [] },
   ]);
-  const map = await readAccessMap(defaultAccessMapPath(site));
-  assert.ok(map);
+  const file = await readAccessFile(defaultAccessMapPath(site));
+  assert.ok(file?.lists);
+  const { map, lists } = file;
   gate = createAccessGate({ gateRepository: "acme/pypi", map, github: createGitHubAccess({ apiUrl: emu.apiUrl }) });
-  privateServer = await startServer({ root: site, port: 0, upstream: recorded, access: { gate, realm: "acme/pypi" } });
+  privateServer = await startServer({ root: site, port: 0, upstream: recorded, access: { gate, realm: "acme/pypi", lists } });
 });
 
 after(async () => {

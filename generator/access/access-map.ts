@@ -14,6 +14,12 @@ export interface AccessMap {
   version: 1;
   /** Normalised project name -> `OWNER/NAME` repositories, sorted; `GATE` stands for the gate repository. */
   projects: Record<string, string[]>;
+  /**
+   * Repositories GitHub called public at build time, sorted: everyone may read them, though a
+   * person's own list of repositories names only those they are affiliated with. Absent (a map
+   * from an older build): none is taken as public, so lists show less, never more.
+   */
+  public?: string[];
 }
 
 /** Marks files with no repository of their own (local folders, package lists). */
@@ -24,14 +30,26 @@ const PROJECT_PREFIXES = ["simple", "files", "project"];
 
 export function accessMapFor(index: ProjectIndex): AccessMap {
   const projects: Record<string, string[]> = {};
+  const open = new Set<string>();
   for (const project of index.projects) {
     const repos = new Set<string>();
-    for (const file of project.files) repos.add(file.repository ?? GATE);
+    for (const file of project.files) {
+      repos.add(file.repository ?? GATE);
+      if (file.repository !== undefined && file.repositoryPublic === true) open.add(file.repository);
+    }
     for (const repo of project.withheldFrom ?? []) repos.add(repo);
     if (repos.size === 0) repos.add(GATE);
     projects[project.name] = [...repos].sort();
   }
-  return { version: 1, projects };
+  return { version: 1, projects, public: [...open].sort() };
+}
+
+/**
+ * The map's project names in one fixed order (code-unit sort), which the edge's two functions
+ * share to name a set of projects by bit position; object key order would put `123` first.
+ */
+export function projectOrder(map: AccessMap): string[] {
+  return Object.keys(map.projects).sort();
 }
 
 /** Projects whose files come from more than one repository: a reader needs access to all of them. */

@@ -15,9 +15,9 @@
  */
 import { createHash } from "node:crypto";
 import { LRUCache } from "lru-cache";
-import { guardOf, type AccessMap } from "./access-map.js";
+import { GATE, guardOf, projectOrder, type AccessMap } from "./access-map.js";
 import { CREDENTIALS_PROBLEMS, looksLikeGitHubToken, parseAuthorization } from "./credentials.js";
-import type { GitHubAccess, Identity, RepositoryAccess } from "./github-access.js";
+import type { GitHubAccess, Identity, RepositoryAccess, RepositoryList } from "./github-access.js";
 
 export type GateVerdict =
   | { kind: "allow"; who: string }
@@ -26,6 +26,12 @@ export type GateVerdict =
   | { kind: "throttled"; why: string; retryAfterSeconds: number }
   | { kind: "hidden"; who: string; why: string }
   | { kind: "unavailable"; why: string; retryAfterSeconds: number };
+
+/** A list page's verdict: allowed, with the projects this person may see (in projectOrder). */
+export type ListVerdict =
+  | Exclude<GateVerdict, { kind: "allow" }>
+  /** `complete` is false when the person may read more repositories than GitHub was asked to list. */
+  | { kind: "allow"; who: string; projects: string[]; complete: boolean };
 
 export interface GateStats {
   checks: number;
@@ -57,6 +63,12 @@ export interface AccessGate {
   /** `sitePath` is the router's file path (site-relative, decoded). */
   /** `client` is the caller's address, for the per-address limit on tokens not seen yet. */
   check(authorization: string | undefined, sitePath: string, client?: string): Promise<GateVerdict>;
+  /**
+   * For a page that lists projects (`sitePath` is the gate's): the check, and the projects whose
+   * repositories this person may all read (local ones follow the gate), from one cached listing
+   * of their repositories.
+   */
+  list(authorization: string | undefined, sitePath: string, client?: string): Promise<ListVerdict>;
   readonly stats: GateStats;
 }
 
@@ -68,9 +80,16 @@ const NOT_A_TOKEN = "this is not a GitHub token (ghp_, github_pat_, gho_, ghu_, 
 const DEFAULT_RETRY_AFTER_SECONDS = 10;
 const REJECTED = "GitHub does not accept this token (expired, revoked or mistyped)";
 
-type Cached = Exclude<Identity, { kind: "unknown" }> | Exclude<RepositoryAccess, { kind: "unknown" }>;
+/** A person's repository listing as cached: one bit per repository of the map (a few hundred bytes, not their names). */
+interface Listing {
+  kind: "listed";
+  bits: Uint8Array;
+  complete: boolean;
+}
+type Question = Identity | RepositoryAccess | RepositoryList;
+type Cached = Exclude<Identity, { kind: "unknown" }> | Exclude<RepositoryAccess, { kind: "unknown" }> | Listing | { kind: "rejected" };
 
-const isGrant = (answer: Cached): boolean => answer.kind === "person" || answer.kind === "app" || answer.kind === "readable";
+const isGrant = (answer: Cached): boolean => answer.kind === "person" || answer.kind === "app" || answer.kind === "readable" || answer.kind === "listed";
 /** Cache keys are `<token key> <question>`. */
 const tokenOf = (cacheKey: string): string => cacheKey.slice(0, cacheKey.indexOf(" "));
 
@@ -116,7 +135,7 @@ export function createAccessGate(options: GateOptions): AccessGate {
     for (const key of [...(grantsOf.get(token) ?? [])]) granted.delete(key);
     grantsOf.delete(token);
   };
-  const inFlight = new Map<string, Promise<Identity | RepositoryAccess>>();
+  const inFlight = new Map<string, Promise<Question | Listing>>();
   const now = options.now ?? Date.now;
   const limit = options.newTokensPerClient ?? DEFAULT_NEW_TOKENS_PER_CLIENT;
   /** A token bucket per client address: how many new tokens it may still bring, as of when. */
@@ -136,7 +155,7 @@ export function createAccessGate(options: GateOptions): AccessGate {
   const stats: GateStats = { checks: 0, githubRequests: 0, cacheHits: 0 };
 
   /** One question, answered from the cache, by a lookup in flight, or by GitHub (then cached unless unknown). */
-  function ask<T extends Identity | RepositoryAccess>(key: string, lookup: () => Promise<T>): Promise<T> {
+  function ask<T extends Identity | RepositoryAccess | Listing | Exclude<RepositoryList, { kind: "listed" }>>(key: string, lookup: () => Promise<T>): Promise<T> {
     const hit = cached(key);
     if (hit !== undefined) {
       stats.cacheHits++;
@@ -164,49 +183,98 @@ export function createAccessGate(options: GateOptions): AccessGate {
     return promise;
   }
 
+  // The listing's bits: one per repository of the map, and per project the bits it needs.
+  const repoBit = new Map<string, number>();
+  const open = new Set((options.map.public ?? []).map((r) => r.toLowerCase()));
+  const order = projectOrder(options.map);
+  const needs = order.map((name) => {
+    const bits: number[] = [];
+    for (const repo of options.map.projects[name] ?? []) {
+      const lower = repo.toLowerCase();
+      if (repo === GATE || open.has(lower)) continue; // the gate was checked; public ones everyone reads
+      if (!repoBit.has(lower)) repoBit.set(lower, repoBit.size);
+      bits.push(repoBit.get(lower) as number);
+    }
+    return bits;
+  });
+  const listingOf = async (token: string): Promise<Listing | Exclude<RepositoryList, { kind: "listed" }>> => {
+    const answer = await options.github.readableRepositories(token);
+    if (answer.kind !== "listed") return answer;
+    stats.githubRequests += answer.requests - 1;
+    const bits = new Uint8Array(Math.ceil(repoBit.size / 8));
+    for (const repo of answer.repositories) {
+      const bit = repoBit.get(repo);
+      if (bit !== undefined) bits[bit >> 3] = (bits[bit >> 3] as number) | (1 << (bit & 7));
+    }
+    return { kind: "listed", bits, complete: answer.complete };
+  };
+  const has = (bits: Uint8Array, bit: number): boolean => (((bits[bit >> 3] as number) >> (bit & 7)) & 1) === 1;
+
+  /** The checks that need no GitHub call: a refusal, or the token and its cache key. */
+  function admit(authorization: string | undefined, client: string | undefined): GateVerdict | { token: string; key: string; userKey: string } {
+    stats.checks++;
+    const credentials = parseAuthorization(authorization);
+    if (!credentials.ok) return { kind: "unauthorised", why: CREDENTIALS_PROBLEMS[credentials.problem] };
+    const { token } = credentials;
+    if (!looksLikeGitHubToken(token)) return { kind: "unauthorised", why: NOT_A_TOKEN };
+    const key = tokenKey(token);
+    const userKey = `${key} user`;
+    if (refused.get(userKey)?.kind === "rejected") {
+      stats.cacheHits++;
+      return { kind: "unauthorised", why: REJECTED };
+    }
+    const seen = granted.has(userKey) || refused.has(userKey) || inFlight.has(userKey);
+    if (!seen && client !== undefined) {
+      const wait = spend(client);
+      if (wait > 0) return { kind: "throttled", why: `too many new tokens from ${client}`, retryAfterSeconds: wait };
+    }
+    return { token, key, userKey };
+  }
+
+  async function decide(token: string, key: string, userKey: string, sitePath: string): Promise<GateVerdict> {
+    const guard = guardOf(sitePath, options.map, options.gateRepository);
+    const repos = guard.repositories;
+    // Both questions at once: latency matters at the edge, and a bad token is cached either way.
+    const [identity, ...access] = await Promise.all([
+      ask<Identity>(userKey, () => options.github.identity(token)),
+      ...repos.map((repo) => ask<RepositoryAccess>(`${key} repo ${repo.toLowerCase()}`, () => options.github.repository(token, repo))),
+    ]);
+    const who = identity.kind === "person" ? identity.login : identity.kind === "app" ? "(app token)" : "(unknown)";
+    if (identity.kind === "rejected" || access.some((a) => a.kind === "rejected")) {
+      return { kind: "unauthorised", why: REJECTED };
+    }
+    const hiddenAt = access.findIndex((a) => a.kind === "hidden");
+    if (hiddenAt >= 0) {
+      const a = access[hiddenAt] as Extract<RepositoryAccess, { kind: "hidden" }>;
+      return { kind: "hidden", who, why: `${repos[hiddenAt]}: ${a.why}` };
+    }
+    // Every path has at least one guarding repository, so the repositories alone decide whether GitHub answered.
+    const unknown = access.find((a) => a.kind === "unknown");
+    if (unknown && unknown.kind === "unknown") {
+      return { kind: "unavailable", why: unknown.why, retryAfterSeconds: unknown.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS };
+    }
+    if (guard.unknownProject) return { kind: "hidden", who, why: "no such project" };
+    // Every guarding repository answered 200 to this token, so it is valid even if /user could not say whose it is.
+    return { kind: "allow", who };
+  }
+
   return {
     stats,
     async check(authorization, sitePath, client) {
-      stats.checks++;
-      const credentials = parseAuthorization(authorization);
-      if (!credentials.ok) return { kind: "unauthorised", why: CREDENTIALS_PROBLEMS[credentials.problem] };
-      const { token } = credentials;
-      if (!looksLikeGitHubToken(token)) return { kind: "unauthorised", why: NOT_A_TOKEN };
-      const key = tokenKey(token);
-      const userKey = `${key} user`;
-      if (refused.get(userKey)?.kind === "rejected") {
-        stats.cacheHits++;
-        return { kind: "unauthorised", why: REJECTED };
-      }
-      const seen = granted.has(userKey) || refused.has(userKey) || inFlight.has(userKey);
-      if (!seen && client !== undefined) {
-        const wait = spend(client);
-        if (wait > 0) return { kind: "throttled", why: `too many new tokens from ${client}`, retryAfterSeconds: wait };
-      }
-      const guard = guardOf(sitePath, options.map, options.gateRepository);
-      const repos = guard.repositories;
-      // Both questions at once: latency matters at the edge, and a bad token is cached either way.
-      const [identity, ...access] = await Promise.all([
-        ask<Identity>(userKey, () => options.github.identity(token)),
-        ...repos.map((repo) => ask<RepositoryAccess>(`${key} repo ${repo.toLowerCase()}`, () => options.github.repository(token, repo))),
-      ]);
-      const who = identity.kind === "person" ? identity.login : identity.kind === "app" ? "(app token)" : "(unknown)";
-      if (identity.kind === "rejected" || access.some((a) => a.kind === "rejected")) {
-        return { kind: "unauthorised", why: REJECTED };
-      }
-      const hiddenAt = access.findIndex((a) => a.kind === "hidden");
-      if (hiddenAt >= 0) {
-        const a = access[hiddenAt] as Extract<RepositoryAccess, { kind: "hidden" }>;
-        return { kind: "hidden", who, why: `${repos[hiddenAt]}: ${a.why}` };
-      }
-      // Every path has at least one guarding repository, so the repositories alone decide whether GitHub answered.
-      const unknown = access.find((a) => a.kind === "unknown");
-      if (unknown && unknown.kind === "unknown") {
-        return { kind: "unavailable", why: unknown.why, retryAfterSeconds: unknown.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS };
-      }
-      if (guard.unknownProject) return { kind: "hidden", who, why: "no such project" };
-      // Every guarding repository answered 200 to this token, so it is valid even if /user could not say whose it is.
-      return { kind: "allow", who };
+      const admitted = admit(authorization, client);
+      return "kind" in admitted ? admitted : decide(admitted.token, admitted.key, admitted.userKey, sitePath);
+    },
+    async list(authorization, sitePath, client) {
+      const admitted = admit(authorization, client);
+      if ("kind" in admitted) return admitted as ListVerdict;
+      const { token, key, userKey } = admitted;
+      // The listing goes with the check, not after it: one round trip fewer for a person not seen yet.
+      const [verdict, listing] = await Promise.all([decide(token, key, userKey, sitePath), ask(`${key} list`, () => listingOf(token))]);
+      if (verdict.kind !== "allow") return verdict;
+      if (listing.kind === "rejected") return { kind: "unauthorised", why: REJECTED };
+      if (listing.kind === "unknown") return { kind: "unavailable", why: listing.why, retryAfterSeconds: listing.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS };
+      const projects = order.filter((_, i) => (needs[i] as number[]).every((bit) => has(listing.bits, bit)));
+      return { kind: "allow", who: verdict.who, projects, complete: listing.complete };
     },
   };
 }

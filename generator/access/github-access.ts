@@ -1,6 +1,8 @@
 /**
- * The two questions the access gate asks GitHub, with the person's own token: who is this
- * (`GET /user`), and may they read this repository (`GET /repos/{owner}/{repo}`).
+ * The questions the access gate asks GitHub, with the person's own token: who is this
+ * (`GET /user`), may they read this repository (`GET /repos/{owner}/{repo}`), and which
+ * repositories may they read (`GET /user/repos`, or `GET /installation/repositories` for an app's
+ * token), the last for the lists of a private index (the root and the landing page).
  *
  * Plain `fetch` (built into Node and the Lambda@Edge runtime) and zod's small build keep the edge
  * bundle small. Every answer is one of a few verdicts; anything GitHub did not clearly decide
@@ -17,6 +19,19 @@ export type Identity =
   | Unknown;
 
 export type RepositoryAccess = { kind: "readable" } | { kind: "hidden"; why: string } | { kind: "rejected" } | Unknown;
+
+/** The repositories a token may read, as `owner/name` lower-cased. */
+export type RepositoryList =
+  | {
+      kind: "listed";
+      repositories: string[];
+      /** Requests it took (GitHub pages at most 100 repositories). */
+      requests: number;
+      /** False when the person may read more than MAX_LIST_PAGES pages of repositories: the rest are left out. */
+      complete: boolean;
+    }
+  | { kind: "rejected" }
+  | Unknown;
 
 export interface Unknown {
   kind: "unknown";
@@ -38,7 +53,15 @@ export interface GitHubAccessOptions {
 export interface GitHubAccess {
   identity(token: string): Promise<Identity>;
   repository(token: string, fullName: string): Promise<RepositoryAccess>;
+  readableRepositories(token: string): Promise<RepositoryList>;
 }
+
+/** GitHub's largest page. */
+const PER_PAGE = 100;
+/** 10,000 repositories: a person who may read more sees the first ones only (fewer projects, never more). */
+export const MAX_LIST_PAGES = 100;
+/** Pages after the first are fetched this many at a time: a few round trips, and a few MB of JSON in memory at once. */
+const LIST_CONCURRENCY = 10;
 
 const USER_AGENT = "github-pypi-access-gate";
 
@@ -52,6 +75,20 @@ const repositorySchema = z.object({
   full_name: z.string(),
   permissions: z.object({ pull: z.boolean() }),
 });
+
+/** One listed repository: a name, and the caller's permission, which must say pull. */
+const listedSchema = z.object({ full_name: z.string(), permissions: z.object({ pull: z.boolean() }) });
+const userReposSchema = z.array(listedSchema);
+const installationReposSchema = z.object({ total_count: z.number(), repositories: z.array(listedSchema) });
+
+/** The page count from GitHub's `Link` header (`rel="last"`), 1 when there is none. */
+function lastPage(link: string | null): number {
+  const last = link?.split(",").find((part) => /rel="last"/.test(part));
+  const url = last?.match(/<([^>]+)>/)?.[1];
+  if (url === undefined) return 1;
+  const page = Number(new URL(url).searchParams.get("page"));
+  return Number.isInteger(page) && page > 0 ? page : 1;
+}
 
 /** What was wrong with a 200 answer, for the log: the first problem zod found, never the body itself. */
 function unexpected(endpoint: string, error: z.core.$ZodError): Unknown {
@@ -127,6 +164,48 @@ export function createGitHubAccess(options: GitHubAccessOptions): GitHubAccess {
       // App installation tokens (Actions' GITHUB_TOKEN) may not read /user: "Resource not accessible by integration".
       if (a.status === 403) return { kind: "app" };
       return { kind: "unknown", why: `GET /user answered HTTP ${a.status}` };
+    },
+
+    async readableRepositories(token) {
+      // One endpoint for people and one for apps; an app's token is refused by the first (403).
+      let endpoint = `/user/repos?per_page=${PER_PAGE}`;
+      let first = await get(`${endpoint}&page=1`, token);
+      let requests = 1;
+      let app = false;
+      if (!("kind" in first) && first.status === 403) {
+        endpoint = `/installation/repositories?per_page=${PER_PAGE}`;
+        first = await get(`${endpoint}&page=1`, token);
+        requests++;
+        app = true;
+      }
+      /** The page's repositories, or why it cannot be trusted. */
+      const read = (a: Answer | Unknown, page: number): string[] | Unknown | { kind: "rejected" } => {
+        if ("kind" in a) return a;
+        if (a.status === 401) return { kind: "rejected" };
+        if (a.status !== 200) return { kind: "unknown", why: `GET ${endpoint.split("?")[0]} page ${page} answered HTTP ${a.status}` };
+        const parsed = app ? installationReposSchema.safeParse(a.body) : userReposSchema.safeParse(a.body);
+        if (!parsed.success) return unexpected(`GET ${endpoint.split("?")[0]}`, parsed.error);
+        const repos = Array.isArray(parsed.data) ? parsed.data : parsed.data.repositories;
+        return repos.filter((r) => r.permissions.pull).map((r) => r.full_name.toLowerCase());
+      };
+      const firstRepos = read(first, 1);
+      if (!Array.isArray(firstRepos)) return firstRepos;
+      const answer = first as Answer;
+      const total = app ? Math.ceil(((answer.body as { total_count: number }).total_count) / PER_PAGE) : lastPage(answer.headers.get("link"));
+      const pages = Math.min(Math.max(total, 1), MAX_LIST_PAGES);
+      const repositories = [...firstRepos];
+      // The rest at once (a few at a time): the page count is known from the first answer.
+      for (let start = 2; start <= pages; start += LIST_CONCURRENCY) {
+        const batch = Array.from({ length: Math.min(LIST_CONCURRENCY, pages - start + 1) }, (_, i) => start + i);
+        const answers = await Promise.all(batch.map((page) => get(`${endpoint}&page=${page}`, token)));
+        requests += batch.length;
+        for (const [i, a] of answers.entries()) {
+          const repos = read(a, batch[i] as number);
+          if (!Array.isArray(repos)) return repos;
+          repositories.push(...repos);
+        }
+      }
+      return { kind: "listed", repositories, requests, complete: total <= MAX_LIST_PAGES };
     },
 
     async repository(token, fullName) {

@@ -58,6 +58,12 @@ export function describeVerdict(verdict: GateVerdict): string {
   }
 }
 
+/**
+ * A list page rendered for one person: no cache at all may keep it (a shared one would hand it to
+ * the next person, a private one would outlive a revoked grant).
+ */
+export const LIST_PAGE_CACHE_CONTROL = "private, no-store";
+
 /** Behind the gate a page is one person's: caches shared between people must not keep it. */
 export function privateCacheControl(cacheControl: string): string {
   return cacheControl.replace(/^public\b/, "private");

@@ -3,7 +3,7 @@ import type { ProjectIndex } from "../model/project-index.js";
 import { CATALOG_CSS, CATALOG_ICON, CATALOG_JS } from "./assets.js";
 import { catalogFacts } from "./catalog-facts.js";
 import { slug } from "./format.js";
-import { renderLandingPage } from "./landing-page.js";
+import { landingRows, renderLandingPage } from "./landing-page.js";
 import { CATALOG_CSS_PATH, CATALOG_ICON_PATH, CATALOG_JS_PATH } from "./layout.js";
 import { renderProjectPage } from "./project-page.js";
 
@@ -24,7 +24,7 @@ export function catalogPages(index: ProjectIndex, config: IndexConfig): Array<[p
     projectNames: new Set(index.projects.map((p) => p.name)),
   };
   const pages: Array<[string, () => string]> = [
-    ["index.html", () => renderLandingPage(index.projects, config.title)],
+    ["index.html", () => renderLandingPage(landingRows(index.projects), index.projects.length, config.title)],
     [CATALOG_CSS_PATH, () => CATALOG_CSS],
     [CATALOG_JS_PATH, () => CATALOG_JS],
     [CATALOG_ICON_PATH, () => CATALOG_ICON],

@@ -40,14 +40,21 @@ export function landingRow(f: CatalogFacts): string {
   return `${row}</li>\n`;
 }
 
-/** `index.html`: every project (complete without JavaScript), a search box and generic install commands. */
-export function renderLandingPage(projects: readonly Project[], title: string): string {
-  const count = projectCount(projects.length);
-  // One project's facts at a time: a row needs a few of them, and all at once would be a copy of the index.
+/** The landing page's rows, one project's facts at a time: all at once would be a copy of the index. */
+export function* landingRows(projects: readonly Project[]): Generator<string> {
+  for (const p of projects) yield landingRow(catalogFacts(p));
+}
+
+/**
+ * `index.html`: the projects' rows (complete without JavaScript), a search box and generic
+ * install commands. A private index renders it per person, from the rows of the projects they may read.
+ */
+export function renderLandingPage(projectRows: Iterable<string>, projectsShown: number, title: string): string {
+  const count = projectCount(projectsShown);
   let rows = "";
-  for (const p of projects) rows += landingRow(catalogFacts(p));
+  for (const row of projectRows) rows += row;
   const list =
-    projects.length === 0
+    projectsShown === 0
       ? `<ul id="projects"></ul>\n<p class="empty">This index holds no projects yet.</p>\n`
       : `<ul id="projects">\n${rows}</ul>\n`;
   const main = `<div class="page-head">

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { UserError } from "../diagnostics/warnings.js";
 import { startServer, type RunningServer, type ServeOptions } from "../serve/server.js";
-import { defaultAccessMapPath, readAccessMap } from "../access/access-map-file.js";
+import { defaultAccessMapPath, readAccessFile } from "../access/access-map-file.js";
 import { createAccessGate } from "../access/gate.js";
 import { createGitHubAccess } from "../access/github-access.js";
 import { indexConfigSchema } from "../config/schema.js";
@@ -49,8 +49,11 @@ async function accessFor(dir: string, opts: ServeCommandOptions, say: (line: str
   const [positiveTtlSeconds, negativeTtlSeconds] = cacheSeconds(opts.authCache ?? "300,30");
   const mapPath = opts.accessMap ?? defaultAccessMapPath(dir);
   // Without the map every project would fall to the gate repository's readers: refuse instead.
-  const map = await readAccessMap(mapPath);
-  if (!map) throw new UserError(`--auth github needs the access map that \`github-pypi build\` writes beside the site; ${mapPath} does not exist (rebuild, or pass --access-map FILE)`);
+  const file = await readAccessFile(mapPath);
+  if (!file) throw new UserError(`--auth github needs the access map that \`github-pypi build\` writes beside the site; ${mapPath} does not exist (rebuild, or pass --access-map FILE)`);
+  // The list pages are rendered per person from these entries; without them there is no safe root to serve.
+  if (!file.lists) throw new UserError(`${mapPath} comes from an older build without the entries of the per-person list pages; rebuild the site`);
+  const { map, lists } = file;
   if (!isLoopback(opts.host)) say(`warning: tokens travel in clear over plain HTTP; put TLS in front of ${opts.host} before anyone else uses it`);
   const gate = createAccessGate({
     gateRepository,
@@ -59,7 +62,7 @@ async function accessFor(dir: string, opts: ServeCommandOptions, say: (line: str
     positiveTtlSeconds,
     negativeTtlSeconds,
   });
-  return { gate, realm: gateRepository };
+  return { gate, realm: gateRepository, lists };
 }
 
 /** The site's recorded upstream, with `--upstream URL` replacing its URL (its claimed patterns stay). */

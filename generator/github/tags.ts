@@ -124,6 +124,7 @@ export async function tagDistributions(client: GitHubClient, repo: SelectedRepos
       repository: repo.fullName,
       repositoryUrl: repo.htmlUrl,
       ...(repo.archived ? { repositoryArchived: true } : {}),
+      ...(repo.private ? {} : { repositoryPublic: true }),
     });
   }
   return files;

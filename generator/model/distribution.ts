@@ -42,6 +42,8 @@ export interface DistributionFile {
   repositoryUrl?: string;
   /** The repository is archived on GitHub: its projects are marked `archived` (PEP 792). */
   repositoryArchived?: boolean;
+  /** GitHub says the repository is public: everyone may read it, so a private index lists it to all its readers. */
+  repositoryPublic?: boolean;
   /** Where this entry came from, for messages: a path, or `list.jsonl:12`. */
   origin: string;
 }

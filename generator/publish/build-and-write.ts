@@ -7,6 +7,7 @@
 import type { AccessMap } from "../access/access-map.js";
 import { accessMapFor } from "../access/access-map.js";
 import { writeAccessMap } from "../access/access-map-file.js";
+import { listPagesFor } from "../access/list-pages.js";
 import { buildSite, type BuildInputs, type BuildResult } from "../build.js";
 import { UserError } from "../diagnostics/warnings.js";
 import { writeSiteToFolder, type FolderPublishStats } from "./local-folder.js";
@@ -47,6 +48,6 @@ export async function buildAndWrite(options: BuildAndWriteOptions): Promise<Buil
   const stats = await writeSiteToFolder(result.site, options.out, { replace: options.replaceFiles ?? [], describe: options.describe ?? false });
   const accessMap = accessMapFor(result.index);
   // Private to the build, so never inside the folder a static host serves.
-  if (options.accessMapPath) await writeAccessMap(options.accessMapPath, accessMap);
+  if (options.accessMapPath) await writeAccessMap(options.accessMapPath, accessMap, listPagesFor(result.index, options.build.config.title));
   return { ...result, stats, accessMap };
 }

@@ -23,8 +23,8 @@ export function renderSite(index: ProjectIndex, config: IndexConfig): Site {
 
   text(".nojekyll", () => "");
   for (const [path, content] of catalogPages(index, config)) text(path, content);
-  text("simple/index.html", () => renderRootHtml(index));
-  text("simple/index.json", () => renderRootJson(index));
+  text("simple/index.html", () => renderRootHtml(index.projects));
+  text("simple/index.json", () => renderRootJson(index.projects));
   for (const project of index.projects) {
     text(`simple/${project.name}/index.html`, () => renderProjectHtml(project));
     text(`simple/${project.name}/index.json`, () => renderProjectJson(project));

@@ -1,4 +1,4 @@
-import type { Project, ProjectIndex } from "../model/project-index.js";
+import type { Project } from "../model/project-index.js";
 import { escapeHtml } from "./escape.js";
 import { fileHrefWithHash, metadataAttributeValue } from "./file-links.js";
 
@@ -23,9 +23,15 @@ ${body}  </body>
 `;
 }
 
+/** What the root says of a project: a Project, or a private index's list entry. */
+export interface RootEntry {
+  name: string;
+  displayName: string;
+}
+
 /** PEP 503 root: one anchor per project, to its normalised folder with a trailing slash. */
-export function renderRootHtml(index: ProjectIndex): string {
-  const links = index.projects.map((p) => `    <a href="${escapeHtml(p.name)}/">${escapeHtml(p.displayName)}</a><br>\n`).join("");
+export function renderRootHtml(projects: readonly RootEntry[]): string {
+  const links = projects.map((p) => `    <a href="${escapeHtml(p.name)}/">${escapeHtml(p.displayName)}</a><br>\n`).join("");
   return page("Simple index", links);
 }
 

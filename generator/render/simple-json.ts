@@ -1,4 +1,5 @@
-import type { Project, ProjectIndex } from "../model/project-index.js";
+import type { Project } from "../model/project-index.js";
+import type { RootEntry } from "./simple-html.js";
 import { fileHref } from "./file-links.js";
 import { pep700Time } from "./file-links.js";
 
@@ -17,10 +18,10 @@ interface JsonFile {
 const JSON_API_VERSION = "1.4";
 
 /** PEP 691 root. */
-export function renderRootJson(index: ProjectIndex): string {
+export function renderRootJson(projects: readonly RootEntry[]): string {
   return `${JSON.stringify({
     meta: { "api-version": JSON_API_VERSION },
-    projects: index.projects.map((p) => ({ name: p.displayName })),
+    projects: projects.map((p) => ({ name: p.displayName })),
   })}\n`;
 }
 

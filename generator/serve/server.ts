@@ -16,7 +16,8 @@ import { route, type RouteResult } from "../routing/router.js";
 import { claimedTest, decideUpstream, UPSTREAM_REDIRECT_STATUS, type UpstreamSettings } from "../routing/upstream.js";
 import { contentTypeFor } from "../site/content-type.js";
 import type { AccessGate } from "../access/gate.js";
-import { PRIVATE_CONTENT_SECURITY_POLICY, describeVerdict, privateCacheControl, refusalFor } from "../access/responses.js";
+import { isListPage, renderListPage, type ListPages } from "../access/list-pages.js";
+import { LIST_PAGE_CACHE_CONTROL, PRIVATE_CONTENT_SECURITY_POLICY, describeVerdict, privateCacheControl, refusalFor } from "../access/responses.js";
 
 export interface ServeOptions {
   /** The built site directory. */
@@ -29,8 +30,11 @@ export interface ServeOptions {
   indexMaxAgeSeconds?: number;
   /** Called with one line per request: method, path, status (and, behind the gate, who). */
   log?: (line: string) => void;
-  /** A private index: every file needs a GitHub token that may read its repository (generator/access). */
-  access?: { gate: AccessGate; realm: string };
+  /**
+   * A private index: every file needs a GitHub token that may read its repository, and the list
+   * pages are rendered per person from `lists` (generator/access); the site's own are never sent.
+   */
+  access?: { gate: AccessGate; realm: string; lists: ListPages };
   /** Project pages the site does not hold (and no claimed pattern covers) redirect here (generator/routing/upstream.ts). */
   upstream?: UpstreamSettings;
 }
@@ -154,6 +158,26 @@ async function serveFile(
   stream.pipe(res);
 }
 
+/** A list page for the person asking (generator/access/list-pages.ts); `said` gets the log's "who" before anything is sent. */
+async function serveListPage(req: http.IncomingMessage, res: http.ServerResponse, file: FileResult, access: NonNullable<ServeOptions["access"]>, said: (who: string) => void): Promise<void> {
+  const verdict = await access.gate.list(req.headers.authorization, file.path, req.socket.remoteAddress);
+  const refusal = refusalFor(verdict, access.realm);
+  if (refusal || verdict.kind !== "allow") {
+    said(describeVerdict(verdict));
+    if (refusal) sendText(req, res, refusal.status, refusal.body, refusal.headers);
+    return;
+  }
+  said(`${verdict.who} (lists ${verdict.projects.length}${verdict.complete ? "" : ", repositories truncated"})`);
+  const body = Buffer.from(renderListPage(access.lists, file.path, new Set(verdict.projects)), "utf8");
+  res.statusCode = 200;
+  res.setHeader("Content-Type", file.contentType ?? contentTypeFor(file.path));
+  res.setHeader("Cache-Control", LIST_PAGE_CACHE_CONTROL);
+  res.setHeader("Vary", file.vary ? `${file.vary}, Authorization` : "Authorization");
+  res.setHeader("Content-Security-Policy", PRIVATE_CONTENT_SECURITY_POLICY);
+  res.setHeader("Content-Length", body.length);
+  res.end(req.method === "HEAD" ? undefined : body);
+}
+
 /** An http.Server (not yet listening) serving the built site in `options.root`. */
 export function createIndexServer(options: ServeOptions): http.Server {
   const root = path.resolve(options.root);
@@ -215,6 +239,11 @@ export function createIndexServer(options: ServeOptions): http.Server {
         if (!access) {
           decision
             .then((d) => (d.kind === "upstream" ? toUpstream(d.location, `public, max-age=${indexMaxAgeSeconds}`) : serveFile(req, res, root, realRoot, file)))
+            .catch(() => sendText(req, res, 500, "Internal Server Error"));
+          return;
+        }
+        if (isListPage(file.path)) {
+          serveListPage(req, res, file, access, (w) => (who = w))
             .catch(() => sendText(req, res, 500, "Internal Server Error"));
           return;
         }

@@ -153,6 +153,7 @@ export async function readGitHub(options: GitHubSourceOptions, warnings: Warning
       repository: job.repo.fullName,
       repositoryUrl: job.repo.htmlUrl,
       ...(job.repo.archived ? { repositoryArchived: true } : {}),
+      ...(job.repo.private ? {} : { repositoryPublic: true }),
     };
     if (metadataBase64 !== undefined) {
       const record = applyCoreMetadata(file, new Uint8Array(Buffer.from(metadataBase64, "base64")), warnings);

@@ -91,6 +91,7 @@ export class ListedFile implements DistributionFile {
   repository: string | undefined = undefined;
   repositoryUrl: string | undefined = undefined;
   repositoryArchived: boolean | undefined = undefined;
+  repositoryPublic: boolean | undefined = undefined;
 
   constructor(
     readonly filename: string,

@@ -883,6 +883,7 @@ export class GitHubEmulator {
     if (head === "orgs" && parts.length === 3 && name === "repos") return this.listRepos(caller, owner, url, ctx);
     if (head === "users" && parts.length === 3 && name === "repos") return this.listUserRepos(caller, owner, url, ctx);
     if (head === "user" && parts.length === 2 && owner === "repos") return this.listOwnRepos(caller, url, ctx);
+    if (head === "installation" && parts.length === 2 && owner === "repositories") return this.listInstallationRepos(caller, url, ctx);
     if (head !== "repos" || parts.length < 3) return this.notFound(ctx);
     const found = this.findRepo(owner, name);
     // A repository the caller may not read does not exist, as far as they can tell.
@@ -923,13 +924,36 @@ export class GitHubEmulator {
     this.reply(ctx, 200, page, link);
   }
 
-  /** `GET /user/repos?affiliation=owner`: a person's own repositories, private ones included. */
+  /**
+   * `GET /user/repos`: what a person is affiliated with. `affiliation=owner` is their own account's
+   * repositories; the default (`owner,collaborator,organization_member`) adds every repository granted
+   * to them, in any organisation. Public repositories they were not granted are not listed, as on
+   * GitHub for an organisation they do not belong to. An app's token may not ask (403).
+   */
   private listOwnRepos(caller: Caller, url: URL, ctx: Ctx): void {
+    if (caller.kind === "bot") return this.reply(ctx, 403, { message: "Resource not accessible by integration", documentation_url: DOCS, status: "403" });
     if (caller.kind !== "person") return this.unauthorised(ctx, "Requires authentication");
-    const entry = this.orgs.get(caller.person.login.toLowerCase());
-    const repos = entry?.type === "User" ? entry.repos.map((r) => this.repoJson(entry, r, this.permissions(caller))) : [];
+    const person = caller.person;
+    const affiliation = (url.searchParams.get("affiliation") ?? "owner,collaborator,organization_member").split(",");
+    const repos: MinimalRepository[] = [];
+    for (const entry of this.orgs.values()) {
+      const own = entry.type === "User" && entry.name.toLowerCase() === person.login.toLowerCase();
+      for (const r of entry.repos) {
+        const granted = person.repositories.some((g) => g.toLowerCase() === `${entry.name}/${r.name}`.toLowerCase());
+        if ((own && affiliation.includes("owner")) || (granted && affiliation.some((a) => a !== "owner"))) repos.push(this.repoJson(entry, r, this.permissions(caller)));
+      }
+    }
     const { page, link } = this.paginate(url, repos);
     this.reply(ctx, 200, page, link);
+  }
+
+  /** `GET /installation/repositories`: an app installation's repositories (the bot's: all of them), with `total_count`. */
+  private listInstallationRepos(caller: Caller, url: URL, ctx: Ctx): void {
+    if (caller.kind !== "bot") return this.reply(ctx, 403, { message: "You must authenticate with an installation access token in order to list repositories for an installation.", documentation_url: DOCS, status: "403" });
+    const repos: MinimalRepository[] = [];
+    for (const entry of this.orgs.values()) for (const r of entry.repos) repos.push(this.repoJson(entry, r, this.permissions(caller)));
+    const { page, link } = this.paginate(url, repos);
+    this.reply(ctx, 200, { total_count: repos.length, repositories: page }, link);
   }
 
   private listRepos(caller: Caller, owner: string, url: URL, ctx: Ctx): void {

@@ -6,7 +6,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { AccessMap } from "../../generator/access/access-map.js";
-import { defaultAccessMapPath, readAccessMap } from "../../generator/access/access-map-file.js";
+import type { ListPages } from "../../generator/access/list-pages.js";
+import { defaultAccessMapPath, readAccessFile } from "../../generator/access/access-map-file.js";
 import { createAccessGate, type AccessGate } from "../../generator/access/gate.js";
 import { createGitHubAccess } from "../../generator/access/github-access.js";
 import { startServer, type RunningServer } from "../../generator/serve/server.js";
@@ -22,6 +23,8 @@ export interface PrivateOrg {
   emu: GitHubEmulator;
   siteDir: string;
   map: AccessMap;
+  /** The list pages' entries the build wrote beside the map. */
+  lists: ListPages;
   bot: string;
 }
 
@@ -39,7 +42,7 @@ export async function startPrivateOrg(options: { privateRepos: string[]; people:
   }
 }
 
-async function buildPrivateSite(emu: GitHubEmulator, options: { privateRepos: string[]; people: EmulatedPerson[]; label: string }): Promise<{ siteDir: string; map: AccessMap }> {
+async function buildPrivateSite(emu: GitHubEmulator, options: { privateRepos: string[]; people: EmulatedPerson[]; label: string }): Promise<{ siteDir: string; map: AccessMap; lists: ListPages }> {
   const org = await acmeOrg();
   const repos = org.repos.filter((r) => options.privateRepos.includes(r.name)).map((r) => ({ ...r, private: true }));
   emu.setOrg("acme", [...repos, { name: "pypi", private: true }]);
@@ -62,14 +65,14 @@ async function buildPrivateSite(emu: GitHubEmulator, options: { privateRepos: st
       retryBaseMs: 1,
     },
   });
-  const map = await readAccessMap(defaultAccessMapPath(siteDir));
-  assert.ok(map, "the build writes the access map");
-  return { siteDir, map };
+  const file = await readAccessFile(defaultAccessMapPath(siteDir));
+  assert.ok(file?.lists, "the build writes the access map and the list entries");
+  return { siteDir, map: file.map, lists: file.lists };
 }
 
 /** `serve --auth github`'s server over the org's site, its gate asking the emulator (with an optional test clock and log). */
 export async function serveGated(org: PrivateOrg, options: { now?: () => number; log?: (line: string) => void } = {}): Promise<{ gate: AccessGate; server: RunningServer }> {
   const gate = createAccessGate({ gateRepository: "acme/pypi", map: org.map, github: createGitHubAccess({ apiUrl: org.emu.apiUrl }), ...(options.now ? { now: options.now } : {}) });
-  const server = await startServer({ root: org.siteDir, port: 0, access: { gate, realm: "acme/pypi" }, ...(options.log ? { log: options.log } : {}) });
+  const server = await startServer({ root: org.siteDir, port: 0, access: { gate, realm: "acme/pypi", lists: org.lists }, ...(options.log ? { log: options.log } : {}) });
   return { gate, server };
 }

@@ -1,5 +1,6 @@
 import { accessMapFor } from "../../generator/access/access-map.js";
 import { defaultAccessMapPath, writeAccessMap } from "../../generator/access/access-map-file.js";
+import { listPagesFor } from "../../generator/access/list-pages.js";
 import { buildSite, type BuildInputs } from "../../generator/build.js";
 import { validateIndexConfig } from "../../generator/config/load.js";
 import type { IndexConfigInput } from "../../generator/config/schema.js";
@@ -18,7 +19,7 @@ export async function buildTo(out: string, inputs: Omit<BuildInputs, "config" | 
   const config = validateIndexConfig(inputs.config ?? {});
   const result = await buildSite({ ...inputs, config, warnings });
   const stats = await writeSiteToFolder(result.site, out);
-  await writeAccessMap(defaultAccessMapPath(out), accessMapFor(result.index));
+  await writeAccessMap(defaultAccessMapPath(out), accessMapFor(result.index), listPagesFor(result.index, config.title));
   return { ...result, stats, warnings: warnings.items };
 }
 

@@ -1,0 +1,63 @@
+/**
+ * A private index's list pages, rendered per person: the landing page (with the catalog's search
+ * data), `/simple/` as HTML and as JSON. Each lists exactly the projects whose repositories the
+ * person may read (generator/access/gate.ts `list`), so nothing about the others, not even their
+ * count, reaches them. The build writes every project's entry beside the site (never in it); the
+ * static list pages of the site are never served behind the gate.
+ *
+ * The same rendering runs in `serve --auth github` and in the CDN's origin-request function; it
+ * imports no schema library, for the edge bundle.
+ */
+import { createHash } from "node:crypto";
+import { landingRow } from "../catalog/landing-page.js";
+import { catalogFacts } from "../catalog/catalog-facts.js";
+import { renderLandingPage } from "../catalog/landing-page.js";
+import type { ProjectIndex } from "../model/project-index.js";
+import { renderRootHtml, type RootEntry } from "../render/simple-html.js";
+import { renderRootJson } from "../render/simple-json.js";
+
+export interface ListEntry extends RootEntry {
+  /** The landing page's row for the project (HTML). */
+  row: string;
+}
+
+export interface ListPages {
+  version: 1;
+  /** The index's title, for the landing page. */
+  title: string;
+  /** Every project of the index, in the index's order (normalised names, code-unit sort). */
+  projects: ListEntry[];
+}
+
+/** The site paths that list projects: behind the gate, each is rendered for the person asking. */
+export const LIST_PAGE_PATHS: readonly string[] = ["index.html", "simple/index.html", "simple/index.json"];
+
+export function isListPage(sitePath: string): boolean {
+  return LIST_PAGE_PATHS.includes(sitePath);
+}
+
+export function listPagesFor(index: ProjectIndex, title: string): ListPages {
+  return {
+    version: 1,
+    title,
+    projects: index.projects.map((p) => ({ name: p.name, displayName: p.displayName, row: landingRow(catalogFacts(p)) })),
+  };
+}
+
+/**
+ * Names the set of projects a file of entries holds, so the edge's two functions (deployed one
+ * after the other) can tell they were built from the same index: one that sees another index's
+ * entries refuses rather than mislabel them.
+ */
+export function listFingerprint(names: readonly string[]): string {
+  return createHash("sha256").update([...names].sort().join("\n"), "utf8").digest("base64url").slice(0, 22);
+}
+
+/** The list page at `sitePath` showing only the projects in `visible`. */
+export function renderListPage(pages: ListPages, sitePath: string, visible: ReadonlySet<string>): string {
+  const shown = pages.projects.filter((p) => visible.has(p.name));
+  if (sitePath === "simple/index.json") return renderRootJson(shown);
+  if (sitePath === "simple/index.html") return renderRootHtml(shown);
+  if (sitePath === "index.html") return renderLandingPage(shown.map((p) => p.row), shown.length, pages.title);
+  throw new Error(`internal: ${sitePath} is not a list page`);
+}
