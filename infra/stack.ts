@@ -38,7 +38,8 @@ export interface StackOutputs {
   snippets: pulumi.Output<ClientSnippets>;
   indexRepository: pulumi.Output<string>;
   teamGrants: pulumi.Output<string[]>;
-  publication: pulumi.Output<{ commit: string; lastPublish: PublishFigures }>;
+  /** The site's commit on the Pages branch; undefined for a private index, which publishes to its bucket only. */
+  publication: pulumi.Output<{ commit: string; lastPublish: PublishFigures } | undefined>;
 }
 
 /** A config secret's plain value: discovery needs the token while the program runs, not as an Output. */
@@ -110,7 +111,9 @@ export async function defineStack(): Promise<StackOutputs> {
     snippets: indexUrl.apply((u) => clientSnippets(u, owner.toLowerCase(), built.exampleProject, config.cdn.access === "github", Boolean(config.upstream && cdn))),
     indexRepository: index.repository.name,
     teamGrants: teams.grants,
-    publication: pulumi.all([index.publication.commit, index.publication.lastPublish]).apply(([commit, lastPublish]) => ({ commit, lastPublish })),
+    publication: index.publication
+      ? pulumi.all([index.publication.commit, index.publication.lastPublish]).apply(([commit, lastPublish]) => ({ commit, lastPublish }))
+      : pulumi.output(undefined),
   };
 }
 
@@ -149,6 +152,7 @@ function defineCdn(config: StackConfig, built: BuiltIndex, github: { owner: stri
             gateRepository: settings.gateRepository ?? `${github.owner}/${config.indexRepository}`,
             apiUrl: github.apiUrl,
             map: built.accessMap,
+            lists: built.lists,
             indexMaxAgeSeconds: config.indexMaxAgeSeconds,
             positiveTtlSeconds: DEFAULT_POSITIVE_TTL_SECONDS,
             negativeTtlSeconds: DEFAULT_NEGATIVE_TTL_SECONDS,

@@ -91,48 +91,75 @@ before(() => {
   process.env.GITHUB_PYPI_WORK_DIR = tempDir("private-cdn-stack");
 });
 
-test("access github: a Lambda@Edge function in us-east-1 with its own role, associated on viewer-request instead of a CloudFront Function", async () => {
-  const { one, only, of } = await deploy(PRIVATE);
+test("access github: two Lambda@Edge functions in us-east-1 with their own roles: the gate on viewer-request for every path, the list pages on origin-request where nothing is cached", async () => {
+  const { one, only, of, named } = await deploy(PRIVATE);
 
   const provider = only("pulumi:providers:aws");
   assert.equal(provider.name, "cdn-us-east-1");
   assert.equal(provider.inputs.region, "us-east-1");
 
-  const role = only(ROLE);
-  const policy = JSON.parse(String(role.inputs.assumeRolePolicy)) as { Statement: { Effect: string; Principal: { Service: string[] }; Action: string }[] };
-  assert.equal(policy.Statement.length, 1);
-  assert.equal(policy.Statement[0]?.Effect, "Allow");
-  assert.equal(policy.Statement[0]?.Action, "sts:AssumeRole");
-  assert.deepEqual([...(policy.Statement[0]?.Principal.Service ?? [])].sort(), ["edgelambda.amazonaws.com", "lambda.amazonaws.com"]);
+  for (const [fnName, timeout] of [["cdn-access", 5], ["cdn-lists", 10]] as const) {
+    const role = named(ROLE, fnName);
+    const policy = JSON.parse(String(role.inputs.assumeRolePolicy)) as { Statement: { Effect: string; Principal: { Service: string[] }; Action: string }[] };
+    assert.equal(policy.Statement.length, 1);
+    assert.equal(policy.Statement[0]?.Effect, "Allow");
+    assert.equal(policy.Statement[0]?.Action, "sts:AssumeRole");
+    assert.deepEqual([...(policy.Statement[0]?.Principal.Service ?? [])].sort(), ["edgelambda.amazonaws.com", "lambda.amazonaws.com"]);
 
-  const attachment = only(ATTACHMENT);
-  assert.equal(attachment.inputs.policyArn, "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole");
-  assert.equal(attachment.inputs.role, "cdn-access-role-9z8y", "attached to the function's own role");
+    const attachment = named(ATTACHMENT, fnName);
+    assert.equal(attachment.inputs.policyArn, "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole");
+    assert.equal(attachment.inputs.role, `${fnName}-role-9z8y`, "attached to the function's own role");
 
-  const fn = only(LAMBDA);
-  assert.equal(fn.inputs.runtime, "nodejs22.x");
-  assert.equal(fn.inputs.handler, "index.handler");
-  assert.equal(fn.inputs.memorySize, 128);
-  assert.equal(fn.inputs.timeout, 5);
-  assert.equal(fn.inputs.publish, true);
-  assert.equal(fn.inputs.role, "arn:aws:iam::123456789012:role/cdn-access-role-9z8y");
-  assert.match(await bundleText(fn.inputs.code), /handler/);
+    const fn = named(LAMBDA, fnName);
+    assert.equal(fn.inputs.runtime, "nodejs22.x");
+    assert.equal(fn.inputs.handler, "index.handler");
+    assert.equal(fn.inputs.memorySize, 128);
+    assert.equal(fn.inputs.timeout, timeout);
+    assert.equal(fn.inputs.publish, true);
+    assert.equal(fn.inputs.role, `arn:aws:iam::123456789012:role/${fnName}-role-9z8y`);
+    assert.match(await bundleText(fn.inputs.code), /handler/);
 
-  // Lambda@Edge only takes functions from us-east-1: all three through the cdn-us-east-1 provider.
-  for (const d of [role, attachment, fn]) {
-    assert.match(String(d.provider), /::cdn-us-east-1::/, `${d.type} uses the us-east-1 provider`);
-    assert.match(String(d.provider), /pulumi:providers:aws/, `${d.type}'s provider reference is an aws provider`);
+    // Lambda@Edge only takes functions from us-east-1: all three through the cdn-us-east-1 provider.
+    for (const d of [role, attachment, fn]) {
+      assert.match(String(d.provider), /::cdn-us-east-1::/, `${d.type} uses the us-east-1 provider`);
+      assert.match(String(d.provider), /pulumi:providers:aws/, `${d.type}'s provider reference is an aws provider`);
+    }
   }
+  assert.equal(of(LAMBDA).length, 2);
 
   assert.equal(of("aws:cloudfront/function:Function").length, 0, "no CloudFront Function: a distribution runs one viewer-request function");
   const dist = one(DISTRIBUTION);
-  type Behaviour = { pathPattern?: string; functionAssociations?: unknown; lambdaFunctionAssociations?: unknown };
+  type Behaviour = { pathPattern?: string; functionAssociations?: unknown; lambdaFunctionAssociations?: { eventType: string; lambdaArn: string }[]; cachePolicyId?: string; originRequestPolicyId?: string };
   const behaviours = [dist.defaultCacheBehavior, ...(dist.orderedCacheBehaviors as unknown[])] as Behaviour[];
-  assert.deepEqual(behaviours.map((b) => b.pathPattern), [undefined, "files/*"]);
+  assert.deepEqual(behaviours.map((b) => b.pathPattern), [undefined, "files/*", "simple/*/*", "project/*", "assets/*"]);
+  const LISTS_ARN = "arn:aws:lambda:us-east-1:123456789012:function:cdn-lists:1";
   for (const b of behaviours) {
-    assert.deepEqual(b.lambdaFunctionAssociations, [{ eventType: "viewer-request", lambdaArn: QUALIFIED_ARN, includeBody: false }], `behaviour ${b.pathPattern ?? "default"}`);
+    const expected = b.pathPattern === undefined ? [{ eventType: "viewer-request", lambdaArn: QUALIFIED_ARN, includeBody: false }, { eventType: "origin-request", lambdaArn: LISTS_ARN, includeBody: false }] : [{ eventType: "viewer-request", lambdaArn: QUALIFIED_ARN, includeBody: false }];
+    assert.deepEqual(b.lambdaFunctionAssociations, expected, `behaviour ${b.pathPattern ?? "default"}`);
     assert.equal(b.functionAssociations, undefined, `behaviour ${b.pathPattern ?? "default"}`);
   }
+  // The default behaviour (the list pages) caches nothing and forwards Accept-Encoding for the gzipped page.
+  const lists = named("aws:cloudfront/cachePolicy:CachePolicy", "cdn-lists").inputs;
+  assert.deepEqual([lists.minTtl, lists.defaultTtl, lists.maxTtl], [0, 0, 0]);
+  assert.equal(behaviours[0]?.cachePolicyId, "cdn-lists-id");
+  const originPolicy = named("aws:cloudfront/originRequestPolicy:OriginRequestPolicy", "cdn-lists").inputs as { headersConfig: unknown };
+  assert.deepEqual(originPolicy.headersConfig, { headerBehavior: "whitelist", headers: { items: ["accept-encoding"] } });
+  assert.equal(behaviours[0]?.originRequestPolicyId, "cdn-lists-id");
+  for (const b of behaviours.slice(2)) assert.equal(b.cachePolicyId, "cdn-pages-id", b.pathPattern);
+
+  // The patterns send every page that is the same for all its readers to the cached behaviours, and no list page.
+  // CloudFront's patterns: `*` is any run of characters, slashes included; `?` is one character.
+  const cloudFrontMatch = (pattern: string, path: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`).test(path);
+  const matches = (path: string) => behaviours.slice(1).some((b) => cloudFrontMatch(String(b.pathPattern), path));
+  for (const path of ["simple/acme-core/", "simple/acme-core/index.json", "project/acme-core/", "assets/catalog.css", "files/acme-core/a.whl"]) assert.ok(matches(path), path);
+  for (const path of ["", "index.html", "simple/", "simple/index.html", "simple/index.json"]) assert.ok(!matches(path), path);
+
+  // The bucket never holds the static list pages, which name every project.
+  const objects = Object.keys(one("pulumi-nodejs:dynamic/cdn:BucketSync").objects as Record<string, unknown>);
+  assert.ok(objects.includes("simple/demo-core/index.html"), objects.slice(0, 5).join());
+  for (const key of ["index.html", "simple/index.html", "simple/index.json"]) assert.ok(!objects.includes(key), key);
+  // Nor is the site committed to the (private) index repository, whose readers are everyone who may use the index.
+  assert.equal(of("pulumi-nodejs:dynamic/publish:SitePublication").length, 0);
 });
 
 test("access github: an AWS WAF limit per client address in us-east-1 in front of the distribution, 3000 per 5 minutes unless set", async () => {
@@ -171,26 +198,32 @@ test("access github: the function, its role and the policy attachment are retain
     assert.equal(found.length, 1, `one registration of ${type}`);
     return found[0] as Registration;
   };
-  for (const type of [LAMBDA, ROLE, ATTACHMENT]) assert.equal(registered(type).retainOnDelete, true, type);
-  for (const type of [DISTRIBUTION, "aws:s3/bucket:Bucket", "pulumi:providers:aws", "github-pypi:cdn:EdgeLambda", "github:index/repository:Repository"]) {
+  const all = (type: string) => registrations.filter((r) => r.type === type);
+  for (const type of [LAMBDA, ROLE, ATTACHMENT]) {
+    assert.equal(all(type).length, 2, type);
+    for (const r of all(type)) assert.equal(r.retainOnDelete, true, `${type} ${r.name}`);
+  }
+  for (const type of [DISTRIBUTION, "aws:s3/bucket:Bucket", "pulumi:providers:aws", "github:index/repository:Repository"]) {
     assert.equal(registered(type).retainOnDelete, false, type);
   }
+  for (const r of all("github-pypi:cdn:EdgeLambda")) assert.equal(r.retainOnDelete, false, r.name);
   // The gate keeps the identity it had before the component also served the public upstream redirect, so an upgrade replaces nothing.
-  assert.ok(registered("github-pypi:cdn:EdgeLambda").aliases.some((a) => a.includes("github-pypi:cdn:EdgeAccess")), registered("github-pypi:cdn:EdgeLambda").aliases.join());
+  const gate = all("github-pypi:cdn:EdgeLambda").find((r) => r.name === "cdn-access");
+  assert.ok(gate?.aliases.some((a) => a.includes("github-pypi:cdn:EdgeAccess")), gate?.aliases.join());
   assert.deepEqual(
     registrations.filter((r) => r.retainOnDelete).map((r) => r.type).sort(),
-    [ATTACHMENT, ROLE, LAMBDA].sort(),
-    "only the edge function and what it runs as",
+    [ATTACHMENT, ATTACHMENT, ROLE, ROLE, LAMBDA, LAMBDA].sort(),
+    "only the edge functions and what they run as",
   );
 });
 
 test("the provisioned code is the real gate with the config baked in: 401 with the gate repository as realm, routing answers without GitHub", async () => {
-  const { one } = await deploy(PRIVATE);
-  const text = await bundleText(one(LAMBDA).code);
+  const { named } = await deploy(PRIVATE);
+  const text = await bundleText(named(LAMBDA, "cdn-access").inputs.code);
   assert.ok(Buffer.byteLength(text, "utf8") < LAMBDA_EDGE_MAX_BYTES, "under Lambda@Edge's viewer-request size limit");
 
   // The wire form the engine would get: an archive (signature key) of one string asset, the same text.
-  const wire = registrations.find((r) => r.type === LAMBDA)?.wire.code as Record<string, unknown> & { assets: Record<string, Record<string, unknown>> };
+  const wire = registrations.find((r) => r.type === LAMBDA && r.name === "cdn-access")?.wire.code as Record<string, unknown> & { assets: Record<string, Record<string, unknown>> };
   assert.equal(wire[pulumi.runtime.specialSigKey], pulumi.runtime.specialArchiveSig);
   assert.equal(wire.assets["index.js"]?.[pulumi.runtime.specialSigKey], pulumi.runtime.specialAssetSig);
   assert.equal(wire.assets["index.js"]?.text, text);
@@ -218,8 +251,8 @@ test("the provisioned code is the real gate with the config baked in: 401 with t
   assert.deepEqual([...dotfile.logged, ...slash.logged], [], "routing answers are not gated, so not logged");
 
   // gateRepository overrides the default (the index repository).
-  const { one: oneOverride } = await deploy({ ...PRIVATE, gateRepository: "acme/gatekeepers" });
-  const overridden = loadLambdaBundle(await bundleText(oneOverride(LAMBDA).code));
+  const { named: namedOverride } = await deploy({ ...PRIVATE, gateRepository: "acme/gatekeepers" });
+  const overridden = loadLambdaBundle(await bundleText(namedOverride(LAMBDA, "cdn-access").inputs.code));
   const deniedAgain = await ask(overridden, viewerRequest("/simple/"));
   assert.ok("status" in deniedAgain.result);
   assert.equal(deniedAgain.result.status, "401");

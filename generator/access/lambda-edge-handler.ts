@@ -13,7 +13,8 @@
 import { headerValue, textResponse, type EdgeRequest, type EdgeResponse } from "../routing/lambda-edge-response.js";
 import { route, type RouteResult } from "../routing/router.js";
 import { claimedTest, decideUpstream, UPSTREAM_REDIRECT_STATUS, type UpstreamSettings } from "../routing/upstream.js";
-import type { AccessMap } from "./access-map.js";
+import { projectOrder, type AccessMap } from "./access-map.js";
+import { isListPage, listUri } from "./list-uri.js";
 import { createAccessGate, type AccessGate } from "./gate.js";
 import { createGitHubAccess } from "./github-access.js";
 import { describeVerdict, refusalFor } from "./responses.js";
@@ -58,6 +59,7 @@ export function createLambdaEdgeHandler(config: EdgeAccessConfig, options: EdgeH
     });
 
   const isClaimed = config.upstream ? claimedTest(config.upstream.claimed) : undefined;
+  const order = projectOrder(config.map);
   return async (event) => {
     const request = (event.Records[0] as { cf: { request: EdgeRequest } }).cf.request;
     let result: RouteResult;
@@ -74,6 +76,17 @@ export function createLambdaEdgeHandler(config: EdgeAccessConfig, options: EdgeH
     }
     if (result.kind === "error") {
       return textResponse(request, result.status, result.message, result.status === 405 ? { allow: "GET, HEAD" } : {});
+    }
+    if (isListPage(result.path)) {
+      // A list page is rendered for this person by the origin-request function (generator/access/list-origin-request.ts),
+      // told which projects they may see in the URI; the bucket's own copy is never fetched.
+      const listed = await gate.list(headerValue(request.headers, "authorization"), result.path, request.clientIp);
+      const refusal = refusalFor(listed, config.gateRepository);
+      log(JSON.stringify({ status: refusal ? refusal.status : 200, method: request.method, uri: request.uri, who: describeVerdict(listed), ...(listed.kind === "allow" ? { listed: listed.projects.length } : {}) }));
+      if (refusal || listed.kind !== "allow") return textResponse(request, refusal?.status ?? 500, refusal?.body ?? "Internal Server Error", refusal?.headers ?? {});
+      delete request.headers.authorization;
+      request.uri = listUri(order, listed.projects, result.path);
+      return request;
     }
     // The map knows every project of the index, so a name it lacks is the upstream's (unless claimed).
     const decision = decideUpstream(result.path, (name) => Object.hasOwn(config.map.projects, name), config.upstream, isClaimed);

@@ -8,13 +8,12 @@
  * The same rendering runs in `serve --auth github` and in the CDN's origin-request function; it
  * imports no schema library, for the edge bundle.
  */
-import { createHash } from "node:crypto";
-import { landingRow } from "../catalog/landing-page.js";
 import { catalogFacts } from "../catalog/catalog-facts.js";
-import { renderLandingPage } from "../catalog/landing-page.js";
+import { landingRow, renderLandingPage } from "../catalog/landing-page.js";
 import type { ProjectIndex } from "../model/project-index.js";
 import { renderRootHtml, type RootEntry } from "../render/simple-html.js";
 import { renderRootJson } from "../render/simple-json.js";
+
 
 export interface ListEntry extends RootEntry {
   /** The landing page's row for the project (HTML). */
@@ -29,28 +28,12 @@ export interface ListPages {
   projects: ListEntry[];
 }
 
-/** The site paths that list projects: behind the gate, each is rendered for the person asking. */
-export const LIST_PAGE_PATHS: readonly string[] = ["index.html", "simple/index.html", "simple/index.json"];
-
-export function isListPage(sitePath: string): boolean {
-  return LIST_PAGE_PATHS.includes(sitePath);
-}
-
 export function listPagesFor(index: ProjectIndex, title: string): ListPages {
   return {
     version: 1,
     title,
     projects: index.projects.map((p) => ({ name: p.name, displayName: p.displayName, row: landingRow(catalogFacts(p)) })),
   };
-}
-
-/**
- * Names the set of projects a file of entries holds, so the edge's two functions (deployed one
- * after the other) can tell they were built from the same index: one that sees another index's
- * entries refuses rather than mislabel them.
- */
-export function listFingerprint(names: readonly string[]): string {
-  return createHash("sha256").update([...names].sort().join("\n"), "utf8").digest("base64url").slice(0, 22);
 }
 
 /** The list page at `sitePath` showing only the projects in `visible`. */
@@ -61,3 +44,4 @@ export function renderListPage(pages: ListPages, sitePath: string, visible: Read
   if (sitePath === "index.html") return renderLandingPage(shown.map((p) => p.row), shown.length, pages.title);
   throw new Error(`internal: ${sitePath} is not a list page`);
 }
+

@@ -7,7 +7,7 @@
 import type { AccessMap } from "../access/access-map.js";
 import { accessMapFor } from "../access/access-map.js";
 import { writeAccessMap } from "../access/access-map-file.js";
-import { listPagesFor } from "../access/list-pages.js";
+import { listPagesFor, type ListPages } from "../access/list-pages.js";
 import { buildSite, type BuildInputs, type BuildResult } from "../build.js";
 import { UserError } from "../diagnostics/warnings.js";
 import { writeSiteToFolder, type FolderPublishStats } from "./local-folder.js";
@@ -33,6 +33,8 @@ export interface BuildAndWriteOptions {
 export interface BuildAndWriteResult extends BuildResult {
   stats: FolderPublishStats;
   accessMap: AccessMap;
+  /** The entries of a private index's per-person list pages. */
+  lists: ListPages;
 }
 
 export async function buildAndWrite(options: BuildAndWriteOptions): Promise<BuildAndWriteResult> {
@@ -47,7 +49,8 @@ export async function buildAndWrite(options: BuildAndWriteOptions): Promise<Buil
   }
   const stats = await writeSiteToFolder(result.site, options.out, { replace: options.replaceFiles ?? [], describe: options.describe ?? false });
   const accessMap = accessMapFor(result.index);
+  const lists = listPagesFor(result.index, options.build.config.title);
   // Private to the build, so never inside the folder a static host serves.
-  if (options.accessMapPath) await writeAccessMap(options.accessMapPath, accessMap, listPagesFor(result.index, options.build.config.title));
-  return { ...result, stats, accessMap };
+  if (options.accessMapPath) await writeAccessMap(options.accessMapPath, accessMap, lists);
+  return { ...result, stats, accessMap, lists };
 }

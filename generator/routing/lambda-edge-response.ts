@@ -22,7 +22,7 @@ export interface EdgeResponse {
   statusDescription: string;
   headers: EdgeHeaders;
   body?: string;
-  bodyEncoding?: "text";
+  bodyEncoding?: "text" | "base64";
 }
 
 const HEADER_CASE: Record<string, string> = {

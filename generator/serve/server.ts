@@ -16,7 +16,8 @@ import { route, type RouteResult } from "../routing/router.js";
 import { claimedTest, decideUpstream, UPSTREAM_REDIRECT_STATUS, type UpstreamSettings } from "../routing/upstream.js";
 import { contentTypeFor } from "../site/content-type.js";
 import type { AccessGate } from "../access/gate.js";
-import { isListPage, renderListPage, type ListPages } from "../access/list-pages.js";
+import { renderListPage, type ListPages } from "../access/list-pages.js";
+import { isListPage } from "../access/list-uri.js";
 import { LIST_PAGE_CACHE_CONTROL, PRIVATE_CONTENT_SECURITY_POLICY, describeVerdict, privateCacheControl, refusalFor } from "../access/responses.js";
 
 export interface ServeOptions {

@@ -12,6 +12,7 @@ import { describeGitHubReport } from "../../generator/sources/github-report.js";
 import { planSources } from "../../generator/sources/plan.js";
 import { siteManifest } from "../publish/site-manifest.js";
 import type { SiteObjects } from "../../generator/site/site-objects.js";
+import type { ListPages } from "../../generator/access/list-pages.js";
 import type { AccessMap } from "../../generator/access/access-map.js";
 
 export interface DeployContext {
@@ -36,6 +37,8 @@ export interface BuiltIndex {
   repositories: string[];
   /** Which repositories guard which project, for a private index's gate. */
   accessMap: AccessMap;
+  /** Every project's entry in the list pages, which a private index renders per person. */
+  lists: ListPages;
   /** A real project name for the client snippets. */
   exampleProject?: string;
   warnings: Warning[];
@@ -98,6 +101,7 @@ export async function buildIndexForStack(config: StackConfig, ctx: DeployContext
     distributions: result.files,
     repositories: result.github?.repositoryNames ?? [],
     accessMap: result.accessMap,
+    lists: result.lists,
     ...(first ? { exampleProject: first.name } : {}),
     warnings: warnings.items,
   };

@@ -7,7 +7,8 @@ import type { BucketObject } from "./bucket-manifest.js";
 import { EdgeLambda } from "./edge-lambda.js";
 import { rateLimitAcl, rateLimitFor } from "./rate-limit.js";
 import { PRIVATE_CONTENT_SECURITY_POLICY } from "../../generator/access/responses.js";
-import { lambdaEdgeBundle, upstreamEdgeBundle, type EdgeAccessConfig } from "./lambda-edge-bundle.js";
+import { lambdaEdgeBundle, listPagesEdgeBundle, upstreamEdgeBundle, type EdgeAccessConfig } from "./lambda-edge-bundle.js";
+import type { ListPages } from "../../generator/access/list-pages.js";
 import type { UpstreamSettings } from "../../generator/routing/upstream.js";
 
 export interface CdnArgs {
@@ -19,8 +20,12 @@ export interface CdnArgs {
   /** The built site and its objects (key -> md5, size, content type, cache control). */
   siteDir: string;
   objects: Record<string, BucketObject>;
-  /** With `access: github`: the gate's config, baked into a Lambda@Edge function that replaces the CloudFront Function. */
-  access?: EdgeAccessConfig;
+  /**
+   * With `access: github`: the gate's config, baked into a Lambda@Edge function that replaces the
+   * CloudFront Function, and every project's list entry, baked into the origin-request function
+   * that renders the list pages per person.
+   */
+  access?: EdgeAccessConfig & { lists: ListPages };
   /**
    * One index URL for the public index: an origin-response Lambda@Edge function turns the bucket's
    * 404 for a project page into a redirect upstream. (The private index's gate does it itself.)
@@ -33,6 +38,13 @@ export interface CdnArgs {
 }
 
 const YEAR = 31_536_000;
+
+/**
+ * A private index's pages that are the same for everyone who may read them, cached as the public
+ * index's are: project pages (`/simple/NAME/`, two slashes at least, which `/simple/index.json`
+ * has not), catalog pages and the catalog's assets.
+ */
+export const PRIVATE_PAGE_PATTERNS = ["simple/*/*", "project/*", "assets/*"];
 
 /**
  * The optional CDN: a private S3 bucket that only this distribution can read (Origin Access
@@ -51,6 +63,8 @@ export class Cdn extends pulumi.ComponentResource {
   readonly edgeFunction?: aws.cloudfront.Function;
   /** The private index's gate and router (Lambda@Edge); only with `access: github`. */
   readonly edgeAccess?: EdgeLambda;
+  /** The private index's per-person list pages (origin-request); only with `access: github`. */
+  readonly listPages?: EdgeLambda;
   /** The public index's upstream redirect (origin-response); only with an upstream and without `access`. */
   readonly upstreamRedirect?: EdgeLambda;
   readonly sync: BucketSync;
@@ -92,16 +106,29 @@ export class Cdn extends pulumi.ComponentResource {
     const usEast1 = needsCertificate || args.access || upstream || rateLimit > 0 ? new aws.Provider(`${name}-us-east-1`, { region: "us-east-1" }, parent) : undefined;
     if (rateLimit > 0 && usEast1) this.webAcl = rateLimitAcl(`${name}-rate-limit`, rateLimit, { parent: this, provider: usEast1 });
     if (args.access && usEast1) {
+      const { lists, ...gate } = args.access;
       this.edgeAccess = new EdgeLambda(
         `${name}-access`,
         {
-          code: lambdaEdgeBundle(args.access),
+          code: lambdaEdgeBundle(gate),
           description: `github-pypi access gate for ${args.access.gateRepository}: GitHub tokens, routing, PEP 691 negotiation`,
           roleDescription: "github-pypi private index: the Lambda@Edge access gate",
           usEast1,
         },
         // The URN it had before the component served both functions, so upgrading replaces nothing.
         { ...parent, aliases: [{ type: "github-pypi:cdn:EdgeAccess" }] },
+      );
+      this.listPages = new EdgeLambda(
+        `${name}-lists`,
+        {
+          code: listPagesEdgeBundle({ lists }),
+          description: `github-pypi list pages for ${args.access.gateRepository}: the root and landing page, per person`,
+          roleDescription: "github-pypi private index: the Lambda@Edge list pages",
+          usEast1,
+          // An origin-request function may take 30 s; rendering thousands of rows and gzipping them takes well under one.
+          timeoutSeconds: 10,
+        },
+        parent,
       );
     } else {
       this.edgeFunction = new aws.cloudfront.Function(
@@ -149,6 +176,33 @@ export class Cdn extends pulumi.ComponentResource {
       },
       parent,
     );
+    // A list page is one person's: CloudFront must not keep it (TTL 0 keys on nothing and caches nothing).
+    // Accept-Encoding then reaches the origin only through an origin request policy, for the gzipped page.
+    const listPolicies = this.listPages
+      ? {
+          cache: new aws.cloudfront.CachePolicy(
+            `${name}-lists`,
+            {
+              comment: "Per-person list pages: never cached",
+              minTtl: 0,
+              defaultTtl: 0,
+              maxTtl: 0,
+              parametersInCacheKeyAndForwardedToOrigin: { ...keyNothing, enableAcceptEncodingGzip: false, enableAcceptEncodingBrotli: false },
+            },
+            parent,
+          ),
+          origin: new aws.cloudfront.OriginRequestPolicy(
+            `${name}-lists`,
+            {
+              comment: "Per-person list pages: Accept-Encoding for the gzipped page",
+              cookiesConfig: { cookieBehavior: "none" },
+              headersConfig: { headerBehavior: "whitelist", headers: { items: ["accept-encoding"] } },
+              queryStringsConfig: { queryStringBehavior: "none" },
+            },
+            parent,
+          ),
+        }
+      : undefined;
     const filesPolicy = new aws.cloudfront.CachePolicy(
       `${name}-files`,
       { comment: "Distribution files: immutable", minTtl: YEAR, defaultTtl: YEAR, maxTtl: YEAR, parametersInCacheKeyAndForwardedToOrigin: keyNothing },
@@ -190,6 +244,7 @@ export class Cdn extends pulumi.ComponentResource {
       certificateArn = new aws.acm.CertificateValidation(name, { certificateArn: cert.arn, validationRecordFqdns: [record.fqdn] }, { parent: this, provider: usEast1 }).certificateArn;
     }
 
+    const gateAssociation = this.edgeAccess ? { eventType: "viewer-request", lambdaArn: this.edgeAccess.qualifiedArn, includeBody: false } : undefined;
     const behaviour = {
       targetOriginId: "site",
       viewerProtocolPolicy: "redirect-to-https",
@@ -197,8 +252,8 @@ export class Cdn extends pulumi.ComponentResource {
       cachedMethods: ["GET", "HEAD"],
       compress: true,
       responseHeadersPolicyId: headers.id,
-      ...(this.edgeAccess
-        ? { lambdaFunctionAssociations: [{ eventType: "viewer-request", lambdaArn: this.edgeAccess.qualifiedArn, includeBody: false }] }
+      ...(gateAssociation
+        ? { lambdaFunctionAssociations: [gateAssociation] }
         : this.edgeFunction
           ? { functionAssociations: [{ eventType: "viewer-request", functionArn: this.edgeFunction.arn }] }
           : {}),
@@ -218,8 +273,29 @@ export class Cdn extends pulumi.ComponentResource {
         ...(this.webAcl ? { webAclId: this.webAcl.arn } : {}),
         ...(settings.domain ? { aliases: [settings.domain] } : {}),
         origins: [{ originId: "site", domainName: this.bucket.bucketRegionalDomainName, originAccessControlId: oac.id }],
-        defaultCacheBehavior: { ...behaviour, ...pagesAssociations, cachePolicyId: pagesPolicy.id },
-        orderedCacheBehaviors: [{ ...behaviour, pathPattern: "files/*", cachePolicyId: filesPolicy.id }],
+        ...(this.listPages && listPolicies && gateAssociation
+          ? {
+              // A private index: whatever no pattern below claims (the landing page, /simple/ and its
+              // spellings) is a list page rendered per person and never cached. A path pattern cannot
+              // name "/" alone, so the cached paths are the ones named.
+              defaultCacheBehavior: {
+                ...behaviour,
+                lambdaFunctionAssociations: [
+                  gateAssociation,
+                  { eventType: "origin-request", lambdaArn: this.listPages.qualifiedArn, includeBody: false },
+                ],
+                cachePolicyId: listPolicies.cache.id,
+                originRequestPolicyId: listPolicies.origin.id,
+              },
+              orderedCacheBehaviors: [
+                { ...behaviour, pathPattern: "files/*", cachePolicyId: filesPolicy.id },
+                ...PRIVATE_PAGE_PATTERNS.map((pathPattern) => ({ ...behaviour, pathPattern, cachePolicyId: pagesPolicy.id })),
+              ],
+            }
+          : {
+              defaultCacheBehavior: { ...behaviour, ...pagesAssociations, cachePolicyId: pagesPolicy.id },
+              orderedCacheBehaviors: [{ ...behaviour, pathPattern: "files/*", cachePolicyId: filesPolicy.id }],
+            }),
         restrictions: { geoRestriction: { restrictionType: "none" } },
         viewerCertificate:
           settings.domain && certificateArn

@@ -10,12 +10,15 @@ export interface EdgeLambdaArgs {
   roleDescription: string;
   /** Lambda@Edge functions must live in us-east-1, whatever the stack's region. */
   usEast1: aws.Provider;
+  /** Default 5, a viewer-request function's limit; an origin-request function may take up to 30. */
+  timeoutSeconds?: number;
 }
 
 /**
- * A Lambda@Edge function (us-east-1, a published version, 128 MB, 5 s, within the viewer-request
- * limits) with its own role, which CloudFront replicates to every edge location: the private
- * index's gate (viewer-request) or the public index's upstream redirect (origin-response).
+ * A Lambda@Edge function (us-east-1, a published version, 128 MB, 5 s unless told, within the
+ * viewer-request limits) with its own role, which CloudFront replicates to every edge location: the
+ * private index's gate (viewer-request) and list pages (origin-request), or the public index's
+ * upstream redirect (origin-response).
  *
  * Teardown: CloudFront deletes the replicas some hours after the distribution lets go of the
  * function, and until then AWS refuses to delete it; so the function (and the role it runs as) are
@@ -58,7 +61,7 @@ export class EdgeLambda extends pulumi.ComponentResource {
         role: this.role.arn,
         code: new pulumi.asset.AssetArchive({ [LAMBDA_EDGE_FILE]: new pulumi.asset.StringAsset(args.code) }),
         memorySize: 128,
-        timeout: 5,
+        timeout: args.timeoutSeconds ?? 5,
         publish: true,
       },
       { ...inUsEast1, dependsOn: [logs], retainOnDelete: true },

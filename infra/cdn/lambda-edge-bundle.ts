@@ -4,18 +4,22 @@
  * variables). Deterministic: the same config gives the same bytes, so an unchanged index publishes
  * no new function version.
  * - the private index's viewer-request gate: generator/access/lambda-edge-handler.ts;
+ * - the private index's origin-request list pages: generator/access/list-origin-request.ts;
  * - the public index's origin-response upstream redirect: generator/routing/upstream-origin-response.ts.
  */
 import { buildSync } from "esbuild";
 import { fileURLToPath } from "node:url";
 import type { EdgeAccessConfig } from "../../generator/access/lambda-edge-handler.js";
 import type { UpstreamEdgeConfig } from "../../generator/routing/upstream-origin-response.js";
+import type { ListEdgeConfig } from "../../generator/access/list-origin-request.js";
 
 export type { EdgeAccessConfig } from "../../generator/access/lambda-edge-handler.js";
 export type { UpstreamEdgeConfig } from "../../generator/routing/upstream-origin-response.js";
 
 /** Lambda@Edge's limit for a viewer-request function's package (compressed), in bytes; we check the uncompressed size. */
 export const LAMBDA_EDGE_MAX_BYTES = 1_048_576;
+/** The limit for an origin-request or origin-response function's package: 50 MB. */
+export const LAMBDA_EDGE_ORIGIN_MAX_BYTES = 52_428_800;
 /** Node 22 (Lambda stops creating nodejs20.x functions in 2026); the code targets Node 20 syntax, which the tests run. */
 export const LAMBDA_EDGE_RUNTIME = "nodejs22.x";
 /** The file name inside the package, and so the handler is `index.handler`. */
@@ -24,7 +28,7 @@ export const LAMBDA_EDGE_FILE = "index.js";
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 /** `export const handler = factory(config)` from `module`, as one file; refused over Lambda@Edge's limit. */
-function bundle(module: string, factory: string, config: object, what: string): string {
+function bundle(module: string, factory: string, config: object, what: string, maxBytes = LAMBDA_EDGE_MAX_BYTES): string {
   const entry = `import { ${factory} } from "./${module}";\nexport const handler = ${factory}(${JSON.stringify(config)});\n`;
   const out = buildSync({
     stdin: { contents: entry, resolveDir: ROOT, sourcefile: "lambda-edge-entry.ts", loader: "ts" },
@@ -39,8 +43,8 @@ function bundle(module: string, factory: string, config: object, what: string): 
   });
   const code = `// github-pypi ${what}, generated from ${module}; do not edit.\n${out.outputFiles[0]?.text ?? ""}`;
   const bytes = Buffer.byteLength(code, "utf8");
-  if (bytes > LAMBDA_EDGE_MAX_BYTES) {
-    throw new Error(`The edge function is ${bytes} bytes with its config; Lambda@Edge allows ${LAMBDA_EDGE_MAX_BYTES} for viewer requests (checked for every function here).`);
+  if (bytes > maxBytes) {
+    throw new Error(`The edge function (${what}) is ${bytes} bytes with its config; Lambda@Edge allows ${maxBytes} for it.`);
   }
   return code;
 }
@@ -53,4 +57,9 @@ export function lambdaEdgeBundle(config: EdgeAccessConfig): string {
 /** The public index's upstream redirect (origin-response), with the upstream, its claimed patterns and the index's names. */
 export function upstreamEdgeBundle(config: UpstreamEdgeConfig): string {
   return bundle("generator/routing/upstream-origin-response.js", "createUpstreamOriginResponseHandler", config, "upstream redirect");
+}
+
+/** The private index's list pages (origin-request), with every project's entry; the larger origin limit applies. */
+export function listPagesEdgeBundle(config: ListEdgeConfig): string {
+  return bundle("generator/access/list-origin-request.js", "createListOriginRequestHandler", config, "private index list pages", LAMBDA_EDGE_ORIGIN_MAX_BYTES);
 }

@@ -18,11 +18,17 @@ export interface IndexRepositoryArgs {
  * The index repository, the site published on its Pages branch, and Pages serving that branch.
  * The repository starts with one commit (`autoInit`), because the Git Data API cannot write to an
  * empty repository; Pages comes last because it can only serve a branch that exists. A private
- * index keeps the branch (the published record) but turns Pages off: Pages sites are public.
+ * index has neither branch nor Pages (Pages sites are public; the branch would show every
+ * project to every reader of the repository): the repository is the gate, the bucket holds the site.
  */
 export class IndexRepository extends pulumi.ComponentResource {
   readonly repository: github.Repository;
-  readonly publication: SitePublication;
+  /**
+   * Absent for a private index: the branch would hold every project's pages and mirrored files,
+   * readable by everyone who may read the repository (the gate, by default), whatever their
+   * access to each project's own repository. The CDN's bucket is then the only copy.
+   */
+  readonly publication?: SitePublication;
   /** Absent for a private index. */
   readonly pages?: github.RepositoryPages;
   /** `https://OWNER.github.io/NAME/`, or `https://CNAME/`; undefined for a private index. */
@@ -46,12 +52,12 @@ export class IndexRepository extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    this.publication = new SitePublication(
-      name,
-      { ...args.site, owner: args.owner, repository: this.repository.name, branch: args.pagesBranch },
-      { parent: this },
-    );
     if (!args.private) {
+      this.publication = new SitePublication(
+        name,
+        { ...args.site, owner: args.owner, repository: this.repository.name, branch: args.pagesBranch },
+        { parent: this },
+      );
       this.pages = new github.RepositoryPages(
         name,
         {
@@ -64,6 +70,6 @@ export class IndexRepository extends pulumi.ComponentResource {
       );
     }
     this.pagesUrl = pulumi.output(args.private ? undefined : args.cname ? `https://${args.cname}/` : `https://${args.owner.toLowerCase()}.github.io/${args.name}/`);
-    this.registerOutputs({ repository: this.repository.name, pagesUrl: this.pagesUrl, commit: this.publication.commit });
+    this.registerOutputs({ repository: this.repository.name, pagesUrl: this.pagesUrl, commit: this.publication?.commit });
   }
 }

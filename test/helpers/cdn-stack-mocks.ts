@@ -47,7 +47,7 @@ export function cdnMockState(args: pulumi.runtime.MockResourceArgs): Record<stri
   if (args.type === "aws:acm/certificateValidation:CertificateValidation") state.certificateArn = args.inputs.certificateArn;
   if (args.type === "aws:route53/record:Record") state.fqdn = args.inputs.name;
   if (args.type === "aws:iam/role:Role") Object.assign(state, { name: `${args.name}-role-9z8y`, arn: `arn:aws:iam::123456789012:role/${args.name}-role-9z8y` });
-  if (args.type === "aws:lambda/function:Function") Object.assign(state, { arn: "arn:aws:lambda:us-east-1:123456789012:function:cdn-access", qualifiedArn: QUALIFIED_ARN, version: "1" });
+  if (args.type === "aws:lambda/function:Function") Object.assign(state, { arn: `arn:aws:lambda:us-east-1:123456789012:function:${args.name}`, qualifiedArn: `arn:aws:lambda:us-east-1:123456789012:function:${args.name}:1`, version: "1" });
   if (args.type.endsWith(":SitePublication")) Object.assign(state, { commit: "c0ffee", lastPublish: {} });
   return state;
 }
@@ -96,7 +96,13 @@ export function cdnDeployer(defineStack: typeof DefineStack, declared: Declared[
       return found[0] as Declared;
     };
     const one = (type: string) => only(type).inputs;
-    return { outputs, of, only, one };
+    /** The one resource of `type` called `name`. */
+    const named = (type: string, name: string) => {
+      const found = of(type).filter((d) => d.name === name);
+      assert.equal(found.length, 1, `one ${type} called ${name}`);
+      return found[0] as Declared;
+    };
+    return { outputs, of, only, one, named };
   }
 
   return { configure, deploy };
