@@ -5,6 +5,7 @@ import { viewerRequestFunctionCode } from "./edge-function.js";
 import { BucketSync } from "./bucket-sync.js";
 import type { BucketObject } from "./bucket-manifest.js";
 import { EdgeLambda } from "./edge-lambda.js";
+import { PRIVATE_PAGE_PATTERNS } from "./private-behaviours.js";
 import { rateLimitAcl, rateLimitFor } from "./rate-limit.js";
 import { PRIVATE_CONTENT_SECURITY_POLICY } from "../../generator/access/responses.js";
 import { lambdaEdgeBundle, listPagesEdgeBundle, upstreamEdgeBundle, type EdgeAccessConfig } from "./lambda-edge-bundle.js";
@@ -38,13 +39,6 @@ export interface CdnArgs {
 }
 
 const YEAR = 31_536_000;
-
-/**
- * A private index's pages that are the same for everyone who may read them, cached as the public
- * index's are: project pages (`/simple/NAME/`, two slashes at least, which `/simple/index.json`
- * has not), catalog pages and the catalog's assets.
- */
-export const PRIVATE_PAGE_PATTERNS = ["simple/*/*", "project/*", "assets/*"];
 
 /**
  * The optional CDN: a private S3 bucket that only this distribution can read (Origin Access

@@ -29,10 +29,10 @@ export interface PrivateOrg {
 }
 
 /**
- * Starts the emulator with `privateRepos` (names from acmeOrg) private, plus the `pypi` gate, and
+ * Starts the emulator with `privateRepos` (names from acmeOrg) private, `publicRepos` public, plus the `pypi` gate, and
  * builds the site from them and the demo dists; `label` names the temporary folders.
  */
-export async function startPrivateOrg(options: { privateRepos: string[]; people: EmulatedPerson[]; label: string }): Promise<PrivateOrg> {
+export async function startPrivateOrg(options: OrgOptions): Promise<PrivateOrg> {
   const emu = await GitHubEmulator.start({ token: BOT });
   try {
     return { emu, ...(await buildPrivateSite(emu, options)), bot: BOT };
@@ -42,9 +42,20 @@ export async function startPrivateOrg(options: { privateRepos: string[]; people:
   }
 }
 
-async function buildPrivateSite(emu: GitHubEmulator, options: { privateRepos: string[]; people: EmulatedPerson[]; label: string }): Promise<{ siteDir: string; map: AccessMap; lists: ListPages }> {
+interface OrgOptions {
+  privateRepos: string[];
+  /** Names from acmeOrg kept as they are there (public). */
+  publicRepos?: string[];
+  people: EmulatedPerson[];
+  label: string;
+}
+
+async function buildPrivateSite(emu: GitHubEmulator, options: OrgOptions): Promise<{ siteDir: string; map: AccessMap; lists: ListPages }> {
   const org = await acmeOrg();
-  const repos = org.repos.filter((r) => options.privateRepos.includes(r.name)).map((r) => ({ ...r, private: true }));
+  const repos = [
+    ...org.repos.filter((r) => options.privateRepos.includes(r.name)).map((r) => ({ ...r, private: true })),
+    ...org.repos.filter((r) => options.publicRepos?.includes(r.name)),
+  ];
   emu.setOrg("acme", [...repos, { name: "pypi", private: true }]);
   emu.setPeople(options.people);
   const siteDir = join(tempDir(`${options.label}-site`), "site");
