@@ -126,6 +126,7 @@ export function createGitHubAccess(options: GitHubAccessOptions): GitHubAccess {
   async function get(path: string, token: string): Promise<Answer | Unknown> {
     options.onRequest?.(path);
     let response: Response;
+    const signal = AbortSignal.timeout(timeoutMs);
     try {
       response = await fetch(apiUrl + path, {
         headers: {
@@ -136,7 +137,7 @@ export function createGitHubAccess(options: GitHubAccessOptions): GitHubAccess {
         },
         // A renamed repository answers 301 to /repositories/ID; fetch drops the token on any cross-origin hop.
         redirect: "follow",
-        signal: AbortSignal.timeout(timeoutMs),
+        signal,
       });
     } catch (e) {
       const name = e instanceof Error ? e.name : "";
@@ -146,6 +147,8 @@ export function createGitHubAccess(options: GitHubAccessOptions): GitHubAccess {
     try {
       body = await response.json();
     } catch {
+      // The time ran out while the body came in (a long listing page): no answer, not a wrong one.
+      if (signal.aborted) return { kind: "unknown", why: `no answer within ${timeoutMs} ms` };
       // A non-JSON body (a proxy's page) is judged by its status alone, and never grants: see the schemas.
     }
     const answer: Answer = { status: response.status, headers: response.headers, body };

@@ -936,10 +936,11 @@ export class GitHubEmulator {
     const person = caller.person;
     const affiliation = (url.searchParams.get("affiliation") ?? "owner,collaborator,organization_member").split(",");
     const repos: MinimalRepository[] = [];
+    const grants = new Set(person.repositories.map((g) => g.toLowerCase()));
     for (const entry of this.orgs.values()) {
       const own = entry.type === "User" && entry.name.toLowerCase() === person.login.toLowerCase();
       for (const r of entry.repos) {
-        const granted = person.repositories.some((g) => g.toLowerCase() === `${entry.name}/${r.name}`.toLowerCase());
+        const granted = grants.has(`${entry.name}/${r.name}`.toLowerCase());
         if ((own && affiliation.includes("owner")) || (granted && affiliation.some((a) => a !== "owner"))) repos.push(this.repoJson(entry, r, this.permissions(caller)));
       }
     }
