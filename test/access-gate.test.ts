@@ -167,3 +167,23 @@ test("concurrent checks for one token share the lookups in flight", async () => 
   assert.deepEqual(asked.sort(), ["repo t acme/one", "repo t acme/two", "user t"]);
   assert.equal(gate.stats.githubRequests, 3);
 });
+
+test("list pages: the projects whose repositories are all listed (or public, or the gate's); a new token lists only once accepted; the answer is cached", async () => {
+  const map: AccessMap = { ...MAP, public: ["acme/two"] };
+  const { github, asked } = scripted(
+    { t: { kind: "person", login: "pat" }, u: { kind: "person", login: "una" } },
+    { "t acme/pypi": { kind: "readable" }, "u acme/pypi": { kind: "hidden", why: "not found for this token" } },
+    { t: { kind: "listed", repositories: ["acme/one", "other/thing"], requests: 3, complete: true } },
+  );
+  const gate = createAccessGate({ gateRepository: "acme/pypi", map, github });
+  // shared needs acme/one (listed) and acme/two (public); solo needs acme/one; local the gate.
+  assert.deepEqual(await gate.list(bearer("t"), "simple/index.html"), { kind: "allow", who: "pat", projects: ["local", "shared", "solo"], complete: true });
+  assert.deepEqual(asked.slice(-1), ["list t"], "listed after the check");
+  assert.equal(gate.stats.githubRequests, 2 + 3, "every page of the listing counts");
+  await gate.list(bearer("t"), "index.html");
+  assert.equal(asked.filter((a) => a === "list t").length, 1, "cached");
+  // Someone who may not read the gate, or whose token GitHub rejects, is never listed.
+  assert.equal((await gate.list(bearer("u"), "simple/index.html")).kind, "hidden");
+  assert.equal((await gate.list(bearer("nobody"), "simple/index.html")).kind, "unauthorised");
+  assert.deepEqual(asked.filter((a) => a.startsWith("list") && a !== "list t"), []);
+});

@@ -180,7 +180,7 @@ describe("real pip as each person", () => {
 });
 
 describe("what a view costs, and when GitHub says no", () => {
-  test("cold: who, the gate and one listing page, at once; warm: nothing; other list pages share the listing", async () => {
+  test("cold: who and the gate, then one listing page; warm: nothing; other list pages share the listing", async () => {
     now += 3_600_000; // every verdict from earlier tests has expired
     emu.clearRequests();
     assert.deepEqual(await jsonRoot(DAVE), SEES.dave);

@@ -268,13 +268,17 @@ export function createAccessGate(options: GateOptions): AccessGate {
       const admitted = admit(authorization, client);
       if ("kind" in admitted) return admitted as ListVerdict;
       const { token, key, userKey } = admitted;
-      // The listing goes with the check, not after it: one round trip fewer for a person not seen yet.
-      const [verdict, listing] = await Promise.all([decide(token, key, userKey, sitePath), ask(`${key} list`, () => listingOf(token))]);
+      // A token GitHub has vouched for lists alongside the check (one round trip); one not seen yet
+      // lists only once it passed, so an invented token costs no more than on any other page.
+      const listing = () => ask(`${key} list`, () => listingOf(token));
+      const known = granted.has(userKey);
+      const [verdict, early] = await Promise.all([decide(token, key, userKey, sitePath), known ? listing() : undefined]);
       if (verdict.kind !== "allow") return verdict;
-      if (listing.kind === "rejected") return { kind: "unauthorised", why: REJECTED };
-      if (listing.kind === "unknown") return { kind: "unavailable", why: listing.why, retryAfterSeconds: listing.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS };
-      const projects = order.filter((_, i) => (needs[i] as number[]).every((bit) => has(listing.bits, bit)));
-      return { kind: "allow", who: verdict.who, projects, complete: listing.complete };
+      const listed = early ?? (await listing());
+      if (listed.kind === "rejected") return { kind: "unauthorised", why: REJECTED };
+      if (listed.kind === "unknown") return { kind: "unavailable", why: listed.why, retryAfterSeconds: listed.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS };
+      const projects = order.filter((_, i) => (needs[i] as number[]).every((bit) => has(listed.bits, bit)));
+      return { kind: "allow", who: verdict.who, projects, complete: listed.complete };
     },
   };
 }
