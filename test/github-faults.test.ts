@@ -86,21 +86,23 @@ test("answers that are not the JSON GitHub documents stop the build with a named
   const html = { "content-type": "text/html; charset=utf-8" };
   const release = { tag_name: "v9.9.9", draft: false, prerelease: false, assets: [] as unknown[] };
   const asset = { id: 1, name: "acme_core-9.9.9-py3-none-any.whl", size: 10, state: "uploaded", digest: null, created_at: "2024-01-01T00:00:00Z", browser_download_url: "https://github.invalid/x.whl" };
-  const cases: { path: string; body: unknown; headers?: Record<string, string>; expect: RegExp }[] = [
+  const cases: { path: string | RegExp; body: unknown; headers?: Record<string, string>; expect: RegExp }[] = [
     { path: "/orgs/acme/repos", body: "<html><body>Sign in to your proxy</body></html>", headers: html, expect: /^error: GitHub: listing the repositories of organisation acme failed: GET \/orgs\/acme\/repos answered an HTML page, not the JSON GitHub sends$/m },
     { path: "/repos/acme/core/releases", body: {}, expect: /^error: GitHub: listing the releases of acme\/core failed: GET \/repos\/acme\/core\/releases answered a JSON object, not the JSON list GitHub sends$/m },
     { path: "/repos/acme/core/releases", body: [{ tag_name: "v9.9.9", draft: false, prerelease: false }], expect: /^error: GitHub: listing the releases of acme\/core failed: GET \/repos\/acme\/core\/releases: item 0 is not a release as GitHub documents it \(assets: Invalid input: expected array/m },
     { path: "/repos/acme/core/releases", body: [{ ...release, assets: [{ ...asset, updated_at: "yesterday" }] }], expect: /^error: GitHub: listing the releases of acme\/core failed: GET \/repos\/acme\/core\/releases: item 0 is not a release as GitHub documents it \(assets\.0\.updated_at: /m },
     { path: "/repos/acme/tagged/tags", body: { message: "ok" }, expect: /^error: GitHub: listing the tags of acme\/tagged failed: GET \/repos\/acme\/tagged\/tags answered a JSON object, not the JSON list GitHub sends$/m },
+    // A raw file is judged as GitHub answers it (its raw media type), and the message names the real path.
+    { path: /^\/repos\/acme\/tagged\/contents\//, body: "<html><body>Sign in to your proxy</body></html>", headers: html, expect: /^error: GitHub: reading pyproject\.toml of acme\/tagged at tag v\S+ failed: GET \/repos\/acme\/tagged\/contents\/pyproject\.toml answered an HTML page \(text\/html; charset=utf-8\), not the raw file GitHub sends$/m },
     { path: "/repos/acme/tagged/tags", body: [{ name: "v1.0.0" }], expect: /^error: GitHub: listing the tags of acme\/tagged failed: GET \/repos\/acme\/tagged\/tags: item 0 is not a tag as GitHub documents it \(commit: Invalid input: expected object/m },
   ];
   for (const c of cases) {
     emu.addFault({ path: c.path, fault: { kind: "status", status: 200, body: c.body, ...(c.headers ? { headers: c.headers } : {}) } });
     const r = await build(["--cache-dir", tempDir("gh-cache")]);
     emu.clearFaults();
-    assert.equal(r.code, 1, `${c.path}: ${r.stdout}${r.stderr}`);
-    assert.match(r.stderr, c.expect, c.path);
-    assert.doesNotMatch(r.stderr, /TypeError|RangeError|Cannot read|at .*\.[jt]s:\d+/, c.path);
+    assert.equal(r.code, 1, `${String(c.path)}: ${r.stdout}${r.stderr}`);
+    assert.match(r.stderr, c.expect, String(c.path));
+    assert.doesNotMatch(r.stderr, /TypeError|RangeError|Cannot read|%7B|at .*\.[jt]s:\d+/, String(c.path));
   }
   assert.deepEqual(snapshot(out), before, "nothing published");
 });

@@ -60,6 +60,25 @@ interface CachedResponse {
   data: unknown;
 }
 
+/** A request's options as hooks and plugins hand them over: the URL may still be a template. */
+type RequestOptionsLike = { method?: string; url?: string } & Record<string, unknown>;
+
+/** The media types GitHub answers a raw-format request with (`application/vnd.github.v3.raw; charset=utf-8`, recorded). */
+const RAW_MEDIA_TYPE = /^application\/vnd\.github(?:\.v3)?\.raw\b/i;
+
+/**
+ * Why an answer is not what was asked for, or undefined when it is: a JSON request must get a
+ * JSON value (Octokit parses any `application/json` type), a raw-format request GitHub's raw media
+ * type. Anything else asked for (release asset bytes) is not judged here.
+ */
+export function unexpectedAnswer(accept: string, contentType: string, data: unknown): string | undefined {
+  if (RAW_MEDIA_TYPE.test(accept)) {
+    return RAW_MEDIA_TYPE.test(contentType.trim()) ? undefined : `${describeBody(data)} (${contentType || "no content type"}), not the raw file GitHub sends`;
+  }
+  if (/json/i.test(accept) && (data === null || typeof data !== "object")) return `${describeBody(data)}, not the JSON GitHub sends`;
+  return undefined;
+}
+
 /** `GET /repos/acme/tools/releases` from a request's options, for messages (no host, no query). */
 export function describeRequest(options: { method?: string; url?: string }): string {
   let path = options.url ?? "?";
@@ -85,8 +104,10 @@ export function createGitHubClient(options: GitHubClientOptions): { client: GitH
       throw e;
     }
   };
-  const onLimit = (kind: string) => (retryAfter: number, request: { method?: string; url?: string }, _octokit: unknown, retryCount: number): boolean => {
-    const what = describeRequest(request);
+  // Filled in once the client exists: rate-limit notices name the request's real path.
+  let describe = (request: RequestOptionsLike): string => describeRequest(request);
+  const onLimit = (kind: string) => (retryAfter: number, request: RequestOptionsLike, _octokit: unknown, retryCount: number): boolean => {
+    const what = describe(request);
     if (retryAfter > options.maxRateLimitWaitSeconds) {
       options.notice(`GitHub ${kind} on ${what}: it resets in ${retryAfter}s, more than the ${options.maxRateLimitWaitSeconds}s allowed by --max-rate-limit-wait; giving up`);
       return false;
@@ -112,14 +133,26 @@ export function createGitHubClient(options: GitHubClientOptions): { client: GitH
     log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
   });
 
-  // A JSON request answered 200 with anything else (a sign-in page of a proxy, a wrong API URL)
-  // stops here, before pagination or the cache see it.
-  client.hook.after("request", (response, requestOptions) => {
-    const accept = String(requestOptions.headers.accept ?? "");
-    if (response.status !== 200 || !accept.includes("json")) return;
-    if (response.data === null || typeof response.data !== "object") {
-      throw new Error(`${describeRequest(requestOptions)} answered ${describeBody(response.data)}, not the JSON GitHub sends`);
+  // What was really asked and answered: Octokit applies `mediaType` (raw file contents) and fills
+  // the URL template only when it parses the options, so both are judged on the parsed request.
+  const parsed = (requestOptions: RequestOptionsLike): { method: string; url: string; accept: string } => {
+    try {
+      if (requestOptions.url === undefined) throw new Error("no URL");
+      const endpoint = client.request.endpoint({ ...requestOptions, url: requestOptions.url });
+      return { method: endpoint.method, url: endpoint.url, accept: String(endpoint.headers.accept ?? "") };
+    } catch {
+      return { method: requestOptions.method ?? "GET", url: requestOptions.url ?? "?", accept: "" };
     }
+  };
+  describe = (requestOptions) => describeRequest(parsed(requestOptions));
+
+  // A 200 that is not what was asked for (a proxy's sign-in page, a wrong API URL) stops here,
+  // before pagination, the cache or a parser see it: JSON must be JSON, a raw file must come as one.
+  client.hook.after("request", (response, requestOptions) => {
+    if (response.status !== 200) return;
+    const asked = parsed(requestOptions);
+    const problem = unexpectedAnswer(asked.accept, String(response.headers["content-type"] ?? ""), response.data);
+    if (problem) throw new Error(`${describeRequest(asked)} answered ${problem}`);
   });
 
   const cache = options.cache;

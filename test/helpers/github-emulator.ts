@@ -1004,8 +1004,10 @@ export class GitHubEmulator {
     const text = tag?.files?.[path];
     if (text === undefined) return this.notFound(ctx);
     const data = Buffer.from(text);
-    if (/application\/vnd\.github(\.v3)?\.raw/i.test(ctx.req.headers.accept ?? "")) {
-      return this.reply(ctx, 200, undefined, { "content-type": "application/vnd.github.raw" }, data);
+    // Recorded from api.github.com (@octokit/fixtures, get-content): the media type asked for, with a charset.
+    const raw = /application\/vnd\.github(\.v3)?\.raw/i.exec(ctx.req.headers.accept ?? "");
+    if (raw) {
+      return this.reply(ctx, 200, undefined, { "content-type": `${raw[0].toLowerCase()}; charset=utf-8`, "x-github-media-type": "github.v3; param=raw" }, data);
     }
     const full = `${org.name}/${repo.name}`;
     const blob = sha("sha1", Buffer.concat([Buffer.from(`blob ${data.length}\0`), data]));
