@@ -8,6 +8,7 @@
  * update is an atomic compare-and-swap just as it is on GitHub.
  */
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import http, { STATUS_CODES } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -138,6 +139,8 @@ export class GitDataEmulator {
   readonly repo: string;
   private readonly token: string | undefined;
   private refFailures = 0;
+  private used = 0;
+  private readonly rateReset = Math.floor(Date.now() / 1000) + 3600;
   private clock = 0;
 
   private constructor(
@@ -413,12 +416,37 @@ export class GitDataEmulator {
       }
       this.requests.push({ method, url, status, at: arrived });
       if (body === undefined) {
-        res.writeHead(status, STATUS_CODES[status]).end();
+        res.writeHead(status, STATUS_CODES[status], this.githubHeaders(status)).end();
         return;
       }
       const text = JSON.stringify(body);
-      res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text) }).end(text);
+      // A created object's address, as GitHub answers a 201.
+      const location = status === 201 && body !== null && typeof body === "object" && "url" in body && typeof body.url === "string" ? { location: body.url } : {};
+      res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text), ...this.githubHeaders(status, text), ...location }).end(text);
     });
+  }
+
+  /**
+   * The headers every answer carries, as recorded from api.github.com (@octokit/fixtures, git-refs
+   * and errors): a success is private to the caller, varies by who asks (two Vary lines) and has
+   * a strong ETag; an error or an empty answer carries no caching headers; all count against the
+   * rate limit.
+   */
+  private githubHeaders(status: number, text?: string): Record<string, string | string[]> {
+    this.used++;
+    const rate = { "x-ratelimit-limit": "5000", "x-ratelimit-remaining": String(Math.max(0, 5000 - this.used)), "x-ratelimit-reset": String(this.rateReset), "x-ratelimit-used": String(this.used), "x-ratelimit-resource": "core" };
+    const cached = status >= 200 && status < 300 && text !== undefined;
+    return {
+      "x-github-media-type": "github.v3; format=json",
+      ...rate,
+      ...(cached
+        ? {
+            "cache-control": "private, max-age=60, s-maxage=60",
+            etag: `"${createHash("sha256").update(text).digest("hex")}"`,
+            vary: ["Accept, Authorization, Cookie, X-GitHub-OTP", "Accept-Encoding, Accept, X-Requested-With"],
+          }
+        : { vary: "Accept-Encoding, Accept, X-Requested-With" }),
+    };
   }
 
   private handle(method: string, rawUrl: string, auth: string | undefined, rawBody: Buffer): [number, unknown] {

@@ -11,6 +11,7 @@ import type { components } from "@octokit/openapi-types";
 
 type Schemas = components["schemas"];
 type MinimalRepository = Schemas["minimal-repository"];
+type FullRepository = Schemas["full-repository"];
 type Release = Schemas["release"];
 type ReleaseAsset = Schemas["release-asset"];
 type Tag = Schemas["tag"];
@@ -64,6 +65,8 @@ export interface EmulatedRepo {
   tags?: EmulatedTag[];
   /** clone_url in the payload; default `${htmlBase}/${org}/${name}.git` */
   cloneUrl?: string;
+  /** Names it had before a rename: GitHub answers them with 301 to `/repositories/{id}/...`, as recorded. */
+  formerNames?: string[];
   defaultBranch?: string;
 }
 
@@ -150,6 +153,9 @@ function etagMatches(header: string | undefined, etag: string): boolean {
   const bare = etag.replace(/^W\//, "");
   return header.split(",").some((t) => t.trim().replace(/^W\//, "") === bare);
 }
+
+/** Response headers; a name with several values is sent as several lines (GitHub's two Vary lines). */
+type ResponseHeaders = Record<string, string | number | string[]>;
 
 type ByteRange = { kind: "whole" } | { kind: "partial"; start: number; end: number } | { kind: "unsatisfiable" };
 
@@ -347,6 +353,17 @@ export class GitHubEmulator {
     this.faults.push({ rule, left: rule.times ?? Infinity });
   }
 
+  /** Milliseconds each API request waits before it is answered (GitHub's distance); 0 by default. */
+  latencyMs = 0;
+  private holds: { path: string | RegExp; until: Promise<unknown> }[] = [];
+
+  /** API requests whose pathname matches wait until `until` settles, then are answered as usual (a lookup kept in flight). */
+  hold(path: string | RegExp, until: Promise<unknown>): void {
+    const held = { path, until };
+    this.holds.push(held);
+    void until.catch(() => undefined).then(() => (this.holds = this.holds.filter((h) => h !== held)));
+  }
+
   clearFaults(): void {
     this.faults = [];
   }
@@ -424,6 +441,17 @@ export class GitHubEmulator {
     const entry = this.orgs.get(org.toLowerCase());
     // Owner and repository names are case-insensitive on GitHub.
     const repo = entry?.repos.find((r) => r.name.toLowerCase() === name.toLowerCase());
+    return entry && repo ? { org: entry, repo } : undefined;
+  }
+
+  private findRepoById(id: number): { org: OrgEntry; repo: EmulatedRepo } | undefined {
+    for (const org of this.orgs.values()) for (const repo of org.repos) if (this.ids.get(repo) === id) return { org, repo };
+    return undefined;
+  }
+
+  private findRenamed(org: string, name: string): { org: OrgEntry; repo: EmulatedRepo } | undefined {
+    const entry = this.orgs.get(org.toLowerCase());
+    const repo = entry?.repos.find((r) => r.formerNames?.some((n) => n.toLowerCase() === name.toLowerCase()));
     return entry && repo ? { org: entry, repo } : undefined;
   }
 
@@ -584,6 +612,58 @@ export class GitHubEmulator {
     };
   }
 
+  /**
+   * `GET /repos/{owner}/{repo}` answers the full view of a repository (listings give the minimal
+   * one): merge settings, counts and, in an organisation, the organisation itself, as recorded.
+   */
+  private fullRepoJson(org: OrgEntry, repo: EmulatedRepo, permissions: RepoPermissions | undefined): FullRepository {
+    const minimal = this.repoJson(org, repo, permissions);
+    const { role_name: _role, permissions: _minimalPermissions, ...rest } = minimal;
+    return {
+      ...rest,
+      ...(permissions ? { permissions: { admin: false, push: false, pull: false, ...permissions } } : {}),
+      description: minimal.description ?? null,
+      git_url: minimal.git_url ?? "",
+      ssh_url: minimal.ssh_url ?? "",
+      clone_url: minimal.clone_url ?? "",
+      svn_url: minimal.svn_url ?? "",
+      mirror_url: minimal.mirror_url ?? null,
+      homepage: minimal.homepage ?? null,
+      language: minimal.language ?? null,
+      forks_count: minimal.forks_count ?? 0,
+      stargazers_count: minimal.stargazers_count ?? 0,
+      watchers_count: minimal.watchers_count ?? 0,
+      size: minimal.size ?? 0,
+      default_branch: minimal.default_branch ?? "main",
+      open_issues_count: minimal.open_issues_count ?? 0,
+      has_issues: minimal.has_issues ?? true,
+      has_projects: minimal.has_projects ?? true,
+      has_wiki: minimal.has_wiki ?? false,
+      has_pages: minimal.has_pages ?? false,
+      has_discussions: minimal.has_discussions ?? false,
+      archived: minimal.archived ?? false,
+      disabled: minimal.disabled ?? false,
+      pushed_at: minimal.pushed_at ?? iso(EPOCH),
+      created_at: minimal.created_at ?? iso(EPOCH),
+      updated_at: minimal.updated_at ?? iso(EPOCH),
+      license: null,
+      forks: minimal.forks ?? 0,
+      open_issues: minimal.open_issues ?? 0,
+      watchers: minimal.watchers ?? 0,
+      allow_rebase_merge: true,
+      allow_squash_merge: true,
+      allow_merge_commit: true,
+      allow_auto_merge: false,
+      allow_update_branch: false,
+      delete_branch_on_merge: false,
+      use_squash_pr_title_as_default: false,
+      temp_clone_token: "",
+      network_count: 0,
+      subscribers_count: 0,
+      ...(org.type === "Organization" ? { organization: this.orgUser(org) } : {}),
+    };
+  }
+
   /** `GET /user` for a person: the private view of their own account. */
   private personJson(person: EmulatedPerson): PrivateUser {
     const id = this.userId(person.login);
@@ -704,17 +784,23 @@ export class GitHubEmulator {
       if (res.headersSent) res.destroy(err instanceof Error ? err : undefined);
       else this.send(ctx, 500, { "content-type": "text/plain" }, Buffer.from(String(err)));
     };
-    try {
-      if (this.fault(server, url.pathname, ctx)) return;
-      if (server === "api") this.routeApi(url, ctx);
-      else this.routeDownload(url, ctx).catch(done);
-    } catch (err) {
-      done(err);
-    }
+    const answer = (): void => {
+      try {
+        if (this.fault(server, url.pathname, ctx)) return;
+        if (server === "api") this.routeApi(url, ctx);
+        else this.routeDownload(url, ctx).catch(done);
+      } catch (err) {
+        done(err);
+      }
+    };
+    const waits: Promise<unknown>[] = server === "api" ? this.holds.filter((h) => (typeof h.path === "string" ? h.path === url.pathname : new RegExp(h.path).test(url.pathname))).map((h) => h.until.catch(() => undefined)) : [];
+    if (server === "api" && this.latencyMs > 0) waits.push(new Promise((resolve) => setTimeout(resolve, this.latencyMs)));
+    if (waits.length === 0) answer();
+    else void Promise.all(waits).then(answer);
   }
 
   /** Writes a response with a body held in memory; HEAD gets the headers only. */
-  private send(ctx: Ctx, status: number, headers: Record<string, string | number>, body: Uint8Array = new Uint8Array()): void {
+  private send(ctx: Ctx, status: number, headers: ResponseHeaders, body: Uint8Array = new Uint8Array()): void {
     const { req, res, record } = ctx;
     const withBody = req.method !== "HEAD" && status !== 304 && status !== 204;
     record.status = status;
@@ -734,35 +820,45 @@ export class GitHubEmulator {
     };
   }
 
-  private baseHeaders(): Record<string, string> {
+  /**
+   * What every API answer carries, as recorded from api.github.com: a success is cacheable by the
+   * caller alone and varies by who asks (two Vary lines); an error carries neither.
+   */
+  private baseHeaders(status = 200): ResponseHeaders {
     const n = ++this.requestSeq;
     const h = sha("sha1", `request ${n}`).toUpperCase();
+    const ok = status >= 200 && status < 300;
     return {
       "x-github-request-id": `${h.slice(0, 4)}:${h.slice(4, 9)}:${h.slice(9, 16)}:${h.slice(16, 23)}:${n.toString(16).toUpperCase().padStart(8, "0")}`,
       "x-github-api-version-selected": "2022-11-28",
       "x-github-media-type": "github.v3; format=json",
-      "cache-control": "private, max-age=60, s-maxage=60",
-      vary: "Accept, Authorization, Cookie, X-GitHub-OTP,Accept-Encoding, Accept, X-Requested-With",
+      ...(ok ? { "cache-control": "private, max-age=60, s-maxage=60" } : {}),
+      vary: ok ? ["Accept, Authorization, Cookie, X-GitHub-OTP", "Accept-Encoding, Accept, X-Requested-With"] : "Accept-Encoding, Accept, X-Requested-With",
     };
   }
 
-  /** An API answer: JSON (or raw) body, ETag and 304 on a matching If-None-Match, rate-limit accounting. */
+  /**
+   * An API answer: JSON (or raw) body, ETag and 304 on a matching If-None-Match, rate-limit
+   * accounting. The ETag is strong, as recorded: the SHA-256 of a JSON body, or what `extra` names
+   * (a raw file's is its blob id).
+   */
   private reply(ctx: Ctx, status: number, value: unknown, extra: Record<string, string> = {}, raw?: Uint8Array): void {
     const body = raw ?? Buffer.from(JSON.stringify(value));
     const ok = status >= 200 && status < 300;
-    const etag = `W/"${sha("sha256", body)}"`;
+    const etag = extra.etag ?? `"${sha("sha256", body)}"`;
     const ifNoneMatch = ctx.req.headers["if-none-match"];
     if (ok && etagMatches(ifNoneMatch, etag)) {
       // Conditional hits are free on GitHub: they do not count against the rate limit.
-      this.send(ctx, 304, { ...this.baseHeaders(), ...this.rateHeaders(false), etag });
+      this.send(ctx, 304, { ...this.baseHeaders(), ...this.rateHeaders(false), etag, ...(extra["last-modified"] ? { "last-modified": extra["last-modified"] } : {}) });
       return;
     }
-    const headers: Record<string, string> = {
+    const { etag: _named, ...rest } = extra;
+    const headers: ResponseHeaders = {
       "content-type": "application/json; charset=utf-8",
-      ...this.baseHeaders(),
+      ...this.baseHeaders(status),
       ...this.rateHeaders(true),
       ...(ok ? { etag } : {}),
-      ...extra,
+      ...rest,
     };
     this.send(ctx, status, headers, body);
   }
@@ -786,7 +882,7 @@ export class GitHubEmulator {
       ctx.req.socket.destroy();
       return true;
     }
-    const json = { "content-type": "application/json; charset=utf-8", ...this.baseHeaders() };
+    const json = { "content-type": "application/json; charset=utf-8", ...this.baseHeaders(fault.kind === "status" ? fault.status : 403) };
     if (fault.kind === "rate-limit") {
       const status = fault.status ?? 403;
       const body = {
@@ -884,13 +980,28 @@ export class GitHubEmulator {
     if (head === "users" && parts.length === 3 && name === "repos") return this.listUserRepos(caller, owner, url, ctx);
     if (head === "user" && parts.length === 2 && owner === "repos") return this.listOwnRepos(caller, url, ctx);
     if (head === "installation" && parts.length === 2 && owner === "repositories") return this.listInstallationRepos(caller, url, ctx);
-    if (head !== "repos" || parts.length < 3) return this.notFound(ctx);
-    const found = this.findRepo(owner, name);
+    // A renamed repository's API lives on at its id; the old name redirects there (any path below it too).
+    const byId = head === "repositories" && parts.length >= 2 ? this.findRepoById(Number(owner)) : undefined;
+    if (head !== "repos" && !byId) return this.notFound(ctx);
+    if (head === "repos" && parts.length < 3) return this.notFound(ctx);
+    const found = byId ?? this.findRepo(owner, name);
+    const renamed = found ? undefined : this.findRenamed(owner, name);
+    if (renamed && this.readable(caller, renamed.org, renamed.repo)) return this.moved(ctx, renamed.repo, parts.slice(3), url.search);
     // A repository the caller may not read does not exist, as far as they can tell.
     if (!found || !this.readable(caller, found.org, found.repo)) return this.notFound(ctx);
     const { org, repo } = found;
+    if (byId) return this.routeRepository(caller, org, repo, parts.slice(2), url, ctx);
+    this.routeRepository(caller, org, repo, parts.slice(3), url, ctx);
+  }
 
-    if (section === undefined) return this.reply(ctx, 200, this.repoJson(org, repo, this.permissions(caller)));
+  /** `/repos/{owner}/{repo}/...` (or `/repositories/{id}/...`) below the repository: `below` is what follows it. */
+  private routeRepository(caller: Caller, org: OrgEntry, repo: EmulatedRepo, below: string[], url: URL, ctx: Ctx): void {
+    const [section, ...rest] = below;
+
+    if (section === undefined) {
+      const full = this.fullRepoJson(org, repo, this.permissions(caller));
+      return this.reply(ctx, 200, full, { "last-modified": new Date(full.pushed_at ?? EPOCH).toUTCString() });
+    }
     if (section === "releases") {
       const releases = repo.releases ?? [];
       if (rest.length === 0) {
@@ -900,11 +1011,11 @@ export class GitHubEmulator {
       if (rest[0] === "assets" && rest.length === 2) return this.assetEndpoint(Number(rest[1]), org, repo, ctx);
       if (rest[0] === "tags" && rest.length === 2) {
         const release = releases.find((r) => !r.draft && r.tag === rest[1]);
-        return release ? this.reply(ctx, 200, this.releaseJson(org, repo, release)) : this.notFound(ctx);
+        return release ? this.replyRelease(ctx, org, repo, release) : this.notFound(ctx);
       }
       if (rest.length === 1) {
         const release = releases.find((r) => String(this.id(r, "release")) === rest[0]);
-        return release ? this.reply(ctx, 200, this.releaseJson(org, repo, release)) : this.notFound(ctx);
+        return release ? this.replyRelease(ctx, org, repo, release) : this.notFound(ctx);
       }
     }
     if (section === "tags" && rest.length === 0) {
@@ -913,6 +1024,18 @@ export class GitHubEmulator {
     }
     if (section === "contents" && rest.length > 0) return this.contents(org, repo, rest.join("/"), url, ctx);
     return this.notFound(ctx);
+  }
+
+  /** One release, as `GET .../releases/{id}` and `.../releases/tags/{tag}` answer: with its Last-Modified, as recorded. */
+  private replyRelease(ctx: Ctx, org: OrgEntry, repo: EmulatedRepo, release: EmulatedRelease): void {
+    const json = this.releaseJson(org, repo, release);
+    this.reply(ctx, 200, json, { "last-modified": new Date(json.updated_at ?? json.created_at).toUTCString() });
+  }
+
+  /** 301 to the repository's id, with GitHub's JSON body (recorded in @octokit/fixtures, rename-repository). */
+  private moved(ctx: Ctx, repo: EmulatedRepo, below: string[], search: string): void {
+    const location = `${this.apiUrl}/repositories/${this.id(repo, "repo")}${below.map((p) => `/${enc(p)}`).join("")}${search}`;
+    this.reply(ctx, 301, { message: "Moved Permanently", url: location, documentation_url: "https://docs.github.com/v3/#http-redirects" }, { location });
   }
 
   /** `GET /users/{user}/repos`: the account's public repositories, whoever asks. */
@@ -978,9 +1101,10 @@ export class GitHubEmulator {
     const home = Number.isInteger(id) ? this.findAsset(id) : undefined;
     if (!home || home.org !== org || home.repo !== repo) return this.notFound(ctx);
     if (!/application\/octet-stream/i.test(ctx.req.headers.accept ?? "")) {
-      return this.reply(ctx, 200, this.assetJson(org, repo, home.release, home.asset));
+      const asset = this.assetJson(org, repo, home.release, home.asset);
+      return this.reply(ctx, 200, asset, { "last-modified": new Date(asset.updated_at).toUTCString() });
     }
-    this.send(ctx, 302, { ...this.baseHeaders(), ...this.rateHeaders(true), location: this.signedLocation(id, home.asset.name) });
+    this.send(ctx, 302, { ...this.baseHeaders(302), ...this.rateHeaders(true), location: this.signedLocation(id, home.asset.name) });
   }
 
   private browserDownload(parts: string[], ctx: Ctx): void {
@@ -1004,13 +1128,16 @@ export class GitHubEmulator {
     const text = tag?.files?.[path];
     if (text === undefined) return this.notFound(ctx);
     const data = Buffer.from(text);
-    // Recorded from api.github.com (@octokit/fixtures, get-content): the media type asked for, with a charset.
-    const raw = /application\/vnd\.github(\.v3)?\.raw/i.exec(ctx.req.headers.accept ?? "");
+    const blob = sha("sha1", Buffer.concat([Buffer.from(`blob ${data.length}\0`), data]));
+    const lastModified = new Date(this.repoJson(org, repo, undefined).pushed_at ?? EPOCH).toUTCString();
+    // As recorded from api.github.com (@octokit/fixtures, get-content): the media type asked for
+    // with a charset (Octokit then hands the body over as a string), and the blob id as ETag.
+    const raw = /application\/vnd\.github(?:\.v3)?\.raw/i.exec(ctx.req.headers.accept ?? "");
     if (raw) {
-      return this.reply(ctx, 200, undefined, { "content-type": `${raw[0].toLowerCase()}; charset=utf-8`, "x-github-media-type": "github.v3; param=raw" }, data);
+      const headers = { "content-type": `${raw[0].toLowerCase()}; charset=utf-8`, "x-github-media-type": "github.v3; param=raw", etag: `"${blob}"`, "last-modified": lastModified };
+      return this.reply(ctx, 200, undefined, headers, data);
     }
     const full = `${org.name}/${repo.name}`;
-    const blob = sha("sha1", Buffer.concat([Buffer.from(`blob ${data.length}\0`), data]));
     const self = `${this.apiUrl}/repos/${full}/contents/${encPath(path)}?ref=${enc(ref)}`;
     const git = `${this.apiUrl}/repos/${full}/git/blobs/${blob}`;
     const html = `${this.htmlBase}/${full}/blob/${enc(ref)}/${encPath(path)}`;
@@ -1028,7 +1155,7 @@ export class GitHubEmulator {
       encoding: "base64",
       _links: { self, git, html },
     };
-    this.reply(ctx, 200, file);
+    this.reply(ctx, 200, file, { "last-modified": lastModified });
   }
 
   // ---- download host ------------------------------------------------------------------------
