@@ -169,7 +169,8 @@ export function createGitHubClient(options: GitHubClientOptions): { client: GitH
       try {
         const response = await request(requestOptions);
         const etag = response.headers.etag;
-        if (etag) {
+        // Bytes (a raw file served without a charset) do not survive the JSON cache file: not kept.
+        if (etag && !(response.data instanceof ArrayBuffer)) {
           const entry: CachedResponse = { etag, data: response.data };
           if (response.headers.link) entry.link = response.headers.link;
           await cache.put("http", key, entry);
