@@ -16,7 +16,7 @@ import { parseIndexableFilename, type ParsedFilename } from "../generator/names/
 import { sha256File } from "../generator/util/hash-file.js";
 import { cliPath, demoDists, tempDir } from "./helpers/paths.js";
 import { makeSdist, makeWheel } from "./helpers/python-dists.js";
-import { run } from "./helpers/python.js";
+import { clientEnv, run } from "./helpers/python.js";
 import { buildTo } from "./helpers/site.js";
 
 const SDIST = "demo_core-1.2.0.tar.gz";
@@ -34,7 +34,7 @@ function pythonReads(path: string): boolean {
     ? "import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None"
     : "import gzip, io, sys, tarfile\ndata = gzip.decompress(open(sys.argv[1], 'rb').read())\nwith tarfile.open(fileobj=io.BytesIO(data)) as t:\n    names = t.getnames()\nassert any(n.endswith('/PKG-INFO') for n in names) and len(names) > 2, names";
   try {
-    execFileSync("python3", ["-c", script, path], { stdio: "ignore" });
+    execFileSync("python3", ["-c", script, path], { stdio: "ignore", env: clientEnv() });
     return true;
   } catch {
     return false;
@@ -282,7 +282,7 @@ test("a wheel's metadata is its own {name}-{version}.dist-info/METADATA: another
     "    z.writestr('twice-1.0.dist-info/METADATA', 'Metadata-Version: 2.1\\nName: twice\\nVersion: 1.0\\nSummary: last\\n')",
     "    z.writestr('twice-1.0.dist-info/WHEEL', 'Wheel-Version: 1.0\\n')",
   ].join("\n");
-  execFileSync("python3", ["-c", script, join(dir, "twice-1.0-py3-none-any.whl")]);
+  execFileSync("python3", ["-c", script, join(dir, "twice-1.0-py3-none-any.whl")], { env: clientEnv() });
   const site = join(tempDir("dist-info-site"), "site");
   const r = await buildTo(site, { from: [dir] });
   assert.equal(r.index.projects.find((p) => p.name === "twice")?.files[0]?.metadata?.summary, "last");

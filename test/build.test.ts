@@ -10,6 +10,7 @@ import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { demoDists, hostileDists, tempDir } from "./helpers/paths.js";
+import { clientEnv } from "./helpers/python.js";
 import { buildTo } from "./helpers/site.js";
 import { anchors } from "./helpers/html.js";
 import { snapshot } from "./helpers/files.js";
@@ -108,7 +109,7 @@ describe("a site built from real wheels and sdists", async () => {
       // The legacy name makes pip 22.3-23.1 reject wheels whose METADATA Name is not normalised.
       assert.equal(a.attrs.has("data-dist-info-metadata"), false);
       // Python's zipfile is the oracle for what the wheel holds.
-      const fromZip = execFileSync("python3", ["-c", `import zipfile,sys; z=zipfile.ZipFile(sys.argv[1]); n=[x for x in z.namelist() if x.endswith('.dist-info/METADATA')]; sys.stdout.buffer.write(z.read(n[0]))`, file]);
+      const fromZip = execFileSync("python3", ["-c", `import zipfile,sys; z=zipfile.ZipFile(sys.argv[1]); n=[x for x in z.namelist() if x.endswith('.dist-info/METADATA')]; sys.stdout.buffer.write(z.read(n[0]))`, file], { env: clientEnv() });
       assert.deepEqual(metadata, fromZip);
     }
     for (const a of anchors(html).filter((x) => x.text.endsWith(".tar.gz"))) {
@@ -194,7 +195,7 @@ test("versions are ordered and compared exactly as Python's packaging does, long
     "groups = [[str(v) for v in g] for _, g in itertools.groupby(vs)]",
     "print(json.dumps({'groups': groups, 'norm': {x: str(V(x)) for x in sys.argv[1:]}}))",
   ].join("\n");
-  const oracle = JSON.parse(execFileSync("python3", ["-c", script, ...versions]).toString()) as { groups: string[][]; norm: Record<string, string> };
+  const oracle = JSON.parse(execFileSync("python3", ["-c", script, ...versions], { env: clientEnv() }).toString()) as { groups: string[][]; norm: Record<string, string> };
   assert.ok(oracle.groups.some((g) => g.length > 1), "the sample holds PEP 440-equal spellings");
   // One entry per release: 1.0 and 1.0.0 are one version, listed once.
   assert.equal(doc.versions.length, oracle.groups.length);

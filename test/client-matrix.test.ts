@@ -16,7 +16,7 @@ import { demoDists, repoRoot, tempDir } from "./helpers/paths.js";
 import { findPips, venvWithPip, type PipCandidate } from "./helpers/pip-versions.js";
 import { serveGated, startPrivateOrg, type PrivateOrg } from "./helpers/private-org.js";
 import { makeWheel, makeZipSdist, type BuiltDist } from "./helpers/python-dists.js";
-import { run, type Venv } from "./helpers/python.js";
+import { clientEnv, run, type Venv } from "./helpers/python.js";
 import { buildTo } from "./helpers/site.js";
 import { startStaticHost, type StaticHost } from "./helpers/static-host.js";
 import { startObservedServer, type ObservedServer } from "./helpers/observed-server.js";
@@ -149,7 +149,7 @@ async function publicScenarios(t: TestContext, row: PipCandidate, venv: Venv, ho
     return `${normalise(name)}==${version}`;
   });
   assert.deepEqual(dists.sort(), ["demo-app==0.3.0", "demo-core==1.2.0"]);
-  const imported = await run(venv.python, ["-c", "import demo_app, demo_core; print(demo_core.__version__)"], { env: { ...process.env, PYTHONPATH: target } });
+  const imported = await run(venv.python, ["-c", "import demo_app, demo_core; print(demo_core.__version__)"], { env: { PYTHONPATH: target } });
   assert.equal(imported.stdout.trim(), "1.2.0", out(imported));
   const served = host.servedAs("/simple/demo-app/");
   assert.equal(served, host.name === "serve" && asksJson(row) ? "JSON" : "HTML");
@@ -245,33 +245,26 @@ describe("pip", { concurrency: 2 }, () => {
   }
 });
 
-/** A client's own project folder and a clean home: no user configuration, no pip configuration, Debian's python3 first. */
+/** A client's own project folder and home (clientEnv: no host configuration, the null keyring), Debian's python3 first. */
 function clientWorkspace(client: string, host: string): { dir: string; env: NodeJS.ProcessEnv } {
   const root = tempDir(`matrix-${client}-${host}`);
   const dir = join(root, "project");
-  const home = join(root, "home");
   mkdirSync(dir);
-  mkdirSync(home);
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (!/^(PIP|PDM|PIPENV|POETRY|VIRTUAL_ENV|PYENV|PYTHON)/.test(k)) env[k] = v;
-  }
-  Object.assign(env, {
-    HOME: home,
-    XDG_CACHE_HOME: join(home, ".cache"),
-    XDG_CONFIG_HOME: join(home, ".config"),
-    XDG_DATA_HOME: join(home, ".local/share"),
-    PATH: "/usr/local/bin:/usr/bin:/bin",
-    PIP_CONFIG_FILE: "/dev/null",
-    PIP_DISABLE_PIP_VERSION_CHECK: "1",
-    PIP_NO_INPUT: "1",
-    PDM_CHECK_UPDATE: "false",
-    PIPENV_VENV_IN_PROJECT: "1",
-    PIPENV_YES: "1",
-    PIPENV_NOSPIN: "1",
-    POETRY_VIRTUALENVS_IN_PROJECT: "true",
-    POETRY_NO_INTERACTION: "1",
-  });
+  const env = clientEnv(
+    {
+      // Debian's python3 and clients, never a pyenv shim's.
+      PATH: "/usr/local/bin:/usr/bin:/bin",
+      PDM_CHECK_UPDATE: "false",
+      PIPENV_VENV_IN_PROJECT: "1",
+      PIPENV_YES: "1",
+      PIPENV_NOSPIN: "1",
+      POETRY_VIRTUALENVS_IN_PROJECT: "true",
+      POETRY_NO_INTERACTION: "1",
+      // pipenv looks for interpreters through pyenv's variables; Debian's python3 is the one these clients run on.
+      ...Object.fromEntries(Object.keys(process.env).filter((k) => k.startsWith("PYENV")).map((k) => [k, undefined])),
+    },
+    { home: join(root, "home") },
+  );
   return { dir, env };
 }
 

@@ -12,7 +12,7 @@ import { startServer, type RunningServer } from "../generator/serve/server.js";
 import { GitHubEmulator } from "./helpers/github-emulator.js";
 import { acmeOrg, TAGGED_PYPROJECT, type AcmeDists } from "./helpers/github-org.js";
 import { cliPath, repoRoot, tempDir } from "./helpers/paths.js";
-import { createVenv, installed, run } from "./helpers/python.js";
+import { clientEnv, createVenv, DEBIAN_PYTHON, installed, run } from "./helpers/python.js";
 import { startStaticHost, type StaticHost } from "./helpers/static-host.js";
 
 let emu: GitHubEmulator;
@@ -79,12 +79,12 @@ test("pip installs a package and its dependency from mirrored release assets, re
 });
 
 test("pip installs a tag-only repository through its git link, cloned with git", async () => {
-  const venv = await createVenv(join(tempDir("venv"), "gh-tag"));
-  // The build backend (setuptools) comes from the machine's package mirror; the project from our index.
-  const r = await venv.pip(["install", "--index-url", `${server.url}/simple/`, "acme-tagged==1.0.0"], { withMirror: true });
+  // The build backend (setuptools) comes from Debian's wheels on the disk, for Debian's python3; the project from our index.
+  const venv = await createVenv(join(tempDir("venv"), "gh-tag"), DEBIAN_PYTHON);
+  const r = await venv.pip(["install", "--index-url", `${server.url}/simple/`, "acme-tagged==1.0.0"], { buildBackend: true });
   assert.equal(r.code, 0, r.stdout + r.stderr);
   assert.match(r.stdout + r.stderr, /Cloning http:\/\/127\.0\.0\.1:\d+\/tagged\.git \(to revision v1\.0\.0\)/);
   assert.equal((await installed(venv)).get("acme-tagged"), "1.0.0");
-  const out = execFileSync(venv.python, ["-c", "import acme_tagged; print(acme_tagged.VERSION)"]).toString().trim();
+  const out = execFileSync(venv.python, ["-c", "import acme_tagged; print(acme_tagged.VERSION)"], { env: clientEnv() }).toString().trim();
   assert.equal(out, "from-git-tag");
 });

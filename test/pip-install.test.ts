@@ -10,7 +10,7 @@ import { copyFileSync, readdirSync, writeFileSync, readFileSync } from "node:fs"
 import { join } from "node:path";
 import { startServer, type RunningServer } from "../generator/serve/server.js";
 import { demoDists, tempDir } from "./helpers/paths.js";
-import { createVenv, installed, type Venv } from "./helpers/python.js";
+import { clientEnv, createVenv, DEBIAN_PYTHON, installed, type Venv } from "./helpers/python.js";
 import { buildTo } from "./helpers/site.js";
 import { startStaticHost } from "./helpers/static-host.js";
 import { sha256File } from "../generator/util/hash-file.js";
@@ -50,7 +50,7 @@ test("pip installs a package and its dependency, skipping a version whose Requir
   // pip asked for JSON (PEP 691) and read dependencies from the PEP 658 .metadata file.
   assert.ok(requests.some((l) => /\/simple\/demo-app\/ 200/.test(l)), requests.join("\n"));
   assert.ok(requests.some((l) => /demo_app-0\.3\.0-py3-none-any\.whl\.metadata 200/.test(l)), requests.join("\n"));
-  const out = execFileSync(venv.python, ["-c", "import demo_app, demo_core; print(demo_core.__version__)"]).toString().trim();
+  const out = execFileSync(venv.python, ["-c", "import demo_app, demo_core; print(demo_core.__version__)"], { env: clientEnv() }).toString().trim();
   assert.equal(out, "1.2.0");
 
   // Asking for the excluded version names the reason.
@@ -75,16 +75,17 @@ test("pip skips yanked versions unless pinned, and shows the reason when pinned"
 
 test("pip downloads an sdist with hash checking, and refuses bytes that do not match the index", async () => {
   const { server } = await serve(demoSite);
-  const venv = await freshVenv();
+  // Debian's python3, for which the build backend (Debian's setuptools and wheel) is made.
+  const venv = await createVenv(join(tempDir("venv"), "sdist"), DEBIAN_PYTHON);
   const sdist = join(demoDists, "demo_sdist_only-0.1.0.tar.gz");
   const { sha256 } = await sha256File(sdist);
   const req = join(venv.dir, "requirements.txt");
   writeFileSync(req, `demo-sdist-only==0.1.0 --hash=sha256:${sha256}\n`);
   const out = join(venv.dir, "downloads");
-  // The sdist's build dependencies (setuptools) come from the machine's own package mirror.
+  // The sdist's build dependencies (setuptools, wheel) come from Debian's wheels on the disk.
   const ok = await venv.pip(
     ["download", "--no-deps", "--no-binary", "demo-sdist-only", "--require-hashes", "-r", req, "--index-url", `${server.url}/simple/`, "-d", out],
-    { withMirror: true },
+    { buildBackend: true },
   );
   assert.equal(ok.code, 0, ok.stdout + ok.stderr);
   assert.match(ok.stdout, new RegExp(`${server.url.replace(/[.]/g, "\\.")}/files/demo-sdist-only/demo_sdist_only-0\\.1\\.0\\.tar\\.gz`));

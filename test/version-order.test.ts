@@ -10,6 +10,7 @@ import { test } from "node:test";
 import { isValidSpecifierSet } from "../generator/names/specifier.js";
 import { compareVersions, isPreRelease, normalizeVersion } from "../generator/names/version.js";
 import { repoRoot } from "./helpers/paths.js";
+import { clientEnv } from "./helpers/python.js";
 
 /** A small seeded generator (mulberry32), so a failure names a version that comes back on every run. */
 function random(seed: number): () => number {
@@ -51,7 +52,7 @@ interface Oracle {
 test("order, equality, normalisation and pre-release agree with packaging on 4,000 generated versions with long numbers", () => {
   // The pairs the float comparison got wrong, then generated ones.
   const versions = ["1.0.9007199254740993", "1.0.9007199254740992", "1.0", "1.0.0", "1.0.0.0+local", ...generate(4000, 792)];
-  const py = spawnSync("python3", [join(repoRoot, "test/oracle/order_versions.py")], { input: versions.join("\n"), encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  const py = spawnSync("python3", [join(repoRoot, "test/oracle/order_versions.py")], { input: versions.join("\n"), encoding: "utf8", maxBuffer: 64 * 1024 * 1024, env: clientEnv() });
   assert.equal(py.status, 0, py.stderr);
   const oracle = JSON.parse(py.stdout) as Oracle;
 
@@ -96,7 +97,7 @@ test("a Requires-Python is valid exactly when packaging's SpecifierSet accepts i
     "        return False",
     "print(json.dumps([ok(s) for s in json.load(sys.stdin)]))",
   ].join("\n");
-  const py = spawnSync("python3", ["-c", script], { input: JSON.stringify(specs), encoding: "utf8" });
+  const py = spawnSync("python3", ["-c", script], { input: JSON.stringify(specs), encoding: "utf8", env: clientEnv() });
   assert.equal(py.status, 0, py.stderr);
   const oracle = JSON.parse(py.stdout) as boolean[];
   assert.ok(oracle.filter(Boolean).length > 100 && oracle.filter((x) => !x).length > 100, "the sample holds both verdicts");

@@ -51,9 +51,12 @@ const compareVersions = (a: string, b: string): number => {
   return 0;
 };
 
-/** Every `pip-*.whl` on the machine's disks, skipping virtual and mounted file systems and this run's own temporary files. */
+/**
+ * Every `pip-*.whl` on the machine's disks, skipping virtual and mounted file systems and temporary
+ * files (this run's, and other runs' when the suite runs in a folder of its own under /tmp).
+ */
 async function pipWheelsOnDisk(): Promise<string[]> {
-  const prune = ["/proc", "/sys", "/dev", "/run", "/mnt", "/media", tmpdir()].flatMap((p) => ["-path", p, "-o"]);
+  const prune = ["/proc", "/sys", "/dev", "/run", "/mnt", "/media", "/tmp", "/var/tmp", tmpdir()].flatMap((p) => ["-path", p, "-o"]);
   const r = await run("find", ["/", "(", ...prune, "-name", "node_modules", "-o", "-name", ".git", ")", "-prune", "-o", "-type", "f", "-name", "pip-*.whl", "-print"]);
   // find exits 1 when some folder is unreadable; what it printed is still right.
   return r.stdout.split("\n").filter((line) => ANY_PIP_WHEEL.test(line)).sort();
@@ -124,7 +127,7 @@ export async function venvWithPip(candidate: PipCandidate, dir: string): Promise
   if (made.code !== 0) throw new Error(`${candidate.python} -m venv failed: ${made.stderr}`);
   const venv = venvAt(dir);
   if (candidate.wheel) {
-    const r = await run(venv.python, [join(candidate.wheel, "pip"), "install", "--quiet", "--no-index", "--no-deps", candidate.wheel], { env: { ...process.env, PIP_CONFIG_FILE: "/dev/null" } });
+    const r = await run(venv.python, [join(candidate.wheel, "pip"), "install", "--quiet", "--no-index", "--no-deps", candidate.wheel]);
     if (r.code !== 0) throw new Error(`installing ${candidate.wheel} failed: ${r.stdout}${r.stderr}`);
   }
   const version = await run(venv.python, ["-m", "pip", "--version"]);

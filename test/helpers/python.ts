@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
-import { readdirSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { tempDir } from "./paths.js";
 
 export interface RunResult {
@@ -9,10 +9,69 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Runs a command to completion, capturing output (never throws on a non-zero exit). */
+/**
+ * Variables through which a host configures Python clients, or tells them where their files and
+ * keyring are: none is inherited by a client, so what a test sees cannot depend on the machine.
+ * (A host with libsecret installed and no D-Bus session makes keyring, and so Poetry, fail with
+ * "Failed to unlock the item!"; a pip.conf or PIP_* variable adds indexes and find-links.)
+ */
+const HOST_CONFIGURATION = /^(HOME|NETRC|DBUS_SESSION_BUS_ADDRESS)$|^(XDG_|PIP_|UV_|POETRY_|PDM_|PIPENV_|PYTHON|VIRTUAL_ENV|CONDA_|KEYRING_)/;
+
+/** A home folder with nothing in it, and the XDG folders inside it. */
+function homeAt(home: string): NodeJS.ProcessEnv {
+  const config = join(home, ".config");
+  mkdirSync(config, { recursive: true });
+  return {
+    HOME: home,
+    XDG_CONFIG_HOME: config,
+    // Where clients look for machine-wide configuration (pip's /etc/xdg/pip/pip.conf among them).
+    XDG_CONFIG_DIRS: config,
+    XDG_CACHE_HOME: join(home, ".cache"),
+    XDG_DATA_HOME: join(home, ".local/share"),
+    XDG_STATE_HOME: join(home, ".local/state"),
+  };
+}
+
+let processHome: NodeJS.ProcessEnv | undefined;
+/** Environments clientEnv made: `run` uses them as they are, so what one removed stays removed. */
+const made = new WeakSet<NodeJS.ProcessEnv>();
+
+/**
+ * The environment every Python client and oracle runs in: the host's environment without its
+ * client configuration (HOST_CONFIGURATION), a clean home of its own (one per test process unless
+ * `home` names another), the null keyring, no pip configuration file, and then `settings`. A
+ * setting that is the host's own client configuration (`{ ...process.env, X }`) is not passed on;
+ * one set to `undefined` removes the variable.
+ */
+export function clientEnv(settings: NodeJS.ProcessEnv = {}, options: { home?: string } = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!HOST_CONFIGURATION.test(k)) env[k] = v;
+  Object.assign(env, options.home ? homeAt(options.home) : (processHome ??= homeAt(tempDir("home"))), {
+    PYTHON_KEYRING_BACKEND: "keyring.backends.null.Keyring",
+    // pip reads no configuration file at all (not even the machine-wide ones) when this is os.devnull.
+    PIP_CONFIG_FILE: "/dev/null",
+    PIP_DISABLE_PIP_VERSION_CHECK: "1",
+    PIP_NO_INPUT: "1",
+    // No __pycache__ written beside the test's own Python files in the checkout.
+    PYTHONDONTWRITEBYTECODE: "1",
+  });
+  for (const [k, v] of Object.entries(settings)) {
+    if (v === undefined) delete env[k];
+    else if (!(HOST_CONFIGURATION.test(k) && v === process.env[k])) env[k] = v;
+  }
+  made.add(env);
+  return env;
+}
+
+/**
+ * Runs a command to completion, capturing output (never throws on a non-zero exit). It runs in
+ * `clientEnv(env)` (or in `env` itself if clientEnv made it): whatever a test starts through here
+ * cannot see the host's client configuration.
+ */
 export function run(cmd: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string } = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env: options.env ?? process.env, cwd: options.cwd, stdio: ["pipe", "pipe", "pipe"] });
+    const env = options.env && made.has(options.env) ? options.env : clientEnv(options.env);
+    const child = spawn(cmd, args, { env, cwd: options.cwd, stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -26,25 +85,34 @@ export function run(cmd: string, args: string[], options: { env?: NodeJS.Process
 }
 
 /**
- * pip with every configured index and find-links removed, so only the index under test can
- * answer. Build dependencies of an sdist are the exception: `withMirror` keeps the machine's pip
- * configuration for the isolated build environment.
+ * Debian's wheels for `python3 -m venv` (python3-setuptools-whl, python3-wheel-whl): the build
+ * backend an sdist needs, taken from the disk so that no test depends on a package mirror.
+ * Debian patches this setuptools for its own Python (`install_layout`): it builds wheels on
+ * DEBIAN_PYTHON only.
  */
-export function pipEnv(withMirror = false): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (withMirror || !k.startsWith("PIP_")) env[k] = v;
+export const DEBIAN_WHEELS = "/usr/share/python-wheels";
+export const DEBIAN_PYTHON = "/usr/bin/python3";
+
+/**
+ * pip with no configured index or find-links, so only the index under test can answer. Building
+ * an sdist is the exception: `buildBackend` lets pip find setuptools and wheel in DEBIAN_WHEELS
+ * for the isolated build environment.
+ */
+export function pipEnv(options: { buildBackend?: boolean } = {}): NodeJS.ProcessEnv {
+  if (!options.buildBackend) return clientEnv();
+  for (const name of ["setuptools", "wheel"]) {
+    if (!existsSync(DEBIAN_WHEELS) || !readdirSync(DEBIAN_WHEELS).some((f) => f.startsWith(`${name}-`) && f.endsWith(".whl"))) {
+      throw new Error(`${DEBIAN_WHEELS}/${name}-*.whl is missing: install Debian's python3-${name}-whl (.ci/run does)`);
+    }
   }
-  if (!withMirror) env.PIP_CONFIG_FILE = "/dev/null";
-  env.PIP_DISABLE_PIP_VERSION_CHECK = "1";
-  env.PIP_NO_INPUT = "1";
-  return env;
+  return clientEnv({ PIP_FIND_LINKS: DEBIAN_WHEELS });
 }
 
 export interface Venv {
   dir: string;
   python: string;
-  pip(args: string[], options?: { withMirror?: boolean }): Promise<RunResult>;
+  /** `buildBackend`: an sdist may be built (DEBIAN_WHEELS), in a venv of DEBIAN_PYTHON only. */
+  pip(args: string[], options?: { buildBackend?: boolean }): Promise<RunResult>;
 }
 
 /**
@@ -96,8 +164,14 @@ export function venvAt(dir: string): Venv {
   return {
     dir,
     python,
-    pip: (args, options = {}) =>
-      run(python, ["-m", "pip", ...args, "--retries", "0", "--timeout", "10"], { env: pipEnv(options.withMirror ?? false) }),
+    pip: async (args, options = {}) => {
+      // The venv's base interpreter, as pyvenv.cfg records it (`home = /usr/bin` for DEBIAN_PYTHON).
+      const base = /^home\s*=\s*(.*)$/m.exec(readFileSync(join(dir, "pyvenv.cfg"), "utf8"))?.[1]?.trim();
+      if (options.buildBackend && base !== dirname(DEBIAN_PYTHON)) {
+        throw new Error(`${dir}: Debian's build backend builds on ${DEBIAN_PYTHON} only, and this venv's Python is in ${base ?? "?"}: make it with createVenv(dir, DEBIAN_PYTHON)`);
+      }
+      return run(python, ["-m", "pip", ...args, "--retries", "0", "--timeout", "10"], { env: pipEnv(options) });
+    },
   };
 }
 
