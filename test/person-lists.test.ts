@@ -180,10 +180,14 @@ describe("real pip as each person", () => {
 });
 
 describe("what a view costs, and when GitHub says no", () => {
-  test("cold: who and the gate, then one listing page; warm: nothing; other list pages share the listing", async () => {
+  test("cold: who, then the gate, one listing page and the public set; warm: nothing; other list pages share the listing", async () => {
     now += 3_600_000; // every verdict from earlier tests has expired
     emu.clearRequests();
     assert.deepEqual(await jsonRoot(DAVE), SEES.dave);
+    assert.deepEqual(githubCalls().sort(), ["GET /orgs/acme/repos?type=public&per_page=100&page=1", "GET /repos/acme/pypi", "GET /user", "GET /user/repos?per_page=100&page=1"]);
+    // The public set is the same for everyone: the next person's cold view does not ask for it again.
+    emu.clearRequests();
+    assert.deepEqual(await jsonRoot(ALICE), SEES.alice);
     assert.deepEqual(githubCalls().sort(), ["GET /repos/acme/pypi", "GET /user", "GET /user/repos?per_page=100&page=1"]);
     emu.clearRequests();
     assert.deepEqual(await jsonRoot(DAVE), SEES.dave);
@@ -210,8 +214,9 @@ describe("what a view costs, and when GitHub says no", () => {
     assert.equal(res.headers.get("retry-after"), "10");
     assert.equal(res.headers.get("cache-control"), "no-store");
     assert.deepEqual(mentions(await res.text(), EVERY), []);
-    // Project pages do not need the listing.
-    assert.equal((await get("/simple/acme-js/", BOB)).status, 200);
+    // Project pages are decided from the listing too (so a hidden project and a missing one cost the same): 503 for bob, served for alice.
+    assert.equal((await get("/simple/acme-js/", BOB)).status, 503);
+    assert.equal((await get("/simple/acme-app/", ALICE)).status, 200);
     assert.deepEqual(await jsonRoot(ALICE), SEES.alice);
     // A listing that is not GitHub's JSON (a proxy's page) is no better than none.
     emu.clearFaults();
@@ -251,7 +256,7 @@ describe("the gate's listing against the emulator directly", () => {
       assert.deepEqual(listed.kind === "allow" ? listed.projects : [], ["acme-core", "acme-js", "local"]);
       assert.deepEqual(
         solo.requests.filter((r) => r.server === "api" && r.url.includes("repos")).map((r) => `${r.url} ${r.status}`).sort(),
-        ["/installation/repositories?per_page=100&page=1 200", "/repos/acme/pypi 200", "/user/repos?per_page=100&page=1 403"],
+        ["/installation/repositories?per_page=100&page=1 200", "/orgs/acme/repos?type=public&per_page=100&page=1 200", "/repos/acme/pypi 200", "/user/repos?per_page=100&page=1 403"],
       );
       // A person granted nothing but the gate: acme-js is public, but only the build can say so.
       const PERSON = `ghp_p${"0".repeat(35)}`;

@@ -1,7 +1,7 @@
 /**
  * A private index served by `github-pypi serve --auth github`, end to end: an organisation on the
  * GitHub emulator (private repositories, several people with their own tokens) becomes a mirrored
- * site, the server asks the emulator's GET /user and GET /repos with each person's token, and real
+ * site, the server asks the emulator's GET /user, GET /repos and GET /user/repos with each person's token, and real
  * pip installs with credentials in the URL and in a .netrc file.
  */
 import assert from "node:assert/strict";
@@ -38,7 +38,7 @@ const log: string[] = [];
 const basic = (token: string, user = "token"): string => `Basic ${Buffer.from(`${user}:${token}`).toString("base64")}`;
 const indexFor = (token: string): string => `${server.url.replace("://", `://token:${encodeURIComponent(token)}@`)}/simple/`;
 
-/** GitHub requests made by the gate since the last clearRequests: GET /user and GET /repos/... only. */
+/** GitHub requests made by the gate since the last clearRequests. */
 function githubCalls(): string[] {
   return emu.requests.filter((r) => r.server === "api").map((r) => `${r.method} ${r.url}`);
 }
@@ -91,8 +91,8 @@ describe("real pip", () => {
     const pkgs = await installed(venv);
     assert.equal(pkgs.get("acme-app"), "0.1.0");
     assert.equal(pkgs.get("acme-core"), "1.1.0");
-    // Cold: who is this, and may they read each project's repository; each asked once however many files pip fetched.
-    assert.deepEqual(githubCalls().sort(), ["GET /repos/acme/app", "GET /repos/acme/core", "GET /user"]);
+    // Cold: who is this, then the gate and the repositories they may read; each asked once however many files and projects pip fetched.
+    assert.deepEqual(githubCalls().sort(), ["GET /repos/acme/pypi", "GET /user", "GET /user/repos?per_page=100&page=1"]);
     assert.ok(log.some((l) => /^GET \/files\/acme-core\/\S+\.whl 200 alice$/.test(l)), log.join("\n"));
 
     emu.clearRequests();
@@ -122,7 +122,7 @@ describe("real pip", () => {
     const denied = await venv.pip(["install", "--index-url", indexFor(BOB), "acme-app"]);
     assert.notEqual(denied.code, 0);
     assert.match(denied.stderr, /No matching distribution found for acme-app/);
-    assert.ok(log.some((l) => /^GET \/simple\/acme-app\/ 404 bob \(acme\/app: not found for this token\)$/.test(l)), log.join("\n"));
+    assert.ok(log.some((l) => /^GET \/simple\/acme-app\/ 404 bob \(acme\/app: not listed for this token\)$/.test(l)), log.join("\n"));
     const ok = await venv.pip(["install", "--index-url", indexFor(BOB), "demo-core==1.2.0"]);
     assert.equal(ok.code, 0, ok.stderr);
     // The same answer for a project bob may not read and one that does not exist.
@@ -248,13 +248,13 @@ describe("who may read what", () => {
     assert.deepEqual(githubCalls(), []);
     now += 21_000;
     assert.equal((await get("/simple/acme-app/", basic(BOB))).status, 200);
-    assert.deepEqual(githubCalls(), ["GET /repos/acme/app"]);
+    assert.deepEqual(githubCalls(), ["GET /user/repos?per_page=100&page=1"], "a refusal older than the negative TTL asks for a fresh listing");
     emu.revoke("bob", "acme/app");
   });
 
   test("GitHub down or rate-limited: 503 with Retry-After for an unknown verdict; a cached verdict still serves", async () => {
     assert.equal((await get("/simple/demo-core/", basic(ALICE))).status, 200);
-    emu.addFault({ path: "/user", fault: { kind: "status", status: 502 } });
+    emu.addFault({ path: /^\/(user|user\/repos)$/, fault: { kind: "status", status: 502 } });
     emu.addFault({ path: /^\/repos\//, fault: { kind: "status", status: 502 } });
     const fresh = await get("/simple/", basic(DAVE.replace("dave", "eve_")));
     assert.equal(fresh.status, 503);
@@ -266,14 +266,14 @@ describe("who may read what", () => {
     assert.equal((await get("/simple/demo-core/", basic(ALICE))).status, 200, "alice's verdict is cached");
 
     emu.clearFaults();
-    emu.addFault({ path: /^\/(user|repos\/.*)$/, fault: { kind: "rate-limit", resetInSeconds: 120 } });
+    emu.addFault({ path: /^\/(user|user\/repos|repos\/.*)$/, fault: { kind: "rate-limit", resetInSeconds: 120 } });
     const limited = await get("/simple/", basic(CAROL.replace("carol", "frank")));
     assert.equal(limited.status, 503);
     const retryAfter = Number(limited.headers.get("retry-after"));
     assert.ok(retryAfter > 60 && retryAfter <= 121, String(retryAfter));
 
     emu.clearFaults();
-    emu.addFault({ path: /^\/(user|repos\/.*)$/, fault: { kind: "reset" } });
+    emu.addFault({ path: /^\/(user|user\/repos|repos\/.*)$/, fault: { kind: "reset" } });
     assert.equal((await get("/simple/", basic(`ghp_grace${"0".repeat(31)}`))).status, 503, "a network error is unknown too");
   });
 
@@ -287,7 +287,7 @@ describe("who may read what", () => {
     ]);
     const answers = await Promise.all(Array.from({ length: 20 }, () => get("/simple/acme-core/", basic(HEIDI))));
     assert.deepEqual(new Set(answers.map((a) => a.status)), new Set([200]));
-    assert.deepEqual(githubCalls().sort(), ["GET /repos/acme/core", "GET /user"]);
+    assert.deepEqual(githubCalls().sort(), ["GET /repos/acme/pypi", "GET /user", "GET /user/repos?per_page=100&page=1"]);
   });
 
   test("redirects and bad paths are answered before the gate, so they cost nothing", async () => {

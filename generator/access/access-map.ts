@@ -15,9 +15,10 @@ export interface AccessMap {
   /** Normalised project name -> `OWNER/NAME` repositories, sorted; `GATE` stands for the gate repository. */
   projects: Record<string, string[]>;
   /**
-   * Repositories GitHub called public at build time, sorted: everyone may read them, though a
-   * person's own list of repositories names only those they are affiliated with. Absent (a map
-   * from an older build): none is taken as public, so lists show less, never more.
+   * Repositories GitHub called public at build time, sorted: the most that may count as public,
+   * since a person's own list of repositories names only those they are affiliated with. The gate
+   * asks GitHub which of them still are (gate.ts), so one made private since is not shown to
+   * everyone. Absent (a map from an older build): none is taken as public, so lists show less, never more.
    */
   public?: string[];
 }
@@ -66,14 +67,19 @@ export interface Guard {
   unknownProject: boolean;
 }
 
+/** The project a path under `/simple/<name>/`, `/files/<name>/` or `/project/<name>/` names, whether the map holds it or not. */
+export function projectNamed(sitePath: string): string | undefined {
+  const segs = sitePath.split("/");
+  return segs.length >= 3 && PROJECT_PREFIXES.includes(segs[0] as string) ? (segs[1] as string) : undefined;
+}
+
 /**
  * What guards `sitePath` (site-relative, decoded, as the router returns it). A project the map
  * does not know is guarded by the gate and then answered 404 by the host itself, so that to anyone,
  * "not in the index" and "not yours" look the same.
  */
 export function guardOf(sitePath: string, map: AccessMap, gateRepository: string): Guard {
-  const segs = sitePath.split("/");
-  const project = segs.length >= 3 && PROJECT_PREFIXES.includes(segs[0] as string) ? (segs[1] as string) : undefined;
+  const project = projectNamed(sitePath);
   const known = project !== undefined && Object.hasOwn(map.projects, project);
   const repos = known ? (map.projects[project] as string[]) : [GATE];
   return { repositories: [...new Set(repos.map((r) => (r === GATE ? gateRepository : r)))], unknownProject: project !== undefined && !known };

@@ -1,8 +1,9 @@
 /**
  * The questions the access gate asks GitHub, with the person's own token: who is this
- * (`GET /user`), may they read this repository (`GET /repos/{owner}/{repo}`), and which
- * repositories may they read (`GET /user/repos`, or `GET /installation/repositories` for an app's
- * token), the last for the lists of a private index (the root and the landing page).
+ * (`GET /user`), may they read this repository (`GET /repos/{owner}/{repo}`), which repositories
+ * may they read (`GET /user/repos`, or `GET /installation/repositories` for an app's token), and
+ * which of an owner's repositories are public now (`GET /orgs/{org}/repos?type=public`, or
+ * `GET /users/{user}/repos` for a user account).
  *
  * Plain `fetch` (built into Node and the Lambda@Edge runtime) and zod's small build keep the edge
  * bundle small. Every answer is one of a few verdicts; anything GitHub did not clearly decide
@@ -54,6 +55,8 @@ export interface GitHubAccess {
   identity(token: string): Promise<Identity>;
   repository(token: string, fullName: string): Promise<RepositoryAccess>;
   readableRepositories(token: string): Promise<RepositoryList>;
+  /** The owner's public repositories (the same for everyone), asked with this token. */
+  publicRepositories(token: string, owner: string): Promise<RepositoryList>;
 }
 
 /** GitHub's largest page. */
@@ -80,6 +83,8 @@ const repositorySchema = z.object({
 const listedSchema = z.object({ full_name: z.string(), permissions: z.object({ pull: z.boolean() }) });
 const userReposSchema = z.array(listedSchema);
 const installationReposSchema = z.object({ total_count: z.number(), repositories: z.array(listedSchema) });
+/** An owner's listing: each entry must say whether it is private; only `private: false` ones (visibility public, where given) count. */
+const publicReposSchema = z.array(z.object({ full_name: z.string(), private: z.boolean(), visibility: z.optional(z.string()) }));
 
 /** The page count from GitHub's `Link` header (`rel="last"`), 1 when there is none. */
 function lastPage(link: string | null): number {
@@ -155,6 +160,46 @@ export function createGitHubAccess(options: GitHubAccessOptions): GitHubAccess {
     return rateLimited(answer) ?? answer;
   }
 
+  /**
+   * A listing's repositories from its first answer and the pages after it (their count known from
+   * the first answer, so they are fetched a few at a time at once). Any page that is not a
+   * well-formed 200 makes the whole listing unknown, or rejected on a 401.
+   */
+  async function allPages(
+    endpoint: string,
+    token: string,
+    first: Answer | Unknown,
+    requestsSoFar: number,
+    repositories: (body: unknown) => string[] | z.core.$ZodError,
+    pageCount: (first: Answer) => number,
+  ): Promise<RepositoryList> {
+    const path = endpoint.split("?")[0] as string;
+    const read = (a: Answer | Unknown, page: number): string[] | Unknown | { kind: "rejected" } => {
+      if ("kind" in a) return a;
+      if (a.status === 401) return { kind: "rejected" };
+      if (a.status !== 200) return { kind: "unknown", why: `GET ${path} page ${page} answered HTTP ${a.status}` };
+      const repos = repositories(a.body);
+      return Array.isArray(repos) ? repos : unexpected(`GET ${path}`, repos);
+    };
+    const firstRepos = read(first, 1);
+    if (!Array.isArray(firstRepos)) return firstRepos;
+    const total = pageCount(first as Answer);
+    const pages = Math.min(Math.max(total, 1), MAX_LIST_PAGES);
+    const all = [...firstRepos];
+    let requests = requestsSoFar;
+    for (let start = 2; start <= pages; start += LIST_CONCURRENCY) {
+      const batch = Array.from({ length: Math.min(LIST_CONCURRENCY, pages - start + 1) }, (_, i) => start + i);
+      const answers = await Promise.all(batch.map((page) => get(`${endpoint}&page=${page}`, token)));
+      requests += batch.length;
+      for (const [i, a] of answers.entries()) {
+        const repos = read(a, batch[i] as number);
+        if (!Array.isArray(repos)) return repos;
+        all.push(...repos);
+      }
+    }
+    return { kind: "listed", repositories: all, requests, complete: total <= MAX_LIST_PAGES };
+  }
+
   return {
     async identity(token) {
       const a = await get("/user", token);
@@ -181,34 +226,33 @@ export function createGitHubAccess(options: GitHubAccessOptions): GitHubAccess {
         requests++;
         app = true;
       }
-      /** The page's repositories, or why it cannot be trusted. */
-      const read = (a: Answer | Unknown, page: number): string[] | Unknown | { kind: "rejected" } => {
-        if ("kind" in a) return a;
-        if (a.status === 401) return { kind: "rejected" };
-        if (a.status !== 200) return { kind: "unknown", why: `GET ${endpoint.split("?")[0]} page ${page} answered HTTP ${a.status}` };
-        const parsed = app ? installationReposSchema.safeParse(a.body) : userReposSchema.safeParse(a.body);
-        if (!parsed.success) return unexpected(`GET ${endpoint.split("?")[0]}`, parsed.error);
+      const repositories = (body: unknown): string[] | z.core.$ZodError => {
+        const parsed = app ? installationReposSchema.safeParse(body) : userReposSchema.safeParse(body);
+        if (!parsed.success) return parsed.error;
         const repos = Array.isArray(parsed.data) ? parsed.data : parsed.data.repositories;
         return repos.filter((r) => r.permissions.pull).map((r) => r.full_name.toLowerCase());
       };
-      const firstRepos = read(first, 1);
-      if (!Array.isArray(firstRepos)) return firstRepos;
-      const answer = first as Answer;
-      const total = app ? Math.ceil(((answer.body as { total_count: number }).total_count) / PER_PAGE) : lastPage(answer.headers.get("link"));
-      const pages = Math.min(Math.max(total, 1), MAX_LIST_PAGES);
-      const repositories = [...firstRepos];
-      // The rest at once (a few at a time): the page count is known from the first answer.
-      for (let start = 2; start <= pages; start += LIST_CONCURRENCY) {
-        const batch = Array.from({ length: Math.min(LIST_CONCURRENCY, pages - start + 1) }, (_, i) => start + i);
-        const answers = await Promise.all(batch.map((page) => get(`${endpoint}&page=${page}`, token)));
-        requests += batch.length;
-        for (const [i, a] of answers.entries()) {
-          const repos = read(a, batch[i] as number);
-          if (!Array.isArray(repos)) return repos;
-          repositories.push(...repos);
-        }
+      const pageCount = (a: Answer): number => (app ? Math.ceil((a.body as { total_count: number }).total_count / PER_PAGE) : lastPage(a.headers.get("link")));
+      return allPages(endpoint, token, first, requests, repositories, pageCount);
+    },
+
+    async publicRepositories(token, owner) {
+      const o = encodeURIComponent(owner);
+      let endpoint = `/orgs/${o}/repos?type=public&per_page=${PER_PAGE}`;
+      let first = await get(`${endpoint}&page=1`, token);
+      let requests = 1;
+      // A user account has no organisation listing (404); its own public listing is public repositories only.
+      if (!("kind" in first) && first.status === 404) {
+        endpoint = `/users/${o}/repos?per_page=${PER_PAGE}`;
+        first = await get(`${endpoint}&page=1`, token);
+        requests++;
       }
-      return { kind: "listed", repositories, requests, complete: total <= MAX_LIST_PAGES };
+      const repositories = (body: unknown): string[] | z.core.$ZodError => {
+        const parsed = publicReposSchema.safeParse(body);
+        if (!parsed.success) return parsed.error;
+        return parsed.data.filter((r) => !r.private && (r.visibility ?? "public") === "public").map((r) => r.full_name.toLowerCase());
+      };
+      return allPages(endpoint, token, first, requests, repositories, (a) => lastPage(a.headers.get("link")));
     },
 
     async repository(token, fullName) {

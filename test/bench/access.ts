@@ -83,14 +83,14 @@ try {
   const warm = await replay(ALICE);
   const second = await replay(BOB);
 
-  // No cache: every request asks both questions (what a gate without a verdict cache would cost).
+  // No cache: every request asks every question again (what a gate without a verdict cache would cost).
   const uncached = createAccessGate({ gateRepository: "acme/pypi", map, github, positiveTtlSeconds: 0, negativeTtlSeconds: 0 });
   emu.clearRequests();
   for (const path of paths) await uncached.check(basic(ALICE), path);
   const noCache = apiCalls();
 
   console.log(`Access gate: pip installing ${INSTALL} projects from ${INSTALL} private repositories (${paths.length} requests)`);
-  console.log(`  GitHub calls, cold cache:         ${count(cold.calls)} (1 GET /user + 1 GET /repos per repository) in ${cold.ms.toFixed(0)} ms`);
+  console.log(`  GitHub calls, cold cache:         ${count(cold.calls)} (GET /user, then GET /repos/{gate} and GET /user/repos, one page per 100 repositories) in ${cold.ms.toFixed(0)} ms`);
   console.log(`  GitHub calls, warm cache:         ${count(warm.calls)} in ${warm.ms.toFixed(1)} ms`);
   console.log(`  GitHub calls, a second person:    ${count(second.calls)} (verdicts are per token)`);
   console.log(`  GitHub calls, no verdict cache:   ${count(noCache)} (${(noCache / Math.max(1, cold.calls)).toFixed(1)}x the cold cache)`);
