@@ -111,10 +111,15 @@ describe("a hidden project and a missing one cost the same", () => {
       assert.equal(r.status, 404, name);
       return { calls: githubCalls().sort(), ms: r.ms };
     };
-    const hidden = await first("acme-app");
-    const missing = await first("acme-zap");
-    assert.deepEqual(hidden.calls, missing.calls);
-    assert.ok(Math.abs(hidden.ms - missing.ms) < LATENCY_MS / 2, `${hidden.ms} ms vs ${missing.ms} ms`);
+    const times = { hidden: [] as number[], missing: [] as number[] };
+    for (let i = 0; i < HIDDEN.length; i++) {
+      const hidden = await first(HIDDEN[i] as string);
+      const missing = await first(MISSING[i] as string);
+      assert.deepEqual(hidden.calls, missing.calls);
+      times.hidden.push(hidden.ms);
+      times.missing.push(missing.ms);
+    }
+    assert.ok(Math.abs(median(times.hidden) - median(times.missing)) < LATENCY_MS / 2, JSON.stringify(times));
   });
 });
 
