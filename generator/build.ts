@@ -1,5 +1,8 @@
 import type { IndexConfig } from "./config/schema.js";
 import { isValidSpecifierSet } from "./names/specifier.js";
+import { withinNameLimit } from "./names/filename-length.js";
+import { cleanPageText } from "./metadata/page-text.js";
+import { warnUnclaimedPrivateNames } from "./upstream/private-names.js";
 import { UserError, Warnings } from "./diagnostics/warnings.js";
 import { silentProgress, type Progress } from "./diagnostics/progress.js";
 import type { DistributionFile } from "./model/distribution.js";
@@ -21,6 +24,11 @@ export interface BuildInputs {
   /** An organisation's releases and tags. */
   github?: GitHubSourceOptions;
   config: IndexConfig;
+  /**
+   * The index is served behind the GitHub gate (the stack's `cdn.access: github`). Default: it
+   * indexes private repositories (`--include-private`), which only a private index should.
+   */
+  private?: boolean;
   allowEmpty?: boolean;
   warnings?: Warnings;
   progress?: Progress;
@@ -42,7 +50,7 @@ export async function buildSite(inputs: BuildInputs): Promise<BuildResult> {
   const warnings = inputs.warnings ?? new Warnings();
   const progress = inputs.progress ?? silentProgress;
   const { config } = inputs;
-  const files: DistributionFile[] = [];
+  let files: DistributionFile[] = [];
   for (const dir of inputs.from ?? []) files.push(...(await readLocalFolder(dir, warnings, progress)));
   for (const list of inputs.packageLists ?? []) files.push(...(await readPackageList(list, config.packagesUrl, warnings)));
   for (const list of inputs.packageListsJson ?? []) files.push(...(await readPackageListJson(list, config.packagesUrl, warnings)));
@@ -55,12 +63,14 @@ export async function buildSite(inputs: BuildInputs): Promise<BuildResult> {
     github = read.report;
   }
 
+  files = withinNameLimit(files, warnings);
   checkLinkUrls(files);
   checkRequiresPython(files, warnings);
   const index = buildProjectIndex(files, config, warnings);
   if (index.projects.length === 0 && !inputs.allowEmpty) {
     throw new UserError("the index would be empty: no source gave a usable distribution (pass --allow-empty to publish an empty index on purpose)");
   }
+  if (config.upstream && (inputs.private ?? inputs.github?.includePrivate ?? false)) warnUnclaimedPrivateNames(index, config.upstream, warnings);
   const site = renderSite(index, config);
   if (config.upstream) recordUpstream(site, config.upstream);
   const count = index.projects.reduce((n, p) => n + p.files.length, 0);
@@ -86,19 +96,33 @@ function checkLinkUrls(files: DistributionFile[]): void {
   }
 }
 
-/** pip ignores a Requires-Python it cannot parse, so a typo silently widens who installs the file. */
+/**
+ * pip ignores a Requires-Python it cannot parse, so a typo silently widens who installs the file.
+ * Characters no page may carry are removed first, whichever source gave it (core metadata is
+ * cleaned when read; a package list or a tag's pyproject.toml are cleaned here).
+ */
 function checkRequiresPython(files: DistributionFile[], warnings: Warnings): void {
-  const verdicts = new Map<string, boolean>();
+  const verdicts = new Map<string, { clean: string; ok: boolean }>();
   for (const file of files) {
     const spec = file.requiresPython;
     if (spec === undefined) continue;
-    let ok = verdicts.get(spec);
-    if (ok === undefined) {
-      ok = isValidSpecifierSet(spec);
-      verdicts.set(spec, ok);
+    let verdict = verdicts.get(spec);
+    if (verdict === undefined) {
+      const clean = cleanPageText(spec);
+      verdict = { clean, ok: isValidSpecifierSet(clean) };
+      verdicts.set(spec, verdict);
+    }
+    const { clean, ok } = verdict;
+    if (clean !== spec) {
+      warnings.add("control-characters", `${file.origin}: Requires-Python ${JSON.stringify(spec)} holds characters no page may carry (control characters, noncharacters); removed`, file.filename);
+      if (clean === "") {
+        delete file.requiresPython;
+        continue;
+      }
+      file.requiresPython = clean;
     }
     if (!ok) {
-      warnings.add("invalid-requires-python", `${file.origin}: Requires-Python ${JSON.stringify(spec)} is not a valid version specifier; pip will ignore it`, file.filename);
+      warnings.add("invalid-requires-python", `${file.origin}: Requires-Python ${JSON.stringify(clean)} is not a valid version specifier; pip will ignore it`, file.filename);
     }
   }
 }

@@ -17,7 +17,10 @@ export type WarningCode =
   | "private-repositories-unlisted"
   | "repository-pattern-unmatched"
   | "private-files-linked"
-  | "metadata-asset-mismatch";
+  | "metadata-asset-mismatch"
+  | "filename-too-long"
+  | "control-characters"
+  | "private-name-unclaimed";
 
 export interface Warning {
   code: WarningCode;

@@ -1,5 +1,5 @@
 import { compareVersions, normalizeVersion } from "../names/version.js";
-import { normalizeName } from "../names/normalize.js";
+import { isValidProjectName, normalizeName } from "../names/normalize.js";
 import { UserError, type Warnings } from "../diagnostics/warnings.js";
 import type { IndexConfig } from "../config/schema.js";
 import { HASH_ALGORITHMS, type DistributionFile, type Hashes } from "./distribution.js";
@@ -103,11 +103,16 @@ export function buildProjectIndex(files: DistributionFile[], config: IndexConfig
   return { projects };
 }
 
-/** The newest file's metadata spelling is the project's own; file names often mangle it. */
+/**
+ * The newest file's metadata spelling is the project's own (file names often mangle it), when it
+ * is a valid name of this very project: a Name that is another project's, or that normalises here
+ * only by Unicode case folding, would show one project under another's name.
+ */
 function displayNameOf(files: DistributionFile[]): string {
   for (let i = files.length - 1; i >= 0; i--) {
-    const name = files[i]?.metadata?.name;
-    if (name) return name;
+    const file = files[i];
+    const name = file?.metadata?.name;
+    if (name && isValidProjectName(name) && normalizeName(name) === file.parsed.project) return name;
   }
   return files[files.length - 1]?.parsed.name ?? "";
 }

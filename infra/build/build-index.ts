@@ -77,6 +77,8 @@ export async function buildIndexForStack(config: StackConfig, ctx: DeployContext
       packageListsJson: plan.packageListsJson.map((f) => resolve(f)),
       ...(plan.github ? { github: plan.github } : {}),
       config: index,
+      // Behind the GitHub gate: names no claimed pattern covers are warned about (private-name-unclaimed).
+      private: config.cdn.access === "github",
       // A new organisation with nothing released yet still gets its (empty) index.
       allowEmpty: true,
       warnings,

@@ -23,6 +23,8 @@ export interface DistSpec {
   distInfoName?: string;
   /** wheel only: other `.dist-info` folders (a vendored package's), each with its own METADATA, written first */
   otherDistInfo?: { name: string; version: string }[];
+  /** further header lines as written (`Home-page: ...`, `Project-URL: Docs, ...`), after the ones above */
+  headers?: string[];
 }
 
 export interface BuiltDist {
@@ -43,6 +45,7 @@ function coreMetadata(spec: DistSpec): Uint8Array {
   if (spec.summary !== undefined) lines.push(`Summary: ${spec.summary}`);
   if (spec.requiresPython !== undefined) lines.push(`Requires-Python: ${spec.requiresPython}`);
   for (const req of spec.requiresDist ?? []) lines.push(`Requires-Dist: ${req}`);
+  lines.push(...(spec.headers ?? []));
   if (spec.description) {
     if (spec.description.contentType !== undefined) lines.push(`Description-Content-Type: ${spec.description.contentType}`);
     lines.push("", spec.description.text);
