@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import http from "node:http";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { PYPI_HTML, PYPI_JSON } from "../generator/routing/router.js";
 import { startServer, type RunningServer } from "../generator/serve/server.js";
+import { tempDir } from "./helpers/paths.js";
 
 const PIP = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html; q=0.1, text/html; q=0.01";
 const FIREFOX = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8";
@@ -53,7 +53,7 @@ async function write(rel: string, content: string | Buffer): Promise<void> {
 }
 
 before(async () => {
-  tmp = await mkdtemp(path.join(tmpdir(), "github-pypi-serve-"));
+  tmp = tempDir("serve");
   root = path.join(tmp, "site");
   await writeFile(path.join(tmp, "secret.txt"), SECRET);
   await writeFile(path.join(tmp, "package.json"), `{"secret": "${SECRET}"}`);
@@ -70,7 +70,6 @@ before(async () => {
 
 after(async () => {
   await server.close();
-  await rm(tmp, { recursive: true, force: true });
 });
 
 describe("serve", () => {

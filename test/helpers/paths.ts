@@ -9,10 +9,24 @@ export const demoConfig = join(repoRoot, "generator/demo/index-config.yaml");
 export const hostileDists = join(repoRoot, "test/fixtures/hostile");
 export const cliPath = join(repoRoot, "bin/github-pypi.js");
 
-const made: string[] = [];
+/**
+ * One root per test process and base folder, removed when the process exits. Test folders are made
+ * inside it, never directly in the system's temporary folder: what a build writes beside its
+ * output (`DIR.access.json`) or a client beside its working folder then lands inside it too.
+ */
+const roots = new Map<string, string>();
 process.on("exit", () => {
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+  for (const root of roots.values()) rmSync(root, { recursive: true, force: true });
 });
+
+function rootIn(base: string): string {
+  let root = roots.get(base);
+  if (!root) {
+    root = mkdtempSync(join(base, "github-pypi-test-"));
+    roots.set(base, root);
+  }
+  return root;
+}
 
 /**
  * A fresh temporary folder, removed when the test process exits. `inMemory` puts it on tmpfs where
@@ -21,7 +35,5 @@ process.on("exit", () => {
  */
 export function tempDir(prefix: string, options: { inMemory?: boolean } = {}): string {
   const base = options.inMemory && existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
-  const dir = mkdtempSync(join(base, `github-pypi-${prefix}-`));
-  made.push(dir);
-  return dir;
+  return mkdtempSync(join(rootIn(base), `${prefix}-`));
 }

@@ -7,6 +7,7 @@
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { tempDir } from "./paths.js";
 import { run, venvAt, type Venv } from "./python.js";
 
 /** The oldest Python the matrix runs: the demo needs >=3.8, and 3.7 and older are long past end of life. */
@@ -127,7 +128,9 @@ export async function venvWithPip(candidate: PipCandidate, dir: string): Promise
   if (made.code !== 0) throw new Error(`${candidate.python} -m venv failed: ${made.stderr}`);
   const venv = venvAt(dir);
   if (candidate.wheel) {
-    const r = await run(venv.python, [join(candidate.wheel, "pip"), "install", "--quiet", "--no-index", "--no-deps", candidate.wheel]);
+    // pip run from its wheel extracts certifi's CA bundle to a temporary file that older pips
+    // (22.0) never remove: give it a folder of this test process's, removed at exit.
+    const r = await run(venv.python, [join(candidate.wheel, "pip"), "install", "--quiet", "--no-index", "--no-deps", candidate.wheel], { env: { TMPDIR: tempDir("pip-from-wheel") } });
     if (r.code !== 0) throw new Error(`installing ${candidate.wheel} failed: ${r.stdout}${r.stderr}`);
   }
   const version = await run(venv.python, ["-m", "pip", "--version"]);

@@ -1,0 +1,75 @@
+/**
+ * `npm test`: builds dist/, then runs `tsc --noEmit` beside the test files (three files at a time,
+ * spec reporter). The tests run with TMPDIR set to a fresh empty folder, and the run fails, naming
+ * them, if anything is left in it afterwards: a test run leaves nothing behind. Files given as
+ * arguments (`npm test -- test/serve.test.ts test/cli.test.ts`) replace the full list.
+ * The exit code is the tests', else the typecheck's, else 1 for leftovers.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { constants, tmpdir, userInfo } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("../", import.meta.url));
+const children = new Set<ChildProcess>();
+let interrupted = false;
+
+/** Runs a command with the terminal's output and resolves with its exit code (128 + n for a signal, as a shell reports it). */
+function exitCode(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { cwd: root, env, stdio: "inherit" });
+    children.add(child);
+    child.on("error", (e) => {
+      console.error(`${args.join(" ")}: ${e.message}`);
+      resolve(1);
+    });
+    child.on("close", (code, signal) => {
+      children.delete(child);
+      resolve(code ?? 128 + (signal ? constants.signals[signal] : 0));
+    });
+  });
+}
+
+/**
+ * What is in `dir`: each entry, a folder with how many files it holds. tsx keeps its transpile
+ * cache in TMPDIR (`tsx-<uid>`) by design: that is the runner's, removed with the folder, not a test's.
+ */
+function leftoversIn(dir: string): string[] {
+  const tsxCache = `tsx-${process.geteuid?.() ?? userInfo().username}`;
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.name !== tsxCache)
+    .map((e) => (e.isDirectory() ? `${e.name}/ (${readdirSync(join(dir, e.name), { recursive: true }).length} entries)` : e.name))
+    .sort();
+}
+
+// Ctrl+C reaches the children too; a termination sent to this process alone is passed on. Either
+// way the run stops, its folder is removed, and leftovers of killed tests are not reported.
+process.on("SIGINT", () => (interrupted = true));
+process.on("SIGTERM", () => {
+  interrupted = true;
+  for (const child of children) child.kill("SIGTERM");
+});
+
+const built = await exitCode(["--import", "tsx", "scripts/build-cli.ts"]);
+if (built !== 0) process.exit(built);
+
+const named = process.argv.slice(2);
+const files = named.length > 0 ? named : readdirSync(join(root, "test")).filter((f) => f.endsWith(".test.ts")).sort().map((f) => `test/${f}`);
+const suiteTmp = mkdtempSync(join(tmpdir(), "github-pypi-suite-"));
+const env = { ...process.env, TMPDIR: suiteTmp };
+console.log(`TMPDIR for this run: ${suiteTmp}`);
+
+const [tests, typecheck] = await Promise.all([
+  exitCode(["--import", "tsx", "--test", "--test-concurrency=3", "--test-reporter=spec", ...files], env),
+  exitCode([join(root, "node_modules/typescript/bin/tsc"), "--noEmit", "-p", "tsconfig.json"], env),
+]);
+
+const leftovers = leftoversIn(suiteTmp);
+rmSync(suiteTmp, { recursive: true, force: true });
+if (interrupted) process.exit(tests || typecheck || 130);
+if (leftovers.length > 0) {
+  console.error(`\nThe tests left ${leftovers.length} entries in their temporary folder ${suiteTmp} (now removed):`);
+  for (const entry of leftovers) console.error(`  ${entry}`);
+}
+process.exit(tests || typecheck || (leftovers.length > 0 ? 1 : 0));
