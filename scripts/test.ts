@@ -51,6 +51,8 @@ process.on("SIGTERM", () => {
   for (const child of children) child.kill("SIGTERM");
 });
 
+// Said first, so a log shows which Node ran the suite (`.ci/run` gives it the floor's when the machine's is outside engines.node).
+console.log(`Node ${process.version} (${process.execPath}) runs the tests`);
 const built = await exitCode(["--import", "tsx", "scripts/build-cli.ts"]);
 if (built !== 0) process.exit(built);
 
