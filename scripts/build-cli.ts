@@ -25,7 +25,7 @@ const cli = build({
   splitting: true,
   format: "esm",
   platform: "node",
-  target: "node20",
+  target: "node22",
   packages: "external",
   outdir,
   // Chunks beside main.js: modules that find files from the package root (the demo) sit two levels below it, as in generator/cli/.
@@ -39,7 +39,7 @@ const providers = build({
   bundle: true,
   format: "cjs",
   platform: "node",
-  target: "node20",
+  target: "node22",
   external: ["@aws-sdk/*"],
   outfile: `${providersDir}/runtime.cjs`,
   sourcemap: "linked",

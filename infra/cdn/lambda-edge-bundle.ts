@@ -20,7 +20,7 @@ export type { UpstreamEdgeConfig } from "../../generator/routing/upstream-origin
 export const LAMBDA_EDGE_MAX_BYTES = 1_048_576;
 /** The limit for an origin-request or origin-response function's package: 50 MB. */
 export const LAMBDA_EDGE_ORIGIN_MAX_BYTES = 52_428_800;
-/** Node 22 (Lambda stops creating nodejs20.x functions in 2026); the code targets Node 20 syntax, which the tests run. */
+/** Node 22, the project's Node floor and the newest Lambda@Edge runtime the tests run on. */
 export const LAMBDA_EDGE_RUNTIME = "nodejs22.x";
 /** The file name inside the package, and so the handler is `index.handler`. */
 export const LAMBDA_EDGE_FILE = "index.js";
@@ -34,7 +34,7 @@ function bundle(module: string, factory: string, config: object, what: string, m
     stdin: { contents: entry, resolveDir: ROOT, sourcefile: "lambda-edge-entry.ts", loader: "ts" },
     bundle: true,
     platform: "node",
-    target: "node20",
+    target: "node22",
     format: "cjs",
     minify: true,
     write: false,
