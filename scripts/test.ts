@@ -59,13 +59,16 @@ if (built !== 0) process.exit(built);
 const named = process.argv.slice(2);
 const files = named.length > 0 ? named : readdirSync(join(root, "test")).filter((f) => f.endsWith(".test.ts")).sort().map((f) => `test/${f}`);
 const suiteTmp = mkdtempSync(join(tmpdir(), "github-pypi-suite-"));
-const env = { ...process.env, TMPDIR: suiteTmp };
+// Node 22's compile cache (which tsx and tsc switch on) would default to TMPDIR: it is the
+// runtime's, kept between runs in the checkout's own cache folder.
+const compileCache = { NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE ?? join(root, ".cache", "node-compile-cache") };
+const env = { ...process.env, ...compileCache, TMPDIR: suiteTmp };
 console.log(`TMPDIR for this run: ${suiteTmp}`);
 
 const [tests, typecheck] = await Promise.all([
   exitCode(["--import", "tsx", "--test", "--test-concurrency=3", "--test-reporter=spec", ...files], env),
-  // Not a test: its TMPDIR is the machine's (tsc keeps Node's compile cache there on Node 22).
-  exitCode([join(root, "node_modules/typescript/bin/tsc"), "--noEmit", "-p", "tsconfig.json"]),
+  // Not a test: its TMPDIR is the machine's.
+  exitCode([join(root, "node_modules/typescript/bin/tsc"), "--noEmit", "-p", "tsconfig.json"], { ...process.env, ...compileCache }),
 ]);
 
 const leftovers = leftoversIn(suiteTmp);
