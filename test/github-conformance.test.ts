@@ -36,19 +36,24 @@ const README = "# hello-world";
  * GitHub's documentation says they are there today. Each names its page.
  */
 const NEWER_THAN_RECORDING: Record<string, string> = {
-  user_view_type: "https://docs.github.com/rest/users/users (simple-user, 2024)",
-  has_discussions: "https://docs.github.com/rest/repos/repos#get-a-repository (2022-09)",
-  digest: "https://docs.github.com/rest/releases/assets#get-a-release-asset (sha256 digest, 2025)",
-  immutable: "https://docs.github.com/rest/releases/releases#get-a-release (immutable releases, 2025)",
-  updated_at: "https://docs.github.com/rest/releases/releases#get-a-release (a release's updated_at)",
-  status: "https://docs.github.com/rest/using-the-rest-api/troubleshooting-the-rest-api (error bodies carry the status since 2024)",
+  "owner.user_view_type": "https://docs.github.com/rest/users/users (simple-user, 2024)",
+  "organization.user_view_type": "https://docs.github.com/rest/users/users (simple-user, 2024)",
+  "author.user_view_type": "https://docs.github.com/rest/users/users (simple-user, 2024)",
+  "uploader.user_view_type": "https://docs.github.com/rest/users/users (simple-user, 2024)",
+  ".has_discussions": "https://docs.github.com/rest/repos/repos#get-a-repository (2022-09)",
+  ".digest": "https://docs.github.com/rest/releases/assets#get-a-release-asset (sha256 digest, 2025)",
+  "assets.digest": "https://docs.github.com/rest/releases/assets#get-a-release-asset (sha256 digest, 2025)",
+  ".immutable": "https://docs.github.com/rest/releases/releases#get-a-release (immutable releases, 2025)",
+  ".updated_at": "https://docs.github.com/rest/releases/releases#get-a-release (a release's updated_at)",
+  ".status": "https://docs.github.com/rest/using-the-rest-api/troubleshooting-the-rest-api (error bodies carry the status since 2024)",
 };
 
 let emu: GitHubEmulator;
 let git: GitDataEmulator;
 let github: GitHubClient;
 
-const helloWorld: EmulatedRepo = { name: "hello-world", defaultBranch: "master", tags: [{ name: "v1.0.0", files: { "README.md": README } }] };
+// Topics as the recorded repository has some: a list's items are compared only where both sides hold one.
+const helloWorld: EmulatedRepo = { name: "hello-world", defaultBranch: "master", topics: ["octokit"], tags: [{ name: "v1.0.0", files: { "README.md": README } }] };
 const releaseAssets: EmulatedRepo = {
   name: "release-assets",
   releases: [{ tag: "v1.0.0", assets: [{ name: "test-upload.txt", bytes: Buffer.from("Hello, world!\n"), contentType: "text/plain" }] }],
@@ -117,6 +122,25 @@ async function octokitKind(baseUrl: string, call: (client: GitHubClient) => Prom
 async function replayOf(answer: RecordedExchange, path: RegExp): Promise<Replay> {
   return startReplay([{ method: answer.method, path, answer }]);
 }
+
+test("the shape comparison finds what it must: a missing or extra field, an emulated null, another kind, an empty list, an allowance at the wrong place", () => {
+  const recorded = { id: 1, owner: { login: "a" }, permissions: { pull: true }, topics: ["x"], assets: [{ digest: "d" }] };
+  assert.deepEqual(shapeDifferences(recorded, recorded), []);
+  assert.deepEqual(shapeDifferences(recorded, { ...recorded, id: "1", permissions: null, topics: [], owner: {}, extra: 1 }), [
+    "id: recorded number, emulated string",
+    "owner.login: recorded, not emulated",
+    "permissions: recorded object, emulated null",
+    "topics: recorded items, emulated an empty list",
+    "extra: emulated, not recorded",
+  ]);
+  // A recorded null says nothing of the kind; a listed nullable field may be null in the emulator.
+  assert.deepEqual(shapeDifferences({ license: null }, { license: { key: "mit" } }), []);
+  assert.deepEqual(shapeDifferences({ license: { key: "mit" } }, { license: null }, { nullable: { ".license": "docs" } }), []);
+  // An allowance holds for its parent only.
+  const allowed = { oneSided: { "assets.digest": "docs" } };
+  assert.deepEqual(shapeDifferences({ assets: [{}] }, { assets: [{ digest: "d" }] }, allowed), []);
+  assert.deepEqual(shapeDifferences({ owner: {} }, { owner: { digest: "d" } }, allowed), ["owner.digest: emulated, not recorded"]);
+});
 
 describe("the emulator answers as api.github.com did (recordings of @octokit/fixtures)", () => {
   test("GET /repos/{owner}/{repo}: the access gate's question (get-repository)", async () => {
@@ -273,7 +297,7 @@ describe("the Git Data emulator answers as api.github.com did (git-refs, errors)
     const refused = await ask(git.apiUrl, "PATCH", `/repos/${ORG}/git-refs/git/refs/heads/main`, undefined, { sha: main });
     assertSameHeaders(recorded, refused);
     // A validation failure lists `errors`; a lost race ("Update is not a fast forward") has none.
-    assertSameShape(recorded.body, refused.body, "422", { oneSided: { errors: "only validation failures list them: https://docs.github.com/rest/using-the-rest-api/troubleshooting-the-rest-api" } });
+    assertSameShape(recorded.body, refused.body, "422", { oneSided: { ".errors": "only validation failures list them: https://docs.github.com/rest/using-the-rest-api/troubleshooting-the-rest-api" } });
   });
 });
 

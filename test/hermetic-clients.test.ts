@@ -2,7 +2,8 @@
  * What the Python clients do in the tests cannot depend on the machine. This test process plays a
  * host whose configuration points everywhere else: a home and XDG folders whose pip.conf, Poetry
  * and pdm settings and keyringrc name poisoned indexes, find-links and a keyring that fails, and
- * the same through PIP_*, POETRY_*, PDM_* and PYTHON_KEYRING_BACKEND in the environment. Every
+ * the same through PIP_*, POETRY_*, PDM_* and PYTHON_KEYRING_BACKEND in the environment, and a
+ * proxy that answers nothing. Every
  * client started through the test helpers must behave as if none of it were there.
  */
 import assert from "node:assert/strict";
@@ -63,6 +64,11 @@ before(async () => {
     POETRY_REPOSITORIES_FROM_ENV_URL: POISON_URL,
     PDM_PYPI_URL: POISON_URL,
     PYTHON_KEYRING_BACKEND: FAILING_KEYRING,
+    // A proxy that answers nothing, for every host loopback included: a client that uses it fails.
+    http_proxy: "http://127.0.0.1:9",
+    HTTP_PROXY: "http://127.0.0.1:9",
+    ALL_PROXY: "http://127.0.0.1:9",
+    NO_PROXY: "",
   });
 });
 

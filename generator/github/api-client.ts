@@ -141,7 +141,9 @@ export function createGitHubClient(options: GitHubClientOptions): { client: GitH
       const endpoint = client.request.endpoint({ ...requestOptions, url: requestOptions.url });
       return { method: endpoint.method, url: endpoint.url, accept: String(endpoint.headers.accept ?? "") };
     } catch {
-      return { method: requestOptions.method ?? "GET", url: requestOptions.url ?? "?", accept: "" };
+      // Unparsable options never reach GitHub; judge by what they ask for, JSON unless they say otherwise.
+      const headers = requestOptions.headers as Record<string, unknown> | undefined;
+      return { method: requestOptions.method ?? "GET", url: requestOptions.url ?? "?", accept: String(headers?.accept ?? "application/json") };
     }
   };
   describe = (requestOptions) => describeRequest(parsed(requestOptions));
