@@ -6,7 +6,7 @@
  * The exit code is the tests', else the typecheck's, else 1 for leftovers.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { constants, tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -59,6 +59,10 @@ if (built !== 0) process.exit(built);
 const named = process.argv.slice(2);
 const files = named.length > 0 ? named : readdirSync(join(root, "test")).filter((f) => f.endsWith(".test.ts")).sort().map((f) => `test/${f}`);
 const suiteTmp = mkdtempSync(join(tmpdir(), "github-pypi-suite-"));
+// Tests that write many files put them in memory (/dev/shm), outside TMPDIR: what they leave there is counted too.
+const SHM = "/dev/shm";
+const inMemory = (): Set<string> => new Set(existsSync(SHM) ? readdirSync(SHM).filter((n) => n.startsWith("github-pypi-")) : []);
+const inMemoryBefore = inMemory();
 // Node 22's compile cache (which tsx and tsc switch on) would default to TMPDIR: it is the
 // runtime's, kept between runs in the checkout's own cache folder.
 const compileCache = { NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE ?? join(root, ".cache", "node-compile-cache") };
@@ -71,11 +75,11 @@ const [tests, typecheck] = await Promise.all([
   exitCode([join(root, "node_modules/typescript/bin/tsc"), "--noEmit", "-p", "tsconfig.json"], { ...process.env, ...compileCache }),
 ]);
 
-const leftovers = leftoversIn(suiteTmp);
+const leftovers = [...leftoversIn(suiteTmp), ...[...inMemory()].filter((n) => !inMemoryBefore.has(n)).map((n) => join(SHM, n))];
 rmSync(suiteTmp, { recursive: true, force: true });
 if (interrupted) process.exit(tests || typecheck || 130);
 if (leftovers.length > 0) {
-  console.error(`\nThe tests left ${leftovers.length} entries in their temporary folder ${suiteTmp} (now removed):`);
+  console.error(`\nThe tests left ${leftovers.length} entries behind, in their temporary folder ${suiteTmp} (now removed) or in ${SHM}:`);
   for (const entry of leftovers) console.error(`  ${entry}`);
 }
 process.exit(tests || typecheck || (leftovers.length > 0 ? 1 : 0));
