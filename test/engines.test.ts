@@ -4,6 +4,7 @@
  * `engines.node` admits, and CI runs the suite on the lowest of them.
  */
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -44,4 +45,10 @@ test("CI runs the suite on the lowest Node.js the project declares", () => {
   const pinned = /^NODE_FLOOR=(\S+)$/m.exec(ci)?.[1];
   assert.ok(pinned, ".ci/run sets no NODE_FLOOR");
   assert.equal(pinned, semver.minVersion(declared)?.version, `.ci/run's NODE_FLOOR is not the lowest version engines.node ${declared} admits`);
+});
+
+test("the check .ci/run makes before npm ci reads engines.node as semver does", () => {
+  const versions = ["20.20.2", "22.0.0", "22.22.1", "22.22.2", "22.99.0", "23.0.0", "24.15.0", "25.9.9", "26.0.0", "30.1.2", semver.minVersion(declared)?.version ?? ""];
+  const answers = versions.map((v) => [v, spawnSync(process.execPath, [join(repoRoot, "scripts/node-admitted.mjs"), v]).status]);
+  assert.deepEqual(answers, versions.map((v) => [v, semver.satisfies(v, declared) ? 0 : 1]));
 });
