@@ -85,11 +85,50 @@ test("credentials: Basic splits at the first colon, other schemes and shapes are
 /** A listing of these repositories, complete. */
 const listing = (...repositories: string[]): RepositoryList => ({ kind: "listed", repositories, requests: 1, complete: true });
 
-test("a project from two repositories needs both; one the listing lacks hides it", async () => {
-  const { github } = scripted({ t: { kind: "person", login: "pat" } }, { "t acme/pypi": { kind: "readable" } }, { t: listing("acme/one") });
+test("a project from two repositories needs both; one refusal hides it", async () => {
+  const { github } = scripted({ t: { kind: "person", login: "pat" } }, { "t acme/one": { kind: "readable" }, "t acme/two": { kind: "hidden", why: "not found for this token" } });
   const gate = createAccessGate({ gateRepository: "acme/pypi", map: MAP, github });
   assert.deepEqual(await gate.check(bearer("t"), "simple/solo/index.json"), { kind: "allow", who: "pat" });
-  assert.deepEqual(await gate.check(bearer("t"), "simple/shared/index.json"), { kind: "hidden", who: "pat", why: "acme/two: not listed for this token" });
+  assert.deepEqual(await gate.check(bearer("t"), "simple/shared/index.json"), { kind: "hidden", who: "pat", why: "acme/two: not found for this token" });
+});
+
+test("project pages: a listing a list page cached says yes without a call, never no; none is fetched for a project page", async () => {
+  const { github, asked } = scripted(
+    { t: { kind: "person", login: "pat" }, u: { kind: "person", login: "una" } },
+    { "t acme/pypi": { kind: "readable" }, "t acme/two": { kind: "readable" }, "u acme/one": { kind: "readable" } },
+    { t: listing("acme/one"), u: listing("acme/one") },
+  );
+  const gate = createAccessGate({ gateRepository: "acme/pypi", map: MAP, github });
+  assert.equal((await gate.list(bearer("t"), "simple/index.html")).kind, "allow");
+  asked.length = 0;
+  assert.deepEqual(await gate.check(bearer("t"), "simple/solo/index.json"), { kind: "allow", who: "pat" });
+  assert.deepEqual(asked, [], "acme/one is in pat's listing");
+  // acme/two is not listed for pat (a renamed repository, an enterprise's internal one): GitHub is asked, and says yes.
+  assert.deepEqual(await gate.check(bearer("t"), "files/shared/x.whl"), { kind: "allow", who: "pat" });
+  assert.deepEqual(asked, ["repo t acme/two"]);
+  asked.length = 0;
+  assert.deepEqual(await gate.check(bearer("u"), "simple/solo/index.json"), { kind: "allow", who: "una" });
+  assert.deepEqual(asked, ["user u", "repo u acme/one"], "una has no listing cached, and none is fetched");
+});
+
+test("a name the index lacks asks a decoy question of a hidden project's shape, cached as a refusal whatever it says", async () => {
+  let now = 1_000_000; // not 0: lru-cache takes a start time of 0 for none
+  const { github, asked } = scripted(
+    { t: { kind: "person", login: "pat" }, gone: { kind: "person", login: "gone" }, down: { kind: "person", login: "down" } },
+    // A repository of the gate's owner named like the missing project, readable: still no grant.
+    { "t acme/zzz": { kind: "readable" }, "gone acme/zzz": { kind: "rejected" }, "down acme/zzz": { kind: "unknown", why: "HTTP 502" } },
+  );
+  const gate = createAccessGate({ gateRepository: "acme/pypi", map: MAP, github, now: () => now });
+  assert.deepEqual(await gate.check(bearer("t"), "simple/zzz/index.html"), { kind: "hidden", who: "pat", why: "no such project" });
+  assert.deepEqual(await gate.check(bearer("t"), "files/ZZZ/zzz-1.0.tar.gz"), { kind: "hidden", who: "pat", why: "no such project" });
+  assert.deepEqual(asked, ["user t", "repo t acme/zzz"], "one question for the name, in any spelling");
+  now += 31_000; // the refusal TTL, as for a hidden project's repository
+  await gate.check(bearer("t"), "simple/zzz/index.html");
+  assert.deepEqual(asked.slice(2), ["repo t acme/zzz"]);
+  // A 401 or no answer says what it would for a hidden project.
+  assert.equal((await gate.check(bearer("gone"), "simple/zzz/index.html")).kind, "unauthorised");
+  assert.equal((await gate.check(bearer("gone"), "simple/solo/index.html")).kind, "unauthorised", "and the token is rejected");
+  assert.equal((await gate.check(bearer("down"), "simple/zzz/index.html")).kind, "unavailable");
 });
 
 test("precedence: a rejected token is 401 even when GitHub also failed; hidden beats unknown; unknown is 503", async () => {
@@ -97,15 +136,9 @@ test("precedence: a rejected token is 401 even when GitHub also failed; hidden b
     { bad: { kind: "rejected" }, flaky: { kind: "person", login: "f" }, mixed: { kind: "person", login: "m" } },
     {
       "bad acme/one": { kind: "unknown", why: "HTTP 502" },
-      "flaky acme/pypi": { kind: "readable" },
-      "mixed acme/pypi": { kind: "readable" },
+      "flaky acme/one": { kind: "unknown", why: "HTTP 502", retryAfterSeconds: 42 },
       "mixed acme/one": { kind: "unknown", why: "HTTP 502" },
       "mixed acme/two": { kind: "hidden", why: "nope" },
-    },
-    {
-      flaky: { kind: "unknown", why: "HTTP 502", retryAfterSeconds: 42 },
-      // More repositories than a listing holds: the ones it lacks are asked one by one.
-      mixed: { kind: "listed", repositories: [], requests: 100, complete: false },
     },
   );
   const gate = createAccessGate({ gateRepository: "acme/pypi", map: MAP, github });
@@ -115,33 +148,38 @@ test("precedence: a rejected token is 401 even when GitHub also failed; hidden b
   assert.deepEqual(await gate.check(bearer("mixed"), "simple/shared/index.json"), { kind: "hidden", who: "m", why: "acme/two: nope" });
 });
 
-test("an app token (no /user) is decided by the repositories; /user failing does not block a readable repository", async () => {
-  const { github } = scripted(
-    { app: { kind: "app" }, down: { kind: "unknown", why: "HTTP 500" } },
-    { "app acme/pypi": { kind: "readable" }, "down acme/pypi": { kind: "readable" } },
-    { app: listing("acme/one"), down: listing("acme/one") },
-  );
-  const gate = createAccessGate({ gateRepository: "acme/pypi", map: MAP, github });
+test("an app token (no /user) is decided by the repositories; /user failing is 503 for a new token, not for one GitHub confirmed before", async () => {
+  let now = 1_000_000; // not 0: lru-cache takes a start time of 0 for none
+  const identities: Record<string, Identity> = { app: { kind: "app" }, down: { kind: "unknown", why: "HTTP 500" }, was: { kind: "person", login: "w" } };
+  const { github, asked } = scripted(identities, { "app acme/one": { kind: "readable" }, "down acme/one": { kind: "readable" }, "was acme/one": { kind: "readable" }, "was acme/two": { kind: "readable" } });
+  const gate = createAccessGate({ gateRepository: "acme/pypi", map: MAP, github, now: () => now });
   assert.deepEqual(await gate.check(bearer("app"), "simple/solo/index.json"), { kind: "allow", who: "(app token)" });
-  assert.deepEqual(await gate.check(bearer("down"), "simple/solo/index.json"), { kind: "allow", who: "(unknown)" });
+  assert.deepEqual(await gate.check(bearer("down"), "simple/solo/index.json"), { kind: "unavailable", why: "HTTP 500", retryAfterSeconds: 10 });
+  assert.deepEqual(asked.filter((a) => a.includes(" down")), ["user down"], "one call, and no repository asked for a token GitHub never confirmed");
+  assert.equal((await gate.check(bearer("was"), "simple/solo/index.json")).kind, "allow");
+  now += 200_000;
+  assert.equal((await gate.check(bearer("was"), "files/shared/x.whl")).kind, "allow");
+  now += 101_000; // who they are has expired, the grant for acme/two has not
+  identities.was = { kind: "unknown", why: "HTTP 500" };
+  assert.deepEqual(await gate.check(bearer("was"), "files/shared/x.whl"), { kind: "allow", who: "(unknown)" });
 });
 
 test("unknown verdicts are never cached; TTL 0 means no caching rather than forever; a cached rejection skips GitHub", async () => {
-  let answer: RepositoryList = { kind: "unknown", why: "HTTP 502" };
+  let answer: RepositoryAccess = { kind: "unknown", why: "HTTP 502" };
   const asked: string[] = [];
   const github: GitHubAccess = {
     identity: async (token) => (asked.push("user"), token === tokenFor("gone") ? { kind: "rejected" } : { kind: "person", login: "p" }),
-    repository: async () => (asked.push("repo"), { kind: "readable" }),
-    readableRepositories: async () => (asked.push("list"), answer),
+    repository: async () => (asked.push("repo"), answer),
+    readableRepositories: async () => ({ kind: "unknown", why: "not asked here" }),
     publicRepositories: async () => ({ kind: "unknown", why: "not asked here" }),
   };
   const gate = createAccessGate({ gateRepository: "acme/pypi", map: MAP, github, positiveTtlSeconds: 0 });
   assert.equal((await gate.check(bearer("t"), "simple/solo/index.json")).kind, "unavailable");
-  answer = listing("acme/one");
+  answer = { kind: "readable" };
   assert.equal((await gate.check(bearer("t"), "simple/solo/index.json")).kind, "allow");
   const before = asked.length;
   assert.equal((await gate.check(bearer("t"), "simple/solo/index.json")).kind, "allow");
-  assert.deepEqual(asked.slice(before), ["user", "repo", "list"], "positive TTL 0: asked again");
+  assert.deepEqual(asked.slice(before), ["user", "repo"], "positive TTL 0: asked again");
 
   const negative = createAccessGate({ gateRepository: "acme/pypi", map: MAP, github });
   asked.length = 0;
@@ -152,7 +190,7 @@ test("unknown verdicts are never cached; TTL 0 means no caching rather than fore
 });
 
 test("refusals are cached apart from grants: a flood of rejected tokens cannot evict a person's grant", async () => {
-  const { github, asked } = scripted({ t: { kind: "person", login: "p" } }, { "t acme/pypi": { kind: "readable" } }, { t: listing("acme/one") });
+  const { github, asked } = scripted({ t: { kind: "person", login: "p" } }, { "t acme/one": { kind: "readable" } });
   const gate = createAccessGate({ gateRepository: "acme/pypi", map: MAP, github, maxEntries: 4 });
   assert.equal((await gate.check(bearer("t"), "simple/solo/index.json")).kind, "allow");
   for (let i = 0; i < 50; i++) assert.equal((await gate.check(bearer(`junk${i}`), "simple/solo/index.json", `10.0.0.${i}`)).kind, "unauthorised");
@@ -164,8 +202,7 @@ test("refusals are cached apart from grants: a flood of rejected tokens cannot e
 test("the cache is bounded: old verdicts are evicted, and asked again when needed", async () => {
   const { github, asked } = scripted(
     Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`t${i}`, { kind: "person", login: `p${i}` } as Identity])),
-    Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`t${i} acme/pypi`, { kind: "readable" } as RepositoryAccess])),
-    Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`t${i}`, listing("acme/one")])),
+    Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`t${i} acme/one`, { kind: "readable" } as RepositoryAccess])),
   );
   const gate = createAccessGate({ gateRepository: "acme/pypi", map: MAP, github, maxEntries: 4 });
   for (let i = 0; i < 10; i++) await gate.check(bearer(`t${i}`), "simple/solo/index.json");
@@ -173,15 +210,15 @@ test("the cache is bounded: old verdicts are evicted, and asked again when neede
   await gate.check(bearer("t9"), "simple/solo/index.json");
   assert.deepEqual(asked, [], "the most recent person is still cached");
   await gate.check(bearer("t0"), "simple/solo/index.json");
-  assert.deepEqual(asked.sort(), ["list t0", "repo t0 acme/pypi", "user t0"], "the oldest was evicted");
+  assert.deepEqual(asked.sort(), ["repo t0 acme/one", "user t0"], "the oldest was evicted");
 });
 
 test("concurrent checks for one token share the lookups in flight", async () => {
-  const { github, asked } = scripted({ t: { kind: "person", login: "p" } }, { "t acme/pypi": { kind: "readable" } }, { t: listing("acme/one", "acme/two") });
+  const { github, asked } = scripted({ t: { kind: "person", login: "p" } }, { "t acme/one": { kind: "readable" }, "t acme/two": { kind: "readable" } });
   const gate = createAccessGate({ gateRepository: "acme/pypi", map: MAP, github });
   const verdicts = await Promise.all(Array.from({ length: 25 }, () => gate.check(bearer("t"), "files/shared/x.whl")));
   assert.ok(verdicts.every((v) => v.kind === "allow"));
-  assert.deepEqual(asked.sort(), ["list t", "repo t acme/pypi", "user t"]);
+  assert.deepEqual(asked.sort(), ["repo t acme/one", "repo t acme/two", "user t"]);
   assert.equal(gate.stats.githubRequests, 3);
 });
 
@@ -205,4 +242,31 @@ test("list pages: the projects whose repositories are all listed (or public now,
   assert.equal((await gate.list(bearer("nobody"), "simple/index.html")).kind, "unauthorised");
   assert.deepEqual(asked.filter((a) => a.endsWith("nobody") || a.includes(" nobody ")), ["user nobody"]);
   assert.equal(asked.filter((a) => a.startsWith("public")).length, 1, "the public set is one answer for everyone");
+});
+
+test("the public set: a repository stops counting as public only on a complete listing read with a person's token", async () => {
+  let now = 1_000_000;
+  const map: AccessMap = { version: 1, projects: { a: ["acme/a"], b: ["acme/b"] }, public: ["acme/a", "acme/b"] };
+  // Each token's public listing of acme: an app's is narrowed to its installation, one person's is cut off at the page cap.
+  const publicListing: Record<string, RepositoryList> = {
+    app: { kind: "listed", repositories: ["acme/a"], requests: 1, complete: true },
+    capped: { kind: "listed", repositories: [], requests: 100, complete: false },
+    pat: { kind: "listed", repositories: ["acme/a"], requests: 1, complete: true },
+  };
+  const github: GitHubAccess = {
+    identity: async (full) => (nameOf(full) === "app" ? { kind: "app" } : { kind: "person", login: nameOf(full) }),
+    repository: async () => ({ kind: "readable" }),
+    readableRepositories: async () => listing(),
+    publicRepositories: async (full) => publicListing[nameOf(full)] ?? { kind: "unknown", why: "not scripted" },
+  };
+  const gate = createAccessGate({ gateRepository: "acme/pypi", map, github, now: () => now });
+  const sees = async (who: string): Promise<string[]> => {
+    now += 301_000; // the last public set has expired: this person's token asks
+    const v = await gate.list(bearer(who), "simple/index.html");
+    return v.kind === "allow" ? v.projects : [v.kind];
+  };
+  assert.deepEqual(await sees("app"), ["a", "b"], "an app's listing that omits acme/b is no evidence");
+  assert.deepEqual(await sees("capped"), ["a", "b"], "nor is a listing past the page cap");
+  assert.deepEqual(await sees("pat"), ["a"], "a person's complete listing is");
+  assert.deepEqual(await sees("app"), ["a"], "and an app's listing does not bring it back");
 });

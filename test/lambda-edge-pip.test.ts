@@ -121,7 +121,7 @@ test("pip installs a private project and its dependency through the edge functio
   assert.ok(originLog.includes("/simple/acme-app/index.json authorization=false"), originLog.join("\n"));
   assert.ok(originLog.every((l) => l.endsWith("authorization=false")), originLog.join("\n"));
   const calls = emu.requests.filter((x) => x.server === "api").map((x) => `${x.method} ${x.url}`).sort();
-  assert.deepEqual(calls, ["GET /repos/acme/pypi", "GET /user", "GET /user/repos?per_page=100&page=1"]);
+  assert.deepEqual(calls, ["GET /repos/acme/app", "GET /repos/acme/core", "GET /user"]);
   assert.ok(edgeLog.some((l) => JSON.parse(l).who === "alice" && JSON.parse(l).status === 200), edgeLog.join("\n"));
   assert.ok(!edgeLog.join("\n").includes(ALICE), "the function never logs a token");
 });

@@ -91,8 +91,8 @@ describe("real pip", () => {
     const pkgs = await installed(venv);
     assert.equal(pkgs.get("acme-app"), "0.1.0");
     assert.equal(pkgs.get("acme-core"), "1.1.0");
-    // Cold: who is this, then the gate and the repositories they may read; each asked once however many files and projects pip fetched.
-    assert.deepEqual(githubCalls().sort(), ["GET /repos/acme/pypi", "GET /user", "GET /user/repos?per_page=100&page=1"]);
+    // Cold: who is this, then may they read each project's repository; each asked once however many files pip fetched.
+    assert.deepEqual(githubCalls().sort(), ["GET /repos/acme/app", "GET /repos/acme/core", "GET /user"]);
     assert.ok(log.some((l) => /^GET \/files\/acme-core\/\S+\.whl 200 alice$/.test(l)), log.join("\n"));
 
     emu.clearRequests();
@@ -122,7 +122,7 @@ describe("real pip", () => {
     const denied = await venv.pip(["install", "--index-url", indexFor(BOB), "acme-app"]);
     assert.notEqual(denied.code, 0);
     assert.match(denied.stderr, /No matching distribution found for acme-app/);
-    assert.ok(log.some((l) => /^GET \/simple\/acme-app\/ 404 bob \(acme\/app: not listed for this token\)$/.test(l)), log.join("\n"));
+    assert.ok(log.some((l) => /^GET \/simple\/acme-app\/ 404 bob \(acme\/app: not found for this token\)$/.test(l)), log.join("\n"));
     const ok = await venv.pip(["install", "--index-url", indexFor(BOB), "demo-core==1.2.0"]);
     assert.equal(ok.code, 0, ok.stderr);
     // The same answer for a project bob may not read and one that does not exist.
@@ -248,7 +248,7 @@ describe("who may read what", () => {
     assert.deepEqual(githubCalls(), []);
     now += 21_000;
     assert.equal((await get("/simple/acme-app/", basic(BOB))).status, 200);
-    assert.deepEqual(githubCalls(), ["GET /user/repos?per_page=100&page=1"], "a refusal older than the negative TTL asks for a fresh listing");
+    assert.deepEqual(githubCalls(), ["GET /repos/acme/app"]);
     emu.revoke("bob", "acme/app");
   });
 
@@ -262,7 +262,7 @@ describe("who may read what", () => {
     assert.equal(fresh.headers.get("cache-control"), "no-store");
     // The body is generic (a reason can name a private repository); the log says what happened.
     assert.equal(await fresh.text(), "Service Unavailable: GitHub could not confirm your access; try again shortly.\n");
-    assert.match(log.join("\n"), /GET \/simple\/ 503 \(GitHub: GET \/repos\/acme\/pypi answered HTTP 502\)/);
+    assert.match(log.join("\n"), /GET \/simple\/ 503 \(GitHub: GET \/user answered HTTP 502\)/);
     assert.equal((await get("/simple/demo-core/", basic(ALICE))).status, 200, "alice's verdict is cached");
 
     emu.clearFaults();
@@ -287,7 +287,7 @@ describe("who may read what", () => {
     ]);
     const answers = await Promise.all(Array.from({ length: 20 }, () => get("/simple/acme-core/", basic(HEIDI))));
     assert.deepEqual(new Set(answers.map((a) => a.status)), new Set([200]));
-    assert.deepEqual(githubCalls().sort(), ["GET /repos/acme/pypi", "GET /user", "GET /user/repos?per_page=100&page=1"]);
+    assert.deepEqual(githubCalls().sort(), ["GET /repos/acme/core", "GET /user"]);
   });
 
   test("redirects and bad paths are answered before the gate, so they cost nothing", async () => {

@@ -67,6 +67,8 @@ export const MAX_LIST_PAGES = 100;
 const LIST_CONCURRENCY = 10;
 
 const USER_AGENT = "github-pypi-access-gate";
+/** GitHub's message when an app installation's token asks for `GET /user`. */
+const APP_MAY_NOT_ASK = "Resource not accessible by integration";
 
 /** GitHub's login rules (39 characters of letters, digits and inner hyphens), plus Apps' `name[bot]`. */
 const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/;
@@ -209,9 +211,12 @@ export function createGitHubAccess(options: GitHubAccessOptions): GitHubAccess {
         return user.success ? { kind: "person", login: user.data.login } : unexpected("GET /user", user.error);
       }
       if (a.status === 401) return { kind: "rejected" };
-      // App installation tokens (Actions' GITHUB_TOKEN) may not read /user: "Resource not accessible by integration".
-      if (a.status === 403) return { kind: "app" };
-      return { kind: "unknown", why: `GET /user answered HTTP ${a.status}` };
+      // App installation tokens (Actions' GITHUB_TOKEN) may not read /user, and GitHub says so in these words.
+      // Any other 403 (a secondary rate limit without Retry-After, a locked account) decides nothing.
+      const message = messageOf(a.body);
+      if (a.status === 403 && message === APP_MAY_NOT_ASK) return { kind: "app" };
+      // A 403's message says which (for the log).
+      return { kind: "unknown", why: `GET /user answered HTTP ${a.status}${a.status === 403 && message ? ` (${message.slice(0, 200)})` : ""}` };
     },
 
     async readableRepositories(token) {

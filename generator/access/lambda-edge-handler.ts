@@ -29,7 +29,7 @@ export interface EdgeAccessConfig {
   indexMaxAgeSeconds: number;
   positiveTtlSeconds: number;
   negativeTtlSeconds: number;
-  /** Per GitHub request; a few run at once (who first, then the gate, the person's listing and the public set), and the function has 5 s in all. */
+  /** Per GitHub request; who is asked first, then a project's repositories (or, for a list page, the gate, the person's listing and the public set) at once, and the function has 5 s in all. */
   timeoutMs: number;
   /** One index URL: project pages the map does not hold (and no claimed glob covers) redirect here. */
   upstream?: UpstreamSettings;
