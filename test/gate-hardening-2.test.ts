@@ -16,7 +16,7 @@ import { after, before, beforeEach, describe, test } from "node:test";
 import { createAccessGate, DEFAULT_NEW_TOKENS_PER_CLIENT, PUBLIC_SET_GRACE_SECONDS } from "../generator/access/gate.js";
 import { createGitHubAccess } from "../generator/access/github-access.js";
 import type { RunningServer } from "../generator/serve/server.js";
-import type { GitHubEmulator } from "./helpers/github-emulator.js";
+import { GitHubEmulator } from "./helpers/github-emulator.js";
 import { serveGated, startPrivateOrg, type PrivateOrg } from "./helpers/private-org.js";
 
 const ALICE = `ghp_alice${"0".repeat(31)}`;
@@ -144,6 +144,27 @@ describe("a hidden project and a missing one cost the same", () => {
     assert.deepEqual(calls(hidden), [["GET /repos/{owner}/{repo}"], []], "one question, not a fresh listing");
     assert.deepEqual(calls(missing), calls(hidden));
   });
+});
+
+test("a repository the person's warm listing does not name is asked about: a renamed one (301) and one the listing leaves out (an enterprise's internal one) are readable", async () => {
+  const own = await GitHubEmulator.start();
+  try {
+    own.setOrg("acme", [{ name: "pypi", private: true }, { name: "renamed", private: true, formerNames: ["old"] }, { name: "inside", visibility: "internal" }]);
+    own.setPeople([{ login: "pat", tokens: [ALICE], repositories: ["acme/pypi", "acme/renamed", "acme/inside"] }]);
+    // The build saw acme/old before its rename; GitHub's listing for pat leaves acme/inside out, as it may for enterprise members.
+    const entry = (name: string) => ({ full_name: `acme/${name}`, permissions: { pull: true } });
+    own.addFault({ path: "/user/repos", fault: { kind: "status", status: 200, body: [entry("pypi"), entry("renamed")] } });
+    const map = { version: 1 as const, projects: { "old-tool": ["acme/old"], "inside-tool": ["acme/inside"] } };
+    const gate = createAccessGate({ gateRepository: "acme/pypi", map, github: createGitHubAccess({ apiUrl: own.apiUrl }) });
+    assert.equal((await gate.list(`Bearer ${ALICE}`, "simple/index.html")).kind, "allow", "pat's listing is warm");
+    own.clearRequests();
+    assert.deepEqual(await gate.check(`Bearer ${ALICE}`, "simple/old-tool/index.html"), { kind: "allow", who: "pat" });
+    assert.deepEqual(await gate.check(`Bearer ${ALICE}`, "simple/inside-tool/index.html"), { kind: "allow", who: "pat" });
+    const calls = own.requests.filter((r) => r.server === "api").map((r) => `${r.url} ${r.status}`);
+    assert.deepEqual(calls.filter((c) => !c.startsWith("/repositories/")), ["/repos/acme/old 301", "/repos/acme/inside 200"]);
+  } finally {
+    await own.close();
+  }
 });
 
 describe("invented tokens", () => {
