@@ -90,7 +90,7 @@ try {
   const noCache = apiCalls();
 
   console.log(`Access gate: pip installing ${INSTALL} projects from ${INSTALL} private repositories (${paths.length} requests)`);
-  console.log(`  GitHub calls, cold cache:         ${count(cold.calls)} (GET /user, then GET /repos/{gate} and GET /user/repos, one page per 100 repositories) in ${cold.ms.toFixed(0)} ms`);
+  console.log(`  GitHub calls, cold cache:         ${count(cold.calls)} (GET /user, then one GET /repos per project's repository) in ${cold.ms.toFixed(0)} ms`);
   console.log(`  GitHub calls, warm cache:         ${count(warm.calls)} in ${warm.ms.toFixed(1)} ms`);
   console.log(`  GitHub calls, a second person:    ${count(second.calls)} (verdicts are per token)`);
   console.log(`  GitHub calls, no verdict cache:   ${count(noCache)} (${(noCache / Math.max(1, cold.calls)).toFixed(1)}x the cold cache)`);
