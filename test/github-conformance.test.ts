@@ -372,6 +372,9 @@ test("every endpoint the project calls is held to a recording or named with its 
       await access.identity(token);
       await access.repository(token, "acme/core");
       await access.readableRepositories(token);
+      // The shared public set, for an organisation and for a user account.
+      await access.publicRepositories(token, "acme");
+      await access.publicRepositories(token, "octocat");
     }
     const site = tempDir("conformance-site");
     // A binary file travels as a blob of its own; text goes inline in the tree.
