@@ -24,6 +24,7 @@ import { createHash } from "node:crypto";
 import { LRUCache } from "lru-cache";
 import { GATE, guardOf, projectNamed, projectOrder, type AccessMap } from "./access-map.js";
 import { CREDENTIALS_PROBLEMS, looksLikeGitHubToken, parseAuthorization } from "./credentials.js";
+import { normalizeName } from "../names/normalize.js";
 import type { GitHubAccess, Identity, RepositoryAccess, RepositoryList, Unknown } from "./github-access.js";
 import { DEFAULT_NEW_TOKENS_PER_CLIENT, newTokenLimit, type NewTokenLimit } from "./new-token-limit.js";
 
@@ -120,8 +121,6 @@ function tokenKey(token: string): string {
 
 const has = (bits: Uint8Array, bit: number): boolean => (((bits[bit >> 3] as number) >> (bit & 7)) & 1) === 1;
 const set = (bits: Uint8Array, bit: number): void => void (bits[bit >> 3] = (bits[bit >> 3] as number) | (1 << (bit & 7)));
-/** PEP 503's normalisation, for the decoy question's name. */
-const normalise = (name: string): string => name.toLowerCase().replace(/[-_.]+/g, "-");
 
 export function createAccessGate(options: GateOptions): AccessGate {
   const positiveMs = (options.positiveTtlSeconds ?? DEFAULT_POSITIVE_TTL_SECONDS) * 1000;
@@ -401,7 +400,7 @@ export function createAccessGate(options: GateOptions): AccessGate {
    * answer means what it would for a hidden project (401, 503), so those look alike too.
    */
   async function decoy(token: string, key: string, who: string, name: string): Promise<GateVerdict> {
-    const normalised = normalise(name);
+    const normalised = normalizeName(name);
     const answer = await ask<RepositoryAccess>(`${key} decoy ${normalised}`, async () => {
       const a = await options.github.repository(token, `${gateOwner}/${normalised}`);
       return a.kind === "readable" ? { kind: "hidden", why: "no such project" } : a;
