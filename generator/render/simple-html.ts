@@ -1,6 +1,6 @@
 import type { Project } from "../model/project-index.js";
 import { escapeHtml } from "./escape.js";
-import { fileHrefWithHash, metadataAttributeValue } from "./file-links.js";
+import { fileHrefWithHash, metadataAttributeValue, pep700Time } from "./file-links.js";
 
 /**
  * PEP 629: the API version this index speaks. 1.1 adds PEP 700's JSON fields, 1.4 PEP 792's
@@ -44,7 +44,7 @@ function statusMeta(project: Project): string {
   return head;
 }
 
-/** PEP 503 project page with PEP 592 yanks, PEP 658/714 metadata, escaped Requires-Python and PEP 792 status. */
+/** PEP 503 project page with PEP 592 yanks, PEP 658/714 metadata, escaped Requires-Python, PEP 792 status and upload times. */
 export function renderProjectHtml(project: Project): string {
   const links = project.files
     .map((file) => {
@@ -56,6 +56,9 @@ export function renderProjectHtml(project: Project): string {
         attrs.push(`data-core-metadata="${value}"`);
       }
       if (file.yanked !== undefined) attrs.push(`data-yanked="${file.yanked === true ? "" : escapeHtml(file.yanked)}"`);
+      // Not in PEP 503: the extension uv reads (as on download.pytorch.org), so that `--exclude-newer`
+      // works on a static host, which can serve only this page. Clients that do not know it ignore it.
+      if (file.uploadTime) attrs.push(`data-upload-time="${escapeHtml(pep700Time(file.uploadTime))}"`);
       return `    <a ${attrs.join(" ")}>${escapeHtml(file.filename)}</a><br>\n`;
     })
     .join("");

@@ -11,6 +11,10 @@ export interface ObservedResponse {
   path: string;
   status: number;
   contentType: string;
+  /** The request's Accept, Range (empty when none) and whether it carried an Authorization header. */
+  accept: string;
+  range: string;
+  credentials: boolean;
 }
 
 export interface ObservedServer {
@@ -29,7 +33,7 @@ export async function startObservedServer(options: Omit<ServeOptions, "port" | "
   server.on("request", (req, res) => {
     res.once("finish", () => {
       const type = res.getHeader("content-type");
-      responses.push({ method: req.method ?? "", path: (req.url ?? "").split("?")[0] ?? "", status: res.statusCode, contentType: typeof type === "string" ? type.split(";")[0] ?? "" : "" });
+      responses.push({ method: req.method ?? "", path: (req.url ?? "").split("?")[0] ?? "", status: res.statusCode, contentType: typeof type === "string" ? type.split(";")[0] ?? "" : "", accept: req.headers.accept ?? "", range: req.headers.range ?? "", credentials: req.headers.authorization !== undefined });
     });
   });
   await new Promise<void>((resolve, reject) => {

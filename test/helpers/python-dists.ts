@@ -25,6 +25,8 @@ export interface DistSpec {
   otherDistInfo?: { name: string; version: string }[];
   /** further header lines as written (`Home-page: ...`, `Project-URL: Docs, ...`), after the ones above */
   headers?: string[];
+  /** wheel only: when its entries were last changed, which a folder build takes as the upload time (default 2024-01-02T03:04:00Z) */
+  modified?: Date;
 }
 
 export interface BuiltDist {
@@ -96,7 +98,10 @@ export function makeWheel(spec: DistSpec): BuiltDist {
   files.push([`${distInfo}/RECORD`, utf8(record.join("") + `${distInfo}/RECORD,,\n`), 6]);
 
   const entries: Zippable = {};
-  for (const [path, data, level] of files) entries[path] = [data, { level: level as 0 | 6, mtime: ZIP_MTIME }];
+  // The UTC wall time written as local fields: the archive reader takes DOS times as UTC.
+  const m = spec.modified;
+  const mtime = m ? new Date(m.getUTCFullYear(), m.getUTCMonth(), m.getUTCDate(), m.getUTCHours(), m.getUTCMinutes(), m.getUTCSeconds()) : ZIP_MTIME;
+  for (const [path, data, level] of files) entries[path] = [data, { level: level as 0 | 6, mtime }];
   const build = spec.buildTag ? `-${spec.buildTag}` : "";
   return { filename: `${pkg}-${spec.version}${build}-py3-none-any.whl`, bytes: zipSync(entries), metadata };
 }

@@ -29,8 +29,15 @@ export interface UpstreamIndex {
 
 const normalise = (name: string): string => name.toLowerCase().replace(/[-_.]+/g, "-");
 
-/** Writes `simple/<name>/index.html` for each project and its files beside it, as PEP 503 describes. */
-export function writeUpstreamFolder(projects: Record<string, Pick<BuiltDist, "filename" | "bytes">[]>): string {
+/** A file of the upstream's; with an upload time, its project also gets a PEP 691 JSON page carrying PEP 700's `upload-time`. */
+export type UpstreamFile = Pick<BuiltDist, "filename" | "bytes"> & { uploadTime?: Date };
+
+/**
+ * Writes `simple/<name>/index.html` for each project and its files beside it, as PEP 503
+ * describes, and `index.json` (API 1.1: `versions`, `size`, `upload-time`) for a project whose
+ * files carry upload times, as PyPI serves them.
+ */
+export function writeUpstreamFolder(projects: Record<string, UpstreamFile[]>): string {
   const dir = tempDir("upstream-index");
   const names = Object.keys(projects).map(normalise).sort();
   mkdirSync(join(dir, "simple"), { recursive: true });
@@ -43,12 +50,25 @@ export function writeUpstreamFolder(projects: Record<string, Pick<BuiltDist, "fi
       return `<a href="${d.filename}#sha256=${createHash("sha256").update(d.bytes).digest("hex")}">${d.filename}</a><br>`;
     });
     writeFileSync(join(folder, "index.html"), `<!DOCTYPE html><html><body>${links.join("\n")}</body></html>\n`);
+    if (dists.some((d) => d.uploadTime)) {
+      const files = dists.map((d) => ({
+        filename: d.filename,
+        url: d.filename,
+        hashes: { sha256: createHash("sha256").update(d.bytes).digest("hex") },
+        size: d.bytes.length,
+        ...(d.uploadTime ? { "upload-time": d.uploadTime.toISOString() } : {}),
+      }));
+      const versions = [...new Set(dists.map((d) => d.filename.split("-")[1] ?? ""))];
+      writeFileSync(join(folder, "index.json"), JSON.stringify({ meta: { "api-version": "1.1" }, name: normalise(name), versions, files }));
+    }
   }
   return dir;
 }
 
-export async function startUpstreamIndex(folder: string): Promise<UpstreamIndex> {
-  const child = spawn("python3", [join(repoRoot, "test/upstream/upstream_index.py"), folder], { stdio: ["ignore", "pipe", "inherit"] });
+/** `host`: the loopback address it listens on (default 127.0.0.1); another one makes it a host of its own, as PyPI is. */
+export async function startUpstreamIndex(folder: string, options: { host?: string } = {}): Promise<UpstreamIndex> {
+  const host = options.host ?? "127.0.0.1";
+  const child = spawn("python3", [join(repoRoot, "test/upstream/upstream_index.py"), folder, host], { stdio: ["ignore", "pipe", "inherit"] });
   const requests: UpstreamRequest[] = [];
   const lines = createInterface({ input: child.stdout });
   const port = await new Promise<number>((resolve, reject) => {
@@ -67,9 +87,9 @@ export async function startUpstreamIndex(folder: string): Promise<UpstreamIndex>
   const settle = async (): Promise<void> => {
     const path = `/settle-marker-${n++}`;
     const seen = new Promise<void>((resolve) => markers.set(path, resolve));
-    await (await fetch(`http://127.0.0.1:${port}${path}`)).arrayBuffer();
+    await (await fetch(`http://${host}:${port}${path}`)).arrayBuffer();
     await seen;
     markers.delete(path);
   };
-  return { url: `http://127.0.0.1:${port}/simple/`, requests, settle, close: () => void child.kill() };
+  return { url: `http://${host}:${port}/simple/`, requests, settle, close: () => void child.kill() };
 }

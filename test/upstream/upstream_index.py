@@ -2,9 +2,15 @@
 http.server over a folder, which prints one JSON line per request to stdout with the path and
 whether the request carried credentials (an Authorization header, or user info in the URL).
 
-Usage: upstream_index.py FOLDER  (prints {"port": N} first, then one line a request)
+Where a project folder also holds index.json (PEP 691 with PEP 700 upload times, as PyPI serves),
+a request whose Accept names the JSON type gets it, as PyPI negotiates; every other request gets
+the HTML page.
+
+Usage: upstream_index.py FOLDER [HOST]  (prints {"port": N} first, then one line a request)
 """
 import http.server
+import io
+import os
 import json
 import sys
 import threading
@@ -20,7 +26,24 @@ def emit(record):
         sys.stdout.flush()
 
 
+JSON_TYPE = "application/vnd.pypi.simple.v1+json"
+
+
 class Handler(http.server.SimpleHTTPRequestHandler):
+    def send_head(self):
+        path = self.translate_path(self.path)
+        if self.path.split("?")[0].endswith("/") and JSON_TYPE in self.headers.get("Accept", ""):
+            page = os.path.join(path, "index.json")
+            if os.path.isfile(page):
+                with open(page, "rb") as f:
+                    body = f.read()
+                self.send_response(200)
+                self.send_header("Content-Type", JSON_TYPE)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                return io.BytesIO(body)
+        return super().send_head()
+
     def log_request(self, code="-", size="-"):
         emit({
             "path": self.path,
@@ -35,7 +58,8 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 
 def main():
     folder = sys.argv[1]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), lambda *a: Handler(*a, directory=folder))
+    host = sys.argv[2] if len(sys.argv) > 2 else "127.0.0.1"
+    server = http.server.ThreadingHTTPServer((host, 0), lambda *a: Handler(*a, directory=folder))
     emit({"port": server.server_address[1]})
     server.serve_forever()
 

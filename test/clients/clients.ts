@@ -1,0 +1,32 @@
+/**
+ * The clients the matrix runs, each in a virtual environment of its own, at the exact version and
+ * on the Python that `test/clients/requirements.txt` names. That file is the one source of truth:
+ * one section a venv (a `# venv NAME python X.Y` line, then a pip requirements file with a
+ * `--hash` on every line), written by `scripts/pin-clients.ts` from PINS below.
+ */
+
+export interface ClientPin {
+  /** The venv's name, and the client's row in the matrix. */
+  venv: string;
+  /** The Python it runs on, `major.minor`: one the client supports, spread so the matrix covers 3.8 to 3.13. */
+  python: string;
+  /** The top-level requirement; the file adds every dependency, hash-pinned. */
+  requirement: string;
+}
+
+/**
+ * What to pin; `node --import tsx scripts/pin-clients.ts` turns this into requirements.txt.
+ * pip 23.0.1 is also what Debian 12's `python3 -m venv` gives, which the matrix runs as a row of its own.
+ */
+export const PINS: readonly ClientPin[] = [
+  { venv: "uv", python: "3.12", requirement: "uv==0.13.9" },
+  { venv: "poetry", python: "3.12", requirement: "poetry==2.5.1" },
+  { venv: "pdm", python: "3.12", requirement: "pdm==2.29.4" },
+  { venv: "pipenv", python: "3.12", requirement: "pipenv==2026.10.3" },
+  { venv: "pip-22.0.4", python: "3.8", requirement: "pip==22.0.4" },
+  { venv: "pip-23.0.1", python: "3.9", requirement: "pip==23.0.1" },
+  { venv: "pip-23.2.1", python: "3.10", requirement: "pip==23.2.1" },
+  { venv: "pip-24.3.1", python: "3.11", requirement: "pip==24.3.1" },
+  { venv: "pip-25.0.1", python: "3.12", requirement: "pip==25.0.1" },
+  { venv: "pip-26.2.1", python: "3.13", requirement: "pip==26.2.1" },
+];

@@ -1,0 +1,195 @@
+/**
+ * The matrix's clients, installed from PyPI exactly as test/clients/requirements.txt pins them
+ * (`--require-hashes`), one venv a client, cached under `.cache/clients/` and made at most once:
+ * a venv's folder is named for the hash of its section and interpreter, so a changed pin makes a
+ * new one. Several test processes may ask at once; a lock folder lets one install while the others
+ * wait. Nothing here searches the disk for clients: a client that cannot be installed is an error.
+ */
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { repoRoot } from "./paths.js";
+import { run, type RunResult } from "./python.js";
+
+export const REQUIREMENTS = join(repoRoot, "test/clients/requirements.txt");
+export const CLIENT_CACHE = join(repoRoot, ".cache/clients");
+
+export interface PinnedVenv {
+  venv: string;
+  python: string;
+  /** The section: a requirements file of its own. */
+  requirements: string;
+  /** `name==version` of the section's top-level client (the venv's name without a version, or `pip`). */
+  client: string;
+  version: string;
+}
+
+/** The sections of requirements.txt, in its order. */
+export function pinnedVenvs(text = readFileSync(REQUIREMENTS, "utf8")): PinnedVenv[] {
+  const out: PinnedVenv[] = [];
+  const parts = text.split(/^# venv /m).slice(1);
+  for (const part of parts) {
+    const [header = "", ...rest] = part.split("\n");
+    const m = /^(\S+) python (\d+\.\d+)$/.exec(header.trim());
+    if (!m) throw new Error(`${REQUIREMENTS}: a section header must read "# venv NAME python X.Y", not "# venv ${header}"`);
+    const [, venv = "", python = ""] = m;
+    const requirements = rest.join("\n").trim();
+    const client = venv.startsWith("pip-") ? "pip" : venv;
+    const pinned = new RegExp(`^${client}==(\\S+)`, "m").exec(requirements);
+    if (!pinned?.[1]) throw new Error(`${REQUIREMENTS}: section ${venv} does not pin ${client}`);
+    for (const line of requirements.split("\n")) {
+      if (/^[A-Za-z0-9]/.test(line) && !/==\S+/.test(line)) throw new Error(`${REQUIREMENTS}: section ${venv}: "${line}" is not an exact pin`);
+    }
+    out.push({ venv, python, requirements: `${requirements}\n`, client, version: pinned[1] });
+  }
+  return out;
+}
+
+/** The interpreter for `major.minor`: pyenv's newest build of it, else `pythonX.Y` on the PATH. */
+export async function interpreter(version: string): Promise<string> {
+  const pyenv = process.env.PYENV_ROOT ?? join(process.env.HOME ?? "/root", ".pyenv");
+  const versions = join(pyenv, "versions");
+  if (existsSync(versions)) {
+    const builds = readdirSync(versions)
+      .filter((v) => v === version || v.startsWith(`${version}.`))
+      .filter((v) => /^\d+\.\d+\.\d+$/.test(v))
+      .sort((a, b) => Number(b.split(".")[2]) - Number(a.split(".")[2]));
+    for (const build of builds) {
+      const python = join(versions, build, "bin", `python${version}`);
+      if (existsSync(python)) return python;
+    }
+  }
+  const found = await run(`python${version}`, ["-c", "import sys; print(sys.executable)"]).catch(() => undefined);
+  const python = found?.code === 0 ? found.stdout.trim() : "";
+  if (!python) throw new Error(`Python ${version} is needed for the client matrix and is not installed (neither in ${versions} nor python${version} on the PATH)`);
+  return python;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Runs `body` holding `<dir>.lock`; a lock whose holder has died is taken over. */
+async function withLock<T>(dir: string, body: () => Promise<T>): Promise<T> {
+  const lock = `${dir}.lock`;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(join(lock, "pid"), String(process.pid));
+      break;
+    } catch {
+      const holder = Number(readFileSafe(join(lock, "pid")));
+      if (holder && !alive(holder)) rmSync(lock, { recursive: true, force: true });
+      else await sleep(250);
+    }
+  }
+  try {
+    return await body();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function readFileSafe(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return "";
+  }
+}
+
+/** The environment an install runs in: the host's own (its proxy and CA bundle reach PyPI), uv's cache kept beside the venvs. */
+const installEnv = (): NodeJS.ProcessEnv => ({ ...process.env, UV_CACHE_DIR: join(CLIENT_CACHE, "uv-cache"), PIP_DISABLE_PIP_VERSION_CHECK: "1" });
+
+async function spawnChecked(what: string, cmd: string, args: string[]): Promise<RunResult> {
+  const { spawn } = await import("node:child_process");
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { env: installEnv(), stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => (code === 0 ? resolve({ code, stdout, stderr }) : reject(new Error(`${what} failed (exit ${code}): ${cmd} ${args.join(" ")}\n${stdout}${stderr}`))));
+  });
+}
+
+export interface ClientVenv extends PinnedVenv {
+  dir: string;
+  bin(name: string): string;
+  python: string;
+}
+
+const made = new Map<string, Promise<ClientVenv>>();
+
+/** The venv for `name`, installed if this machine does not have it yet. */
+export function clientVenv(name: string): Promise<ClientVenv> {
+  let ready = made.get(name);
+  if (!ready) {
+    ready = makeClientVenv(name);
+    made.set(name, ready);
+  }
+  return ready;
+}
+
+async function makeClientVenv(name: string): Promise<ClientVenv> {
+  const pin = pinnedVenvs().find((p) => p.venv === name);
+  if (!pin) throw new Error(`${REQUIREMENTS} has no section for ${name}`);
+  const base = await interpreter(pin.python);
+  const key = createHash("sha256").update(`${base}\n${pin.requirements}`).digest("hex").slice(0, 12);
+  const dir = join(CLIENT_CACHE, `${pin.venv}-${key}`);
+  const venv: ClientVenv = { ...pin, dir, python: join(dir, "bin", "python"), bin: (n) => join(dir, "bin", n) };
+  const marker = join(dir, ".installed");
+  if (existsSync(marker)) return venv;
+  mkdirSync(CLIENT_CACHE, { recursive: true });
+  await withLock(dir, async () => {
+    if (existsSync(marker)) return;
+    rmSync(dir, { recursive: true, force: true });
+    const requirements = `${dir}.txt`;
+    writeFileSync(requirements, pin.requirements);
+    try {
+      if (pin.venv === "uv") {
+        // uv installs every other venv; it comes first, with the interpreter's own pip.
+        await spawnChecked(`a venv for ${pin.venv}`, base, ["-m", "venv", dir]);
+        await spawnChecked(`installing ${pin.venv}`, venv.python, ["-m", "pip", "install", "--quiet", "--require-hashes", "--only-binary", ":all:", "-r", requirements]);
+      } else {
+        const uv = await clientVenv("uv");
+        await spawnChecked(`a venv for ${pin.venv}`, base, ["-m", "venv", "--without-pip", dir]);
+        await spawnChecked(`installing ${pin.venv}`, uv.bin("uv"), ["pip", "install", "--quiet", "--python", venv.python, "--require-hashes", "--only-binary", ":all:", "-r", requirements]);
+      }
+      const version = await spawnChecked(`${pin.client} --version`, venv.python, ["-m", pin.client === "pipenv" ? "pipenv" : pin.client, "--version"]);
+      if (!version.stdout.includes(pin.version) && !version.stderr.includes(pin.version)) throw new Error(`${dir} runs ${version.stdout.trim()}, not ${pin.client} ${pin.version}`);
+      writeFileSync(marker, `${pin.client}==${pin.version} on ${base}\n`);
+    } catch (e) {
+      rmSync(dir, { recursive: true, force: true });
+      throw e;
+    } finally {
+      rmSync(requirements, { force: true });
+    }
+  });
+  return venv;
+}
+
+/** Installs every pinned client (two at a time), for the test runner to do before the tests start; resolves with the failures. */
+export async function prepareAllClients(log: (line: string) => void): Promise<string[]> {
+  const failures: string[] = [];
+  const pins = pinnedVenvs();
+  const todo = [...pins];
+  // uv first: it installs the rest.
+  await clientVenv("uv").then(() => log("client uv ready"), (e: Error) => failures.push(e.message));
+  todo.splice(todo.findIndex((p) => p.venv === "uv"), 1);
+  const worker = async (): Promise<void> => {
+    for (let pin = todo.shift(); pin; pin = todo.shift()) {
+      const name = pin.venv;
+      await clientVenv(name).then(() => log(`client ${name} ready`), (e: Error) => failures.push(e.message));
+    }
+  };
+  await Promise.all([worker(), worker()]);
+  return failures;
+}
