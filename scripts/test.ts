@@ -56,6 +56,17 @@ console.log(`Node ${process.version} (${process.execPath}) runs the tests`);
 const built = await exitCode(["--import", "tsx", "scripts/build-cli.ts"]);
 if (built !== 0) process.exit(built);
 
+// The client matrix's clients, installed from PyPI at their pinned versions and hashes into
+// .cache/clients once (later runs find them there): before the tests, two at a time, so that test
+// files do not wait on each other's installs. A client that cannot be installed fails its tests.
+{
+  const { prepareAllClients } = await import("../test/helpers/client-venvs.js");
+  const started = Date.now();
+  const failures = await prepareAllClients((line) => console.log(line));
+  for (const f of failures) console.error(`A client could not be installed; its tests will fail:\n${f}`);
+  console.log(`Clients ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
 const named = process.argv.slice(2);
 const files = named.length > 0 ? named : readdirSync(join(root, "test")).filter((f) => f.endsWith(".test.ts")).sort().map((f) => `test/${f}`);
 const suiteTmp = mkdtempSync(join(tmpdir(), "github-pypi-suite-"));

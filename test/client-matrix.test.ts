@@ -1,28 +1,50 @@
 /**
- * The clients people actually run, against every kind of host the index has: each pip version on
- * this machine (found at run time), then pdm, pipenv and poetry from Debian. Hosts: `serve`
- * (negotiates PEP 691 JSON, as the CDN does), a plain static host (PEP 503 HTML, as GitHub Pages
- * is) and `serve --auth github` (credentials in the URL). Each row asserts what that client
- * really does, so a change in a client or in the index shows here.
+ * Every pip people run, each at the exact version test/clients/requirements.txt pins (installed
+ * from PyPI with its hash, on a Python it supports), plus Debian 12's own `python3 -m venv`
+ * (pip 23.0.1, what its users have). Each pip is tested on the index's edge cases (the matrix
+ * site on `serve` and a plain static host) and through the one URL on the three hosts a team can
+ * have (test/helpers/one-url-index.ts). Each row asserts what that pip really does, from what the
+ * hosts recorded, so a change in a client or in the index shows here. uv, Poetry, pdm and pipenv
+ * have files of their own (test/clients-*.test.ts).
  */
 import assert from "node:assert/strict";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test, type TestContext } from "node:test";
 import { parse as parseToml } from "smol-toml";
-import { startServer, type RunningServer } from "../generator/serve/server.js";
 import { sha256File } from "../generator/util/hash-file.js";
 import { demoDists, repoRoot, tempDir } from "./helpers/paths.js";
-import { findPips, venvWithPip, type PipCandidate } from "./helpers/pip-versions.js";
-import { serveGated, startPrivateOrg, type PrivateOrg } from "./helpers/private-org.js";
+import { clientVenv, pinnedVenvs } from "./helpers/client-venvs.js";
+import { clientTable } from "./helpers/client-table.js";
+import { assertUpstreamClean, describeTraffic, OLD, RECENT, recordTraffic, startOneUrlIndex, type HostName, type OneUrlIndex } from "./helpers/one-url-index.js";
 import { makeWheel, makeZipSdist, type BuiltDist } from "./helpers/python-dists.js";
-import { clientEnv, run, type Venv } from "./helpers/python.js";
+import { createVenv, DEBIAN_PYTHON, run, venvAt, type Venv } from "./helpers/python.js";
 import { buildTo } from "./helpers/site.js";
 import { startStaticHost, type StaticHost } from "./helpers/static-host.js";
 import { startObservedServer, type ObservedServer } from "./helpers/observed-server.js";
-import { startUpstreamIndex, writeUpstreamFolder } from "./helpers/upstream-index.js";
 
-const search = await findPips();
+/** One pip of the matrix: its version, the Python it runs on, and where it comes from. */
+interface PipCandidate {
+  pip: string;
+  pythonVersion: string;
+  origin: string;
+  /** The venv it runs in; never installed into (pip installs go to `--target` folders). */
+  venv(): Promise<Venv>;
+}
+
+const DEBIAN_ROW: PipCandidate = {
+  pip: "23.0.1",
+  pythonVersion: "3.11",
+  origin: "Debian 12's python3 -m venv",
+  venv: () => createVenv(join(tempDir("matrix-debian"), "venv"), DEBIAN_PYTHON),
+};
+const ROWS: PipCandidate[] = [
+  ...pinnedVenvs()
+    .filter((p) => p.client === "pip")
+    .map((p): PipCandidate => ({ pip: p.version, pythonVersion: p.python, origin: `PyPI, hash-pinned, on Python ${p.python}`, venv: async () => venvAt((await clientVenv(p.venv)).dir) })),
+  DEBIAN_ROW,
+];
+const table = clientTable("client-matrix");
 /** Each client test prints what it ran, so the CI log holds the matrix. */
 const note = (t: TestContext, line: string): void => t.diagnostic(line);
 
@@ -56,8 +78,6 @@ function matrixDists(): BuiltDist[] {
 
 let site: string;
 const sha256Of = new Map<string, string>();
-let org: PrivateOrg;
-const ALICE = "ghp_alice0000000000000000000000000000000";
 const closers: (() => unknown)[] = [];
 
 before(async () => {
@@ -72,12 +92,6 @@ before(async () => {
     config: { yanked: { "demo-core": { "1.0.0": "Broken import on Windows" }, "acme-yank": { "2.0.0": YANK_REASON } } },
   });
   assert.deepEqual(built.warnings, []);
-  org = await startPrivateOrg({
-    privateRepos: ["core", "app"],
-    people: [{ login: "alice", tokens: [ALICE], repositories: ["acme/pypi", "acme/core", "acme/app"] }],
-    label: "matrix",
-  });
-  closers.push(() => org.emu.close());
 });
 
 after(async () => {
@@ -123,11 +137,6 @@ async function publicHosts(): Promise<HostView[]> {
   return [viewOfServe(serve), viewOfStatic(staticHost)];
 }
 
-async function privateHost(): Promise<RunningServer> {
-  const { server } = await serveGated(org);
-  closers.push(() => server.close());
-  return server;
-}
 
 const out = (r: { stdout: string; stderr: string }): string => r.stdout + r.stderr;
 const downloaded = (dir: string): string[] => readdirSync(dir).sort();
@@ -191,18 +200,49 @@ async function publicScenarios(t: TestContext, row: PipCandidate, venv: Venv, ho
   note(t, "dotted name, local version, build tag, yanks, Requires-Python, .zip sdist, --require-hashes: as expected");
 }
 
-test(`at least four pip versions are found on this machine (found ${search.found.map((r) => r.pip).join(", ")})`, (t) => {
-  for (const row of search.found) note(t, `pip ${row.pip}: ${row.origin}`);
-  for (const line of search.passedOver) note(t, `passed over: ${line}`);
-  assert.ok(search.found.length >= 4, `only ${search.found.length} pip versions found; the matrix needs four or more`);
-});
+const RESOLVED = ["acme_app-1.0.0-py3-none-any.whl", "acme_lib-1.1.0-py3-none-any.whl", "public_dep-1.1.0-py3-none-any.whl"];
+const COOLED = ["acme_app-1.0.0-py3-none-any.whl", "acme_lib-1.0.0-py3-none-any.whl", "public_dep-1.0.0-py3-none-any.whl"];
+
+/** Downloaded files whose bytes are the published ones (the index's sha256, ours and the upstream's). */
+async function assertPublished(oneUrl: OneUrlIndex, dir: string): Promise<void> {
+  for (const name of downloaded(dir)) assert.equal((await sha256File(join(dir, name))).sha256, oneUrl.sha256.get(name), `${name}: bytes differ from the published file`);
+}
+
+/** Through the one URL on one host: our project, its public dependency, no squatter, nothing of ours or of the person's sent upstream. */
+async function oneUrlScenario(t: TestContext, oneUrl: OneUrlIndex, row: PipCandidate, venv: Venv, name: HostName, work: string): Promise<void> {
+  const host = oneUrl.host(name);
+  const rec = await recordTraffic(oneUrl, host);
+  const dir = join(work, `one-url-${name}`);
+  const r = await venv.pip(["download", "--no-cache-dir", "-d", dir, "--index-url", host.indexWithToken, "acme-app"]);
+  assert.equal(r.code, 0, out(r));
+  assert.deepEqual(downloaded(dir), RESOLVED, "ours (not the squatters' 99.0.0) and the public dependency from the upstream");
+  await assertPublished(oneUrl, dir);
+  const ghost = await venv.pip(["download", "--no-cache-dir", "-d", join(work, `ghost-${name}`), "--index-url", host.indexWithToken, "acme-ghost"]);
+  assert.notEqual(ghost.code, 0, "a claimed name we do not hold is not found");
+  const traffic = await rec.stop();
+  assertUpstreamClean(traffic);
+  const pages = traffic.ours.filter((q) => q.path.startsWith("/simple/acme-") && q.status === 200).map((q) => (q.contentType === "application/vnd.pypi.simple.v1+json" ? "JSON" : "HTML"));
+  assert.deepEqual([...new Set(pages)], [name !== "static" && asksJson(row) ? "JSON" : "HTML"]);
+  assert.equal(traffic.ours.some((q) => q.path.endsWith(".whl.metadata") && q.status === 200), readsCoreMetadata(row), "PEP 658 files read from pip 23.2");
+  // After the redirect pip asks the upstream again with its own Accept, and no credentials.
+  const upstreamPage = traffic.upstream.find((q) => q.path === "/simple/public-dep/");
+  assert.equal(/application\/vnd\.pypi\.simple\.v1\+json/.test(upstreamPage?.accept ?? ""), asksJson(row), JSON.stringify(traffic.upstream));
+  assert.doesNotMatch(out(r) + out(ghost), /api-version|repository-version/i);
+  if (name === "private") assert.doesNotMatch(out(r) + out(ghost), new RegExp(host.password ?? "-"), "pip redacts the token from its output");
+  note(t, `one URL on ${name}: ${describeTraffic(traffic)}`);
+}
 
 describe("pip", { concurrency: 2 }, () => {
-  for (const row of search.found) {
+  for (const row of ROWS) {
     test(`pip ${row.pip} on Python ${row.pythonVersion} (${row.origin})`, async (t) => {
       const work = tempDir(`matrix-pip-${row.pip}`);
-      const venv = await venvWithPip(row, join(work, "venv"));
+      const venv = await row.venv();
+      const version = await run(venv.python, ["-m", "pip", "--version"]);
+      assert.match(version.stdout, new RegExp(`^pip ${row.pip.replace(/\./g, "\\.")} .*\\(python ${row.pythonVersion.replace(".", "\\.")}\\)`), version.stdout + version.stderr);
       const [serve, staticHost] = await publicHosts();
+      // Its own one-URL index and upstream: what they record is this pip's doing alone.
+      const oneUrl = await startOneUrlIndex(`matrix-${row.pip}`);
+      closers.push(() => oneUrl.close());
 
       await t.test("serve (JSON by negotiation)", async (st) => {
         mkdirSync(join(work, "serve"));
@@ -212,175 +252,58 @@ describe("pip", { concurrency: 2 }, () => {
         mkdirSync(join(work, "static"));
         await publicScenarios(st, row, venv, staticHost as HostView, join(work, "static"));
       });
-      await t.test("one URL: serve with an upstream", async (st) => {
-        // Its own upstream, so what it logs is this pip's doing: a public package and a squatter on ours.
-        const up = await startUpstreamIndex(writeUpstreamFolder({ "public-dep": [makeWheel({ name: "public-dep", version: "1.0.0" })], "acme-cli": [makeWheel({ name: "acme-cli", version: "99.0.0" })] }));
-        const server = await startServer({ root: site, port: 0, upstream: { url: up.url, claimed: ["acme-*"] } });
-        closers.push(() => up.close(), () => server.close());
-        const dir = join(work, "one-url");
-        const r = await venv.pip(["download", "--no-cache-dir", "-d", dir, "--index-url", `${server.url}/simple/`, "acme-cli", "public-dep"]);
+      for (const name of ["serve", "static", "private"] as const) {
+        await t.test(`one URL: ${name}`, (st) => oneUrlScenario(st, oneUrl, row, venv, name, work));
+      }
+      await t.test("requirements.txt whose first line is --index-url", async () => {
+        const file = join(work, "requirements.txt");
+        writeFileSync(file, `--index-url ${oneUrl.host("serve").index}\nacme-app\n`);
+        const dir = join(work, "from-file");
+        const r = await venv.pip(["download", "--no-cache-dir", "-d", dir, "-r", file]);
         assert.equal(r.code, 0, out(r));
-        assert.deepEqual(downloaded(dir), ["acme_cli-1.0.0-py3-none-any.whl", "acme_tools-1.0.0-py3-none-any.whl", "public_dep-1.0.0-py3-none-any.whl"]);
-        await up.settle();
-        assert.deepEqual(up.requests.filter((q) => q.path.includes("acme")), [], "the upstream never hears our names");
-        const page = up.requests.find((q) => q.path === "/simple/public-dep/");
-        assert.ok(page, JSON.stringify(up.requests));
-        // After the redirect pip asks again with its own Accept, so negotiation happens at the upstream.
-        assert.equal(/application\/vnd\.pypi\.simple\.v1\+json/.test(page.accept), asksJson(row), page.accept);
-        note(st, `one URL: acme-cli 1.0.0 (not the squatter's 99.0.0) and public-dep from the upstream, Accept ${asksJson(row) ? "JSON" : "HTML"} there`);
+        assert.deepEqual(downloaded(dir), RESOLVED);
       });
-      await t.test("serve --auth github with a token in the URL", async (st) => {
-        const server = await privateHost();
-        const index = `${server.url.replace("://", `://token:${ALICE}@`)}/simple/`;
-        const dir = join(work, "private");
-        const r = await venv.pip(["download", "--no-cache-dir", "-d", dir, "--index-url", index, "acme-app"]);
-        assert.equal(r.code, 0, out(r));
-        // acme-core 1.1.0 needs Python >= 3.9, so an older Python gets 1.0.0.
-        const core = Number(row.pythonVersion.split(".")[1]) >= 9 ? "1.1.0" : "1.0.0";
-        assert.deepEqual(downloaded(dir), ["acme_app-0.1.0-py3-none-any.whl", `acme_core-${core}-py3-none-any.whl`]);
-        assert.doesNotMatch(out(r), new RegExp(ALICE), "pip redacts the token from its output");
-        note(st, `private: acme-app + acme-core ${core} with credentials`);
-      });
+      const python = `${row.pythonVersion}${row === DEBIAN_ROW ? " (Debian)" : ""}`;
+      table.add({ client: "pip", version: row.pip, python, host: "all three", result: "yes", configuration: "`--index-url URL` (on the private host `https://token:TOKEN@HOST/simple/`); `requirements.txt` whose first line is `--index-url URL`" });
+
+      if (pipAtLeast(row, 25, 1)) {
+        await t.test("pip lock writes pylock.toml with the published hashes", async () => {
+          for (const name of ["serve", "static", "private"] as const) {
+            const file = join(work, `pylock-${name}.toml`);
+            const r = await venv.pip(["lock", "--no-cache-dir", "--index-url", oneUrl.host(name).indexWithToken, "-o", file, "acme-app"]);
+            assert.equal(r.code, 0, out(r));
+            const lock = parseToml(readFileSync(file, "utf8")) as { packages: { name: string; version: string; wheels?: { name: string; hashes: { sha256: string } }[] }[] };
+            assert.deepEqual(lock.packages.map((p) => `${p.name}==${p.version}`).sort(), ["acme-app==1.0.0", "acme-lib==1.1.0", "public-dep==1.1.0"]);
+            for (const p of lock.packages) for (const w of p.wheels ?? []) assert.equal(w.hashes.sha256, oneUrl.sha256.get(w.name), w.name);
+            assert.doesNotMatch(readFileSync(file, "utf8"), new RegExp(oneUrl.host("private").password ?? "-"), "no token in the lock file");
+          }
+        });
+        table.add({ client: "pip", version: row.pip, python, host: "all three", result: "yes", configuration: "`pip lock --index-url URL acme-app` (pylock.toml: the published sha256 of every wheel)" });
+      }
+
+      if (pipAtLeast(row, 26, 0)) {
+        // Between the fixture's old files and its day-old ones, as a date and as a duration.
+        const cutoffs = [new Date((OLD.getTime() + RECENT.getTime()) / 2).toISOString(), "P7D"];
+        await t.test("--uploaded-prior-to on serve: the day-old files are left out, ours and the upstream's", async () => {
+          for (const cutoff of cutoffs) {
+            const dir = join(work, `cool-${cutoff.replace(/\W/g, "")}`);
+            const r = await venv.pip(["download", "--no-cache-dir", "-d", dir, "--index-url", oneUrl.host("serve").index, "--uploaded-prior-to", cutoff, "acme-app"]);
+            assert.equal(r.code, 0, out(r));
+            assert.deepEqual(downloaded(dir), COOLED);
+          }
+        });
+        table.add({ client: "pip", version: row.pip, python, host: "serve (JSON)", result: "yes", configuration: "`--uploaded-prior-to P7D` (or a date): older files only, ours and the upstream's" });
+        await t.test("--uploaded-prior-to on the static host: refused, as pip reads upload times from JSON only", async () => {
+          const r = await venv.pip(["download", "--no-cache-dir", "-d", join(work, "cool-static"), "--index-url", oneUrl.host("static").index, "--uploaded-prior-to", "P7D", "acme-app"]);
+          assert.notEqual(r.code, 0);
+          assert.match(out(r), /does not provide upload-time metadata|No matching distribution found for acme-app/, out(r));
+        });
+        table.add({ client: "pip", version: row.pip, python, host: "static (HTML)", result: "no: pip reads upload times from JSON pages only (PEP 700), and a static host serves HTML; use uv's `--exclude-newer`, which reads `data-upload-time`", configuration: "`--uploaded-prior-to P7D`" });
+      }
     });
   }
 });
 
-/** A client's own project folder and home (clientEnv: no host configuration, the null keyring), Debian's python3 first. */
-function clientWorkspace(client: string, host: string): { dir: string; env: NodeJS.ProcessEnv } {
-  const root = tempDir(`matrix-${client}-${host}`);
-  const dir = join(root, "project");
-  mkdirSync(dir);
-  const env = clientEnv(
-    {
-      // Debian's python3 and clients, never a pyenv shim's.
-      PATH: "/usr/local/bin:/usr/bin:/bin",
-      PDM_CHECK_UPDATE: "false",
-      PIPENV_VENV_IN_PROJECT: "1",
-      PIPENV_YES: "1",
-      PIPENV_NOSPIN: "1",
-      POETRY_VIRTUALENVS_IN_PROJECT: "true",
-      POETRY_NO_INTERACTION: "1",
-      // pipenv looks for interpreters through pyenv's variables; Debian's python3 is the one these clients run on.
-      ...Object.fromEntries(Object.keys(process.env).filter((k) => k.startsWith("PYENV")).map((k) => [k, undefined])),
-    },
-    { home: join(root, "home") },
-  );
-  return { dir, env };
-}
-
-/** `name==version` of every distribution installed in the project's `.venv`. */
-function venvContents(projectDir: string): string[] {
-  const lib = join(projectDir, ".venv", "lib");
-  const [py] = readdirSync(lib);
-  const sitePackages = join(lib, py ?? "", "site-packages");
-  return readdirSync(sitePackages)
-    .filter((n) => n.endsWith(".dist-info"))
-    .map((n) => {
-      const [name = "", version = ""] = n.replace(/\.dist-info$/, "").split("-");
-      return `${normalise(name)}==${version}`;
-    })
-    .filter((n) => /^(demo|acme)-/.test(n))
-    .sort();
-}
-
-const CONSUMED = ["acme-cli==1.0.0", "acme-py==1.0.0", "acme-tools==1.0.0", "acme-yank==1.0.0", "demo-app==0.3.0", "demo-core==1.2.0"];
-/** What the clients ask for: the demo, a 2.1 wheel with a dotted dependency, a yanked newest version, a Requires-Python-excluded one. */
-const WANTED = ["demo-app", "acme-cli", "acme-yank", "acme-py"];
-
-async function clientVersion(cmd: string): Promise<string> {
-  const r = await run(cmd, ["--version"]).catch((e: Error) => ({ code: 127, stdout: "", stderr: e.message }));
-  assert.equal(r.code, 0, `${cmd} is not installed (Debian's package; .ci/run installs it): ${r.stderr}`);
-  return /(\d+\.\d+(?:\.\d+)?)/.exec(r.stdout)?.[1] ?? "?";
-}
-
-/**
- * What each of Debian's clients does, as observed at these versions and written in README's
- * Clients table: the format `serve` gave it (a static host has HTML only), and whether it read
- * PEP 658 files instead of downloading wheels. Another version fails here until both are updated.
- */
-const CLIENT_BEHAVIOUR: Record<string, { version: string; onServe: "JSON" | "HTML"; readsMetadata: boolean }> = {
-  pdm: { version: "2.2.1", onServe: "JSON", readsMetadata: false },
-  // Resolves with its bundled pip 22.3.1, which knows only PEP 658's legacy name.
-  pipenv: { version: "2022.12.19", onServe: "JSON", readsMetadata: false },
-  poetry: { version: "1.3.2", onServe: "HTML", readsMetadata: false },
-};
-
-/** Checks, and notes, what a client did on a host as the host saw it. */
-function assertBehaviour(t: TestContext, client: string, version: string, host: HostView, summary: string): void {
-  const known = CLIENT_BEHAVIOUR[client];
-  const seen = { format: host.servedAs("/simple/demo-app/") ?? "not asked", metadata: host.fetched(/\.whl\.metadata$/) };
-  note(t, `${client} ${version} on ${host.name}: ${seen.format} pages, .metadata ${seen.metadata ? "read" : "not read"}; ${summary}`);
-  assert.equal(version, known?.version, `${client} ${version} is not the version studied; it did ${JSON.stringify(seen)}: update CLIENT_BEHAVIOUR and README's Clients table`);
-  assert.deepEqual(seen, { format: host.name === "serve" ? known?.onServe : "HTML", metadata: known?.readsMetadata });
-}
-
-describe("pdm, pipenv and poetry, each from its own project file", () => {
-  test("pdm locks and installs from the index with its hashes, honouring yanks and Requires-Python", async (t) => {
-    const version = await clientVersion("pdm");
-    for (const host of await publicHosts()) {
-      const { dir, env } = clientWorkspace("pdm", host.name);
-      writeFileSync(
-        join(dir, "pyproject.toml"),
-        ["[project]", 'name = "consumer"', 'version = "0.0.0"', 'requires-python = ">=3.8"', `dependencies = ${JSON.stringify(WANTED)}`, "", "[[tool.pdm.source]]", 'name = "pypi"', `url = "${host.index}"`, "verify_ssl = false", ""].join("\n"),
-      );
-      const r = await run("pdm", ["install", "--no-self"], { cwd: dir, env });
-      assert.equal(r.code, 0, out(r));
-      const lock = parseToml(readFileSync(join(dir, "pdm.lock"), "utf8")) as { package: { name: string; version: string }[]; metadata: { files: Record<string, { url: string; hash: string }[]> } };
-      assert.deepEqual(lock.package.map((p) => `${normalise(p.name)}==${p.version}`).sort(), CONSUMED);
-      for (const files of Object.values(lock.metadata.files)) {
-        for (const f of files) assert.equal(f.hash, `sha256:${sha256Of.get(decodeURIComponent(f.url.split("/").pop() ?? ""))}`, f.url);
-      }
-      assert.deepEqual(venvContents(dir), CONSUMED);
-      assertBehaviour(t, "pdm", version, host, `locked and installed ${CONSUMED.join(", ")}`);
-    }
-  });
-
-  test("pipenv locks and installs from the index with its hashes, honouring yanks and Requires-Python", async (t) => {
-    const version = await clientVersion("pipenv");
-    for (const host of await publicHosts()) {
-      const { dir, env } = clientWorkspace("pipenv", host.name);
-      writeFileSync(join(dir, "Pipfile"), ["[[source]]", `url = "${host.index}"`, "verify_ssl = false", 'name = "index"', "", "[packages]", ...WANTED.map((w) => `${w} = "*"`), ""].join("\n"));
-      const r = await run("pipenv", ["install"], { cwd: dir, env });
-      assert.equal(r.code, 0, out(r));
-      const lock = JSON.parse(readFileSync(join(dir, "Pipfile.lock"), "utf8")) as { default: Record<string, { version: string; hashes: string[] }> };
-      assert.deepEqual(Object.entries(lock.default).map(([name, p]) => `${normalise(name)}${p.version}`).sort(), CONSUMED);
-      assert.ok(lock.default["demo-core"]?.hashes.includes(`sha256:${sha256Of.get("demo_core-1.2.0-py3-none-any.whl")}`));
-      assert.deepEqual(venvContents(dir), CONSUMED);
-      assertBehaviour(t, "pipenv", version, host, `locked and installed ${CONSUMED.join(", ")}`);
-    }
-  });
-
-  test("poetry locks and installs from its only source; a Poetry whose pkginfo cannot read Metadata-Version 2.4 locks such wheels without their dependencies", async (t) => {
-    const version = await clientVersion("poetry");
-    const [major = 0, minor = 0] = version.split(".").map(Number);
-    // Poetry reads wheel metadata with pkginfo, in Poetry's own interpreter: ask it which versions it knows.
-    const interpreter = readFileSync((await run("sh", ["-c", "command -v poetry"])).stdout.trim(), "utf8").split("\n")[0]?.replace(/^#!\s*/, "").split(" ")[0] ?? "python3";
-    const probe = await run(interpreter, ["-c", "import pkginfo.distribution as d; print('2.4' in d.HEADER_ATTRS)"]);
-    const reads24 = probe.stdout.trim() !== "False";
-    // `priority` arrived in Poetry 1.5; before it, `default = true` makes a source the only one.
-    const sourceLine = major > 1 || (major === 1 && minor >= 5) ? 'priority = "primary"' : "default = true";
-    for (const host of await publicHosts()) {
-      const { dir, env } = clientWorkspace("poetry", host.name);
-      writeFileSync(
-        join(dir, "pyproject.toml"),
-        [
-          "[tool.poetry]", 'name = "consumer"', 'version = "0.0.0"', 'description = ""', 'authors = ["Nobody <nobody@example.com>"]', "",
-          "[tool.poetry.dependencies]", 'python = "^3.8"', ...WANTED.map((w) => `${w} = "*"`), "",
-          "[[tool.poetry.source]]", 'name = "index"', `url = "${host.index}"`, sourceLine, "",
-        ].join("\n"),
-      );
-      const r = await run("poetry", ["install", "--no-root"], { cwd: dir, env });
-      assert.equal(r.code, 0, out(r));
-      const lock = parseToml(readFileSync(join(dir, "poetry.lock"), "utf8")) as { package: { name: string; version: string; dependencies?: Record<string, unknown>; files: { file: string; hash: string }[] }[] };
-      const locked = new Map(lock.package.map((p) => [normalise(p.name), p]));
-      for (const p of lock.package) for (const f of p.files) assert.equal(f.hash, `sha256:${sha256Of.get(f.file)}`, f.file);
-      // The 2.1 wheel's dependency is always read.
-      assert.deepEqual(Object.keys(locked.get("acme-cli")?.dependencies ?? {}).map(normalise), ["acme-tools"]);
-      const expected = reads24 ? CONSUMED : CONSUMED.filter((p) => !p.startsWith("demo-core"));
-      assert.deepEqual([...locked.values()].map((p) => `${normalise(p.name)}==${p.version}`).sort(), expected);
-      assert.deepEqual(Object.keys(locked.get("demo-app")?.dependencies ?? {}).map(normalise), reads24 ? ["demo-core"] : []);
-      assert.deepEqual(venvContents(dir), expected);
-      assertBehaviour(t, "poetry", version, host, reads24 ? "locked and installed everything" : "Metadata-Version 2.4 unreadable: demo-app locked without demo-core");
-    }
-  });
+test("README's client table has exactly the pip rows this file showed", () => {
+  table.check("pip");
 });

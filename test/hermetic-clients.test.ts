@@ -15,6 +15,7 @@ import { demoDists, tempDir } from "./helpers/paths.js";
 import { makeWheel } from "./helpers/python-dists.js";
 import { createVenv, DEBIAN_PYTHON, run } from "./helpers/python.js";
 import { buildTo } from "./helpers/site.js";
+import { clientVenv } from "./helpers/client-venvs.js";
 
 /** Every poisoned setting names this, so any of them showing up in a client's output is caught by one pattern. */
 const POISON = "poisoned-by-the-host";
@@ -96,12 +97,12 @@ test("the keyring a client reaches answers no password, without error, whatever 
   assert.equal(r.stdout.trim(), "None");
 });
 
-test("Poetry and pdm see none of the host's sources", async () => {
-  const poetry = await run("poetry", ["config", "--list"], { cwd: tempDir("hermetic-poetry") });
+test("Poetry and pdm (the matrix's pinned ones) see none of the host's sources", async () => {
+  const poetry = await run((await clientVenv("poetry")).bin("poetry"), ["config", "--list"], { cwd: tempDir("hermetic-poetry") });
   assert.equal(poetry.code, 0, poetry.stdout + poetry.stderr);
   assert.match(poetry.stdout, /^cache-dir = /m, "Poetry listed its settings");
   assert.doesNotMatch(poetry.stdout + poetry.stderr, new RegExp(POISON));
-  const pdm = await run("pdm", ["config"], { cwd: tempDir("hermetic-pdm") });
+  const pdm = await run((await clientVenv("pdm")).bin("pdm"), ["config"], { cwd: tempDir("hermetic-pdm") });
   assert.equal(pdm.code, 0, pdm.stdout + pdm.stderr);
   assert.match(pdm.stdout, /pypi\.url/, "pdm listed its settings");
   assert.doesNotMatch(pdm.stdout + pdm.stderr, new RegExp(POISON));

@@ -45,6 +45,9 @@ export function clientTable(file: string): { add(row: ClientRow): void; check(cl
   return {
     add: (row) => void rows.push(row),
     check: (client) => {
+      // Tests may run side by side: rows are ordered by version, Python, host, then as added.
+      const HOSTS = ["serve (JSON)", "static (HTML)", "serve --auth github", "all three"];
+      rows.sort((a, b) => a.version.localeCompare(b.version, "en", { numeric: true }) || a.python.localeCompare(b.python, "en", { numeric: true }) || HOSTS.indexOf(a.host) - HOSTS.indexOf(b.host));
       const mine = rows.filter((r) => r.client === client).map(formatRow);
       const dir = join(repoRoot, "test/artifacts/clients");
       mkdirSync(dir, { recursive: true });
