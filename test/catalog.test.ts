@@ -153,10 +153,10 @@ describe("the catalog of a site built from the demo and hostile dists", async ()
     assert.match(row("demo-app"), /<a class="project-name" href="project\/demo-app\/">Demo_App<\/a>/);
     assert.ok(unescapeHtml(rows.find((r) => r[1] === "demo-app")?.[2] ?? "").includes("demo_app"), "display name searchable");
     assert.ok(unescapeHtml(rows.find((r) => r[1] === "demo-app")?.[2] ?? "").includes("a demo application that uses demo-core"), "summary searchable");
-    // 2.0.0 is the newest final, non-yanked version (that no current Python can install does not matter here).
-    assert.match(row("demo-core"), /<span class="version">2\.0\.0<\/span>/);
+    // 2.0.0 is newer, but every file of it needs Python >= 3.99: no released Python installs it.
+    assert.match(row("demo-core"), /<span class="version">1\.2\.0<\/span>/);
     assert.match(row("demo-core"), /<p class="summary">Core helpers for the demo index<\/p>/);
-    assert.match(row("demo-core"), /<span class="requires-python">&gt;=3\.99<\/span>/);
+    assert.match(row("demo-core"), /<span class="requires-python">&lt;4,&gt;=3\.8<\/span>/);
     // The fixtures were built with SOURCE_DATE_EPOCH=1700000000.
     assert.match(row("demo-core"), /<time class="uploaded" datetime="2023-11-14T22:13:20\.000Z">2023-11-14<\/time>/);
     assert.doesNotMatch(row("demo-core"), /class="repository"/, "local files carry no repository");
@@ -202,8 +202,8 @@ describe("the catalog of a site built from the demo and hostile dists", async ()
     assert.match(core, /<title>demo-core — Acme &lt;packages&gt;<\/title>/);
     const facts = element(core, "dl", `class="facts"`);
     const fact = (term: string): string => text([...facts.matchAll(/<dt>([^<]*)<\/dt><dd>([\s\S]*?)<\/dd>/g)].find((m) => m[1] === term)?.[2] ?? "");
-    assert.equal(fact("Latest version"), "2.0.0");
-    assert.equal(fact("Requires-Python"), ">=3.99");
+    assert.equal(fact("Latest version"), "1.2.0");
+    assert.equal(fact("Requires-Python"), "<4,>=3.8");
     assert.equal(fact("License"), "MIT");
     assert.equal(fact("Project links"), "Homepage");
     has(facts, `<a href="https://example.invalid/github-pypi/demo-core" rel="nofollow noopener">Homepage</a>`);
@@ -212,9 +212,10 @@ describe("the catalog of a site built from the demo and hostile dists", async ()
     const expected: Record<string, string> = {
       "install-pip": "pip install --index-url <index-url> demo-core",
       "install-uv": "uv add --index <index-url> demo-core",
-      "install-poetry": "poetry source add --priority=explicit acme-packages <index-url>\npoetry add --source acme-packages demo-core",
-      "install-requirements": "--index-url <index-url>\ndemo-core==2.0.0",
-      "install-conda": "dependencies:\n  - pip\n  - pip:\n      - --index-url <index-url>\n      - demo-core==2.0.0",
+      // No upstream: the index is Poetry's primary source, PyPI a supplemental one for the names it does not hold.
+      "install-poetry": "poetry source add --priority=primary acme-packages <index-url>\npoetry source add --priority=supplemental PyPI\npoetry add demo-core",
+      "install-requirements": "--index-url <index-url>\ndemo-core==1.2.0",
+      "install-conda": "dependencies:\n  - pip\n  - pip:\n      - --index-url <index-url>\n      - demo-core==1.2.0",
     };
     for (const [id, command] of Object.entries(expected)) {
       const m = new RegExp(`<pre><code id="${id}">([\\s\\S]*?)</code></pre><button type="button" class="copy" data-copy-target="${id}">Copy</button>`).exec(install);
@@ -335,9 +336,66 @@ test("latest is the newest final, non-yanked version; pre-releases and yanks are
   assert.match(element(html, "tbody", `data-version="1.2"`), /<span class="badge yanked">yanked<\/span> <span class="yank-reason">oops<\/span>/);
   assert.match(element(html, "tbody", `data-version="1.1"`), /<span class="badge latest">latest<\/span>/);
 
-  // Only pre-releases and yanks: fall back to the newest non-yanked, then the newest.
+  // Only pre-releases: the newest non-yanked one. Only yanks: none (a pin would install a yanked release).
   assert.equal(catalogFacts(projectOf("a", [file("a-1.0a1.tar.gz"), file("a-1.0b1.tar.gz")], ["1.0a1", "1.0b1"])).latest, "1.0b1");
-  assert.equal(catalogFacts(projectOf("b", [file("b-1.0.tar.gz", { yanked: true }), file("b-2.0.tar.gz", { yanked: true })], ["1.0", "2.0"])).latest, "2.0");
+  assert.equal(catalogFacts(projectOf("b", [file("b-1.0.tar.gz", { yanked: true }), file("b-2.0.tar.gz", { yanked: true })], ["1.0", "2.0"])).latest, "");
+});
+
+/** A project page's install commands as text, by id. */
+function commandsOf(html: string): Record<string, string> {
+  const install = element(html, "section", `id="install"`);
+  return Object.fromEntries([...install.matchAll(/<code id="(install-[a-z]+)">([\s\S]*?)<\/code>/g)].map((m) => [m[1] ?? "", unescapeHtml((m[2] ?? "").replace(/<[^>]*>/g, ""))]));
+}
+
+test("latest and its pins name a version some released Python can install, or nothing", () => {
+  const p = projectOf(
+    "pkg",
+    [
+      file("pkg-1.0-py3-none-any.whl", { requiresPython: ">=3.8" }),
+      file("pkg-1.1-py3-none-any.whl", { requiresPython: ">=3.8", yanked: true }),
+      file("pkg-1.1.tar.gz", { requiresPython: ">=3.99" }),
+      file("pkg-2.0-py3-none-any.whl", { requiresPython: ">=4" }),
+      file("pkg-2.0.tar.gz", { requiresPython: "==2.7.*" }),
+      file("pkg-2.1rc1-py3-none-any.whl", { requiresPython: ">=3.9" }),
+    ],
+    ["1.0", "1.1", "2.0", "2.1rc1"],
+  );
+  // 2.0 needs a Python that does not exist; 1.1's only file a Python takes is yanked.
+  assert.equal(catalogFacts(p).latest, "1.0");
+  const html = render([p]).get("project/pkg/index.html") ?? "";
+  assert.equal(commandsOf(html)["install-requirements"], "--index-url <index-url>\npkg==1.0");
+  assert.match(element(html, "dl", `class="facts"`), /<dt>Latest version<\/dt><dd><span class="version">1\.0<\/span><\/dd>/);
+
+  // Only an installable pre-release: that one.
+  const pre = projectOf("pre", [file("pre-1.0-py3-none-any.whl", { requiresPython: ">=3.99" }), file("pre-1.1a1-py3-none-any.whl", { requiresPython: "~=3.12" })], ["1.0", "1.1a1"]);
+  assert.equal(catalogFacts(pre).latest, "1.1a1");
+
+  // Nothing installable: no latest, and the install lines name the project without a pin.
+  const none = projectOf("none", [file("none-1.0-py3-none-any.whl", { requiresPython: ">=3.99" }), file("none-2.0.tar.gz", { requiresPython: "<3" })], ["1.0", "2.0"]);
+  assert.equal(catalogFacts(none).latest, "");
+  const noneHtml = render([none]).get("project/none/index.html") ?? "";
+  assert.equal(commandsOf(noneHtml)["install-requirements"], "--index-url <index-url>\nnone");
+  assert.match(commandsOf(noneHtml)["install-conda"] ?? "", /\n {6}- none$/);
+  assert.doesNotMatch(noneHtml, /Latest version|badge latest|==/);
+});
+
+test("Poetry and uv: the index first for every name, PyPI only behind it when there is no upstream; nothing explicit", () => {
+  const p = projectOf("pkg", [file("pkg-1.0-py3-none-any.whl")], ["1.0"]);
+  const plain = commandsOf(render([p], "Acme").get("project/pkg/index.html") ?? "");
+  assert.equal(plain["install-poetry"], "poetry source add --priority=primary acme <index-url>\npoetry source add --priority=supplemental PyPI\npoetry add pkg");
+  assert.equal(plain["install-uv"], "uv add --index <index-url> pkg");
+
+  const oneUrl = commandsOf(new Map(renderCatalog({ projects: [p] }, validateIndexConfig({ title: "Acme", upstream: { url: "https://pypi.org/simple/" } }))).get("project/pkg/index.html") ?? "");
+  assert.equal(oneUrl["install-poetry"], "poetry source add --priority=primary acme <index-url>\npoetry add pkg");
+  assert.equal(oneUrl["install-uv"], "uv add --default-index <index-url> pkg");
+
+  for (const commands of [plain, oneUrl]) {
+    assert.deepEqual(Object.keys(commands), ["install-pip", "install-uv", "install-poetry", "install-requirements", "install-conda"]);
+    for (const [id, command] of Object.entries(commands)) {
+      // An explicit source is not searched for dependencies; --source and --extra-index-url let PyPI answer for them.
+      assert.doesNotMatch(command, /explicit|--source|extra-index-url/, id);
+    }
+  }
 });
 
 test("only http(s) URLs become links: repository, home page, project URLs; git and other files are text", () => {
@@ -450,5 +508,5 @@ test("an empty index still gets a complete landing page", () => {
   has(landing, CSP_META);
   // A title with nothing to slug falls back to the default Poetry source name.
   const one = render([projectOf("p", [file("p-1.0.tar.gz")], ["1.0"])], "!!!").get("project/p/index.html") ?? "";
-  assert.match(one, /poetry source add --priority=explicit private /);
+  assert.match(one, /poetry source add --priority=primary private /);
 });

@@ -125,7 +125,9 @@ test("an upstream on the public CDN: an origin-response Lambda@Edge function on 
   const plain = await deploy({ enabled: true });
   assert.equal(plain.of("aws:lambda/function:Function").length, 0, "no upstream, no Lambda@Edge function");
 
-  assert.match((await valueOf(plain.outputs.snippets)).uv, /explicit = true/, "no upstream: only the pinned project comes from the index");
+  const plainSnippets = await valueOf(plain.outputs.snippets);
+  assert.doesNotMatch(plainSnippets.uv, /default = true|explicit/, "no upstream: the index first, PyPI behind it for the names it lacks");
+  assert.match(plainSnippets.poetry, /name = "PyPI"\npriority = "supplemental"/, "no upstream: Poetry asks PyPI only for the names the index lacks");
   const { one, only, of, outputs } = await deploy({ enabled: true }, UPSTREAM);
   const uv = (await valueOf(outputs.snippets)).uv;
   assert.match(uv, /^default = true$/m, "one URL: uv's default index for everything");

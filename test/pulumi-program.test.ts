@@ -96,14 +96,20 @@ test("a bad or unknown stack config key is an error naming the key", () => {
   assert.throws(() => readStackConfig(), /teams: team names must be unique/);
 });
 
-test("client snippets never use --extra-index-url and pin uv packages to the explicit index", () => {
-  const s = clientSnippets("https://acme.github.io/pypi/simple/", "acme", "acme-core");
-  assert.equal(s.requirementsTxt, "--index-url https://acme.github.io/pypi/simple/");
-  assert.match(s.uv, /explicit = true/);
-  assert.match(s.uv, /\[tool\.uv\.sources\]\nacme-core = \{ index = "acme" \}/);
-  assert.match(s.poetry, /priority = "primary"/);
+test("client snippets put the index first for every name (dependencies too), PyPI only behind it without an upstream", () => {
+  const url = "https://acme.github.io/pypi/simple/";
+  const s = clientSnippets(url, "acme", "acme-core");
+  assert.equal(s.requirementsTxt, `--index-url ${url}`);
+  // Without an upstream: uv asks the index first (first-index strategy), Poetry asks PyPI only for what the index lacks.
+  assert.equal(s.uv, `[[tool.uv.index]]\nname = "acme"\nurl = "${url}"\n`);
+  assert.equal(s.poetry, `[[tool.poetry.source]]\nname = "acme"\nurl = "${url}"\npriority = "primary"\n\n[[tool.poetry.source]]\nname = "PyPI"\npriority = "supplemental"\n`);
   assert.match(s.condaEnvironment, /- --index-url https:\/\/acme\.github\.io\/pypi\/simple\//);
-  for (const text of Object.values(s)) assert.doesNotMatch(text, /extra-index-url/);
+  // One URL: the index is the only index.
+  const one = clientSnippets(url, "acme", "acme-core", false, true);
+  assert.equal(one.uv, `[[tool.uv.index]]\nname = "acme"\nurl = "${url}"\ndefault = true\n`);
+  assert.equal(one.poetry, `[[tool.poetry.source]]\nname = "acme"\nurl = "${url}"\npriority = "primary"\n`);
+  // An explicit index or source is not searched for dependencies; an extra index lets PyPI answer for them.
+  for (const text of [...Object.values(s), ...Object.values(one)]) assert.doesNotMatch(text, /extra-index-url|explicit|tool\.uv\.sources/);
 });
 
 const TOKEN = "ghp_programTestToken";
@@ -144,7 +150,7 @@ test("the program builds the index from the organisation at deploy time, publish
   assert.equal(await valueOf(program.indexUrl), "https://acme.github.io/python-index/simple/");
   const snippets = await valueOf(program.snippets);
   assert.match(snippets.pipConf, /index-url = https:\/\/acme\.github\.io\/python-index\/simple\//);
-  assert.match(snippets.uv, /\[tool\.uv\.sources\]\nacme-app = \{ index = "acme" \}/, "snippets show a real project");
+  assert.match(snippets.condaEnvironment, /\n      - acme-app\n/, "snippets show a real project");
   assert.deepEqual(await valueOf(program.publication), { commit: "c0ffee", lastPublish: { added: 1, changed: 0, deleted: 0, blobs: 0, requests: 5, attempts: 1 } });
   // These resolve only once the resources are registered.
   assert.equal(await valueOf(program.indexRepository), "python-index");

@@ -3,6 +3,7 @@ import { compareVersions, isPreRelease } from "../names/version.js";
 import type { ProjectStatus } from "../model/project-status.js";
 import type { DistributionFile } from "../model/distribution.js";
 import type { Project } from "../model/project-index.js";
+import { admitsSomePython } from "./python-support.js";
 
 /** One version of a project as the catalog shows it. */
 export interface Release {
@@ -22,7 +23,11 @@ export interface Release {
 export interface CatalogFacts {
   name: string;
   displayName: string;
-  /** The newest final, non-yanked version; else the newest non-yanked; else the newest. */
+  /**
+   * The newest final version some released CPython can install (not yanked, with a file that is
+   * not yanked and whose Requires-Python admits one); else the newest such pre-release; else
+   * empty: the install lines then pin nothing rather than a version no Python can install.
+   */
   latest: string;
   summary?: string;
   requiresPython?: string;
@@ -104,12 +109,18 @@ function releasesOf(project: Project): Release[] {
   return releases;
 }
 
+/** Some Python can install it: a file that is not yanked (pip skips yanked files unless pinned) and whose Requires-Python some CPython meets. */
+function installable(r: Release): boolean {
+  return !r.yanked && r.files.some((f) => f.yanked === undefined && admitsSomePython(f.requiresPython));
+}
+
 /** Everything the landing page and the project page show about one project. */
 export function catalogFacts(project: Project): CatalogFacts {
   const releases = releasesOf(project);
-  const latestRelease =
-    releases.find((r) => !r.preRelease && !r.yanked) ?? releases.find((r) => !r.yanked) ?? releases[0];
-  const latestFiles = latestRelease?.files ?? [];
+  const latestRelease = releases.find((r) => !r.preRelease && installable(r)) ?? releases.find(installable);
+  // With no installable version, the metadata shown is the newest non-yanked release's, as before.
+  const shownRelease = latestRelease ?? releases.find((r) => !r.preRelease && !r.yanked) ?? releases.find((r) => !r.yanked) ?? releases[0];
+  const latestFiles = shownRelease?.files ?? [];
   const meta = metadataOf(latestFiles);
 
   const facts: CatalogFacts = {

@@ -22,6 +22,7 @@ export function catalogPages(index: ProjectIndex, config: IndexConfig): Array<[p
     title: config.title,
     sourceName: slug(config.title, DEFAULT_SOURCE_NAME),
     projectNames: new Set(index.projects.map((p) => p.name)),
+    oneUrl: config.upstream !== undefined,
   };
   const pages: Array<[string, () => string]> = [
     ["index.html", () => renderLandingPage(landingRows(index.projects), index.projects.length, config.title)],

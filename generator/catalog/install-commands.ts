@@ -31,19 +31,28 @@ export function landingCommands(): InstallCommand[] {
   ];
 }
 
-/** One project's commands; `name` is the normalised name, `sourceName` the Poetry source's name. */
-export function projectCommands(name: string, latest: string, sourceName: string): InstallCommand[] {
+/**
+ * One project's commands; `name` is the normalised name, `latest` the version to pin (empty: no
+ * pin), `sourceName` the Poetry source's name, `oneUrl` whether the index sends the names it does
+ * not hold to an upstream. Every command makes the index the first place each name is looked up,
+ * the dependencies' names too: a name the index holds never comes from PyPI (dependency confusion).
+ */
+export function projectCommands(name: string, latest: string, sourceName: string, oneUrl: boolean): InstallCommand[] {
   const n = escapeHtml(name);
   const pin = latest === "" ? n : `${n}==${escapeHtml(latest)}`;
   const source = escapeHtml(sourceName);
+  // uv: with one URL the index replaces PyPI (`--default-index`); without, `--index` puts it before
+  // PyPI and uv's default first-index strategy never asks PyPI for a name the index holds.
+  const uv = oneUrl ? `uv add --default-index ${INDEX_URL} ${n}` : `uv add --index ${INDEX_URL} ${n}`;
+  // Poetry: a primary source is searched for every name and turns the implicit PyPI off (1.8+).
+  // Without one URL, PyPI comes back as supplemental: asked only for names the index has nothing for.
+  let poetry = `poetry source add --priority=primary ${source} ${INDEX_URL}\n`;
+  if (!oneUrl) poetry += `poetry source add --priority=supplemental PyPI\n`;
+  poetry += `poetry add ${n}`;
   return [
     { id: "install-pip", label: "pip", html: `pip install --index-url ${INDEX_URL} ${n}` },
-    { id: "install-uv", label: "uv", html: `uv add --index ${INDEX_URL} ${n}` },
-    {
-      id: "install-poetry",
-      label: "Poetry",
-      html: `poetry source add --priority=explicit ${source} ${INDEX_URL}\npoetry add --source ${source} ${n}`,
-    },
+    { id: "install-uv", label: "uv", html: uv },
+    { id: "install-poetry", label: "Poetry 1.8 or later", html: poetry },
     { id: "install-requirements", label: "requirements.txt", html: `--index-url ${INDEX_URL}\n${pin}` },
     {
       id: "install-conda",

@@ -17,6 +17,8 @@ export interface ProjectPageContext {
   sourceName: string;
   /** Normalised names of every project in the index, to link dependencies that are here too. */
   projectNames: ReadonlySet<string>;
+  /** The index sends the names it does not hold to an upstream (one URL): its install commands need no PyPI of their own. */
+  oneUrl: boolean;
 }
 
 const LICENSE_MAX = 200;
@@ -56,7 +58,8 @@ function projectLinks(f: CatalogFacts): string[] {
 
 function facts(f: CatalogFacts): string {
   const latest = f.releases.find((r) => r.version === f.latest);
-  let out = fact("Latest version", `<span class="version">${escapeHtml(f.latest)}</span>${latest ? releaseBadges(latest) : ""}`);
+  // No latest when no version is installable by any Python.
+  let out = latest ? fact("Latest version", `<span class="version">${escapeHtml(f.latest)}</span>${releaseBadges(latest)}`) : "";
   if (f.requiresPython) out += fact("Requires-Python", `<code>${escapeHtml(f.requiresPython)}</code>`);
   if (f.license) out += fact("License", escapeHtml(truncate(f.license.split("\n")[0] ?? "", LICENSE_MAX)));
   if (f.repository) {
@@ -190,7 +193,7 @@ function offered(f: CatalogFacts, context: ProjectPageContext): string {
 <h2 id="install-heading">Install</h2>
 <p class="index-url">Index URL: ${indexUrlHtml()}</p>
 <div class="commands">
-${renderCommands(projectCommands(f.name, f.latest, context.sourceName))}</div>
+${renderCommands(projectCommands(f.name, f.latest, context.sourceName, context.oneUrl))}</div>
 </section>
 ${dependencies(f, context.projectNames)}${description(f)}${versionsTable(f)}`;
 }
