@@ -242,11 +242,11 @@ test("a rebuild rewrites only what changed, and reports it", async () => {
   assert.equal(added.stats.written, 8);
   assert.equal(added.stats.removed, 0);
 
-  // One new file for an existing project: the file, that project's two index pages and its catalog page (the root lists projects, not files).
+  // One new file for an existing project: the file, that project's two index pages and its catalog page (the root lists projects, not files),
+  // and the landing page: 1.2.1 is now the newest version a Python can install (2.0.0 needs Python >= 3.99).
   copyFileSync(join(demoDists, "demo_core-1.2.0.tar.gz"), join(dists, "demo_core-1.2.1.tar.gz"));
   const one = await buildTo(site, { from: [dists] });
-  const expectedPaths = ["files/demo-core/demo_core-1.2.1.tar.gz", "simple/demo-core/index.html", "simple/demo-core/index.json", "project/demo-core/index.html"];
-  // The landing page shows the latest version (still 2.0.0) and the latest upload time (the same build time), so it is not rewritten.
+  const expectedPaths = ["files/demo-core/demo_core-1.2.1.tar.gz", "simple/demo-core/index.html", "simple/demo-core/index.json", "project/demo-core/index.html", "index.html"];
   assert.equal(one.stats.written, expectedPaths.length);
   for (const p of expectedPaths) assert.ok(existsSync(join(site, p)), p);
   assert.ok(one.warnings.some((w) => w.code === "metadata-mismatch"), "a renamed sdist's PKG-INFO disagrees with its name");
