@@ -91,7 +91,7 @@ export async function defineStack(): Promise<StackOutputs> {
     // GitHub Pages is static: nothing there can answer a name it does not hold with a redirect.
     pulumi.log.warn(
       `warning[upstream-not-served]: github-pypi:upstream is recorded in the site, but GitHub Pages alone cannot send other names to ${config.upstream.url}; ` +
-        "enable the CDN (github-pypi:cdn), or use an explicit index on Pages (uv: explicit = true; Poetry: priority = \"explicit\"), see the README",
+        "enable the CDN (github-pypi:cdn), or put the index before PyPI on Pages (uv: an [[tool.uv.index]] that is not explicit; Poetry: a primary source with PyPI as supplemental), see the README",
     );
   }
   // At preview, where a person reviews the change: which of our names the upstream also holds.
