@@ -28,7 +28,7 @@ try {
   ];
   for (const pin of PINS) {
     const input = join(work, `${pin.venv}.in`);
-    writeFileSync(input, `${pin.requirement}\n`);
+    writeFileSync(input, `${[pin.requirement, ...(pin.alongside ?? [])].join("\n")}\n`);
     const compiled = execFileSync(uv, ["pip", "compile", "--quiet", "--universal", "--generate-hashes", "--no-header", "--no-annotate", "--python-version", pin.python, input], {
       encoding: "utf8",
       env: { ...process.env, UV_CACHE_DIR: join(work, "cache") },

@@ -5,13 +5,13 @@
  * index's credentials in each way the client documents; a claimed name we do not hold.
  */
 import assert from "node:assert/strict";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test, type TestContext } from "node:test";
 import { parse as parseToml } from "smol-toml";
 import { clientTable } from "./helpers/client-table.js";
 import { clientVenv, interpreter, type ClientVenv } from "./helpers/client-venvs.js";
-import { ALICE, BOB, assertUpstreamClean, describeTraffic, recordTraffic, startOneUrlIndex, type HostName, type IndexHost, type OneUrlIndex, type Traffic } from "./helpers/one-url-index.js";
+import { ALICE, BOB, assertUpstreamClean, describeTraffic, recordTraffic, startOneUrlIndex, type HostName, type IndexHost, type OneUrlIndex, type Traffic, venvDistributions } from "./helpers/one-url-index.js";
 import { tempDir } from "./helpers/paths.js";
 import { clientEnv, run, type RunResult } from "./helpers/python.js";
 
@@ -66,19 +66,6 @@ function workspace(client: "pdm" | "pipenv", label: string, settings: NodeJS.Pro
 const pdmRun = (args: string[], ws: Workspace): Promise<RunResult> => run(pdm.bin("pdm"), args, { cwd: ws.dir, env: ws.env });
 const pipenvRun = (args: string[], ws: Workspace): Promise<RunResult> => run(pipenv.bin("pipenv"), args, { cwd: ws.dir, env: ws.env });
 
-/** `name==version` of what a venv holds, from its dist-info folders (pip, which pipenv seeds, left out). */
-function contents(venvDir: string): string[] {
-  const lib = join(venvDir, "lib");
-  const py = readdirSync(lib).find((n) => n.startsWith("python")) ?? "";
-  return readdirSync(join(lib, py, "site-packages"))
-    .filter((n) => n.endsWith(".dist-info"))
-    .map((n) => {
-      const [name = "", version = ""] = n.replace(/\.dist-info$/, "").split("-");
-      return `${normalise(name)}==${version}`;
-    })
-    .filter((n) => !n.startsWith("pip=="))
-    .sort();
-}
 
 /** The published files of `name` `version` (ours or the upstream's): file name -> `sha256:...`. */
 function published(name: string, version: string): Map<string, string> {
@@ -144,7 +131,7 @@ async function pdmLockInstall(ws: Workspace): Promise<{ output: string; lockText
   }
   const install = await pdmRun(["install", "--no-self"], ws);
   assert.equal(install.code, 0, out(install));
-  assert.deepEqual(contents(join(ws.dir, ".venv")), RESOLVED);
+  assert.deepEqual(venvDistributions(join(ws.dir, ".venv")), RESOLVED);
   return { output: out(lock, install), lockText };
 }
 
@@ -249,7 +236,7 @@ async function pipenvLockSync(ws: Workspace): Promise<{ output: string; lockText
   }
   const sync = await pipenvRun(["sync"], ws);
   assert.equal(sync.code, 0, out(sync));
-  assert.deepEqual(contents(join(ws.dir, ".venv")), RESOLVED);
+  assert.deepEqual(venvDistributions(join(ws.dir, ".venv")), RESOLVED);
   return { output: out(lock, sync), lockText };
 }
 

@@ -17,7 +17,7 @@ import { parse as parseToml } from "smol-toml";
 import { clientTable } from "./helpers/client-table.js";
 import { clientVenv, pinnedVenvs, type ClientVenv } from "./helpers/client-venvs.js";
 import { startObservedServer, type ObservedServer } from "./helpers/observed-server.js";
-import { ALICE, BOB, assertUpstreamClean, describeTraffic, recordTraffic, startOneUrlIndex, type IndexHost, type OneUrlIndex, type Traffic } from "./helpers/one-url-index.js";
+import { ALICE, BOB, assertUpstreamClean, describeTraffic, recordTraffic, startOneUrlIndex, type IndexHost, type OneUrlIndex, type Traffic, venvDistributions } from "./helpers/one-url-index.js";
 import { demoDists, tempDir } from "./helpers/paths.js";
 import { clientEnv, run, type RunResult } from "./helpers/python.js";
 import { buildTo } from "./helpers/site.js";
@@ -115,25 +115,6 @@ function lockedFrom(lock: PoetryLock, published: Map<string, string>): string[] 
   return lock.package.map((p) => `${normalise(p.name)}==${p.version}`).sort();
 }
 
-/** The project venv's site-packages. */
-function sitePackages(dir: string): string {
-  const lib = join(dir, ".venv", "lib");
-  const py = readdirSync(lib).find((n) => n.startsWith("python")) ?? "";
-  return join(lib, py, "site-packages");
-}
-
-/** `name==version` of the fixture's distributions in the project's venv, from its dist-info folders. */
-function venvContents(dir: string): string[] {
-  return readdirSync(sitePackages(dir))
-    .filter((n) => n.endsWith(".dist-info"))
-    .map((n) => {
-      const [name = "", version = ""] = n.replace(/\.dist-info$/, "").split("-");
-      return `${normalise(name)}==${version}`;
-    })
-    .filter((n) => /^(acme|public|demo)-/.test(n))
-    .sort();
-}
-
 /** The project venv's Python, `major.minor`, as the venv itself records it. */
 function venvPython(dir: string): string {
   const cfg = readFileSync(join(dir, ".venv", "pyvenv.cfg"), "utf8");
@@ -194,7 +175,7 @@ describe("the pinned Poetry through the one URL", () => {
       assert.equal(ourFiles(installTraffic), 2, "install downloads our two wheels");
       assertUpstreamClean(installTraffic);
       t.diagnostic(`${name}, poetry install: ${describeTraffic(installTraffic)}`);
-      assert.deepEqual(venvContents(ws.dir), RESOLVED);
+      assert.deepEqual(venvDistributions(join(ws.dir, ".venv")), RESOLVED);
       assertQuiet(out(lock) + out(install));
       assert.doesNotMatch(readFileSync(join(ws.dir, "poetry.lock"), "utf8") + out(lock) + out(install), new RegExp(ALICE), "the token is in no lock file and no output");
       table.add({
@@ -222,7 +203,7 @@ describe("the pinned Poetry through the one URL", () => {
       assertUpstreamClean(traffic);
       t.diagnostic(`${name}, poetry add: ${describeTraffic(traffic)}`);
       assert.deepEqual(lockedFrom(readLock(ws.dir), index.sha256), RESOLVED);
-      assert.deepEqual(venvContents(ws.dir), RESOLVED, "poetry add installs what it locked");
+      assert.deepEqual(venvDistributions(join(ws.dir, ".venv")), RESOLVED, "poetry add installs what it locked");
       assertQuiet(out(add));
       assert.doesNotMatch(readFileSync(join(ws.dir, "pyproject.toml"), "utf8") + out(add), new RegExp(ALICE));
       table.add({
@@ -340,7 +321,7 @@ describe("an explicit source: the configuration the catalog printed before", () 
     assert.deepEqual(locked.package.map((p) => `${normalise(p.name)} ${p.source?.reference}`).sort(), ["acme-app acme", "acme-lib pypi-stand-in", "public-dep pypi-stand-in"]);
     assert.ok(traffic.upstream.some((q) => q.path === "/simple/acme-lib/"), "the upstream heard our private name");
     assert.ok(!traffic.ours.some((q) => q.path.includes("acme-lib")), "and our index was never asked for it");
-    assert.deepEqual(venvContents(ws.dir), ["acme-app==1.0.0", "acme-lib==99.0.0", "public-dep==1.1.0"], "the squatter's code is installed");
+    assert.deepEqual(venvDistributions(join(ws.dir, ".venv")), ["acme-app==1.0.0", "acme-lib==99.0.0", "public-dep==1.1.0"], "the squatter's code is installed");
     t.diagnostic(`explicit source beside a primary one: ${describeTraffic(traffic)}; the upstream was asked ${[...new Set(traffic.upstream.map((q) => q.path))].join(" ")}`);
     table.add({
       client: "Poetry",
@@ -395,7 +376,7 @@ describe("Debian's Poetry (python3-poetry), what an old distribution gives", () 
     const installTraffic = await rec2.stop();
     assertUpstreamClean(installTraffic);
     t.diagnostic(`serve, Poetry ${version} install: ${describeTraffic(installTraffic)}`);
-    assert.deepEqual(venvContents(ws.dir), RESOLVED);
+    assert.deepEqual(venvDistributions(join(ws.dir, ".venv")), RESOLVED);
     assertQuiet(out(lock) + out(install));
     table.add({
       client: "Poetry",
@@ -419,7 +400,7 @@ describe("Debian's Poetry (python3-poetry), what an old distribution gives", () 
     assert.deepEqual(lockedFrom(locked, demoSha), ["demo-app==0.3.0"], "demo-core is missing from the lock");
     assert.deepEqual(locked.package[0]?.dependencies ?? {}, {}, "demo-app is locked with no dependencies");
     const install = await ok(ws, ["install", "--no-root"], DEBIAN_POETRY);
-    assert.deepEqual(venvContents(ws.dir), ["demo-app==0.3.0"]);
+    assert.deepEqual(venvDistributions(join(ws.dir, ".venv")), ["demo-app==0.3.0"]);
     const paths = demo.responses.slice(seen).map((r) => r.path);
     assert.ok(!paths.some((p) => p.includes("demo-core")), `demo-core was never asked for: ${JSON.stringify(paths)}`);
     const python = join(ws.dir, ".venv", "bin", "python");

@@ -6,13 +6,13 @@
  * with our 401 and 404, and cooldowns (`--exclude-newer`) for our files and the upstream's.
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test, type TestContext } from "node:test";
 import { parse as parseToml } from "smol-toml";
 import { interpreter, clientVenv, type ClientVenv } from "./helpers/client-venvs.js";
 import { clientTable } from "./helpers/client-table.js";
-import { ALICE, BOB, assertUpstreamClean, describeTraffic, recordTraffic, startOneUrlIndex, type IndexHost, type OneUrlIndex, type Traffic } from "./helpers/one-url-index.js";
+import { ALICE, BOB, assertUpstreamClean, describeTraffic, recordTraffic, startOneUrlIndex, type IndexHost, type OneUrlIndex, type Traffic, venvDistributions } from "./helpers/one-url-index.js";
 import { tempDir } from "./helpers/paths.js";
 import { clientEnv, run, type RunResult } from "./helpers/python.js";
 
@@ -47,18 +47,6 @@ function workspace(label: string, settings: NodeJS.ProcessEnv = {}): { dir: stri
 
 const uvRun = (args: string[], ws: { dir: string; env: NodeJS.ProcessEnv }): Promise<RunResult> => run(uv.bin("uv"), args, { cwd: ws.dir, env: ws.env });
 
-/** `name==version` of what a venv holds, from its dist-info folders. */
-function contents(venvDir: string): string[] {
-  const lib = join(venvDir, "lib");
-  const py = readdirSync(lib).find((n) => n.startsWith("python")) ?? "";
-  return readdirSync(join(lib, py, "site-packages"))
-    .filter((n) => n.endsWith(".dist-info"))
-    .map((n) => {
-      const [name = "", version = ""] = n.replace(/\.dist-info$/, "").split("-");
-      return `${normalise(name)}==${version}`;
-    })
-    .sort();
-}
 
 /** Checks and notes what the host saw: the page format (the static host has HTML only), .metadata reads, no word on our api-version. */
 function assertFetched(t: TestContext, host: IndexHost, traffic: Traffic, output: string): void {
@@ -79,7 +67,7 @@ async function pipInstall(ws: { dir: string; env: NodeJS.ProcessEnv }, args: str
   const made = await uvRun(["venv", "--quiet", venv], ws);
   assert.equal(made.code, 0, out(made));
   const r = await uvRun(["pip", "install", "--python", join(venv, "bin", "python"), ...args], ws);
-  return { r, got: r.code === 0 ? contents(venv) : [] };
+  return { r, got: r.code === 0 ? venvDistributions(venv) : [] };
 }
 
 interface UvLock {
@@ -111,7 +99,7 @@ async function lockAndSync(ws: { dir: string; env: NodeJS.ProcessEnv }): Promise
   }
   const sync = await uvRun(["sync"], ws);
   assert.equal(sync.code, 0, out(sync));
-  assert.deepEqual(contents(join(ws.dir, ".venv")).filter((n) => !n.startsWith("consumer")), RESOLVED);
+  assert.deepEqual(venvDistributions(join(ws.dir, ".venv")).filter((n) => !n.startsWith("consumer")), RESOLVED);
   return { lock, sync, lockText };
 }
 

@@ -12,6 +12,8 @@ export interface ClientPin {
   python: string;
   /** The top-level requirement; the file adds every dependency, hash-pinned. */
   requirement: string;
+  /** Further requirement lines for the resolver, each with the reason it is needed. */
+  alongside?: readonly string[];
 }
 
 /**
@@ -21,7 +23,9 @@ export interface ClientPin {
 export const PINS: readonly ClientPin[] = [
   { venv: "uv", python: "3.12", requirement: "uv==0.13.9" },
   { venv: "poetry", python: "3.12", requirement: "poetry==2.5.1" },
-  { venv: "pdm", python: "3.12", requirement: "pdm==2.29.4" },
+  // pdm 2.29.4 asks for hishel>=1.4.0 with no ceiling but uses hishel.SyncSqliteStorage, which
+  // hishel 2.0.0 removed: resolved afresh, every pdm command that goes online stops with an AttributeError.
+  { venv: "pdm", python: "3.12", requirement: "pdm==2.29.4", alongside: ["hishel<2"] },
   { venv: "pipenv", python: "3.12", requirement: "pipenv==2026.10.3" },
   { venv: "pip-22.0.4", python: "3.8", requirement: "pip==22.0.4" },
   { venv: "pip-23.0.1", python: "3.9", requirement: "pip==23.0.1" },

@@ -10,7 +10,7 @@
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { writeFileSync } from "node:fs";
+import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { defaultAccessMapPath, readAccessFile } from "../../generator/access/access-map-file.js";
 import { createAccessGate } from "../../generator/access/gate.js";
@@ -152,4 +152,18 @@ export function describeTraffic(t: Traffic): string {
 export function assertUpstreamClean(t: Traffic): void {
   assert.deepEqual(t.upstream.filter((q) => /acme/i.test(q.path)).map((q) => q.path), [], "the upstream never hears a name of ours or a claimed name");
   assert.deepEqual(t.upstream.filter((q) => q.credentials).map((q) => q.path), [], "credentials never reach the upstream");
+}
+
+/** `name==version` of the fixture's distributions (ours, the upstream's, the demo's) in a venv, from its dist-info folders. */
+export function venvDistributions(venvDir: string): string[] {
+  const lib = join(venvDir, "lib");
+  const py = readdirSync(lib).find((n) => /^python\d/.test(n)) ?? "";
+  return readdirSync(join(lib, py, "site-packages"))
+    .filter((n) => n.endsWith(".dist-info"))
+    .map((n) => {
+      const [name = "", version = ""] = n.replace(/\.dist-info$/, "").split("-");
+      return `${name.toLowerCase().replace(/[-_.]+/g, "-")}==${version}`;
+    })
+    .filter((n) => /^(acme|public|demo)-/.test(n))
+    .sort();
 }
