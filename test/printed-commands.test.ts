@@ -19,6 +19,7 @@ import { tempDir } from "./helpers/paths.js";
 import { makeWheel } from "./helpers/python-dists.js";
 import { clientEnv, createVenv, installed, run, type RunResult } from "./helpers/python.js";
 import { buildTo } from "./helpers/site.js";
+import { clientSnippets } from "../infra/outputs/client-snippets.js";
 
 const RESOLVED = ["acme-app==1.0.0", "acme-lib==1.1.0", "public-dep==1.1.0"];
 let oneUrl: OneUrlIndex;
@@ -194,4 +195,30 @@ describe("without an upstream: the index first for every name it holds, PyPI onl
     for (const p of lock.package) assert.notEqual(p.source?.reference?.toLowerCase(), "pypi", `${p.name} locked from PyPI`);
     assert.ok(readdirSync(s.dir).includes("poetry.lock"));
   });
+});
+
+describe("the stack's snippets output, pasted into a project as given", () => {
+  /** A project needing `dependency`, with the snippet appended as its documentation says. */
+  const projectWith = (dir: string, dependency: string, snippet: string): void =>
+    writeFileSync(join(dir, "pyproject.toml"), ["[project]", 'name = "consumer"', 'version = "0.0.0"', 'requires-python = ">=3.12"', `dependencies = ["${dependency}"]`, "", "[tool.poetry]", "package-mode = false", "", snippet].join("\n"));
+
+  for (const oneUrlCase of [true, false]) {
+    test(`uv's and Poetry's snippets ${oneUrlCase ? "with one URL" : "without an upstream"}`, async () => {
+      const index = oneUrlCase ? oneUrl.host("serve").index : `${closed.url}/simple/`;
+      const dependency = oneUrlCase ? "acme-app" : "acme-tool";
+      const expected = oneUrlCase ? RESOLVED : ["acme-lib==1.0.0", "acme-tool==1.0.0"];
+      const snippets = clientSnippets(index, "acme", dependency, false, oneUrlCase);
+      const [uv, poetry] = await Promise.all([clientVenv("uv"), clientVenv("poetry")]);
+      for (const [client, snippet, command, lock] of [
+        ["uv", snippets.uv, "uv lock", "uv.lock"],
+        ["poetry", snippets.poetry, "poetry lock", "poetry.lock"],
+      ] as const) {
+        const s = shell(`snippet-${client}-${oneUrlCase}`, [join((client === "uv" ? uv : poetry).dir, "bin")]);
+        projectWith(s.dir, dependency, snippet);
+        const r = await s.sh(command);
+        assert.equal(r.code, 0, `${client}: ${out(r)}`);
+        assert.deepEqual(lockedVersions(join(s.dir, lock)), expected, client);
+      }
+    });
+  }
 });
