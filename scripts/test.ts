@@ -65,6 +65,8 @@ if (built !== 0) process.exit(built);
   const failures = await prepareAllClients((line) => console.log(line));
   for (const f of failures) console.error(`A client could not be installed; its tests will fail:\n${f}`);
   console.log(`Clients ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  // Stopped while installing: the installs were let finish (a half-made venv is never marked ready), the tests do not start.
+  if (interrupted) process.exit(130);
 }
 
 const named = process.argv.slice(2);

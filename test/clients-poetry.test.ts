@@ -383,7 +383,8 @@ describe("Debian's Poetry (python3-poetry), what an old distribution gives", () 
       version,
       python: venvPython(ws.dir),
       host: "serve (JSON)",
-      result: "yes",
+      // It resolves these Metadata-Version 2.1 wheels, but today's wheels (and `requests`) are 2.4: see the next row.
+      result: "no: only while every wheel has Metadata-Version 2.2 or older (the fixture's do; most of today's do not, see the next row)",
       configuration: "`[[tool.poetry.source]]` `default = true` (`priority` came in 1.5); `poetry lock`, `poetry install --no-root`; HTML pages, whole wheels (no PEP 691, no PEP 658)",
     });
   });

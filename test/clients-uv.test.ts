@@ -41,7 +41,10 @@ function workspace(label: string, settings: NodeJS.ProcessEnv = {}): { dir: stri
   const dir = join(root, "work");
   mkdirSync(dir);
   const home = join(root, "home");
-  const env = clientEnv({ UV_CACHE_DIR: join(home, ".cache", "uv"), UV_PYTHON_DOWNLOADS: "never", UV_PYTHON: python, NO_COLOR: "1", ...settings }, { home });
+  // uv leaves its interpreter locks (uv-<hash>.lock) in the temporary folder: the run's own.
+  const tmp = join(root, "tmp");
+  mkdirSync(tmp);
+  const env = clientEnv({ TMPDIR: tmp, UV_CACHE_DIR: join(home, ".cache", "uv"), UV_PYTHON_DOWNLOADS: "never", UV_PYTHON: python, NO_COLOR: "1", ...settings }, { home });
   return { dir, home, env };
 }
 

@@ -13,15 +13,19 @@ import { after, before, describe, test } from "node:test";
 import { parse as parseToml } from "smol-toml";
 import { parse as parseYaml } from "yaml";
 import { startObservedServer, type ObservedServer } from "./helpers/observed-server.js";
-import { clientVenv, interpreter } from "./helpers/client-venvs.js";
-import { assertUpstreamClean, recordTraffic, startOneUrlIndex, type OneUrlIndex } from "./helpers/one-url-index.js";
+import { clientVenv, interpreter, pinnedVenvs } from "./helpers/client-venvs.js";
+import { assertUpstreamClean, recordTraffic, startOneUrlIndex, venvDistributions, type OneUrlIndex } from "./helpers/one-url-index.js";
 import { tempDir } from "./helpers/paths.js";
 import { makeWheel } from "./helpers/python-dists.js";
-import { clientEnv, createVenv, installed, run, type RunResult } from "./helpers/python.js";
+import { clientEnv, run, type RunResult } from "./helpers/python.js";
 import { buildTo } from "./helpers/site.js";
 import { clientSnippets } from "../infra/outputs/client-snippets.js";
 
 const RESOLVED = ["acme-app==1.0.0", "acme-lib==1.1.0", "public-dep==1.1.0"];
+/** The pip the printed pip lines run with: the newest the matrix pins. */
+const NEWEST_PIP = pinnedVenvs()
+  .filter((p) => p.client === "pip")
+  .sort((a, b) => b.version.localeCompare(a.version, "en", { numeric: true }))[0]?.venv ?? "pip";
 let oneUrl: OneUrlIndex;
 /** An index without an upstream: `acme-tool` needs our `acme-lib`; nothing else is asked of PyPI. */
 let closed: ObservedServer;
@@ -61,8 +65,12 @@ function shell(label: string, bins: string[]): { dir: string; env: NodeJS.Proces
   const dir = join(root, "work");
   mkdirSync(dir);
   const home = join(root, "home");
+  // uv, pipenv and pip leave lock and temporary files in TMPDIR: the run's own.
+  const tmp = join(root, "tmp");
+  mkdirSync(tmp);
   const env = clientEnv(
     {
+      TMPDIR: tmp,
       PATH: [...bins, "/usr/local/bin", "/usr/bin", "/bin"].join(":"),
       UV_CACHE_DIR: join(home, ".cache/uv"),
       UV_PYTHON_DOWNLOADS: "never",
@@ -103,29 +111,31 @@ describe("with one URL: the printed commands install ours and the public depende
 
   test("pip, requirements.txt and the Conda environment's pip section, each in a fresh venv", async () => {
     const printed = await commands();
-    const pip = printed.get("install-pip")?.text ?? "";
-    assert.equal(pip, `pip install --index-url ${host().index} acme-app`);
+    const pipLine = printed.get("install-pip")?.text ?? "";
+    assert.equal(pipLine, `pip install --index-url ${host().index} acme-app`);
     const requirements = printed.get("install-requirements")?.text ?? "";
     assert.equal(requirements.split("\n")[1], "acme-app==1.0.0", "the pin names the newest version a Python can install");
     const conda = parseYaml(printed.get("install-conda")?.text ?? "") as { dependencies: (string | { pip: string[] })[] };
     const section = conda.dependencies.find((d): d is { pip: string[] } => typeof d === "object");
+    const pip = await clientVenv(NEWEST_PIP);
     for (const [label, write] of [
-      ["pip", (): string => pip],
+      ["pip", (): string => pipLine],
       ["requirements", (dir: string): string => (writeFileSync(join(dir, "requirements.txt"), `${requirements}\n`), "pip install -r requirements.txt")],
       // conda writes the pip section to a requirements file and runs `pip install -U -r` on it.
       ["conda", (dir: string): string => (writeFileSync(join(dir, "condaenv.req.txt"), `${section?.pip.join("\n")}\n`), "pip install -U -r condaenv.req.txt")],
     ] as const) {
       const root = tempDir(`printed-${label}-venv`);
-      // A venv with a `pip` on its PATH, as `python -m venv` leaves one (its console script runs `python -m pip`), so the command runs as printed.
-      const venv = await createVenv(join(root, "venv"), python);
-      writeFileSync(join(venv.dir, "bin", "pip"), `#!/bin/sh\nexec "${venv.python}" -m pip "$@"\n`, { mode: 0o755 });
-      const s = shell(label, [join(venv.dir, "bin")]);
+      // A fresh venv whose `pip` is the matrix's newest pin, working on that venv (`--python`), so the command runs as printed.
+      const venv = join(root, "venv");
+      const made = await run(python, ["-m", "venv", "--without-pip", venv]);
+      assert.equal(made.code, 0, out(made));
+      writeFileSync(join(venv, "bin", "pip"), `#!/bin/sh\nexec "${pip.python}" -m pip --python "${join(venv, "bin", "python")}" "$@"\n`, { mode: 0o755 });
+      const s = shell(label, [join(venv, "bin")]);
       const rec = await recordTraffic(oneUrl, host());
       const r = await s.sh(write(s.dir));
       assert.equal(r.code, 0, `${label}: ${out(r)}`);
       assertUpstreamClean(await rec.stop());
-      const got = await installed(venv);
-      assert.deepEqual(RESOLVED.map((n) => `${n.split("==")[0]}==${got.get(n.split("==")[0] ?? "")}`), RESOLVED, label);
+      assert.deepEqual(venvDistributions(venv), RESOLVED, label);
     }
   });
 
@@ -156,7 +166,7 @@ describe("with one URL: the printed commands install ours and the public depende
     assertUpstreamClean(await rec.stop());
     assert.deepEqual(lockedVersions(join(s.dir, "poetry.lock")), RESOLVED);
 
-    const old = shell("poetry-1.3", []);
+    const old = shell("poetry-1.3", ["/usr/bin"]);
     writeFileSync(join(old.dir, "pyproject.toml"), '[tool.poetry]\nname = "consumer"\nversion = "0.0.0"\ndescription = ""\nauthors = []\n\n[tool.poetry.dependencies]\npython = "^3.11"\n');
     const refused = await runLines(old, block?.text ?? "");
     assert.notEqual(refused.code, 0);

@@ -1,6 +1,7 @@
 /**
- * Whether a Requires-Python admits some released CPython 3 (3.0.0 to 3.14.0): the verdicts are
- * Python's `packaging` 26 (`SpecifierSet.contains` over those releases), and a specifier pip
+ * Whether a Requires-Python admits some CPython 3 released or soon to be (3.0.0 to 3.14.9 and the
+ * horizon up to 3.19.30): the verdicts are Python's `packaging` 26 (`SpecifierSet.contains` over
+ * those versions), and a specifier pip
  * cannot parse admits every Python, since pip ignores it.
  */
 import { test } from "node:test";
@@ -24,13 +25,17 @@ const CASES: Array<[spec: string | undefined, admits: boolean]> = [
   [">=3.8,<3.8", false],
   [">=3.8,!=3.8.*,<3.9", false],
   [">=3.14", true],
-  [">3.14", false],
+  [">3.14", true],
+  [">=3.19.30", true],
+  [">3.19.30", false],
+  [">=3.20", false],
   ["==3.14", true],
   ["==3.13.9", true],
   ["==3.13.10", false],
   ["~=3.12", true],
   ["~=3.14.0", true],
-  ["~=3.14.1", false],
+  ["~=3.14.1", true],
+  ["==3.14.31", false],
   ["~=4.0", false],
   ["~=3.14.0rc1", true],
   ["===3.11.4", true],
@@ -42,7 +47,8 @@ const CASES: Array<[spec: string | undefined, admits: boolean]> = [
   ["==3.8.0.0.*", true],
   ["==03.08.*", true],
   ["==v3.9.*", true],
-  [">3.14.0.post1", false],
+  [">3.14.0.post1", true],
+  [">3.19.30.post1", false],
   ["<3.0.0rc1", false],
   [">=3.14.0rc1,<3.14.0", false],
   [">=3.10,<3.10.0", false],

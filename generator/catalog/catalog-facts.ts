@@ -24,7 +24,7 @@ export interface CatalogFacts {
   name: string;
   displayName: string;
   /**
-   * The newest final version some released CPython can install (not yanked, with a file that is
+   * The newest final version some CPython 3 can install (released, or within python-support.ts's horizon) (not yanked, with a file that is
    * not yanked and whose Requires-Python admits one); else the newest such pre-release; else
    * empty: the install lines then pin nothing rather than a version no Python can install.
    */

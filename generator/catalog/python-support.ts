@@ -1,5 +1,5 @@
 /**
- * Whether a Requires-Python admits some released CPython, evaluated as Python's `packaging`
+ * Whether a Requires-Python admits some CPython 3 released or soon to be (see LAST_PATCH), evaluated as Python's `packaging`
  * (`SpecifierSet.contains`) evaluates it for a final release, which is what pip, uv and Poetry
  * check against their interpreter's `X.Y.Z`. The catalog uses it so that its "latest" and its
  * pinned install lines never name a version no interpreter can install (`>=3.99`).
@@ -8,13 +8,17 @@ import { isValidSpecifierSet } from "../names/specifier.js";
 import { compareVersions, normalizeVersion, PY_SPACE_CHARS } from "../names/version.js";
 
 /**
- * The last patch release of each CPython 3 minor version known when this was written; 3.14 is
- * the newest. Add the next minor version (and raise patch levels) as CPython releases them: a
- * specifier that only a newer Python meets counts as unsatisfiable until then.
+ * The last patch release of each CPython 3 minor version known when this was written (3.14 the
+ * newest), then a horizon: 30 patch releases of 3.14 and of each of the next five minor versions,
+ * so that a release needing a Python that is out by now, or soon will be, is still offered, while
+ * one no Python will meet (`>=3.99`, `==4.*`) is not. Move the horizon on as CPython releases.
  */
-const LAST_PATCH: readonly number[] = [1, 5, 6, 7, 10, 10, 15, 17, 20, 24, 19, 14, 12, 9, 0];
+const KNOWN_LAST_PATCH: readonly number[] = [1, 5, 6, 7, 10, 10, 15, 17, 20, 24, 19, 14, 12, 9];
+const HORIZON_MINORS = 6;
+const HORIZON_PATCHES = 30;
+const LAST_PATCH: readonly number[] = [...KNOWN_LAST_PATCH, ...Array.from({ length: HORIZON_MINORS }, () => HORIZON_PATCHES)];
 
-/** Every released CPython 3.x.y, as `3.x.y`. */
+/** Every CPython 3.x.y released or within the horizon, as `3.x.y`. */
 const CPYTHON_RELEASES: readonly string[] = LAST_PATCH.flatMap((last, minor) => Array.from({ length: last + 1 }, (_, patch) => `3.${minor}.${patch}`));
 
 // Python's whitespace, as the specifier check strips it (JS `\s` is a different set).

@@ -6,7 +6,7 @@
  * wait. Nothing here searches the disk for clients: a client that cannot be installed is an error.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot } from "./paths.js";
 import { run, type RunResult } from "./python.js";
@@ -66,33 +66,62 @@ export async function interpreter(version: string): Promise<string> {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** Whether a process runs: EPERM means it does, under another user. */
 const alive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
     return true;
-  } catch {
-    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
   }
 };
 
-/** Runs `body` holding `<dir>.lock`; a lock whose holder has died is taken over. */
-async function withLock<T>(dir: string, body: () => Promise<T>): Promise<T> {
+/** How long a process waits for another's install before it gives up, naming the lock. */
+const LOCK_WAIT_MS = 10 * 60 * 1000;
+
+/**
+ * Runs `body` holding `<dir>.lock` (a folder: mkdir is atomic). A lock whose holder has died, or
+ * that has had no holder written for a minute (a crash between the two steps), is taken over by
+ * renaming it away first, so that of two waiters only one removes it.
+ */
+export async function withLock<T>(dir: string, body: () => Promise<T>): Promise<T> {
   const lock = `${dir}.lock`;
+  const deadline = Date.now() + LOCK_WAIT_MS;
   for (;;) {
     try {
       mkdirSync(lock);
       writeFileSync(join(lock, "pid"), String(process.pid));
       break;
-    } catch {
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
       const holder = Number(readFileSafe(join(lock, "pid")));
-      if (holder && !alive(holder)) rmSync(lock, { recursive: true, force: true });
-      else await sleep(250);
+      const age = Date.now() - (statSafe(lock) ?? Date.now());
+      if ((holder && !alive(holder)) || (!holder && age > 60_000)) {
+        const stale = `${lock}.stale-${process.pid}`;
+        try {
+          renameSync(lock, stale);
+          rmSync(stale, { recursive: true, force: true });
+        } catch {
+          // Another waiter took it over first.
+        }
+        continue;
+      }
+      if (Date.now() > deadline) throw new Error(`${lock} has been held by process ${holder || "?"} for over ${LOCK_WAIT_MS / 60_000} minutes; remove it if no install is running`);
+      await sleep(250);
     }
   }
   try {
     return await body();
   } finally {
     rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function statSafe(path: string): number | undefined {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return undefined;
   }
 }
 
@@ -104,8 +133,12 @@ function readFileSafe(path: string): string {
   }
 }
 
-/** The environment an install runs in: the host's own (its proxy and CA bundle reach PyPI), uv's cache kept beside the venvs. */
-const installEnv = (): NodeJS.ProcessEnv => ({ ...process.env, UV_CACHE_DIR: join(CLIENT_CACHE, "uv-cache"), PIP_DISABLE_PIP_VERSION_CHECK: "1" });
+/** The environment an install runs in: the host's own (its pip configuration, proxy and CA bundle reach PyPI), its temporary files beside the venvs. */
+const installEnv = (): NodeJS.ProcessEnv => {
+  const tmp = join(CLIENT_CACHE, "tmp");
+  mkdirSync(tmp, { recursive: true });
+  return { ...process.env, TMPDIR: tmp, PIP_DISABLE_PIP_VERSION_CHECK: "1" };
+};
 
 async function spawnChecked(what: string, cmd: string, args: string[]): Promise<RunResult> {
   const { spawn } = await import("node:child_process");
@@ -154,15 +187,10 @@ async function makeClientVenv(name: string): Promise<ClientVenv> {
     const requirements = `${dir}.txt`;
     writeFileSync(requirements, pin.requirements);
     try {
-      if (pin.venv === "uv") {
-        // uv installs every other venv; it comes first, with the interpreter's own pip.
-        await spawnChecked(`a venv for ${pin.venv}`, base, ["-m", "venv", dir]);
-        await spawnChecked(`installing ${pin.venv}`, venv.python, ["-m", "pip", "install", "--quiet", "--require-hashes", "--only-binary", ":all:", "-r", requirements]);
-      } else {
-        const uv = await clientVenv("uv");
-        await spawnChecked(`a venv for ${pin.venv}`, base, ["-m", "venv", "--without-pip", dir]);
-        await spawnChecked(`installing ${pin.venv}`, uv.bin("uv"), ["pip", "install", "--quiet", "--python", venv.python, "--require-hashes", "--only-binary", ":all:", "-r", requirements]);
-      }
+      // pip, as the interpreter seeds it, installs every venv: it reads the host's pip configuration
+      // (index, proxy, CA bundle), which is how this kind of machine reaches PyPI. The hashes pin the bytes.
+      await spawnChecked(`a venv for ${pin.venv}`, base, ["-m", "venv", dir]);
+      await spawnChecked(`installing ${pin.venv}`, venv.python, ["-m", "pip", "install", "--quiet", "--require-hashes", "--only-binary", ":all:", "-r", requirements]);
       const version = await spawnChecked(`${pin.client} --version`, venv.python, ["-m", pin.client === "pipenv" ? "pipenv" : pin.client, "--version"]);
       if (!version.stdout.includes(pin.version) && !version.stderr.includes(pin.version)) throw new Error(`${dir} runs ${version.stdout.trim()}, not ${pin.client} ${pin.version}`);
       writeFileSync(marker, `${pin.client}==${pin.version} on ${base}\n`);
@@ -181,9 +209,6 @@ export async function prepareAllClients(log: (line: string) => void): Promise<st
   const failures: string[] = [];
   const pins = pinnedVenvs();
   const todo = [...pins];
-  // uv first: it installs the rest.
-  await clientVenv("uv").then(() => log("client uv ready"), (e: Error) => failures.push(e.message));
-  todo.splice(todo.findIndex((p) => p.venv === "uv"), 1);
   const worker = async (): Promise<void> => {
     for (let pin = todo.shift(); pin; pin = todo.shift()) {
       const name = pin.venv;
