@@ -1,8 +1,8 @@
 /**
  * What the Python clients do in the tests cannot depend on the machine. This test process plays a
  * host whose configuration points everywhere else: a home and XDG folders whose pip.conf, Poetry
- * and pdm settings and keyringrc name poisoned indexes, find-links and a keyring that fails, and
- * the same through PIP_*, POETRY_*, PDM_* and PYTHON_KEYRING_BACKEND in the environment, and a
+ * pdm and uv settings and keyringrc name poisoned indexes, find-links and a keyring that fails, and
+ * the same through PIP_*, POETRY_*, PDM_*, UV_* and PYTHON_KEYRING_BACKEND in the environment, and a
  * proxy that answers nothing. Every
  * client started through the test helpers must behave as if none of it were there.
  */
@@ -37,8 +37,11 @@ function write(path: string, text: string): void {
 }
 
 let server: RunningServer;
+let uv: string;
 
 before(async () => {
+  // Installed (or found ready) before the host's configuration is poisoned below.
+  uv = (await clientVenv("uv")).bin("uv");
   const site = join(tempDir("hermetic-site"), "site");
   await buildTo(site, { from: [demoDists] });
   server = await startServer({ root: site, port: 0 });
@@ -54,6 +57,8 @@ before(async () => {
   write(envFile, `[global]\nfind-links = ${poisonedLinks("9.4.0")}\n`);
   write(join(config, "pypoetry/config.toml"), `[repositories.${POISON}]\nurl = "${POISON_URL}"\n`);
   write(join(config, "pdm/config.toml"), `[pypi]\nurl = "${POISON_URL}"\n`);
+  write(join(config, "uv/uv.toml"), `find-links = ["${poisonedLinks("9.6.0")}"]\nextra-index-url = ["${POISON_URL}"]\n`);
+  write(join(machine, "uv/uv.toml"), `find-links = ["${poisonedLinks("9.7.0")}"]\n`);
   write(join(config, "python_keyring/keyringrc.cfg"), `[backend]\ndefault-keyring = ${FAILING_KEYRING}\n`);
   Object.assign(process.env, {
     HOME: home,
@@ -64,6 +69,8 @@ before(async () => {
     PIP_EXTRA_INDEX_URL: POISON_URL,
     POETRY_REPOSITORIES_FROM_ENV_URL: POISON_URL,
     PDM_PYPI_URL: POISON_URL,
+    UV_FIND_LINKS: poisonedLinks("9.8.0"),
+    UV_EXTRA_INDEX_URL: POISON_URL,
     PYTHON_KEYRING_BACKEND: FAILING_KEYRING,
     // A proxy that answers nothing, for every host loopback included: a client that uses it fails.
     http_proxy: "http://127.0.0.1:9",
@@ -106,4 +113,16 @@ test("Poetry and pdm (the matrix's pinned ones) see none of the host's sources",
   assert.equal(pdm.code, 0, pdm.stdout + pdm.stderr);
   assert.match(pdm.stdout, /pypi\.url/, "pdm listed its settings");
   assert.doesNotMatch(pdm.stdout + pdm.stderr, new RegExp(POISON));
+});
+
+test("uv resolves from the index alone, whatever uv configuration the host has", async () => {
+  const work = tempDir("hermetic-uv");
+  writeFileSync(join(work, "requirements.in"), "demo-core\n");
+  const r = await run(uv, ["pip", "compile", "--no-header", "--index-url", `${server.url}/simple/`, "--python-version", "3.11", "requirements.in"], {
+    cwd: work,
+    env: { UV_CACHE_DIR: join(work, "cache"), TMPDIR: work },
+  });
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /^demo-core==1\.2\.0$/m, r.stdout + r.stderr);
+  assert.doesNotMatch(r.stdout + r.stderr, new RegExp(POISON));
 });
