@@ -161,6 +161,14 @@ export interface ClientVenv extends PinnedVenv {
 
 const made = new Map<string, Promise<ClientVenv>>();
 
+/** The newest pip section of requirements.txt. */
+function newestPip(): PinnedVenv {
+  const pips = pinnedVenvs().filter((p) => p.client === "pip");
+  const newest = pips.sort((a, b) => b.version.localeCompare(a.version, "en", { numeric: true }))[0];
+  if (!newest) throw new Error(`${REQUIREMENTS} pins no pip`);
+  return newest;
+}
+
 /** The venv for `name`, installed if this machine does not have it yet. */
 export function clientVenv(name: string): Promise<ClientVenv> {
   let ready = made.get(name);
@@ -175,7 +183,11 @@ async function makeClientVenv(name: string): Promise<ClientVenv> {
   const pin = pinnedVenvs().find((p) => p.venv === name);
   if (!pin) throw new Error(`${REQUIREMENTS} has no section for ${name}`);
   const base = await interpreter(pin.python);
-  const key = createHash("sha256").update(`${base}\n${pin.requirements}`).digest("hex").slice(0, 12);
+  // A client other than pip is installed by the newest pinned pip (the interpreter's own may be
+  // older: pip 23.2 asks for an unpinned copy of a pinned package wanted with an extra, such as
+  // pdm's `hishel[httpx2]`, and --require-hashes refuses it).
+  const installer = pin.client === "pip" ? undefined : newestPip();
+  const key = createHash("sha256").update(`${base}\n${installer?.requirements ?? ""}\n${pin.requirements}`).digest("hex").slice(0, 12);
   const dir = join(CLIENT_CACHE, `${pin.venv}-${key}`);
   const venv: ClientVenv = { ...pin, dir, python: join(dir, "bin", "python"), bin: (n) => join(dir, "bin", n) };
   const marker = join(dir, ".installed");
@@ -190,6 +202,15 @@ async function makeClientVenv(name: string): Promise<ClientVenv> {
       // pip, as the interpreter seeds it, installs every venv: it reads the host's pip configuration
       // (index, proxy, CA bundle), which is how this kind of machine reaches PyPI. The hashes pin the bytes.
       await spawnChecked(`a venv for ${pin.venv}`, base, ["-m", "venv", dir]);
+      if (installer) {
+        const pipFile = `${dir}.pip.txt`;
+        writeFileSync(pipFile, installer.requirements);
+        try {
+          await spawnChecked(`pip ${installer.version} for ${pin.venv}`, venv.python, ["-m", "pip", "install", "--quiet", "--require-hashes", "--only-binary", ":all:", "-r", pipFile]);
+        } finally {
+          rmSync(pipFile, { force: true });
+        }
+      }
       await spawnChecked(`installing ${pin.venv}`, venv.python, ["-m", "pip", "install", "--quiet", "--require-hashes", "--only-binary", ":all:", "-r", requirements]);
       const version = await spawnChecked(`${pin.client} --version`, venv.python, ["-m", pin.client === "pipenv" ? "pipenv" : pin.client, "--version"]);
       if (!version.stdout.includes(pin.version) && !version.stderr.includes(pin.version)) throw new Error(`${dir} runs ${version.stdout.trim()}, not ${pin.client} ${pin.version}`);
