@@ -183,12 +183,16 @@ describe("without an upstream: the index first for every name it holds, PyPI onl
     assert.equal(line, `uv add --index ${closed.url}/simple/ acme-tool`);
     const uv = await clientVenv("uv");
     const s = shell("uv-closed", [join(uv.dir, "bin")]);
+    // PyPI played by the upstream stand-in, where a squatter holds acme-lib 99.0.0: uv's default index.
+    s.env.UV_DEFAULT_INDEX = oneUrl.upstream.url;
     pyproject(s.dir);
+    await oneUrl.upstream.settle();
+    const before = oneUrl.upstream.requests.length;
     const r = await runLines(s, line);
     assert.equal(r.code, 0, out(r));
-    assert.deepEqual(lockedVersions(join(s.dir, "uv.lock")), ["acme-lib==1.0.0", "acme-tool==1.0.0"]);
-    const lock = readFileSync(join(s.dir, "uv.lock"), "utf8");
-    assert.doesNotMatch(lock, /pypi\.org/, "nothing locked from PyPI");
+    assert.deepEqual(lockedVersions(join(s.dir, "uv.lock")), ["acme-lib==1.0.0", "acme-tool==1.0.0"], "our acme-lib, not the squatter's 99.0.0 on the default index");
+    await oneUrl.upstream.settle();
+    assert.deepEqual(oneUrl.upstream.requests.slice(before).filter((q) => /acme/.test(q.path)), [], "the default index is never asked for a name ours holds");
   });
 
   test("Poetry 2, as printed (a primary source and PyPI as supplemental): our dependency comes from the index", async () => {
