@@ -3,6 +3,7 @@ import { isValidSpecifierSet } from "./names/specifier.js";
 import { withinNameLimit } from "./names/filename-length.js";
 import { cleanPageText } from "./metadata/page-text.js";
 import { warnUnclaimedPrivateNames } from "./upstream/private-names.js";
+import { routedUpstream } from "./upstream/routed-upstream.js";
 import { UserError, Warnings } from "./diagnostics/warnings.js";
 import { silentProgress, type Progress } from "./diagnostics/progress.js";
 import type { DistributionFile } from "./model/distribution.js";
@@ -70,9 +71,14 @@ export async function buildSite(inputs: BuildInputs): Promise<BuildResult> {
   if (index.projects.length === 0 && !inputs.allowEmpty) {
     throw new UserError("the index would be empty: no source gave a usable distribution (pass --allow-empty to publish an empty index on purpose)");
   }
-  if (config.upstream && (inputs.private ?? inputs.github?.includePrivate ?? false)) warnUnclaimedPrivateNames(index, config.upstream, warnings);
-  const site = renderSite(index, config);
-  if (config.upstream) recordUpstream(site, config.upstream);
+  // A project named `namespaces` would need the folder simple/namespaces/ where PEP 752's list is the file simple/namespaces.
+  if (config.namespaces.length > 0 && index.projects.some((p) => p.name === "namespaces")) {
+    throw new UserError("a project named `namespaces` cannot be published beside PEP 752's /simple/namespaces page (a static host cannot hold both the file and the project's folder): rename the project or drop the namespaces setting");
+  }
+  const upstream = routedUpstream(config);
+  if (inputs.private ?? inputs.github?.includePrivate ?? false) warnUnclaimedPrivateNames(index, upstream, config.namespaces, warnings);
+  const site = renderSite(index, config, inputs.github?.org);
+  if (upstream) recordUpstream(site, upstream);
   const count = index.projects.reduce((n, p) => n + p.files.length, 0);
   return { site, index, files: count, warnings, ...(github ? { github } : {}) };
 }

@@ -8,6 +8,7 @@ import { DEFAULT_API_URL } from "../generator/sources/github-report.js";
 import { readStackConfig } from "./stack-config.js";
 import type { StackConfig } from "../generator/config/stack-schema.js";
 import type { UpstreamSettings } from "../generator/routing/upstream.js";
+import { routedUpstream } from "../generator/upstream/routed-upstream.js";
 import { buildIndexForStack } from "./build/build-index.js";
 import { IndexRepository } from "./pages/index-repository.js";
 import { Teams } from "./access/teams.js";
@@ -131,6 +132,8 @@ async function checkUpstreamAtPreview(config: StackConfig, upstream: UpstreamSet
 }
 
 function defineCdn(config: StackConfig, built: BuiltIndex, github: { owner: string; apiUrl: string }): Cdn {
+  // The edge routes as serve does: claimed globs plus the namespace grants (generator/upstream/routed-upstream.ts).
+  const routed = routedUpstream(config);
   const settings = config.cdn;
   const region = new pulumi.Config("aws").get("region") || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
   if (!region) throw new UserError("the CDN needs an AWS region for its bucket: `pulumi config set aws:region eu-west-1` (or AWS_REGION)");
@@ -158,9 +161,9 @@ function defineCdn(config: StackConfig, built: BuiltIndex, github: { owner: stri
             negativeTtlSeconds: DEFAULT_NEGATIVE_TTL_SECONDS,
             // Two GitHub questions run at once; with one retry-free round this stays well inside Lambda@Edge's 5 s.
             timeoutMs: 2000,
-            ...(config.upstream ? { upstream: config.upstream } : {}),
+            ...(routed ? { upstream: routed } : {}),
           },
         }
-      : { ...(config.upstream ? { upstream: { settings: config.upstream, held: Object.keys(built.accessMap.projects) } } : {}) }),
+      : { ...(routed ? { upstream: { settings: routed, held: Object.keys(built.accessMap.projects) } } : {}) }),
   });
 }

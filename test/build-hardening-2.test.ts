@@ -243,12 +243,12 @@ describe("a private index with an upstream: names no claimed pattern covers", ()
   after(() => emu?.close());
 
   const siteOf = (label: string): string => join(tempDir(`${label}-site`), "site");
-  const build = (label: string, claimed: string[] | undefined, extra: { private?: boolean; site?: string } = {}) =>
+  const build = (label: string, claimed: string[] | undefined, extra: { private?: boolean; site?: string; namespaces?: string[] } = {}) =>
     buildTo(extra.site ?? siteOf(label), {
       from: [demoDists],
       github: githubSource(emu, label, true),
       ...(extra.private === undefined ? {} : { private: extra.private }),
-      config: claimed === undefined ? {} : { upstream: { url: UPSTREAM, claimed } },
+      config: { ...(claimed === undefined ? {} : { upstream: { url: UPSTREAM, claimed } }), ...(extra.namespaces ? { namespaces: extra.namespaces } : {}) },
     });
 
   test("the build warns for each name only some readers of the gate may see, naming it and the fix; covered names, and names every reader sees, are not named", async () => {
@@ -256,7 +256,12 @@ describe("a private index with an upstream: names no claimed pattern covers", ()
     const warned = r.warnings.filter((w) => w.code === "private-name-unclaimed");
     // acme-open is a public repository's and demo-* follow the gate: every reader of the gate sees them on /simple/.
     assert.deepEqual(warned.map((w) => w.subject), ["acme-secret"]);
-    assert.match(warned[0]?.message ?? "", /^acme-secret: no upstream\.claimed pattern covers it, so to anyone who may read the gate it answers 404 while a name the index does not hold answers 302 to the upstream: a guessed name can be tested\. Cover it, e.g\. upstream\.claimed: \["acme-\*"\]$/);
+    assert.match(warned[0]?.message ?? "", /^acme-secret: no namespace or upstream\.claimed pattern covers it, so to anyone who may read the gate it answers 404 while a name the index does not hold answers 302 to the upstream: a guessed name can be tested\. Cover it, e\.g\. namespaces: \["acme"\]$/);
+    // A namespace covers it, as a claimed pattern does; another namespace does not.
+    assert.deepEqual((await build("namespaced", [], { namespaces: ["Acme"] })).warnings.filter((w) => w.code === "private-name-unclaimed"), []);
+    const elsewhere = (await build("other-namespace", [], { namespaces: ["acme-open"] })).warnings.filter((w) => w.code === "private-name-unclaimed");
+    assert.deepEqual(elsewhere.map((w) => w.subject), ["acme-secret"]);
+    assert.match(elsewhere[0]?.message ?? "", /\(namespaces now: acme-open\)/);
     assert.deepEqual((await build("claimed", ["acme-*"])).warnings.filter((w) => w.code === "private-name-unclaimed"), []);
     assert.deepEqual((await build("claimed-exact", ["ACME_secret"])).warnings.filter((w) => w.code === "private-name-unclaimed"), [], "patterns match normalised names");
     assert.deepEqual((await build("no-upstream", undefined)).warnings.filter((w) => w.code === "private-name-unclaimed"), []);
@@ -271,7 +276,7 @@ describe("a private index with an upstream: names no claimed pattern covers", ()
     const out = join(tempDir("unclaimed-cli-out"), "site");
     const ok = await run(process.execPath, [cliPath, ...args, "--out", out]);
     assert.equal(ok.code, 0, ok.stderr);
-    assert.match(ok.stderr, /^warning\[private-name-unclaimed\]: acme-secret: no upstream\.claimed pattern covers it/m);
+    assert.match(ok.stderr, /^warning\[private-name-unclaimed\]: acme-secret: no namespace or upstream\.claimed pattern covers it/m);
     const strictOut = join(tempDir("unclaimed-cli-strict"), "site");
     const strict = await run(process.execPath, [cliPath, ...args, "--strict", "--out", strictOut]);
     assert.equal(strict.code, 1);

@@ -141,11 +141,11 @@ describe("a site built from real wheels and sdists", async () => {
 
   test("PEP 691 + 700 JSON: same files as the HTML, with versions, size and upload-time", () => {
     const root = json(site, "simple/index.json") as { meta: { "api-version": string }; projects: { name: string }[] };
-    assert.equal(root.meta["api-version"], "1.4");
+    assert.equal(root.meta["api-version"], "1.5");
     assert.deepEqual(root.projects.map((p) => p.name), ["Demo_App", "demo-core", "demo-hostile", "demo-sdist-only", "demo-zip"]);
     for (const project of ["demo-app", "demo-core", "demo-hostile", "demo-sdist-only", "demo-zip"]) {
       const doc = json(site, `simple/${project}/index.json`) as unknown as ProjectJson;
-      assert.equal(doc.meta["api-version"], "1.4");
+      assert.equal(doc.meta["api-version"], "1.5");
       assert.equal(doc.name, project);
       const html = anchors(read(site, `simple/${project}/index.html`));
       assert.deepEqual(doc.files.map((f) => f.filename), html.map((a) => a.text));
@@ -336,7 +336,7 @@ describe("bad input", () => {
     const site = tempDir("site");
     const r = await buildTo(site, { from: [empty], allowEmpty: true });
     assert.equal(r.index.projects.length, 0);
-    assert.deepEqual(JSON.parse(read(site, "simple/index.json")), { meta: { "api-version": "1.4" }, projects: [] });
+    assert.deepEqual(JSON.parse(read(site, "simple/index.json")), { meta: { "api-version": "1.5" }, projects: [] });
   });
 
   test("a yank that matches nothing is a named warning; an invalid yank version is an error", async () => {
@@ -409,7 +409,7 @@ describe("dumb-pypi package lists", () => {
     assert.equal(links[1]?.attrs.get("data-yanked"), "oops");
     assert.equal(links[2]?.attrs.get("data-yanked"), "");
     const doc = json(site, "simple/dumb-init/index.json") as unknown as ProjectJson;
-    assert.equal(doc.meta["api-version"], "1.4");
+    assert.equal(doc.meta["api-version"], "1.5");
     assert.equal(doc.files[0]?.["upload-time"], "2017-12-06T05:58:44.000000Z");
     assert.equal(doc.files[2]?.yanked, true);
     assert.deepEqual(doc.files[1]?.["core-metadata"], { sha256: "3".repeat(64) });

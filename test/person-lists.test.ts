@@ -54,7 +54,7 @@ async function jsonRoot(token: string): Promise<string[]> {
   assert.equal(res.status, 200);
   assert.equal(res.headers.get("content-type"), "application/vnd.pypi.simple.v1+json");
   const doc = (await res.json()) as { meta: { "api-version": string }; projects: { name: string }[] };
-  assert.equal(doc.meta["api-version"], "1.4");
+  assert.equal(doc.meta["api-version"], "1.5");
   // PEP 691 gives display names; PEP 503 normalisation makes them comparable.
   return doc.projects.map((p) => p.name.toLowerCase().replace(/[-_.]+/g, "-")).sort();
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { namespaceProblems } from "../names/namespaces.js";
 
 /**
  * Index settings: one schema for the CLI's `--config` file and (later) the Pulumi stack config,
@@ -45,6 +46,17 @@ export const indexConfigSchema = z
     indexMaxAgeSeconds: z.number().int().min(0).max(31_536_000).default(300),
     /** One index URL: names the index does not hold (and no `claimed` pattern covers) are sent to this index. */
     upstream: upstreamSchema.optional(),
+    /**
+     * PEP 752 namespace grants: `acme` covers `acme` and every `acme-*` project. A covered name is
+     * answered by the index alone (404 when it does not hold it, never the upstream), and the JSON
+     * API (1.5) says which grants cover each project. Nested two deep at most (`acme`, `acme-internal`).
+     */
+    namespaces: z
+      .array(z.string())
+      .default([])
+      .superRefine((names, ctx) => {
+        for (const message of namespaceProblems(names)) ctx.addIssue({ code: "custom", message });
+      }),
     /** PEP 792: project -> its status marker (names compare normalised); an archived repository's projects are `archived` without it. */
     status: z.record(z.string().min(1), statusSchema).default({}),
   })

@@ -1,11 +1,13 @@
 import type { IndexConfig } from "../config/schema.js";
 import type { ProjectIndex } from "../model/project-index.js";
-import { cacheControlFor } from "../routing/router.js";
+import { cacheControlFor, NAMESPACE_PREFIX, NAMESPACES_PATH } from "../routing/router.js";
 import { contentTypeFor } from "../site/content-type.js";
 import type { Site, SiteEntry } from "../site/site.js";
 import { catalogPages } from "../catalog/catalog.js";
 import { renderProjectHtml, renderRootHtml } from "./simple-html.js";
 import { renderProjectJson, renderRootJson } from "./simple-json.js";
+import { namespaceGrants } from "../names/namespaces.js";
+import { projectNamespaces, renderNamespaceJson, renderNamespacesJson } from "./namespace-json.js";
 
 /**
  * Turns the project index into the site: PEP 503 HTML and PEP 691 JSON for the root and every
@@ -13,7 +15,7 @@ import { renderProjectJson, renderRootJson } from "./simple-json.js";
  * the catalog (the landing page, a page per project and their assets) and `.nojekyll` (GitHub Pages
  * would otherwise hide `_`-prefixed paths). Nothing private to the build: every entry may be served.
  */
-export function renderSite(index: ProjectIndex, config: IndexConfig): Site {
+export function renderSite(index: ProjectIndex, config: IndexConfig, owner?: string): Site {
   const site: Site = new Map();
   const add = (path: string, body: SiteEntry["body"]): void => {
     site.set(path, { body, contentType: contentTypeFor(path), cacheControl: cacheControlFor(path, config.indexMaxAgeSeconds) });
@@ -25,9 +27,15 @@ export function renderSite(index: ProjectIndex, config: IndexConfig): Site {
   for (const [path, content] of catalogPages(index, config)) text(path, content);
   text("simple/index.html", () => renderRootHtml(index.projects));
   text("simple/index.json", () => renderRootJson(index.projects));
+  // PEP 752's paths, relative to the simple root as project pages are; extensionless, as the PEP names them.
+  const grants = namespaceGrants(config.namespaces);
+  if (grants.length > 0) {
+    text(NAMESPACES_PATH, () => renderNamespacesJson(grants, owner));
+    for (const grant of grants) text(`${NAMESPACE_PREFIX}${grant.name}`, () => renderNamespaceJson(grant, owner));
+  }
   for (const project of index.projects) {
     text(`simple/${project.name}/index.html`, () => renderProjectHtml(project));
-    text(`simple/${project.name}/index.json`, () => renderProjectJson(project));
+    text(`simple/${project.name}/index.json`, () => renderProjectJson(project, projectNamespaces(project, grants, owner)));
     for (const file of project.files) {
       if (file.location.kind !== "site") continue;
       const sha256 = file.hashes.sha256;

@@ -2,6 +2,7 @@ import type { Project } from "../model/project-index.js";
 import type { RootEntry } from "./simple-html.js";
 import { fileHref } from "./file-links.js";
 import { pep700Time } from "./file-links.js";
+import { NAMESPACE_API_VERSION } from "./namespace-json.js";
 
 interface JsonFile {
   filename: string;
@@ -14,8 +15,11 @@ interface JsonFile {
   "upload-time"?: string;
 }
 
-/** The API version a JSON page declares when it carries everything that version makes mandatory (PEP 700's `size` from 1.1). */
-const JSON_API_VERSION = "1.4";
+/**
+ * The API version a JSON page declares when it carries everything that version makes mandatory
+ * (PEP 700's `size` from 1.1; PEP 752's `namespaces` on project pages from 1.5).
+ */
+const JSON_API_VERSION = NAMESPACE_API_VERSION;
 
 /** PEP 691 root. */
 export function renderRootJson(projects: readonly RootEntry[]): string {
@@ -26,12 +30,12 @@ export function renderRootJson(projects: readonly RootEntry[]): string {
 }
 
 /**
- * PEP 691 project page with PEP 700 `versions`, `size` and `upload-time`, and PEP 792's
+ * PEP 691 project page with PEP 700 `versions`, `size` and `upload-time`, PEP 752's `namespaces`, and PEP 792's
  * `project-status` beside `meta` (not inside it, as the living spec first said by mistake; fixed
  * January 2026). PEP 700 makes `size` mandatory at api-version 1.1, so a page with any file of
  * unknown size declares 1.0 instead, whatever else it carries.
  */
-export function renderProjectJson(project: Project): string {
+export function renderProjectJson(project: Project, namespaces: { name: string; owned: boolean }[] | null = null): string {
   let allSized = true;
   const files = project.files.map((file) => {
     const entry: JsonFile = { filename: file.filename, url: fileHref(file), hashes: { ...file.hashes } as Record<string, string> };
@@ -52,6 +56,8 @@ export function renderProjectJson(project: Project): string {
     meta: { "api-version": allSized ? JSON_API_VERSION : "1.0" },
     name: project.name,
     ...(project.status ? { "project-status": project.status } : {}),
+    // PEP 752: null outside every namespace grant.
+    namespaces,
     versions: project.versions,
     files,
   };

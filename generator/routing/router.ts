@@ -25,6 +25,9 @@
 import { isValidProjectName, normalizeName as normaliseName } from "../names/normalize.js";
 
 export const PYPI_JSON = "application/vnd.pypi.simple.v1+json";
+/** PEP 752's pages, relative to the simple root (extensionless, as the PEP names them; JSON only). */
+export const NAMESPACES_PATH = "simple/namespaces";
+export const NAMESPACE_PREFIX = "simple/namespace/";
 export const PYPI_HTML = "application/vnd.pypi.simple.v1+html";
 const TEXT_HTML = "text/html";
 const TEXT_HTML_UTF8 = "text/html; charset=utf-8";
@@ -325,6 +328,17 @@ function routeSimple(segs: string[], trailingSlash: boolean, req: RouteRequest, 
   const name = segs[1] as string;
   if (segs.length === 2 && !trailingSlash && (name === "index.html" || name === "index.json")) {
     return { kind: "file", path: "simple/" + name, cacheControl: cacheControlFor("simple/" + name, maxAge) };
+  }
+  // PEP 752: /simple/namespaces and /simple/namespace/<name>, without a trailing slash (with one, a project page).
+  if (segs.length === 2 && !trailingSlash && name === "namespaces") {
+    return { kind: "file", path: NAMESPACES_PATH, contentType: PYPI_JSON, cacheControl: cacheControlFor(NAMESPACES_PATH, maxAge) };
+  }
+  if (segs.length === 3 && !trailingSlash && name === "namespace") {
+    const grant = segs[2] as string;
+    if (!isValidProjectName(grant)) return error(404, "Not Found");
+    const normGrant = normaliseName(grant);
+    if (grant !== normGrant) return redirect("/" + NAMESPACE_PREFIX + normGrant, query);
+    return { kind: "file", path: NAMESPACE_PREFIX + normGrant, contentType: PYPI_JSON, cacheControl: cacheControlFor(NAMESPACE_PREFIX + normGrant, maxAge) };
   }
   if (!isValidProjectName(name)) return error(404, "Not Found");
   const norm = normaliseName(name);

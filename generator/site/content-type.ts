@@ -1,5 +1,5 @@
 import mime from "mime";
-import { PYPI_JSON } from "../routing/router.js";
+import { NAMESPACE_PREFIX, NAMESPACES_PATH, PYPI_JSON } from "../routing/router.js";
 
 /**
  * The Content-Type to serve (and upload) a file of the built site with, by its site-relative
@@ -11,6 +11,8 @@ export function contentTypeFor(sitePath: string): string {
   const p = sitePath.replace(/^\/+/, "");
   const base = p.slice(p.lastIndexOf("/") + 1).toLowerCase();
   if (base.endsWith(".json") && p.startsWith("simple/")) return PYPI_JSON;
+  // PEP 752's extensionless JSON pages.
+  if (p === NAMESPACES_PATH || (p.startsWith(NAMESPACE_PREFIX) && /^[a-z0-9-]+$/.test(p.slice(NAMESPACE_PREFIX.length)))) return PYPI_JSON;
   if (base.endsWith(".html") || base.endsWith(".htm")) return "text/html; charset=utf-8";
   if (base.endsWith(".metadata")) return "text/plain; charset=utf-8";
   if (base.endsWith(".whl")) return "application/zip";

@@ -63,6 +63,7 @@ export async function buildIndexForStack(config: StackConfig, ctx: DeployContext
       yanked: config.yanked,
       status: config.status,
       indexMaxAgeSeconds: config.indexMaxAgeSeconds,
+      namespaces: config.namespaces,
       ...(config.upstream ? { upstream: config.upstream } : {}),
       ...((sources.packagesUrl ?? config.packagesUrl) ? { packagesUrl: sources.packagesUrl ?? config.packagesUrl } : {}),
     },
