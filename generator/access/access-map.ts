@@ -9,6 +9,7 @@
  * stack bakes it into the edge function.
  */
 import type { ProjectIndex } from "../model/project-index.js";
+import { NAMESPACE_PREFIX } from "../routing/router.js";
 
 export interface AccessMap {
   version: 1;
@@ -69,6 +70,8 @@ export interface Guard {
 
 /** The project a path under `/simple/<name>/`, `/files/<name>/` or `/project/<name>/` names, whether the map holds it or not. */
 export function projectNamed(sitePath: string): string | undefined {
+  // PEP 752's namespace pages (`simple/namespace/<grant>`) belong to no project: the gate alone guards them.
+  if (sitePath.startsWith(NAMESPACE_PREFIX) && /^[a-z0-9-]+$/.test(sitePath.slice(NAMESPACE_PREFIX.length))) return undefined;
   const segs = sitePath.split("/");
   return segs.length >= 3 && PROJECT_PREFIXES.includes(segs[0] as string) ? (segs[1] as string) : undefined;
 }

@@ -5,8 +5,8 @@
  *
  * Ours: `acme-app` needs our `acme-lib` and the upstream's `public-dep`. The upstream, on a host of
  * its own (127.0.0.2, as PyPI is another host), holds `public-dep` and squatters with higher
- * versions on `acme-app` and `acme-lib`, and `acme-ghost`, a name our claimed pattern covers that we
- * do not hold. One file of each side is recent (a day old) and the others old, for cooldowns.
+ * versions on `acme-app` and `acme-lib`, and `acme-ghost`, a name in our PEP 752 namespace `acme`
+ * that we do not hold. One file of each side is recent (a day old) and the others old, for cooldowns.
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
@@ -82,7 +82,8 @@ export async function startOneUrlIndex(label: string): Promise<OneUrlIndex> {
     writeFileSync(join(dists, keep(d).filename), d.bytes);
   }
   const site = join(tempDir(`${label}-site`), "site");
-  const built = await buildTo(site, { from: [dists], config: { upstream: { url: upstream.url, claimed: ["acme-*"] } } });
+  // `acme` is a PEP 752 namespace: a name in it that the index does not hold is 404 on every host, never the upstream's.
+  const built = await buildTo(site, { from: [dists], config: { upstream: { url: upstream.url, claimed: [] }, namespaces: ["acme"] } });
   assert.deepEqual(built.warnings, []);
   const recorded = await readUpstreamRecord(site);
   assert.ok(recorded, "the build records the upstream in the site");
