@@ -53,11 +53,18 @@ test("stack config is read through the same schema as the CLI's --config", () =>
     "github-pypi:title": "Acme",
     "github-pypi:indexMaxAgeSeconds": "60",
     "github-pypi:yanked": JSON.stringify({ "acme-data": { "2.1.0": "bad" } }),
+    "github-pypi:namespaces": JSON.stringify(["acme", "Acme.Internal"]),
   });
   const s = readIndexSettings(new pulumi.Config("github-pypi"));
   assert.equal(s.title, "Acme");
+  assert.deepEqual(s.namespaces, ["acme", "Acme.Internal"], "as spelt: the grants normalise them");
   assert.equal(s.indexMaxAgeSeconds, 60);
   assert.deepEqual(s.yanked, { "acme-data": { "2.1.0": "bad" } });
+});
+
+test("a namespace that overlaps another spelling is an error naming github-pypi:namespaces", () => {
+  withConfig({ "github-pypi:namespaces": JSON.stringify(["acme", "ACME"]) });
+  assert.throws(() => readStackConfig(new pulumi.Config("github-pypi")), /namespaces.*"ACME" and "acme" are the same namespace/s);
 });
 
 test("every key has its default, and sources, teams and cdn are typed objects", () => {

@@ -37,7 +37,7 @@ program
   .option("--package-list <file>", "dumb-pypi list of file names, one a line; - for stdin (repeatable)", collect)
   .option("--package-list-json <file>", "dumb-pypi JSON-lines list (repeatable)", collect)
   .option("--packages-url <url>", "where files named by a package list live (absolute, or relative to a project page)")
-  .option("--config <file>", "settings file (YAML or JSON): title, yanked, packagesUrl, indexMaxAgeSeconds, sources, files (the github-pypi:* stack keys); flags win")
+  .option("--config <file>", "settings file (YAML or JSON): title, yanked, packagesUrl, indexMaxAgeSeconds, status, upstream, namespaces, sources, files (the github-pypi:* stack keys); flags win")
   .option("--title <title>", "title of the human pages (overrides the config file)")
   .option("--allow-empty", "publish an index with no projects instead of failing")
   .option("--strict", "treat warnings as errors (nothing is written)")
