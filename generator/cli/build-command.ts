@@ -3,7 +3,9 @@ import { loadProjectFile, type ProjectFile } from "../config/project-file.js";
 import { sourcesSchema, type SourcesConfig } from "../config/stack-schema.js";
 import { planSources } from "../sources/plan.js";
 import type { UpstreamSettings } from "../routing/upstream.js";
-import { checkUpstream, describeUpstreamCheck } from "../upstream/check-upstream.js";
+import { checkUpstream, describeUpstreamCheck, reservedNames, type ReservedName } from "../upstream/check-upstream.js";
+import { claimedGlobNotices } from "../upstream/claimed-globs.js";
+import { namespaceGrants } from "../names/namespaces.js";
 import { UserError, Warnings } from "../diagnostics/warnings.js";
 import { silentProgress, terminalProgress } from "../diagnostics/progress.js";
 import { DEFAULT_API_URL, describeGitHubReport } from "../sources/github-report.js";
@@ -62,10 +64,14 @@ function mergeSourceFlags(file: ProjectFile, opts: BuildCommandOptions): Sources
   };
 }
 
-/** `--check-upstream`: our names the upstream also holds, each a name `--extra-index-url` users could lose. */
-async function reportUpstreamOverlaps(names: string[], upstream: UpstreamSettings | undefined): Promise<void> {
+/**
+ * `--check-upstream`: our names the upstream also holds, each a name `--extra-index-url` users could
+ * lose; the names reserved by a repository in a namespace that has no release yet are asked about too.
+ */
+async function reportUpstreamOverlaps(held: string[], reserved: readonly ReservedName[], upstream: UpstreamSettings | undefined): Promise<void> {
   if (!upstream) throw new UserError("--check-upstream needs an upstream: set upstream.url in the settings file (--config)");
-  for (const line of describeUpstreamCheck(await checkUpstream(names, upstream), names.length, upstream)) process.stderr.write(`notice: ${line}\n`);
+  const names = [...held, ...reserved.map((r) => r.name)];
+  for (const line of describeUpstreamCheck(await checkUpstream(names, upstream), names.length, upstream, reserved)) process.stderr.write(`notice: ${line}\n`);
 }
 
 export async function runBuild(opts: BuildCommandOptions): Promise<void> {
@@ -78,6 +84,9 @@ export async function runBuild(opts: BuildCommandOptions): Promise<void> {
     ...(opts.title !== undefined ? { title: opts.title } : {}),
     ...(opts.packagesUrl !== undefined ? { packagesUrl: opts.packagesUrl } : {}),
   }, "command line");
+  const grants = namespaceGrants(config.namespaces);
+  // Shown even with --quiet, like warnings: a setting to move, not progress.
+  for (const line of claimedGlobNotices(config.upstream?.claimed ?? [], grants)) process.stderr.write(`notice: ${line}\n`);
   const plan = planSources(sources, opts.files ?? file.files, {
     apiUrl: opts.githubApiUrl || DEFAULT_API_URL,
     ...(opts.token ? { token: opts.token } : {}),
@@ -110,7 +119,11 @@ export async function runBuild(opts: BuildCommandOptions): Promise<void> {
     accessMapPath: opts.accessMap ?? defaultAccessMapPath(opts.out),
     beforeWrite: async (built) => {
       if (built.github && !opts.quiet) process.stdout.write(`${describeGitHubReport(built.github)}\n`);
-      if (opts.checkUpstream) await reportUpstreamOverlaps(built.index.projects.map((p) => p.name), config.upstream);
+      if (opts.checkUpstream) {
+        const held = built.index.projects.map((p) => p.name);
+        // The repositories the GitHub source listed: no extra request to GitHub.
+        await reportUpstreamOverlaps(held, built.github ? reservedNames(built.github.repositoryNames, grants, held) : [], config.upstream);
+      }
     },
   });
   const { stats } = result;
