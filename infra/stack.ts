@@ -3,7 +3,9 @@
  * publish the site to its Pages branch as one commit, and manage team access.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { checkUpstream, describeUpstreamCheck } from "../generator/upstream/check-upstream.js";
+import { checkUpstream, describeUpstreamCheck, reservedNames } from "../generator/upstream/check-upstream.js";
+import { claimedGlobNotices } from "../generator/upstream/claimed-globs.js";
+import { namespaceGrants } from "../generator/names/namespaces.js";
 import { DEFAULT_API_URL } from "../generator/sources/github-report.js";
 import { readStackConfig } from "./stack-config.js";
 import type { StackConfig } from "../generator/config/stack-schema.js";
@@ -96,7 +98,7 @@ export async function defineStack(): Promise<StackOutputs> {
     );
   }
   // At preview, where a person reviews the change: which of our names the upstream also holds.
-  if (config.upstream && pulumi.runtime.isDryRun()) await checkUpstreamAtPreview(config, config.upstream, Object.keys(built.accessMap.projects));
+  if (config.upstream && pulumi.runtime.isDryRun()) await checkUpstreamAtPreview(config, config.upstream, Object.keys(built.accessMap.projects), built.repositories);
   const cdn = config.cdn.enabled ? defineCdn(config, built, { owner, apiUrl }) : undefined;
   const baseUrl = cdn ? cdn.url : index.pagesUrl.apply((u) => u ?? "");
   const indexUrl = baseUrl.apply((u) => `${u}simple/`);
@@ -122,10 +124,15 @@ export async function defineStack(): Promise<StackOutputs> {
  * `build --check-upstream` at preview. On by default for a public index of up to
  * CHECK_UPSTREAM_DEFAULT_LIMIT names; a private index's names are only told to the upstream when asked.
  */
-async function checkUpstreamAtPreview(config: StackConfig, upstream: UpstreamSettings, names: string[]): Promise<void> {
+async function checkUpstreamAtPreview(config: StackConfig, upstream: UpstreamSettings, names: string[], repositories: readonly string[]): Promise<void> {
   const isPrivate = config.cdn.access === "github";
+  const grants = namespaceGrants(config.namespaces);
+  for (const line of claimedGlobNotices(upstream.claimed, grants)) pulumi.log.info(`notice: ${line}`);
   if (config.checkUpstream ?? (!isPrivate && names.length <= CHECK_UPSTREAM_DEFAULT_LIMIT)) {
-    for (const line of describeUpstreamCheck(await checkUpstream(names, upstream), names.length, upstream)) pulumi.log.info(`notice: ${line}`);
+    // A repository in a namespace reserves its name before its first release: asked about too.
+    const reserved = reservedNames(repositories, grants, names);
+    const asked = [...names, ...reserved.map((r) => r.name)];
+    for (const line of describeUpstreamCheck(await checkUpstream(asked, upstream), asked.length, upstream, reserved)) pulumi.log.info(`notice: ${line}`);
   } else if (config.checkUpstream === undefined && !isPrivate) {
     pulumi.log.info(`notice: ${names.length} names are more than the ${CHECK_UPSTREAM_DEFAULT_LIMIT} checked upstream by default at preview; set github-pypi:checkUpstream true to check them all`);
   }

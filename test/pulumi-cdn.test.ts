@@ -185,6 +185,10 @@ test("at preview, the stack lists our names the upstream also holds; a private i
     const notices = logged.filter((l) => l.includes("notice: "));
     assert.ok(notices.some((l) => l.includes(`notice: demo-core is also on ${up.url} (highest 9.0.0)`)), notices.join("\n"));
     assert.ok(notices.some((l) => l.includes(`notice: 1 of 4 names are also on ${up.url}`)), notices.join("\n"));
+    // A claimed glob that is exactly `<prefix>-*` is named as the PEP 752 namespace it is.
+    logged.length = 0;
+    await deploy({ enabled: true }, { "github-pypi:upstream": JSON.stringify({ url: up.url, claimed: ["demo-*"] }) });
+    assert.ok(logged.some((l) => l.includes('notice: upstream.claimed "demo-*" is the PEP 752 namespace "demo" in the older spelling')), logged.join("\n"));
     up.requests.length = 0;
     await deploy({ enabled: true, access: "github" }, upstream);
     assert.equal(await asked(), 0, "a private index's names are not told to the upstream unless asked");
