@@ -6,10 +6,11 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { copyFileSync, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { copyFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, posix } from "node:path";
 import { demoDists, hostileDists, tempDir } from "./helpers/paths.js";
 import { buildTo } from "./helpers/site.js";
+import { makeWheel } from "./helpers/python-dists.js";
 import { anchors, unescapeHtml } from "./helpers/html.js";
 import { snapshot } from "./helpers/files.js";
 import { validateIndexConfig } from "../generator/config/load.js";
@@ -509,4 +510,58 @@ test("an empty index still gets a complete landing page", () => {
   // A title with nothing to slug falls back to the default Poetry source name.
   const one = render([projectOf("p", [file("p-1.0.tar.gz")], ["1.0"])], "!!!").get("project/p/index.html") ?? "";
   assert.match(one, /poetry source add --priority=primary private /);
+});
+
+// ---------------------------------------------------------------------------------------------
+// PEP 752 namespaces: the project page and the landing row name the most specific covering grant.
+
+describe("a site with namespaces Acme and acme-internal", async () => {
+  const dists = tempDir("catalog-ns-dists");
+  for (const d of [
+    makeWheel({ name: "acme-app", version: "1.0.0", summary: "The app" }),
+    makeWheel({ name: "acme-internal-tool", version: "1.0.0" }),
+    makeWheel({ name: "demo-core", version: "1.0.0" }),
+  ]) {
+    writeFileSync(join(dists, d.filename), d.bytes);
+  }
+  const site = tempDir("catalog-ns-site");
+  await buildTo(site, { from: [dists], config: { namespaces: ["Acme", "acme-internal"] } });
+  const plain = tempDir("catalog-plain-site");
+  await buildTo(plain, { from: [dists] });
+  const landing = read(site, "index.html");
+  const head = (name: string): string => text(element(read(site, `project/${name}/index.html`), "div", 'class="page-head"'));
+  const row = (name: string): string => element(landing, "li", `data-name="${name}"`);
+  const noteOf = (html: string): string => text(element(html, "span", 'class="namespace"'));
+
+  test("a project page says its namespace under its name, as the settings spell the grant", () => {
+    assert.equal(head("acme-app"), "acme-app in namespace Acme The app");
+    // The child grant, not its parent: the most specific one covering the name.
+    assert.equal(head("acme-internal-tool"), "acme-internal-tool in namespace acme-internal");
+    assert.equal(head("demo-core"), "demo-core");
+  });
+
+  test("the landing page's rows say it too; a project outside every namespace says nothing", () => {
+    assert.equal(noteOf(row("acme-app")), "in namespace Acme");
+    assert.equal(noteOf(row("acme-internal-tool")), "in namespace acme-internal");
+    assert.doesNotMatch(row("demo-core"), /namespace/);
+  });
+
+  test("a project outside every namespace has the same page as on an index without namespaces", () => {
+    assert.equal(read(site, "project/demo-core/index.html"), read(plain, "project/demo-core/index.html"));
+    assert.doesNotMatch(read(plain, "index.html"), /namespace/);
+    assert.doesNotMatch(read(plain, "project/acme-app/index.html"), /namespace/);
+  });
+});
+
+test("a namespaced project from another organisation's repository is said not to be published by the namespace's owner", () => {
+  const from = (repository: string) => (name: string): Project => projectOf(name, [file(`${name.replace(/-/g, "_")}-1.0.tar.gz`, { repository })], ["1.0"]);
+  const config = validateIndexConfig({ title: "Acme", namespaces: ["Acme"] });
+  const pages = new Map(renderCatalog({ projects: [from("Acme/app")("acme-app"), from("mallory/fork")("acme-fork")] }, config, "acme"));
+  const headOf = (name: string): string => text(element(pages.get(`project/${name}/index.html`) ?? "", "div", 'class="page-head"'));
+  assert.equal(headOf("acme-app"), "acme-app in namespace Acme");
+  assert.equal(headOf("acme-fork"), "acme-fork in namespace Acme, not published by its owner");
+  const landing = pages.get("index.html") ?? "";
+  const noteOf = (name: string): string => text(element(element(landing, "li", `data-name="${name}"`), "span", 'class="namespace"'));
+  assert.equal(noteOf("acme-fork"), "in namespace Acme, not published by its owner");
+  assert.equal(noteOf("acme-app"), "in namespace Acme");
 });

@@ -6,6 +6,8 @@ import { slug } from "./format.js";
 import { landingRows, renderLandingPage } from "./landing-page.js";
 import { CATALOG_CSS_PATH, CATALOG_ICON_PATH, CATALOG_JS_PATH } from "./layout.js";
 import { renderProjectPage } from "./project-page.js";
+import { namespaceGrants } from "../names/namespaces.js";
+import { catalogNamespace, type NamespaceContext } from "./namespace-note.js";
 
 /** The Poetry source name install commands use when the title gives no usable slug. */
 export const DEFAULT_SOURCE_NAME = "private";
@@ -14,8 +16,9 @@ export const DEFAULT_SOURCE_NAME = "private";
  * The catalog: the human pages of the site, as site-relative path -> a renderer of its text. The
  * landing page (`index.html`), one page per project (`project/<name>/index.html`) and the shared
  * assets. Pure and deterministic: the same index and config give the same text, whenever asked.
+ * `owner` is the GitHub organisation the index's namespaces belong to, when it has one.
  */
-export function catalogPages(index: ProjectIndex, config: IndexConfig): Array<[path: string, render: () => string]> {
+export function catalogPages(index: ProjectIndex, config: IndexConfig, owner?: string): Array<[path: string, render: () => string]> {
   // Facts are derived when a page is rendered and then dropped: all of them at once would hold a
   // second copy of the index's structure (about 30 MiB for 100,000 files) for the whole publish.
   const context = {
@@ -24,17 +27,18 @@ export function catalogPages(index: ProjectIndex, config: IndexConfig): Array<[p
     projectNames: new Set(index.projects.map((p) => p.name)),
     oneUrl: config.upstream !== undefined,
   };
+  const namespaces: NamespaceContext = { grants: namespaceGrants(config.namespaces), owner };
   const pages: Array<[string, () => string]> = [
-    ["index.html", () => renderLandingPage(landingRows(index.projects), index.projects.length, config.title)],
+    ["index.html", () => renderLandingPage(landingRows(index.projects, namespaces), index.projects.length, config.title)],
     [CATALOG_CSS_PATH, () => CATALOG_CSS],
     [CATALOG_JS_PATH, () => CATALOG_JS],
     [CATALOG_ICON_PATH, () => CATALOG_ICON],
   ];
-  for (const p of index.projects) pages.push([`project/${p.name}/index.html`, () => renderProjectPage(catalogFacts(p), context)]);
+  for (const p of index.projects) pages.push([`project/${p.name}/index.html`, () => renderProjectPage(catalogFacts(p), context, catalogNamespace(p, namespaces))]);
   return pages;
 }
 
 /** The catalog rendered at once, as path -> text. */
-export function renderCatalog(index: ProjectIndex, config: IndexConfig): Array<[path: string, content: string]> {
-  return catalogPages(index, config).map(([path, render]) => [path, render()]);
+export function renderCatalog(index: ProjectIndex, config: IndexConfig, owner?: string): Array<[path: string, content: string]> {
+  return catalogPages(index, config, owner).map(([path, render]) => [path, render()]);
 }

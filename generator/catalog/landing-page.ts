@@ -5,6 +5,7 @@ import { statusBadge } from "./status-notice.js";
 import { httpUrl, isoTime, truncate } from "./format.js";
 import { indexUrlHtml, landingCommands, renderCommands } from "./install-commands.js";
 import { renderPage } from "./layout.js";
+import { catalogNamespace, namespaceText, type CatalogNamespace, type NamespaceContext } from "./namespace-note.js";
 
 /** Landing-page summaries are cut at this many characters (the project page has the whole text). */
 export const SUMMARY_MAX = 200;
@@ -18,7 +19,7 @@ export function projectCount(n: number): string {
  * One compact list item per project (a few hundred bytes: an index may hold thousands). The
  * `data-search` text is what catalog.js filters on: name, display name and summary, lower-cased.
  */
-export function landingRow(f: CatalogFacts): string {
+export function landingRow(f: CatalogFacts, namespace?: CatalogNamespace): string {
   const summary = f.summary ? truncate(f.summary, SUMMARY_MAX) : "";
   const display = f.displayName.toLowerCase();
   const search = [f.name, display === f.name ? "" : display, summary.toLowerCase()].filter((s) => s !== "").join(" ");
@@ -28,6 +29,7 @@ export function landingRow(f: CatalogFacts): string {
   row += statusBadge(f.status);
   if (summary !== "") row += `<p class="summary">${escapeHtml(summary)}</p>`;
   const meta: string[] = [];
+  if (namespace) meta.push(`<span class="namespace">${namespaceText(namespace)}</span>`);
   if (f.requiresPython) meta.push(`<span class="requires-python">${escapeHtml(f.requiresPython)}</span>`);
   const uploaded = isoTime(f.lastUpload);
   if (uploaded !== undefined) meta.push(`<time class="uploaded" datetime="${uploaded}">${uploaded.slice(0, 10)}</time>`);
@@ -41,8 +43,8 @@ export function landingRow(f: CatalogFacts): string {
 }
 
 /** The landing page's rows, one project's facts at a time: all at once would be a copy of the index. */
-export function* landingRows(projects: readonly Project[]): Generator<string> {
-  for (const p of projects) yield landingRow(catalogFacts(p));
+export function* landingRows(projects: readonly Project[], namespaces: NamespaceContext): Generator<string> {
+  for (const p of projects) yield landingRow(catalogFacts(p), catalogNamespace(p, namespaces));
 }
 
 /**

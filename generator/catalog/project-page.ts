@@ -8,6 +8,7 @@ import { statusNotice } from "./status-notice.js";
 import { httpUrl, humanSize, isoTime, truncate } from "./format.js";
 import { indexUrlHtml, projectCommands, renderCommands } from "./install-commands.js";
 import { renderPage } from "./layout.js";
+import { namespaceText, type CatalogNamespace } from "./namespace-note.js";
 
 /** What a project page needs besides the project's own facts. */
 export interface ProjectPageContext {
@@ -198,8 +199,11 @@ ${renderCommands(projectCommands(f.name, f.latest, context.sourceName, context.o
 ${dependencies(f, context.projectNames)}${description(f)}${versionsTable(f)}`;
 }
 
-/** `project/<name>/index.html`: a status notice when not active, then what the project offers. */
-export function renderProjectPage(f: CatalogFacts, context: ProjectPageContext): string {
+/**
+ * `project/<name>/index.html`: its namespace under the name when it has one, a status notice when
+ * not active, then what the project offers.
+ */
+export function renderProjectPage(f: CatalogFacts, context: ProjectPageContext, namespace?: CatalogNamespace): string {
   const header = `<header class="site-header">
 <nav aria-label="Site"><a href="../../">All projects</a></nav>
 <span class="site-name">${escapeHtml(context.title)}</span>
@@ -207,7 +211,7 @@ export function renderProjectPage(f: CatalogFacts, context: ProjectPageContext):
 `;
   const main = `<div class="page-head">
 <h1>${escapeHtml(f.displayName)}</h1>
-${f.summary ? `<p class="summary">${escapeHtml(f.summary)}</p>\n` : ""}</div>
+${namespace ? `<p class="lede namespace">${namespaceText(namespace)}</p>\n` : ""}${f.summary ? `<p class="summary">${escapeHtml(f.summary)}</p>\n` : ""}</div>
 ${statusNotice(f.status)}${f.status?.status === "quarantined" ? "" : offered(f, context)}`;
   const page: Parameters<typeof renderPage>[0] = {
     title: `${f.displayName} — ${context.title}`,

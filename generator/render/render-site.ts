@@ -24,7 +24,7 @@ export function renderSite(index: ProjectIndex, config: IndexConfig, owner?: str
   const text = (path: string, content: () => string): void => add(path, { render: () => Buffer.from(content(), "utf8") });
 
   text(".nojekyll", () => "");
-  for (const [path, content] of catalogPages(index, config)) text(path, content);
+  for (const [path, content] of catalogPages(index, config, owner)) text(path, content);
   text("simple/index.html", () => renderRootHtml(index.projects));
   text("simple/index.json", () => renderRootJson(index.projects));
   // PEP 752's paths, relative to the simple root as project pages are; extensionless, as the PEP names them.
