@@ -171,6 +171,12 @@ describe("the PEP's JSON, read by an independent reader, on every host", () => {
     assert.ok(front.log.some((l) => /GET \/simple\/namespaces -> \/simple\/namespaces 200/.test(l)), front.log.join("\n"));
   });
 
+  test("behind the GitHub gate, each person's own landing page says which namespace a project is in, as the site's does", async () => {
+    const page = await (await fetch(`${gated.url}/`, { headers: { authorization: `Basic ${Buffer.from(`token:${ALICE}`).toString("base64")}` } })).text();
+    assert.match(page, /acme-app[\s\S]*in namespace Acme</);
+    assert.match(page, /acme-internal-tool[\s\S]*in namespace acme\.internal</);
+  });
+
   test("behind the GitHub gate (a person's token); without one, 401", async () => {
     const got = await read(`${gated.url}/simple/`, ["--token", ALICE]);
     assert.deepEqual(got, { namespaces: NAMESPACES, projects: EXPECTED });

@@ -10,6 +10,7 @@
  */
 import { catalogFacts } from "../catalog/catalog-facts.js";
 import { landingRow, renderLandingPage } from "../catalog/landing-page.js";
+import { catalogNamespace, type NamespaceContext } from "../catalog/namespace-note.js";
 import type { ProjectIndex } from "../model/project-index.js";
 import { renderRootHtml, type RootEntry } from "../render/simple-html.js";
 import { renderRootJson } from "../render/simple-json.js";
@@ -28,11 +29,12 @@ export interface ListPages {
   projects: ListEntry[];
 }
 
-export function listPagesFor(index: ProjectIndex, title: string): ListPages {
+/** `namespaces`: the grants and their owner, so each person's landing rows say "in namespace ..." as the site's do. */
+export function listPagesFor(index: ProjectIndex, title: string, namespaces: NamespaceContext = { grants: [], owner: undefined }): ListPages {
   return {
     version: 1,
     title,
-    projects: index.projects.map((p) => ({ name: p.name, displayName: p.displayName, row: landingRow(catalogFacts(p)) })),
+    projects: index.projects.map((p) => ({ name: p.name, displayName: p.displayName, row: landingRow(catalogFacts(p), catalogNamespace(p, namespaces)) })),
   };
 }
 

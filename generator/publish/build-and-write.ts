@@ -5,6 +5,7 @@
  * The callers keep only what is theirs: reading their settings and reporting.
  */
 import type { AccessMap } from "../access/access-map.js";
+import { namespaceGrants } from "../names/namespaces.js";
 import { accessMapFor } from "../access/access-map.js";
 import { writeAccessMap } from "../access/access-map-file.js";
 import { listPagesFor, type ListPages } from "../access/list-pages.js";
@@ -49,7 +50,7 @@ export async function buildAndWrite(options: BuildAndWriteOptions): Promise<Buil
   }
   const stats = await writeSiteToFolder(result.site, options.out, { replace: options.replaceFiles ?? [], describe: options.describe ?? false });
   const accessMap = accessMapFor(result.index);
-  const lists = listPagesFor(result.index, options.build.config.title);
+  const lists = listPagesFor(result.index, options.build.config.title, { grants: namespaceGrants(options.build.config.namespaces), owner: options.build.github?.org });
   // Private to the build, so never inside the folder a static host serves.
   if (options.accessMapPath) await writeAccessMap(options.accessMapPath, accessMap, lists);
   return { ...result, stats, accessMap, lists };

@@ -1,5 +1,6 @@
 import { accessMapFor } from "../../generator/access/access-map.js";
 import { defaultAccessMapPath, writeAccessMap } from "../../generator/access/access-map-file.js";
+import { namespaceGrants } from "../../generator/names/namespaces.js";
 import { listPagesFor } from "../../generator/access/list-pages.js";
 import { buildSite, type BuildInputs } from "../../generator/build.js";
 import { validateIndexConfig } from "../../generator/config/load.js";
@@ -19,7 +20,7 @@ export async function buildTo(out: string, inputs: Omit<BuildInputs, "config" | 
   const config = validateIndexConfig(inputs.config ?? {});
   const result = await buildSite({ ...inputs, config, warnings });
   const stats = await writeSiteToFolder(result.site, out);
-  await writeAccessMap(defaultAccessMapPath(out), accessMapFor(result.index), listPagesFor(result.index, config.title));
+  await writeAccessMap(defaultAccessMapPath(out), accessMapFor(result.index), listPagesFor(result.index, config.title, { grants: namespaceGrants(config.namespaces), owner: inputs.github?.org }));
   return { ...result, stats, warnings: warnings.items };
 }
 
