@@ -20,6 +20,37 @@ export interface CoreMetadataFile {
   bytes?: Uint8Array;
 }
 
+/**
+ * Who built a file, as the signing certificate of one of its attestations says (Fulcio's GitHub
+ * claims), never as the index's settings say: for people, and for PEP 740's publisher.
+ */
+export interface BuildIdentity {
+  /** `OWNER/NAME` of the repository whose workflow ran (Source Repository URI). */
+  repository: string;
+  /** The workflow's file name, as PEP 740's GitHub publisher names it (`release.yml`). */
+  workflow: string;
+  /** The workflow's path in its repository (`.github/workflows/release.yml`). */
+  workflowPath: string;
+  /** The git ref the run built (`refs/tags/v1.0.0`). */
+  ref: string;
+  /** The commit the run built, 40 hex. */
+  commit: string;
+  /** The workflow run's page (`https://github.com/OWNER/NAME/actions/runs/ID/attempts/N`). */
+  runUrl?: string;
+  /** The GitHub web root the claims name (`https://github.com`, or an Enterprise host). */
+  serverUrl: string;
+  /** The attestation's in-toto predicate type (SLSA provenance v1 or PyPI's publish attestation). */
+  predicateType: string;
+}
+
+/** PEP 740 provenance published beside the file as `<file>.provenance`. */
+export interface ProvenanceFile {
+  /** The provenance object, serialised once: the bytes served, never changed once published. */
+  bytes: Uint8Array;
+  /** One entry per attestation kept, in the order the provenance object lists them. */
+  builtBy: BuildIdentity[];
+}
+
 /** One distribution file after enrichment: everything the render stage needs. */
 export interface DistributionFile {
   filename: string;
@@ -31,6 +62,8 @@ export interface DistributionFile {
   uploadTime?: string;
   requiresPython?: string;
   coreMetadataFile?: CoreMetadataFile;
+  /** PEP 740 provenance from the file's GitHub attestations. */
+  provenance?: ProvenanceFile;
   /** Parsed fields for human pages (summary, dependencies). */
   metadata?: CoreMetadata;
   /** PEP 592: a reason string, or true for a yank without a reason. */

@@ -10,6 +10,19 @@ export function fileHref(file: DistributionFile): string {
   return file.location.kind === "site" ? `../../${encodePath(file.location.path)}` : file.location.url;
 }
 
+/**
+ * Where the site serves a file's PEP 740 provenance: beside the file when the site holds it, and
+ * at the same place when the file is linked elsewhere, so every host guards it as the project's file.
+ */
+export function provenancePath(file: DistributionFile): string {
+  return `files/${file.parsed.project}/${file.filename}.provenance`;
+}
+
+/** The provenance's URL as written on a project page at `simple/<project>/` (`data-provenance`, JSON `provenance`). */
+export function provenanceHref(file: DistributionFile): string {
+  return `../../${encodePath(provenancePath(file))}`;
+}
+
 /** URL plus the `#<algo>=<hex>` fragment pip verifies downloads against (PEP 503). */
 export function fileHrefWithHash(file: DistributionFile): string {
   const hash = preferredHash(file.hashes);
