@@ -3,6 +3,7 @@
  * separate file host with Range, faults): what is indexed, what is downloaded, and what a warm
  * run costs.
  */
+import { createHash } from "node:crypto";
 import { test, before, after } from "node:test";
 import { gzipSync } from "node:zlib";
 import { pack } from "tar-stream";
@@ -174,7 +175,12 @@ test("a warm run sends only conditional requests answered 304 and downloads noth
   const changed = await build(options(cacheDir));
   assert.deepEqual(
     api().filter((r) => r.status !== 304).map((r) => `${r.status} ${r.url.split("?")[0]}`).sort(),
-    ["200 /repos/acme/core/releases", `302 /repos/acme/core/releases/assets/${/\/assets\/(\d+)/.exec(api().find((r) => r.status === 302)?.url ?? "")?.[1]}`],
+    [
+      "200 /repos/acme/core/releases",
+      `302 /repos/acme/core/releases/assets/${/\/assets\/(\d+)/.exec(api().find((r) => r.status === 302)?.url ?? "")?.[1]}`,
+      // The new file's attestations, asked once (none: 404); the files asked about before are not asked again.
+      `404 /repos/acme/core/attestations/sha256:${createHash("sha256").update(added.bytes).digest("hex")}`,
+    ].sort(),
   );
   assert.ok(downloads().every((r) => r.url.includes(added.filename)));
   const core = projectJson(changed.site, "acme-core");

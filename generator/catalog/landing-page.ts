@@ -6,6 +6,7 @@ import { httpUrl, isoTime, truncate } from "./format.js";
 import { indexUrlHtml, landingCommands, renderCommands } from "./install-commands.js";
 import { renderPage } from "./layout.js";
 import { catalogNamespace, namespaceText, type CatalogNamespace, type NamespaceContext } from "./namespace-note.js";
+import { attestedBadge } from "./provenance-note.js";
 
 /** Landing-page summaries are cut at this many characters (the project page has the whole text). */
 export const SUMMARY_MAX = 200;
@@ -38,6 +39,8 @@ export function landingRow(f: CatalogFacts, namespace?: CatalogNamespace): strin
     const repo = escapeHtml(f.repository);
     meta.push(href ? `<a class="repository" href="${escapeHtml(href)}">${repo}</a>` : `<span class="repository">${repo}</span>`);
   }
+  const attested = attestedBadge(f, "attested");
+  if (attested !== "") meta.push(attested);
   if (meta.length > 0) row += `<p class="project-meta">${meta.join(" ")}</p>`;
   return `${row}</li>\n`;
 }

@@ -9,6 +9,7 @@ import { httpUrl, humanSize, isoTime, truncate } from "./format.js";
 import { indexUrlHtml, projectCommands, renderCommands } from "./install-commands.js";
 import { renderPage } from "./layout.js";
 import { namespaceText, type CatalogNamespace } from "./namespace-note.js";
+import { attestedBadge, builtByHtml } from "./provenance-note.js";
 
 /** What a project page needs besides the project's own facts. */
 export interface ProjectPageContext {
@@ -123,7 +124,7 @@ function fileCell(file: DistributionFile, projectName: string, releaseYanked: bo
     const reason = typeof file.yanked === "string" && file.yanked !== "" ? ` <span class="yank-reason">${escapeHtml(file.yanked)}</span>` : "";
     cell += ` <span class="badge yanked">yanked</span>${reason}`;
   }
-  return cell;
+  return cell + builtByHtml(file);
 }
 
 /**
@@ -200,8 +201,9 @@ ${dependencies(f, context.projectNames)}${description(f)}${versionsTable(f)}`;
 }
 
 /**
- * `project/<name>/index.html`: its namespace under the name when it has one, a status notice when
- * not active, then what the project offers.
+ * `project/<name>/index.html`: under the name a badge when the latest version's files are all
+ * attested and its namespace when it has one, a status notice when not active, then what the
+ * project offers.
  */
 export function renderProjectPage(f: CatalogFacts, context: ProjectPageContext, namespace?: CatalogNamespace): string {
   const header = `<header class="site-header">
@@ -209,9 +211,10 @@ export function renderProjectPage(f: CatalogFacts, context: ProjectPageContext, 
 <span class="site-name">${escapeHtml(context.title)}</span>
 </header>
 `;
+  const attested = attestedBadge(f, "badge attested");
   const main = `<div class="page-head">
 <h1>${escapeHtml(f.displayName)}</h1>
-${namespace ? `<p class="lede namespace">${namespaceText(namespace)}</p>\n` : ""}${f.summary ? `<p class="summary">${escapeHtml(f.summary)}</p>\n` : ""}</div>
+${attested === "" ? "" : `<p class="attested">${attested}</p>\n`}${namespace ? `<p class="lede namespace">${namespaceText(namespace)}</p>\n` : ""}${f.summary ? `<p class="summary">${escapeHtml(f.summary)}</p>\n` : ""}</div>
 ${statusNotice(f.status)}${f.status?.status === "quarantined" ? "" : offered(f, context)}`;
   const page: Parameters<typeof renderPage>[0] = {
     title: `${f.displayName} — ${context.title}`,

@@ -20,7 +20,13 @@ export type WarningCode =
   | "metadata-asset-mismatch"
   | "filename-too-long"
   | "control-characters"
-  | "private-name-unclaimed";
+  | "private-name-unclaimed"
+  | "attestation-mismatch"
+  | "attestation-unsupported"
+  | "attestation-unlogged"
+  | "attestation-malformed"
+  | "attestations-private-sigstore"
+  | "attestations-unavailable";
 
 export interface Warning {
   code: WarningCode;

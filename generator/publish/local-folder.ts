@@ -143,8 +143,8 @@ export async function writeSiteToFolder(site: Site, out: string, options: Folder
       if (objects) objects[path] = await describeBody(body, entry);
       const dest = join(tmp, path);
       const oldPath = join(outDir, path);
-      // A replaced wheel takes its PEP 658 `.metadata` file with it: the two describe one upload.
-      const immutable = path.startsWith("files/") && !replace.has(basename(path)) && !replace.has(basename(path).replace(/\.metadata$/, ""));
+      // A replaced file takes its `.metadata` and `.provenance` with it: they describe one upload.
+      const immutable = path.startsWith("files/") && !replace.has(basename(path)) && !replace.has(basename(path).replace(/\.(metadata|provenance)$/, ""));
       const old = hadOld ? await compareWithOld(oldPath, body, immutable) : "absent";
       if (old === "same") {
         await link(oldPath, dest);

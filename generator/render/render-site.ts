@@ -8,10 +8,12 @@ import { renderProjectHtml, renderRootHtml } from "./simple-html.js";
 import { renderProjectJson, renderRootJson } from "./simple-json.js";
 import { namespaceGrants } from "../names/namespaces.js";
 import { projectNamespaces, renderNamespaceJson, renderNamespacesJson } from "./namespace-json.js";
+import { provenancePath } from "./file-links.js";
 
 /**
  * Turns the project index into the site: PEP 503 HTML and PEP 691 JSON for the root and every
- * project, PEP 658 `.metadata` beside each wheel the site holds, the distribution files themselves,
+ * project, PEP 658 `.metadata` beside each wheel the site holds, PEP 740 `.provenance` for each
+ * attested file, the distribution files themselves,
  * the catalog (the landing page, a page per project and their assets) and `.nojekyll` (GitHub Pages
  * would otherwise hide `_`-prefixed paths). Nothing private to the build: every entry may be served.
  */
@@ -37,6 +39,8 @@ export function renderSite(index: ProjectIndex, config: IndexConfig, owner?: str
     text(`simple/${project.name}/index.html`, () => renderProjectHtml(project));
     text(`simple/${project.name}/index.json`, () => renderProjectJson(project, projectNamespaces(project, grants, owner)));
     for (const file of project.files) {
+      // PEP 740: served by the site whether or not it holds the file, where a mirrored file would be.
+      if (file.provenance) add(provenancePath(file), file.provenance.bytes);
       if (file.location.kind !== "site") continue;
       const sha256 = file.hashes.sha256;
       if (sha256 === undefined || file.size === undefined) throw new Error(`internal: ${file.filename} has no sha256 or size`);

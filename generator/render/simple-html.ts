@@ -1,10 +1,10 @@
 import type { Project } from "../model/project-index.js";
 import { escapeHtml } from "./escape.js";
-import { fileHrefWithHash, metadataAttributeValue, pep700Time } from "./file-links.js";
+import { fileHrefWithHash, metadataAttributeValue, pep700Time, provenanceHref } from "./file-links.js";
 
 /**
- * PEP 629: the API version this index speaks. 1.1 adds PEP 700's JSON fields, 1.4 PEP 792's
- * project status; nothing the HTML form carries is mandatory from 1.1 on, so every HTML page is 1.4.
+ * PEP 629: the API version this index speaks. 1.1 adds PEP 700's JSON fields, 1.3 PEP 740's
+ * provenance, 1.4 PEP 792's project status; nothing the HTML form carries is mandatory from 1.1 on, so every HTML page is 1.4.
  */
 export const REPOSITORY_VERSION = "1.4";
 
@@ -44,7 +44,7 @@ function statusMeta(project: Project): string {
   return head;
 }
 
-/** PEP 503 project page with PEP 592 yanks, PEP 658/714 metadata, escaped Requires-Python, PEP 792 status and upload times. */
+/** PEP 503 project page with PEP 592 yanks, PEP 658/714 metadata, PEP 740 provenance, escaped Requires-Python, PEP 792 status and upload times. */
 export function renderProjectHtml(project: Project): string {
   const links = project.files
     .map((file) => {
@@ -55,6 +55,8 @@ export function renderProjectHtml(project: Project): string {
         // PEP 714 name only: pip 22.3-23.1 misread the legacy data-dist-info-metadata on static hosts.
         attrs.push(`data-core-metadata="${value}"`);
       }
+      // PEP 740 (API 1.3): where the file's provenance object is.
+      if (file.provenance) attrs.push(`data-provenance="${escapeHtml(provenanceHref(file))}"`);
       if (file.yanked !== undefined) attrs.push(`data-yanked="${file.yanked === true ? "" : escapeHtml(file.yanked)}"`);
       // Not in PEP 503: the extension uv reads (as on download.pytorch.org), so that `--exclude-newer`
       // works on a static host, which can serve only this page. Clients that do not know it ignore it.

@@ -1,7 +1,6 @@
 import type { Project } from "../model/project-index.js";
 import type { RootEntry } from "./simple-html.js";
-import { fileHref } from "./file-links.js";
-import { pep700Time } from "./file-links.js";
+import { fileHref, pep700Time, provenanceHref } from "./file-links.js";
 import { NAMESPACE_API_VERSION } from "./namespace-json.js";
 
 interface JsonFile {
@@ -13,6 +12,7 @@ interface JsonFile {
   yanked?: string | true;
   size?: number;
   "upload-time"?: string;
+  provenance?: string;
 }
 
 /**
@@ -30,7 +30,7 @@ export function renderRootJson(projects: readonly RootEntry[]): string {
 }
 
 /**
- * PEP 691 project page with PEP 700 `versions`, `size` and `upload-time`, PEP 752's `namespaces`, and PEP 792's
+ * PEP 691 project page with PEP 700 `versions`, `size` and `upload-time`, PEP 740's `provenance`, PEP 752's `namespaces`, and PEP 792's
  * `project-status` beside `meta` (not inside it, as the living spec first said by mistake; fixed
  * January 2026). PEP 700 makes `size` mandatory at api-version 1.1, so a page with any file of
  * unknown size declares 1.0 instead, whatever else it carries.
@@ -50,6 +50,8 @@ export function renderProjectJson(project: Project, namespaces: { name: string; 
     if (file.size !== undefined) entry.size = file.size;
     else allSized = false;
     if (file.uploadTime) entry["upload-time"] = pep700Time(file.uploadTime);
+    // PEP 740 (API 1.3): absent rather than null for a file without, so such pages keep their bytes.
+    if (file.provenance) entry.provenance = provenanceHref(file);
     return entry;
   });
   const doc = {

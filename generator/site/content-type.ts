@@ -1,4 +1,7 @@
 import mime from "mime";
+
+/** PyPI's media type for a provenance object (its Integrity API). */
+export const PROVENANCE_JSON = "application/vnd.pypi.integrity.v1+json";
 import { NAMESPACE_PREFIX, NAMESPACES_PATH, PYPI_JSON } from "../routing/router.js";
 
 /**
@@ -15,6 +18,8 @@ export function contentTypeFor(sitePath: string): string {
   if (p === NAMESPACES_PATH || (p.startsWith(NAMESPACE_PREFIX) && /^[a-z0-9-]+$/.test(p.slice(NAMESPACE_PREFIX.length)))) return PYPI_JSON;
   if (base.endsWith(".html") || base.endsWith(".htm")) return "text/html; charset=utf-8";
   if (base.endsWith(".metadata")) return "text/plain; charset=utf-8";
+  // PEP 740's provenance object: JSON, with the media type PyPI's Integrity API gives it.
+  if (base.endsWith(".provenance") && p.startsWith("files/")) return PROVENANCE_JSON;
   if (base.endsWith(".whl")) return "application/zip";
   if (base.endsWith(".asc")) return "application/pgp-signature"; // PEP 503 detached signatures
   const type = base.includes(".") ? mime.getType(base) : null;

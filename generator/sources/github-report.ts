@@ -5,6 +5,7 @@
 import type { ApiStats } from "../github/api-client.js";
 import type { DownloadStats } from "../github/asset-download.js";
 import type { FilesMode } from "../github/asset-files.js";
+import type { AttestationStats } from "../provenance/github-attestations.js";
 
 export const DEFAULT_API_URL = "https://api.github.com";
 
@@ -47,6 +48,8 @@ export interface GitHubSourceReport {
   otherAssets: number;
   api: ApiStats;
   downloads: DownloadStats;
+  /** PEP 740 provenance: files attested, and what asking for it cost. */
+  attestations: AttestationStats;
 }
 
 export function formatBytes(n: number): string {
@@ -68,6 +71,12 @@ export function describeGitHubReport(r: GitHubSourceReport): string {
     `GitHub: ${r.repositories} repositories${notes.length ? ` (${notes.join("; ")})` : ""}, ${r.releases} releases, ` +
     `${r.distributions} distributions, ${r.tagLinks} tag links${r.otherAssets ? `, ${r.otherAssets} other assets not indexed` : ""}; ` +
     `API requests: ${r.api.describe()}; downloads: ${d.requests} requests, ${formatBytes(d.bytes)}` +
-    `${d.bytesSaved ? ` (Range and early stops saved ${formatBytes(d.bytesSaved)})` : ""}`
+    `${d.bytesSaved ? ` (Range and early stops saved ${formatBytes(d.bytesSaved)})` : ""}; ` +
+    `provenance: ${describeAttestations(r.attestations)}`
   );
+}
+
+/** `3 files attested; 2 listings asked, 2 bundles fetched, 1 from the cache`. */
+export function describeAttestations(a: AttestationStats): string {
+  return `${a.attested} file${a.attested === 1 ? "" : "s"} attested; ${a.listings} attestation listings asked, ${a.bundles} bundles fetched, ${a.cached} answered from the cache`;
 }

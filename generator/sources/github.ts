@@ -13,6 +13,7 @@ import { keepPublishedBytes } from "../github/published-names.js";
 import { listReleases } from "../github/releases.js";
 import { discoverRepositories, organisationsToList, type SelectedRepository } from "../github/repositories.js";
 import { tagDistributions } from "../github/tags.js";
+import { AttestationReader } from "../provenance/github-attestations.js";
 import { formatBytes, type GitHubSourceOptions, type GitHubSourceReport } from "./github-report.js";
 
 export { DEFAULT_API_URL, describeGitHubReport, type GitHubSourceOptions, type GitHubSourceReport } from "./github-report.js";
@@ -40,6 +41,7 @@ export async function readGitHub(options: GitHubSourceOptions, warnings: Warning
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   // Cached facts belong to one API host; the token's identity is already part of HTTP cache keys.
   const scope = options.apiUrl;
+  const attestations = new AttestationReader(client, downloader, cache, scope, warnings);
 
   const discovery = await discoverRepositories(
     client,
@@ -65,6 +67,7 @@ export async function readGitHub(options: GitHubSourceOptions, warnings: Warning
     otherAssets: 0,
     api: stats,
     downloads: downloader.stats,
+    attestations: attestations.stats,
   };
 
   // Stage 1: list releases (and tags where there are no distributions), one repository at a time per worker.
@@ -121,8 +124,14 @@ export async function readGitHub(options: GitHubSourceOptions, warnings: Warning
   progress.start("reading assets", jobs.length);
   const read = await mapLimit(jobs, concurrency, async (job) => {
     const facts = await assetFacts(job, options.files, downloader, cache, scope, warnings);
+    const file = toDistribution(job, facts);
+    if (file) {
+      // PEP 740: what GitHub attested about these exact bytes, asked once per file.
+      const provenance = await attestations.provenanceOf({ repo: job.repo, filename: job.asset.name, sha256: facts.sha256, uploadedAt: job.asset.createdAt, what: file.origin });
+      if (provenance) file.provenance = provenance;
+    }
     progress.tick(1, `${formatBytes(downloader.stats.bytes)} downloaded`);
-    return toDistribution(job, facts);
+    return file;
   });
   progress.stop();
   const files = read.filter((f): f is DistributionFile => f !== undefined);
