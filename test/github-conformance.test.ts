@@ -318,6 +318,8 @@ const DOCUMENTED_ONLY: Record<string, string> = {
   "GET /repos/{owner}/{repo}/releases": "https://docs.github.com/rest/releases/releases#list-releases (items and paging: release-assets, paginate-issues)",
   "GET /repos/{owner}/{repo}/releases/assets/{asset_id} (bytes)": "https://docs.github.com/rest/releases/assets#get-a-release-asset (302 to the storage host)",
   "GET /repos/{owner}/{repo}/tags": "https://docs.github.com/rest/repos/repos#list-repository-tags",
+  "GET /repos/{owner}/{repo}/attestations/{subject_digest}":
+    "https://docs.github.com/rest/repos/repos#list-attestations (404 for none, as the gh CLI reads it; bundle_url since 2026-07)",
   "GET /repos/{owner}/{repo}/git/ref/{ref}": "https://docs.github.com/rest/git/refs#get-a-reference (item shape: git-refs)",
   "GET /repos/{owner}/{repo}/git/commits/{sha}": "https://docs.github.com/rest/git/commits#get-a-commit-object",
   "GET /repos/{owner}/{repo}/git/trees/{sha}": "https://docs.github.com/rest/git/trees#get-a-tree",
@@ -339,6 +341,7 @@ function endpointOf(method: string, url: string, accept: string): string {
     [/^\/repos\/[^/]+\/[^/]+\/releases$/, "/repos/{owner}/{repo}/releases"],
     [/^\/repos\/[^/]+\/[^/]+\/releases\/assets\/\d+$/, `/repos/{owner}/{repo}/releases/assets/{asset_id} (${/octet-stream/.test(accept) ? "bytes" : "JSON"})`],
     [/^\/repos\/[^/]+\/[^/]+\/tags$/, "/repos/{owner}/{repo}/tags"],
+    [/^\/repos\/[^/]+\/[^/]+\/attestations\/[^/]+$/, "/repos/{owner}/{repo}/attestations/{subject_digest}"],
     [/^\/repos\/[^/]+\/[^/]+\/contents\/.+$/, `/repos/{owner}/{repo}/contents/{path} (${/\.raw/.test(accept) ? "raw" : "JSON"})`],
     [/^\/repos\/[^/]+\/[^/]+\/git\/ref\/.+$/, "/repos/{owner}/{repo}/git/ref/{ref}"],
     [/^\/repos\/[^/]+\/[^/]+\/git\/refs\/.+$/, "/repos/{owner}/{repo}/git/refs/{ref}"],
