@@ -81,6 +81,18 @@ export function checkBundle(json: unknown, filename: string, sha256: string): Bu
     return { problem: "malformed", reason: `the signing certificate does not parse (${(e as Error).message})` };
   }
 
+  // First, so that nothing below judges content the certificate's key did not sign.
+  let valid = false;
+  try {
+    const key = crypto.createPublicKey(cert.publicKey);
+    const hash = HASH_BY_CURVE[key.asymmetricKeyDetails?.namedCurve ?? ""];
+    if (hash === undefined) return { problem: "unsupported", reason: "the certificate's key is not a NIST P-256/384/521 key" };
+    valid = crypto.verify(dsse.preAuthEncoding(envelope.payloadType, envelope.payload), key, signature.sig, hash);
+  } catch {
+    valid = false;
+  }
+  if (!valid) return { problem: "malformed", reason: "the signature does not verify against the bundle's own certificate" };
+
   const entry = bundle.verificationMaterial.tlogEntries[0];
   if (entry === undefined) {
     const timestamped = (bundle.verificationMaterial.timestampVerificationData?.rfc3161Timestamps.length ?? 0) > 0;
@@ -102,6 +114,10 @@ export function checkBundle(json: unknown, filename: string, sha256: string): Bu
   if (statement._type !== STATEMENT_V1) return { problem: "unsupported", reason: `an in-toto statement of type ${statement._type}, not ${STATEMENT_V1}` };
   const names = statement.subject.some((s) => s.name === filename && s.digest.sha256?.toLowerCase() === sha256);
   if (!names) return { problem: "mismatch", reason: `the statement is about ${describeSubjects(statement.subject)}, not this file (sha256 ${sha256})` };
+  // PEP 740 statements have one subject, and verifiers refuse more: `subject-path: dist/*` attests all files in one.
+  if (statement.subject.length !== 1) {
+    return { problem: "unsupported", reason: `one statement for ${statement.subject.length} files; PEP 740 needs an attestation per file (attest each file in its own step)` };
+  }
   if (!(KEPT_PREDICATES as readonly string[]).includes(statement.predicateType)) {
     return { problem: "unsupported", reason: `predicate ${statement.predicateType}, not build provenance (${KEPT_PREDICATES.join(" or ")})` };
   }
@@ -109,16 +125,6 @@ export function checkBundle(json: unknown, filename: string, sha256: string): Bu
   const signer = githubSigner(claims);
   if ("problem" in signer) return { problem: "unsupported", reason: signer.problem };
 
-  const key = crypto.createPublicKey(cert.publicKey);
-  const hash = HASH_BY_CURVE[key.asymmetricKeyDetails?.namedCurve ?? ""];
-  if (hash === undefined) return { problem: "unsupported", reason: "the certificate's key is not a NIST P-256/384/521 key" };
-  let valid = false;
-  try {
-    valid = crypto.verify(dsse.preAuthEncoding(envelope.payloadType, envelope.payload), key, signature.sig, hash);
-  } catch {
-    valid = false;
-  }
-  if (!valid) return { problem: "malformed", reason: "the signature does not verify against the bundle's own certificate" };
   const loggedAt = new Date(Number(entry.integratedTime) * 1000);
   if (!cert.validForDate(loggedAt)) return { problem: "malformed", reason: `logged at ${loggedAt.toISOString()}, outside the certificate's validity` };
 

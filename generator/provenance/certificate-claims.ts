@@ -10,7 +10,7 @@ const FULCIO = "1.3.6.1.4.1.57264.1";
 /** The v2 claims, each a DER UTF8String inside the extension value. */
 const CLAIM_OIDS = {
   issuer: `${FULCIO}.8`,
-  buildSignerUri: `${FULCIO}.9`,
+  buildConfigUri: `${FULCIO}.18`,
   sourceRepositoryUri: `${FULCIO}.12`,
   sourceRepositoryDigest: `${FULCIO}.13`,
   sourceRepositoryRef: `${FULCIO}.14`,
@@ -61,23 +61,24 @@ const WORKFLOW_PATH = /^\.github\/workflows\/([^/@]+\.ya?ml)$/;
 /**
  * The signer when the claims describe a workflow of the built repository on github.com, or why
  * not. PEP 740's GitHub publisher names a repository and a workflow file in it, and verifiers
- * (pypi-attestations) check the Build Signer URI is exactly that workflow at the built ref: a
- * reusable workflow from another repository, or another OIDC issuer, cannot be expressed.
+ * (pypi-attestations) check the Build Config URI, the top-level workflow even when a reusable one
+ * signed, is exactly `https://github.com/<repository>/.github/workflows/<file>@<ref or commit>`.
  */
 export function githubSigner(claims: CertificateClaims): GitHubSigner | { problem: string } {
-  const { issuer, sourceRepositoryUri, buildSignerUri, sourceRepositoryRef, sourceRepositoryDigest } = claims;
+  const { issuer, sourceRepositoryUri, buildConfigUri, sourceRepositoryRef, sourceRepositoryDigest } = claims;
   if (issuer !== GITHUB_ACTIONS_ISSUER) return { problem: `signed by an identity from ${issuer ?? "no OIDC issuer"}, not GitHub Actions on github.com` };
   const repo = sourceRepositoryUri === undefined ? null : REPOSITORY_URI.exec(sourceRepositoryUri);
-  if (!repo || sourceRepositoryRef === undefined || sourceRepositoryDigest === undefined || buildSignerUri === undefined) {
+  if (!repo || sourceRepositoryRef === undefined || sourceRepositoryDigest === undefined || buildConfigUri === undefined) {
     return { problem: "the signing certificate lacks the repository, ref, commit or workflow claims" };
   }
   const [, serverUrl, repository] = repo as unknown as [string, string, string];
   const prefix = `${serverUrl}/${repository}/`;
-  const at = buildSignerUri.lastIndexOf("@");
-  const path = buildSignerUri.startsWith(prefix) && at > prefix.length ? buildSignerUri.slice(prefix.length, at) : undefined;
+  const at = buildConfigUri.lastIndexOf("@");
+  const path = buildConfigUri.startsWith(prefix) && at > prefix.length ? buildConfigUri.slice(prefix.length, at) : undefined;
+  const suffix = buildConfigUri.slice(at + 1);
   const workflow = path === undefined ? null : WORKFLOW_PATH.exec(path);
-  if (!workflow || path === undefined) {
-    return { problem: `signed by the workflow ${buildSignerUri}, which is not a workflow of ${repository} (a reusable workflow cannot be named as PEP 740's GitHub publisher)` };
+  if (!workflow || path === undefined || (suffix !== sourceRepositoryRef && suffix !== sourceRepositoryDigest)) {
+    return { problem: `run from the workflow ${buildConfigUri}, which is not a workflow of ${repository} at the built ref, as PEP 740's GitHub publisher must name it` };
   }
   const signer: GitHubSigner = { serverUrl, repository, workflow: workflow[1] as string, workflowPath: path, ref: sourceRepositoryRef, commit: sourceRepositoryDigest };
   const run = claims.runInvocationUri;
