@@ -37,3 +37,6 @@ export function tempDir(prefix: string, options: { inMemory?: boolean } = {}): s
   const base = options.inMemory && existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
   return mkdtempSync(join(rootIn(base), `${prefix}-`));
 }
+
+/** The team's shared real data, beside the project (`../shared/data`), as CI lays it out. */
+export const sharedData = join(repoRoot, "../shared/data");
