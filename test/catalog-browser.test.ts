@@ -15,6 +15,11 @@ import { defaultAccessMapPath, readAccessFile } from "../generator/access/access
 import { createAccessGate } from "../generator/access/gate.js";
 import { createGitHubAccess } from "../generator/access/github-access.js";
 import type { Project, ProjectIndex } from "../generator/model/project-index.js";
+import type { BuildIdentity } from "../generator/model/distribution.js";
+import { buildSite } from "../generator/build.js";
+import { validateIndexConfig } from "../generator/config/load.js";
+import { writeSiteToFolder } from "../generator/publish/local-folder.js";
+import { renderSite } from "../generator/render/render-site.js";
 import { startServer, type RunningServer } from "../generator/serve/server.js";
 import { contrastAudit, inContext, launchChromium, screenshot } from "./helpers/browser.js";
 import { GitHubEmulator } from "./helpers/github-emulator.js";
@@ -541,5 +546,67 @@ test("a README's image from another host loads in a public catalog, and in a pri
     assert.ok(gated.violations.some((v) => v.includes("https://tracker.example/pixel.png") && v.includes("img-src 'self' data:")), gated.violations.join("\n"));
   } finally {
     await Promise.all([publicServer.close(), privateServer.close(), emu.close()]);
+  }
+});
+
+test("an attested release: each file says who built it, with working links, and the project carries the Attested build badge", async () => {
+  const dir = tempDir("attested-dists");
+  for (const d of [makeWheel({ name: "pypi-attestations", version: "0.0.19", summary: "Attestations for PyPI" })]) writeFileSync(join(dir, d.filename), d.bytes);
+  const config = validateIndexConfig({ title: "Acme packages" });
+  const { index: attestedIndex } = await buildSite({ from: [dir], config });
+  const built: BuildIdentity = {
+    repository: "trailofbits/pypi-attestations",
+    workflow: "release.yml",
+    workflowPath: ".github/workflows/release.yml",
+    ref: "refs/tags/v0.0.19",
+    commit: "08802efe1f8e5fec4ad842d6b8ce97656092ee72",
+    runUrl: "https://github.com/trailofbits/pypi-attestations/actions/runs/12169989787/attempts/1",
+    serverUrl: "https://github.com",
+    predicateType: "https://slsa.dev/provenance/v1",
+  };
+  const provenance = JSON.stringify({ version: 1, attestation_bundles: [] });
+  for (const f of attestedIndex.projects.flatMap((p) => p.files)) f.provenance = { bytes: Buffer.from(provenance), builtBy: [built] };
+  const site = join(tempDir("attested-site"), "site");
+  await writeSiteToFolder(renderSite(attestedIndex, config), site);
+  const attestedServer = await startServer({ root: site, port: 0 });
+  try {
+    const problems: string[] = [];
+    await inContext(browser, DESKTOP, async (context, pages) => {
+      const page = await pages.open(context, `${attestedServer.url}/project/pypi-attestations/`);
+      const badge = page.locator(".page-head .badge.attested");
+      assert.ok(await badge.isVisible(), "the badge shows under the name");
+      assert.equal(squash(await badge.textContent()), "Attested build");
+      assert.match((await badge.getAttribute("title")) ?? "", /trailofbits\/pypi-attestations release\.yml/);
+
+      const line = page.locator("#versions .built-by");
+      assert.equal(await line.count(), 1, "one file, one line");
+      assert.ok(await line.isVisible(), "the built-by line is visible");
+      assert.equal(squash(await line.textContent()), "built by trailofbits/pypi-attestations release.yml at v0.0.19 · provenance");
+      const href = (selector: string): Promise<string> => line.locator(selector).evaluate((a: any) => a.href);
+      assert.equal(await href("a.build-repository"), "https://github.com/trailofbits/pypi-attestations");
+      assert.equal(await href("a.build-workflow"), built.runUrl);
+      assert.equal(await line.locator("code.build-ref").getAttribute("title"), "refs/tags/v0.0.19");
+      // The provenance link reaches what the site serves beside the file.
+      const provenanceUrl = await href("a.provenance");
+      assert.equal(provenanceUrl, `${attestedServer.url}/files/pypi-attestations/pypi_attestations-0.0.19-py3-none-any.whl.provenance`);
+      const served = await page.request.get(provenanceUrl);
+      assert.equal(served.status(), 200);
+      assert.equal(await served.text(), provenance);
+      await screenshot(page, "project-attested.png");
+
+      problems.push(...(await contrastProblems(page, "attested (light)")));
+      await page.emulateMedia({ colorScheme: "dark" });
+      problems.push(...(await contrastProblems(page, "attested (dark)")));
+
+      const landing = await pages.open(context, `${attestedServer.url}/`);
+      assert.equal(squash(await landing.locator('li.project[data-name="pypi-attestations"] .project-meta .attested').textContent()), "Attested build");
+    });
+    await inContext(browser, PHONE, async (context, pages) => {
+      const page = await pages.open(context, `${attestedServer.url}/project/pypi-attestations/`);
+      problems.push(...(await horizontalScroll(page, "attested on a phone")));
+    });
+    assert.deepEqual(problems, []);
+  } finally {
+    await attestedServer.close();
   }
 });

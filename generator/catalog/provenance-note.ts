@@ -57,11 +57,10 @@ export function builtByHtml(file: DistributionFile): string {
 
 /**
  * What the "Attested build" badge's title says when every file of the latest version has
- * provenance (the repositories and workflows that built them); undefined otherwise, and for a
- * quarantined project, which offers no files.
+ * provenance (the repositories and workflows that built them); undefined otherwise.
  */
 export function attestedBuildTitle(f: CatalogFacts): string | undefined {
-  if (f.latest === "" || f.status?.status === "quarantined") return undefined;
+  if (f.latest === "") return undefined;
   const files = f.releases.find((r) => r.version === f.latest)?.files ?? [];
   if (files.length === 0 || !files.every((file) => file.provenance !== undefined)) return undefined;
   const builders = [...new Set(files.flatMap((file) => file.provenance?.builtBy ?? []).map((id) => `${id.repository} ${id.workflow}`))];
