@@ -25,6 +25,7 @@ export type WarningCode =
   | "attestation-unsupported"
   | "attestation-unlogged"
   | "attestation-malformed"
+  | "attestation-unverified"
   | "attestations-private-sigstore"
   | "attestations-unavailable";
 

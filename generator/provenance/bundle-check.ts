@@ -5,15 +5,16 @@
  * workflow, with a transparency log entry. Everything else is a reason, never an exception: the
  * caller turns it into a named warning and the file stays indexed without it.
  *
- * The index checks what it can alone (the shape, the subject, the signature against the bundle's
- * own certificate, the log time within the certificate's validity); the chain to Sigstore's roots
- * and the log's inclusion proof are for the consumer, who verifies offline with pypi-attestations.
+ * Then it verifies the bundle as a consumer will (sigstore-trust.ts): the certificate's chain to
+ * Sigstore's Fulcio, its CT proof and the Rekor entry, offline. So the catalog's "built by" names
+ * only an identity Sigstore vouches for; the consumer still checks it is the one they expect.
  */
 import { X509Certificate, crypto, dsse } from "@sigstore/core";
 import { bundleFromJSON, bundleToJSON, type Bundle } from "@sigstore/bundle";
 import { z } from "zod";
 import { certificateClaims, githubSigner, type CertificateClaims } from "./certificate-claims.js";
 import type { KeptAttestation } from "./pep740.js";
+import { sigstoreProblem } from "./sigstore-trust.js";
 
 /** SLSA provenance v1 (actions/attest-build-provenance) and PyPI's publish attestation. */
 export const KEPT_PREDICATES = ["https://slsa.dev/provenance/v1", "https://docs.pypi.org/attestations/publish/v1"] as const;
@@ -30,7 +31,9 @@ export type BundleProblemKind =
   /** Signed by GitHub's private Sigstore instance (private repositories): no public log, no PEP 740 form. */
   | "private-sigstore"
   /** Not a valid bundle, statement, certificate or signature. */
-  | "malformed";
+  | "malformed"
+  /** Well-formed, but its certificate, log entry or timestamps do not verify against Sigstore's public-good roots. */
+  | "unverified";
 
 export type BundleVerdict = { kept: KeptAttestation } | { problem: BundleProblemKind; reason: string };
 
@@ -127,6 +130,10 @@ export function checkBundle(json: unknown, filename: string, sha256: string): Bu
 
   const loggedAt = new Date(Number(entry.integratedTime) * 1000);
   if (!cert.validForDate(loggedAt)) return { problem: "malformed", reason: `logged at ${loggedAt.toISOString()}, outside the certificate's validity` };
+
+  // Last and dearest: the chain to Fulcio, the CT and Rekor proofs, as a consumer will check them.
+  const unverified = sigstoreProblem(bundle);
+  if (unverified !== undefined) return { problem: "unverified", reason: `it does not verify against Sigstore's public-good roots as this version ships them (${unverified}); if Sigstore rotated a key since, update github-pypi` };
 
   const serialized = bundleToJSON(bundle).verificationMaterial.tlogEntries[0];
   return {

@@ -16,7 +16,7 @@
 import { RequestError } from "@octokit/request-error";
 import { z } from "zod";
 import snappy from "snappyjs";
-import type { Warnings } from "../diagnostics/warnings.js";
+import type { WarningCode, Warnings } from "../diagnostics/warnings.js";
 import type { GitHubClient } from "../github/api-client.js";
 import type { AssetDownloader } from "../github/asset-download.js";
 import type { CacheStore } from "../github/cache-store.js";
@@ -53,11 +53,12 @@ interface StoredAnswer {
   privateSigstore: boolean;
 }
 
-const CODES: Record<Exclude<BundleProblemKind, "private-sigstore">, "attestation-mismatch" | "attestation-unsupported" | "attestation-unlogged" | "attestation-malformed"> = {
+const CODES: Record<Exclude<BundleProblemKind, "private-sigstore">, WarningCode> = {
   mismatch: "attestation-mismatch",
   unsupported: "attestation-unsupported",
   unlogged: "attestation-unlogged",
   malformed: "attestation-malformed",
+  unverified: "attestation-unverified",
 };
 
 export interface AttestationFile {
