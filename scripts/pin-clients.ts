@@ -2,7 +2,8 @@
  * Writes test/clients/requirements.txt from PINS (test/clients/clients.ts): for each client venv,
  * every package it needs at an exact version with the sha256 of every file PyPI has for it, so that
  * `--require-hashes` installs the same bytes on any machine. Resolved by uv (`pip compile
- * --universal --generate-hashes`) for the venv's own Python. Run it after changing PINS:
+ * --universal --generate-hashes`) for the venv's own Python. The tool venvs (TOOL_PINS) follow, in
+ * `# tool` sections of the same form. Run it after changing PINS or TOOL_PINS:
  *
  *     node --import tsx scripts/pin-clients.ts
  */
@@ -11,7 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { PINS } from "../test/clients/clients.js";
+import { PINS, TOOL_PINS } from "../test/clients/clients.js";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 const uvPin = PINS.find((p) => p.venv === "uv")?.requirement;
@@ -25,18 +26,25 @@ try {
   const sections: string[] = [
     "# The clients the matrix installs, one venv a section, every file hash-pinned (pip --require-hashes).",
     "# Written by scripts/pin-clients.ts from test/clients/clients.ts: do not edit by hand.",
+    "# The `# tool` sections at the end are tools the tests run, not clients: installed the same way, never a matrix row.",
   ];
-  for (const pin of PINS) {
-    const input = join(work, `${pin.venv}.in`);
-    writeFileSync(input, `${[pin.requirement, ...(pin.alongside ?? [])].join("\n")}\n`);
-    const compiled = execFileSync(uv, ["pip", "compile", "--quiet", "--universal", "--generate-hashes", "--no-header", "--no-annotate", "--python-version", pin.python, input], {
+  const compile = (name: string, python: string, requirements: readonly string[]): string => {
+    const input = join(work, `${name}.in`);
+    writeFileSync(input, `${requirements.join("\n")}\n`);
+    return execFileSync(uv, ["pip", "compile", "--quiet", "--universal", "--generate-hashes", "--no-header", "--no-annotate", "--python-version", python, input], {
       encoding: "utf8",
       env: { ...process.env, UV_CACHE_DIR: join(work, "cache") },
-    });
-    sections.push("", `# venv ${pin.venv} python ${pin.python}`, compiled.trimEnd());
+    }).trimEnd();
+  };
+  for (const pin of PINS) {
+    sections.push("", `# venv ${pin.venv} python ${pin.python}`, compile(pin.venv, pin.python, [pin.requirement, ...(pin.alongside ?? [])]));
+  }
+  // The tools' header names their top-level requirements: a venv holds several, none named after it.
+  for (const tool of TOOL_PINS) {
+    sections.push("", `# tool ${tool.venv} python ${tool.python}: ${tool.requirements.join(" ")}`, compile(tool.venv, tool.python, tool.requirements));
   }
   writeFileSync(join(root, "test/clients/requirements.txt"), `${sections.join("\n")}\n`);
-  console.log(`test/clients/requirements.txt: ${PINS.length} venvs`);
+  console.log(`test/clients/requirements.txt: ${PINS.length} client venvs, ${TOOL_PINS.length} tool venvs`);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

@@ -8,8 +8,8 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { PINS } from "./clients/clients.js";
-import { pinnedVenvs, withLock } from "./helpers/client-venvs.js";
+import { PINS, TOOL_PINS } from "./clients/clients.js";
+import { pinnedSections, pinnedTools, pinnedVenvs, withLock } from "./helpers/client-venvs.js";
 import { tempDir } from "./helpers/paths.js";
 
 test("requirements.txt has one section per pin, on the pin's Python, every line exact and hashed", () => {
@@ -26,6 +26,27 @@ test("requirements.txt has one section per pin, on the pin's Python, every line 
     const blocks = s.requirements.split(/\n(?=[A-Za-z0-9])/);
     for (const block of blocks) assert.match(block, /==\S+[\s\S]*--hash=sha256:[0-9a-f]{64}/, `${s.venv}: ${block.split("\n")[0]}`);
   }
+});
+
+test("the tools are pinned in sections of their own, hashed the same way, and are no client of the matrix", () => {
+  const tools = pinnedTools();
+  assert.deepEqual(
+    tools.map((t) => `${t.venv} ${t.python} ${[...t.pins].map(([n, v]) => `${n}==${v}`).join(" ")}`),
+    TOOL_PINS.map((t) => `${t.venv} ${t.python} ${t.requirements.join(" ")}`),
+    "test/clients/requirements.txt is out of date: run node --import tsx scripts/pin-clients.ts",
+  );
+  for (const t of tools) {
+    for (const block of t.requirements.split(/\n(?=[A-Za-z0-9])/)) assert.match(block, /==\S+[\s\S]*--hash=sha256:[0-9a-f]{64}/, `${t.venv}: ${block.split("\n")[0]}`);
+  }
+  const clients = new Set(pinnedVenvs().map((p) => p.venv));
+  for (const t of tools) assert.ok(!clients.has(t.venv), `${t.venv} is listed among the clients`);
+  // A tool section after the last client does not become part of that client's requirements.
+  const text = "# venv pip-1.0 python 3.12\npip==1.0 \\\n    --hash=sha256:00\n\n# tool t python 3.12: a==1 b==2\na==1 \\\n    --hash=sha256:00\nb==2 \\\n    --hash=sha256:00\n";
+  assert.deepEqual(pinnedVenvs(text).map((p) => p.requirements), ["pip==1.0 \\\n    --hash=sha256:00\n"]);
+  assert.deepEqual(pinnedSections(text).map((p) => `${p.kind} ${p.venv}`), ["client pip-1.0", "tool t"]);
+  assert.throws(() => pinnedTools(text.replace(": a==1 b==2", ": a==1 b==3")), /tool t names b==3 but its section pins b==2/);
+  assert.throws(() => pinnedTools(text.replace(": a==1 b==2", ": a==1 c==2")), /section t does not pin c/);
+  assert.throws(() => pinnedTools(text.replace(": a==1 b==2", ": a b==2")), /tool t: "a" is not an exact pin/);
 });
 
 test("a section that is not an exact pin is refused, naming it", () => {

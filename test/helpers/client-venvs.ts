@@ -1,8 +1,8 @@
 /**
- * The matrix's clients, installed from PyPI exactly as test/clients/requirements.txt pins them
- * (`--require-hashes`), one venv a client, cached under `.cache/clients/` and made at most once:
- * a venv's folder is named for the hash of its section and interpreter, so a changed pin makes a
- * new one. Several test processes may ask at once; a lock folder lets one install while the others
+ * The matrix's clients, and the tools tests run, installed from PyPI exactly as
+ * test/clients/requirements.txt pins them (`--require-hashes`), one venv a client or tool, cached
+ * under `.cache/clients/` and made at most once: a venv's folder is named for the hash of its
+ * section and interpreter, so a changed pin makes a new one. Several test processes may ask at once; a lock folder lets one install while the others
  * wait. Nothing here searches the disk for clients: a client that cannot be installed is an error.
  */
 import { createHash } from "node:crypto";
@@ -15,34 +15,74 @@ export const REQUIREMENTS = join(repoRoot, "test/clients/requirements.txt");
 export const CLIENT_CACHE = join(repoRoot, ".cache/clients");
 
 export interface PinnedVenv {
+  /** A client the matrix proves (`# venv`), or a tool tests run (`# tool`), never a matrix row. */
+  kind: "client" | "tool";
   venv: string;
   python: string;
   /** The section: a requirements file of its own. */
   requirements: string;
-  /** `name==version` of the section's top-level client (the venv's name without a version, or `pip`). */
+  /**
+   * A client's top-level package (the venv's name without a version, or `pip`) and its pinned
+   * version; for a tool, the first of its top-level requirements.
+   */
   client: string;
   version: string;
+  /** Every top-level requirement: name to exact version. */
+  pins: ReadonlyMap<string, string>;
 }
 
-/** The sections of requirements.txt, in its order. */
-export function pinnedVenvs(text = readFileSync(REQUIREMENTS, "utf8")): PinnedVenv[] {
+/** Every section of requirements.txt, clients and tools, in its order. */
+export function pinnedSections(text = readFileSync(REQUIREMENTS, "utf8")): PinnedVenv[] {
   const out: PinnedVenv[] = [];
-  const parts = text.split(/^# venv /m).slice(1);
+  const parts = text.split(/^# (?=(?:venv|tool) )/m).slice(1);
   for (const part of parts) {
     const [header = "", ...rest] = part.split("\n");
-    const m = /^(\S+) python (\d+\.\d+)$/.exec(header.trim());
-    if (!m) throw new Error(`${REQUIREMENTS}: a section header must read "# venv NAME python X.Y", not "# venv ${header}"`);
-    const [, venv = "", python = ""] = m;
     const requirements = rest.join("\n").trim();
-    const client = venv.startsWith("pip-") ? "pip" : venv;
-    const pinned = new RegExp(`^${client}==(\\S+)`, "m").exec(requirements);
-    if (!pinned?.[1]) throw new Error(`${REQUIREMENTS}: section ${venv} does not pin ${client}`);
+    const kind = header.startsWith("tool ") ? "tool" : "client";
+    let venv: string;
+    let python: string;
+    /** The top-level names, with the version a tool's header gives each. */
+    let tops: [string, string | undefined][];
+    if (kind === "client") {
+      const m = /^venv (\S+) python (\d+\.\d+)$/.exec(header.trim());
+      if (!m) throw new Error(`${REQUIREMENTS}: a section header must read "# venv NAME python X.Y", not "# ${header}"`);
+      [, venv = "", python = ""] = m;
+      tops = [[venv.startsWith("pip-") ? "pip" : venv, undefined]];
+    } else {
+      // A tool names its top-level requirements in the header: several, none named after the venv.
+      const m = /^tool (\S+) python (\d+\.\d+): (\S.*)$/.exec(header.trim());
+      if (!m) throw new Error(`${REQUIREMENTS}: a tool's header must read "# tool NAME python X.Y: NAME==VERSION...", not "# ${header}"`);
+      [, venv = "", python = ""] = m;
+      tops = (m[3] ?? "").split(/\s+/).map((r) => {
+        const exact = /^([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+)$/.exec(r);
+        if (!exact?.[1]) throw new Error(`${REQUIREMENTS}: tool ${venv}: "${r}" is not an exact pin`);
+        return [exact[1], exact[2]];
+      });
+    }
+    const pins = new Map<string, string>();
+    for (const [name, named] of tops) {
+      const pinned = new RegExp(`^${name.replace(/\./g, "\\.")}==(\\S+)`, "m").exec(requirements);
+      if (!pinned?.[1]) throw new Error(`${REQUIREMENTS}: section ${venv} does not pin ${name}`);
+      if (named !== undefined && named !== pinned[1]) throw new Error(`${REQUIREMENTS}: tool ${venv} names ${name}==${named} but its section pins ${name}==${pinned[1]}`);
+      pins.set(name, pinned[1]);
+    }
     for (const line of requirements.split("\n")) {
       if (/^[A-Za-z0-9]/.test(line) && !/==\S+/.test(line)) throw new Error(`${REQUIREMENTS}: section ${venv}: "${line}" is not an exact pin`);
     }
-    out.push({ venv, python, requirements: `${requirements}\n`, client, version: pinned[1] });
+    const [client = "", version = ""] = [...pins][0] ?? [];
+    out.push({ kind, venv, python, requirements: `${requirements}\n`, client, version, pins });
   }
   return out;
+}
+
+/** The clients' sections of requirements.txt, in its order: the matrix's rows, without the tools. */
+export function pinnedVenvs(text?: string): PinnedVenv[] {
+  return pinnedSections(text).filter((p) => p.kind === "client");
+}
+
+/** The tools' sections of requirements.txt, in its order. */
+export function pinnedTools(text?: string): PinnedVenv[] {
+  return pinnedSections(text).filter((p) => p.kind === "tool");
 }
 
 /** The interpreter for `major.minor`: pyenv's newest build of it, else `pythonX.Y` on the PATH. */
@@ -169,7 +209,7 @@ function newestPip(): PinnedVenv {
   return newest;
 }
 
-/** The venv for `name`, installed if this machine does not have it yet. */
+/** The venv for `name`, a client's or a tool's, installed if this machine does not have it yet. */
 export function clientVenv(name: string): Promise<ClientVenv> {
   let ready = made.get(name);
   if (!ready) {
@@ -180,7 +220,7 @@ export function clientVenv(name: string): Promise<ClientVenv> {
 }
 
 async function makeClientVenv(name: string): Promise<ClientVenv> {
-  const pin = pinnedVenvs().find((p) => p.venv === name);
+  const pin = pinnedSections().find((p) => p.venv === name);
   if (!pin) throw new Error(`${REQUIREMENTS} has no section for ${name}`);
   const base = await interpreter(pin.python);
   // A client other than pip is installed by the newest pinned pip (the interpreter's own may be
@@ -212,9 +252,18 @@ async function makeClientVenv(name: string): Promise<ClientVenv> {
         }
       }
       await spawnChecked(`installing ${pin.venv}`, venv.python, ["-m", "pip", "install", "--quiet", "--require-hashes", "--only-binary", ":all:", "-r", requirements]);
-      const version = await spawnChecked(`${pin.client} --version`, venv.python, ["-m", pin.client === "pipenv" ? "pipenv" : pin.client, "--version"]);
-      if (!version.stdout.includes(pin.version) && !version.stderr.includes(pin.version)) throw new Error(`${dir} runs ${version.stdout.trim()}, not ${pin.client} ${pin.version}`);
-      writeFileSync(marker, `${pin.client}==${pin.version} on ${base}\n`);
+      if (pin.kind === "client") {
+        const version = await spawnChecked(`${pin.client} --version`, venv.python, ["-m", pin.client === "pipenv" ? "pipenv" : pin.client, "--version"]);
+        if (!version.stdout.includes(pin.version) && !version.stderr.includes(pin.version)) throw new Error(`${dir} runs ${version.stdout.trim()}, not ${pin.client} ${pin.version}`);
+      } else {
+        // A tool's packages need not have a `--version` of their own: the installed metadata says.
+        const wanted = Object.fromEntries(pin.pins);
+        const script = "import importlib.metadata as m, json, sys; print(json.dumps({n: m.version(n) for n in json.loads(sys.argv[1])}))";
+        const found = await spawnChecked(`${pin.venv}'s versions`, venv.python, ["-c", script, JSON.stringify(Object.keys(wanted))]);
+        const installed = JSON.parse(found.stdout) as Record<string, string>;
+        for (const [name, version] of pin.pins) if (installed[name] !== version) throw new Error(`${dir} has ${name} ${installed[name] ?? "missing"}, not ${version}`);
+      }
+      writeFileSync(marker, `${[...pin.pins].map(([n, v]) => `${n}==${v}`).join(" ")} on ${base}\n`);
     } catch (e) {
       rmSync(dir, { recursive: true, force: true });
       throw e;
@@ -225,15 +274,14 @@ async function makeClientVenv(name: string): Promise<ClientVenv> {
   return venv;
 }
 
-/** Installs every pinned client (two at a time), for the test runner to do before the tests start; resolves with the failures. */
+/** Installs every pinned client and tool (two at a time), for the test runner to do before the tests start; resolves with the failures. */
 export async function prepareAllClients(log: (line: string) => void): Promise<string[]> {
   const failures: string[] = [];
-  const pins = pinnedVenvs();
-  const todo = [...pins];
+  const todo = pinnedSections();
   const worker = async (): Promise<void> => {
     for (let pin = todo.shift(); pin; pin = todo.shift()) {
-      const name = pin.venv;
-      await clientVenv(name).then(() => log(`client ${name} ready`), (e: Error) => failures.push(e.message));
+      const { venv: name, kind } = pin;
+      await clientVenv(name).then(() => log(`${kind} ${name} ready`), (e: Error) => failures.push(e.message));
     }
   };
   await Promise.all([worker(), worker()]);
