@@ -137,14 +137,16 @@ export class AttestationReader {
   /** One file's answer from GitHub, or undefined (with a warning) when it could not be had. */
   private async ask(file: AttestationFile): Promise<StoredAnswer | undefined> {
     const entries: z.infer<typeof answerSchema>["attestations"] = [];
-    let url: string | undefined = `GET /repos/{owner}/{repo}/attestations/sha256:${file.sha256}`;
+    // The digest goes in as a parameter: written into the template, `:b53…` would read as a
+    // legacy `:name` placeholder and be dropped, asking for `/attestations/sha256`.
+    let url: string | undefined = "GET /repos/{owner}/{repo}/attestations/{subject_digest}";
     for (let page = 0; url !== undefined && page < MAX_PAGES; page++) {
       let response: { data: unknown; headers: { link?: string } };
       try {
         this.stats.listings++;
         response =
           page === 0
-            ? await this.client.request(url, { owner: file.repo.owner, repo: file.repo.name, per_page: 100 })
+            ? await this.client.request(url, { owner: file.repo.owner, repo: file.repo.name, subject_digest: `sha256:${file.sha256}`, per_page: 100 })
             : await this.client.request(`GET ${url}`);
       } catch (e) {
         if (e instanceof RequestError && e.status === 404) break; // none for these bytes

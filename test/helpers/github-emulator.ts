@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import http, { STATUS_CODES } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { components } from "@octokit/openapi-types";
+import snappy from "snappyjs";
 
 type Schemas = components["schemas"];
 type MinimalRepository = Schemas["minimal-repository"];
@@ -30,10 +31,25 @@ export interface EmulatedAsset {
   contentType?: string;
   /** ISO; default a fixed deterministic time derived from the asset id */
   updatedAt?: string;
+  /** When it was uploaded (ISO); default a fixed time in 2024 derived from the asset id. */
+  createdAt?: string;
   /** default uploaded */
   state?: "uploaded" | "open";
   /** `size` in the listing when it must differ from the bytes served (a host that cuts downloads short). */
   listedSize?: number;
+}
+
+/** One attestation in GitHub's store: a Sigstore bundle, held as given (tests pass real and broken ones). */
+export interface EmulatedAttestation {
+  bundle: unknown;
+  /** The `repository_id` GitHub lists it with; default the repository's own id. */
+  repositoryId?: number;
+}
+
+/** An answer set as is for one digest: a malformed body, or a status of its own. */
+export interface RawAttestationAnswer {
+  raw: string;
+  status?: number;
 }
 
 export interface EmulatedRelease {
@@ -68,6 +84,8 @@ export interface EmulatedRepo {
   /** Names it had before a rename: GitHub answers them with 301 to `/repositories/{id}/...`, as recorded. */
   formerNames?: string[];
   defaultBranch?: string;
+  /** GitHub's attestation store for the repository: subject digest (`sha256:<hex>`) -> its attestations, or an answer as is. */
+  attestations?: Record<string, EmulatedAttestation[] | RawAttestationAnswer>;
 }
 
 /** Someone whose own token the API sees: `GET /user` names them, and private repositories answer only if granted. */
@@ -119,6 +137,13 @@ export interface EmulatorOptions {
    * or a person's token (see `setPeople`), else 401 with GitHub's JSON body. If unset and no people are set, any/no auth is accepted.
    */
   token?: string;
+  /**
+   * How attestation listings carry bundles. "url" (default, what GitHub does since 2026-07-16):
+   * `"bundle": null` and a pre-signed `bundle_url` on the download host, which serves the bundle
+   * snappy-compressed (`application/x-snappy`) without asking for a token. "inline": the bundle in
+   * the listing, as older answers (and the shared real record) have it.
+   */
+  attestationBundles?: "url" | "inline";
 }
 
 const DOCS = "https://docs.github.com/rest";
@@ -724,8 +749,8 @@ export class GitHubEmulator {
       size: asset.listedSize ?? meta.size,
       digest,
       download_count: 0,
-      created_at: iso(created),
-      updated_at: asset.updatedAt ?? iso(created + 30_000),
+      created_at: asset.createdAt ?? iso(created),
+      updated_at: asset.updatedAt ?? iso((asset.createdAt ? Date.parse(asset.createdAt) : created) + 30_000),
       browser_download_url: `${this.htmlBase}/${full}/releases/download/${enc(release.tag)}/${enc(asset.name)}`,
     };
   }
@@ -1023,7 +1048,40 @@ export class GitHubEmulator {
       return this.reply(ctx, 200, page.map((t) => this.tagJson(org, repo, t)), link);
     }
     if (section === "contents" && rest.length > 0) return this.contents(org, repo, rest.join("/"), url, ctx);
+    if (section === "attestations" && rest.length === 1) return this.attestations(repo, rest[0] as string, url, ctx);
     return this.notFound(ctx);
+  }
+
+  /**
+   * `GET /repos/{owner}/{repo}/attestations/{subject_digest}`: 404 when the store holds none for
+   * the digest (the gh CLI reads 404 as "no attestations"), else `{attestations: [...]}` with
+   * cursor pagination (`per_page`, `after`) and a Link header, as GitHub documents it.
+   */
+  private attestations(repo: EmulatedRepo, digest: string, url: URL, ctx: Ctx): void {
+    const held = repo.attestations?.[digest.toLowerCase()];
+    if (held === undefined) return this.notFound(ctx);
+    if (!Array.isArray(held)) {
+      const status = held.status ?? 200;
+      return this.reply(ctx, status, undefined, {}, Buffer.from(held.raw));
+    }
+    const perPage = Math.min(Math.max(Number(url.searchParams.get("per_page") ?? 30) || 30, 1), MAX_PER_PAGE);
+    const after = url.searchParams.get("after");
+    const start = after === null ? 0 : Number(Buffer.from(after, "base64url").toString("utf8")) || 0;
+    const page = held.slice(start, start + perPage);
+    const repoId = this.id(repo, "repo");
+    const items = page.map((a, i) => {
+      const repository_id = a.repositoryId ?? repoId;
+      if ((this.options.attestationBundles ?? "url") === "inline") return { bundle: a.bundle, repository_id };
+      const ref = `${repoId}/${digest.toLowerCase()}/${start + i}`;
+      return { bundle: null, repository_id, bundle_url: `${this.downloadUrl}/attestation-bundles/${ref}.json.sn?sig=${sha("sha256", `bundle:${ref}`)}` };
+    });
+    const extra: Record<string, string> = {};
+    if (start + perPage < held.length) {
+      const next = new URL(url.toString());
+      next.searchParams.set("after", Buffer.from(String(start + perPage)).toString("base64url"));
+      extra.link = `<${this.apiUrl}${next.pathname}${next.search}>; rel="next"`;
+    }
+    this.reply(ctx, 200, { attestations: items }, extra);
   }
 
   /** One release, as `GET .../releases/{id}` and `.../releases/tags/{tag}` answer: with its Last-Modified, as recorded. */
@@ -1160,9 +1218,28 @@ export class GitHubEmulator {
 
   // ---- download host ------------------------------------------------------------------------
 
+  /** The attestation a bundle URL's `<repo id>/<digest>/<index>` names. */
+  findAttestation(ref: string): EmulatedAttestation | undefined {
+    const [repoId, digest = "", index] = ref.split("/");
+    for (const org of this.orgs.values()) {
+      for (const repo of org.repos) {
+        if (String(this.id(repo, "repo")) !== repoId) continue;
+        const held = repo.attestations?.[digest];
+        return Array.isArray(held) ? held[Number(index)] : undefined;
+      }
+    }
+    return undefined;
+  }
+
+  private bundleDownload(url: URL, ctx: Ctx): void {
+    const { status, type, body } = bundleAnswer(this, url);
+    this.send(ctx, status, { "content-type": type }, body);
+  }
+
   private async routeDownload(url: URL, ctx: Ctx): Promise<void> {
     const text = (status: number, message: string, headers: Record<string, string> = {}) =>
       this.send(ctx, status, { "content-type": "text/plain; charset=utf-8", ...headers }, Buffer.from(message));
+    if (url.pathname.startsWith("/attestation-bundles/")) return this.bundleDownload(url, ctx);
     const m = /^\/releases-assets\/(\d+)\/([^/]+)$/.exec(url.pathname);
     let name: string | undefined;
     try {
@@ -1201,6 +1278,19 @@ export class GitHubEmulator {
     }
     res.end();
   }
+}
+
+/** Blob storage's answer to a `bundle_url`: the bundle, snappy block format, for a valid signature only. */
+function bundleAnswer(emulator: { findAttestation(ref: string): EmulatedAttestation | undefined }, url: URL): { status: number; type: string; body: Uint8Array } {
+  const m = /^\/attestation-bundles\/(\d+\/sha256:[0-9a-f]{64}\/\d+)\.json\.sn$/.exec(url.pathname);
+  const ref = m?.[1];
+  if (ref === undefined) return { status: 404, type: "application/xml", body: Buffer.from("<Error><Code>BlobNotFound</Code></Error>") };
+  if (url.searchParams.get("sig") !== sha("sha256", `bundle:${ref}`)) {
+    return { status: 403, type: "application/xml", body: Buffer.from("<Error><Code>AuthenticationFailed</Code></Error>") };
+  }
+  const held = emulator.findAttestation(ref);
+  if (!held) return { status: 404, type: "application/xml", body: Buffer.from("<Error><Code>BlobNotFound</Code></Error>") };
+  return { status: 200, type: "application/x-snappy", body: snappy.compress(Buffer.from(JSON.stringify(held.bundle))) };
 }
 
 function drained(res: http.ServerResponse): Promise<void> {
