@@ -63,9 +63,19 @@ if (built !== 0) process.exit(built);
   const { prepareAllClients } = await import("../test/helpers/client-venvs.js");
   const started = Date.now();
   const failures = await prepareAllClients((line) => console.log(line));
-  for (const f of failures) console.error(`A client could not be installed; its tests will fail:\n${f}`);
-  console.log(`Clients ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  for (const f of failures) console.error(`A client or tool could not be installed; its tests will fail:\n${f}`);
+  console.log(`Clients and tools ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   // Stopped while installing: the installs were let finish (a half-made venv is never marked ready), the tests do not start.
+  if (interrupted) process.exit(130);
+  // The real sdist the provenance tests verify attestations against, downloaded once into .cache/dists
+  // and checked against the digest its attestation signs. Without it the run fails: nothing is skipped.
+  const { attestedDist } = await import("../test/helpers/attested-dist.js");
+  const fetched = Date.now();
+  const dist = await attestedDist().catch((e: Error) => {
+    console.error(`The attested sdist could not be fetched; the run stops:\n${e.message}`);
+    process.exit(1);
+  });
+  console.log(`Attested sdist ${dist} ready in ${((Date.now() - fetched) / 1000).toFixed(1)} s`);
   if (interrupted) process.exit(130);
 }
 
