@@ -91,9 +91,11 @@ def fetch(url: str, accept: str, auth: tuple[str, str] | None) -> tuple[str, str
 # The project page's two forms.
 
 
-def json_entry(page_url: str, filename: str, auth: tuple[str, str] | None) -> tuple[str, dict[str, Any]]:
-    final, media_type, body = fetch(page_url, PYPI_JSON, auth)
-    if media_type != PYPI_JSON:
+def json_entry(page_url: str, filename: str, auth: tuple[str, str] | None, static: bool = False) -> tuple[str, dict[str, Any]]:
+    # A static host (GitHub Pages) cannot negotiate: the JSON form is the folder's index.json file.
+    url = urllib.parse.urljoin(page_url, "index.json") if static else page_url
+    final, media_type, body = fetch(url, PYPI_JSON, auth)
+    if media_type != PYPI_JSON and not (static and media_type == "application/json"):
         raise Failure(f"{page_url} answered Accept: {PYPI_JSON} with Content-Type {media_type or '(none)'}", url=page_url)
     page = json.loads(body)
     for entry in page.get("files", []):
@@ -198,7 +200,7 @@ def mode_index(args: argparse.Namespace) -> dict[str, Any]:
         raise Failure("--user and --password go together")
     auth = None if args.user is None else (args.user, args.password)
     page_url = f"{args.index.rstrip('/')}/{urllib.parse.quote(args.project)}/"
-    json_page, entry = json_entry(page_url, args.filename, auth)
+    json_page, entry = json_entry(page_url, args.filename, auth, args.static)
     html_page, anchor = html_anchor(page_url, args.filename, auth)
     in_json = entry.get("provenance")
     in_html = anchor.get("data-provenance")
@@ -214,6 +216,8 @@ def mode_index(args: argparse.Namespace) -> dict[str, Any]:
     html_url = urllib.parse.urljoin(html_page, in_html)
     if json_url != html_url:
         raise Failure(f"the JSON page names {json_url}, the HTML page {html_url}", json=json_url, html=html_url)
+    if args.dist is None:
+        raise Failure("--dist is required unless --expect-none")
     expected = expected_publisher(args)
     dist = _dist(args.dist, args.filename)
     _, media_type, body = fetch(json_url, f"{PROVENANCE_TYPE}, application/json;q=0.5", auth)
@@ -267,12 +271,13 @@ def main(argv: list[str]) -> int:
     index.add_argument("--index", required=True, help="the simple index's root URL")
     index.add_argument("--project", required=True)
     index.add_argument("--filename", required=True)
-    index.add_argument("--dist", required=True, help="the distribution's bytes, under its own filename")
+    index.add_argument("--dist", help="the distribution's bytes, under its own filename (required unless --expect-none)")
     index.add_argument("--user")
     index.add_argument("--password")
     index.add_argument("--repository", help="expected GitHub repository, owner/name")
     index.add_argument("--workflow", help="expected workflow file name, e.g. release.yml")
     index.add_argument("--expect-none", action="store_true", help="require that the file has no provenance")
+    index.add_argument("--static", action="store_true", help="a static host: read the JSON form from the project folder's index.json")
     index.add_argument("--provenance-type", default=PROVENANCE_TYPE, help=f"the provenance's required media type (default {PROVENANCE_TYPE})")
     index.set_defaults(run=mode_index)
 
