@@ -24,11 +24,12 @@ const material = (b: Json): Json => b.verificationMaterial as Json;
 const envelope = (b: Json): Json => b.dsseEnvelope as Json;
 
 function problemOf(verdict: BundleVerdict): string {
-  return "problem" in verdict ? verdict.problem : "kept";
+  return "problem" in verdict ? verdict.problem : "ignored" in verdict ? "ignored" : "kept";
 }
 
 function kept(verdict: BundleVerdict): KeptAttestation {
   if ("problem" in verdict) assert.fail(`refused: ${verdict.problem}: ${verdict.reason}`);
+  if ("ignored" in verdict) assert.fail(`passed over: ${verdict.ignored}`);
   return verdict.kept;
 }
 
@@ -105,6 +106,18 @@ describe("what is left out, each for its own reason", () => {
     delete message.dsseEnvelope;
     message.messageSignature = { messageDigest: { algorithm: "SHA2_256", digest: Buffer.from(SHA256, "hex").toString("base64") }, signature: (envelope(realBundle()).signatures as Json[])[0]?.sig };
     assert.equal(problemOf(checkBundle(message, FILENAME, SHA256)), "unsupported");
+  });
+
+  test("GitHub's own immutable-release attestation (on every asset of such a release) is passed over without a warning", () => {
+    const bundle = realBundle();
+    const statement = JSON.parse(Buffer.from(envelope(bundle).payload as string, "base64").toString("utf8")) as Json;
+    statement.predicateType = "https://in-toto.io/attestation/release/v0.1";
+    envelope(bundle).payload = Buffer.from(JSON.stringify(statement)).toString("base64");
+    assert.equal(problemOf(checkBundle(bundle, FILENAME, SHA256)), "ignored");
+    // Any other predicate is judged: here, by its signature, since the statement changed.
+    statement.predicateType = "https://spdx.dev/Document/v2.3";
+    envelope(bundle).payload = Buffer.from(JSON.stringify(statement)).toString("base64");
+    assert.equal(problemOf(checkBundle(bundle, FILENAME, SHA256)), "malformed");
   });
 
   test("a payload that is not an in-toto statement is refused before its content is read", () => {

@@ -19,6 +19,12 @@ import { sigstoreProblem } from "./sigstore-trust.js";
 /** SLSA provenance v1 (actions/attest-build-provenance) and PyPI's publish attestation. */
 export const KEPT_PREDICATES = ["https://slsa.dev/provenance/v1", "https://docs.pypi.org/attestations/publish/v1"] as const;
 const IN_TOTO_PAYLOAD = "application/vnd.in-toto+json";
+/**
+ * GitHub's own attestation of an immutable release (one for every asset, signed by GitHub, not a
+ * workflow): it says the release is what was published, not how a file was built, so it is passed
+ * over without a word rather than warned about on every asset of every such release.
+ */
+const RELEASE_PREDICATE = "https://in-toto.io/attestation/release/v0.1";
 const STATEMENT_V1 = "https://in-toto.io/Statement/v1";
 
 export type BundleProblemKind =
@@ -35,7 +41,17 @@ export type BundleProblemKind =
   /** Well-formed, but its certificate, log entry or timestamps do not verify against Sigstore's public-good roots. */
   | "unverified";
 
-export type BundleVerdict = { kept: KeptAttestation } | { problem: BundleProblemKind; reason: string };
+export type BundleVerdict = { kept: KeptAttestation } | { problem: BundleProblemKind; reason: string } | { ignored: string };
+
+/** The statement's predicate type, read without trusting it (only ever used to pass a bundle over). */
+function claimedPredicate(payload: Buffer): string | undefined {
+  try {
+    const type = (JSON.parse(payload.toString("utf8")) as { predicateType?: unknown }).predicateType;
+    return typeof type === "string" ? type : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 const statementSchema = z.object({
   _type: z.string(),
@@ -70,6 +86,7 @@ export function checkBundle(json: unknown, filename: string, sha256: string): Bu
   if (bundle.content.$case !== "dsseEnvelope") return { problem: "unsupported", reason: "a bare message signature, not a signed in-toto statement" };
   const envelope = bundle.content.dsseEnvelope;
   if (envelope.payloadType !== IN_TOTO_PAYLOAD) return { problem: "unsupported", reason: `a DSSE envelope of ${envelope.payloadType}, not an in-toto statement` };
+  if (claimedPredicate(envelope.payload) === RELEASE_PREDICATE) return { ignored: "GitHub's attestation of an immutable release" };
   const signature = envelope.signatures.length === 1 ? envelope.signatures[0] : undefined;
   if (signature === undefined) return { problem: "malformed", reason: `${envelope.signatures.length} signatures on the envelope; PEP 740 carries exactly one` };
 

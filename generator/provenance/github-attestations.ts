@@ -183,6 +183,7 @@ export class AttestationReader {
       }
       const verdict = checkBundle(bundle, file.filename, file.sha256);
       if ("kept" in verdict) kept.push(verdict.kept);
+      else if ("ignored" in verdict) continue;
       else if (verdict.problem === "private-sigstore") answer.privateSigstore = true;
       else answer.notes.push({ kind: verdict.problem, reason: verdict.reason });
     }
