@@ -44,6 +44,10 @@ export interface EmulatedAttestation {
   bundle: unknown;
   /** The `repository_id` GitHub lists it with; default the repository's own id. */
   repositoryId?: number;
+  /** `initiator` as GitHub lists it (`"user"` for a workflow's attest step); left out when unset. */
+  initiator?: string;
+  /** Bytes the blob host serves for it instead of the snappy-compressed bundle (a blob that is not snappy, or cut short). */
+  blob?: Uint8Array;
 }
 
 /** An answer set as is for one digest: a malformed body, or a status of its own. */
@@ -86,6 +90,8 @@ export interface EmulatedRepo {
   defaultBranch?: string;
   /** GitHub's attestation store for the repository: subject digest (`sha256:<hex>`) -> its attestations, or an answer as is. */
   attestations?: Record<string, EmulatedAttestation[] | RawAttestationAnswer>;
+  /** How this repository's attestation listings carry bundles; default the emulator's `attestationBundles`. */
+  attestationBundles?: "url" | "inline";
 }
 
 /** Someone whose own token the API sees: `GET /user` names them, and private repositories answer only if granted. */
@@ -107,7 +113,10 @@ export type Fault =
 export interface FaultRule {
   /** default "api" */
   server?: "api" | "download";
-  /** matched against the request pathname (no query), exact string or RegExp */
+  /**
+   * matched against the request pathname (no query), exact string or RegExp, as sent and
+   * percent-decoded: clients send `sha256%3A…` for an attestation digest, rules may say `sha256:…`
+   */
   path: string | RegExp;
   fault: Fault;
   /** how many matching requests fail before the real answer comes back; default Infinity (persistent) */
@@ -894,11 +903,15 @@ export class GitHubEmulator {
 
   /** Applies the first live fault rule matching this request; true if it answered. */
   private fault(server: "api" | "download", pathname: string, ctx: Ctx): boolean {
+    const forms = [pathname, safeDecode(pathname)];
     const hit = this.faults.find(({ rule, left }) => {
       if ((rule.server ?? "api") !== server || left <= 0) return false;
-      if (typeof rule.path === "string") return rule.path === pathname;
-      rule.path.lastIndex = 0;
-      return rule.path.test(pathname);
+      const path = rule.path;
+      if (typeof path === "string") return forms.includes(path);
+      return forms.some((form) => {
+        path.lastIndex = 0;
+        return path.test(form);
+      });
     });
     if (!hit) return false;
     hit.left--;
@@ -1055,33 +1068,55 @@ export class GitHubEmulator {
   /**
    * `GET /repos/{owner}/{repo}/attestations/{subject_digest}`: 404 when the store holds none for
    * the digest (the gh CLI reads 404 as "no attestations"), else `{attestations: [...]}` with
-   * cursor pagination (`per_page`, `after`) and a Link header, as GitHub documents it.
+   * cursor pagination (`per_page`, `after`, `before`, Link rel="next"/"prev") and the optional
+   * `predicate_type` filter, as GitHub documents it.
    */
-  private attestations(repo: EmulatedRepo, digest: string, url: URL, ctx: Ctx): void {
-    const held = repo.attestations?.[digest.toLowerCase()];
+  private attestations(repo: EmulatedRepo, subjectDigest: string, url: URL, ctx: Ctx): void {
+    const digest = subjectDigest.toLowerCase();
+    const held = repo.attestations?.[digest];
     if (held === undefined) return this.notFound(ctx);
-    if (!Array.isArray(held)) {
-      const status = held.status ?? 200;
-      return this.reply(ctx, status, undefined, {}, Buffer.from(held.raw));
-    }
-    const perPage = Math.min(Math.max(Number(url.searchParams.get("per_page") ?? 30) || 30, 1), MAX_PER_PAGE);
+    if (!Array.isArray(held)) return this.reply(ctx, held.status ?? 200, undefined, {}, Buffer.from(held.raw));
+    const wanted = url.searchParams.get("predicate_type");
+    const predicate = wanted === null ? undefined : (PREDICATE_ALIASES[wanted] ?? wanted);
+    // Indexed by place in the store, which names the bundle's blob and is what a cursor points at.
+    const matching = held.map((a, index) => ({ a, index })).filter(({ a }) => predicate === undefined || statementPredicateType(a.bundle) === predicate);
+    if (matching.length === 0) return this.notFound(ctx);
+    const requested = Number.parseInt(url.searchParams.get("per_page") ?? "", 10);
+    const perPage = Number.isFinite(requested) && requested > 0 ? Math.min(requested, MAX_PER_PAGE) : 30;
     const after = url.searchParams.get("after");
-    const start = after === null ? 0 : Number(Buffer.from(after, "base64url").toString("utf8")) || 0;
-    const page = held.slice(start, start + perPage);
+    const before = url.searchParams.get("before");
+    const afterIndex = after === null ? -1 : readCursor(after);
+    const beforeIndex = before === null ? Infinity : readCursor(before);
+    if (afterIndex === undefined || beforeIndex === undefined) return this.reply(ctx, 400, { message: "Invalid cursor", documentation_url: DOCS, status: "400" });
+    const window = matching.filter(({ index }) => index > afterIndex && index < beforeIndex);
+    const page = before !== null && after === null ? window.slice(-perPage) : window.slice(0, perPage);
+    const first = page[0];
+    const last = page[page.length - 1];
+    const links: string[] = [];
+    const linkTo = (set: "after" | "before", index: number, rel: string): void => {
+      const params = new URLSearchParams(url.search);
+      params.delete("after");
+      params.delete("before");
+      params.set(set, writeCursor(index));
+      links.push(`<${this.apiUrl}${url.pathname}?${params}>; rel="${rel}"`);
+    };
+    if (last && matching.some(({ index }) => index > last.index)) linkTo("after", last.index, "next");
+    if (first && matching.some(({ index }) => index < first.index)) linkTo("before", first.index, "prev");
     const repoId = this.id(repo, "repo");
-    const items = page.map((a, i) => {
+    const inline = (repo.attestationBundles ?? this.options.attestationBundles ?? "url") === "inline";
+    const items = page.map(({ a, index }) => {
       const repository_id = a.repositoryId ?? repoId;
-      if ((this.options.attestationBundles ?? "url") === "inline") return { bundle: a.bundle, repository_id };
-      const ref = `${repoId}/${digest.toLowerCase()}/${start + i}`;
-      return { bundle: null, repository_id, bundle_url: `${this.downloadUrl}/attestation-bundles/${ref}.json.sn?sig=${sha("sha256", `bundle:${ref}`)}` };
+      const initiator = a.initiator === undefined ? {} : { initiator: a.initiator };
+      if (inline) return { bundle: a.bundle, repository_id, ...initiator };
+      // As recorded since 2026-07-16: the bundle left out, a pre-signed blob URL in its place.
+      return { repository_id, bundle_url: this.bundleUrl(`${repoId}/${digest}/${index}`), ...initiator, bundle: null };
     });
-    const extra: Record<string, string> = {};
-    if (start + perPage < held.length) {
-      const next = new URL(url.toString());
-      next.searchParams.set("after", Buffer.from(String(start + perPage)).toString("base64url"));
-      extra.link = `<${this.apiUrl}${next.pathname}${next.search}>; rel="next"`;
-    }
-    this.reply(ctx, 200, { attestations: items }, extra);
+    this.reply(ctx, 200, { attestations: items }, links.length ? { link: links.join(", ") } : {});
+  }
+
+  /** A pre-signed blob URL, shaped like a shared access signature: read-only, one blob, `sig` checked by the blob host. */
+  private bundleUrl(ref: string): string {
+    return `${this.downloadUrl}/attestation-bundles/${ref}.json.sn?sp=r&sr=b&sig=${bundleSignature(ref)}`;
   }
 
   /** One release, as `GET .../releases/{id}` and `.../releases/tags/{tag}` answer: with its Last-Modified, as recorded. */
@@ -1280,17 +1315,60 @@ export class GitHubEmulator {
   }
 }
 
+/** The signature a bundle URL carries for one blob (`<repo id>/<digest>/<index>`). */
+function bundleSignature(ref: string): string {
+  return sha("sha256", `bundle:${ref}`);
+}
+
+/** `predicate_type` shorthands GitHub accepts. */
+const PREDICATE_ALIASES: Record<string, string> = { provenance: "https://slsa.dev/provenance/v1" };
+
+/** The predicateType of a bundle's DSSE statement, or undefined when the bundle holds no readable one. */
+function statementPredicateType(bundle: unknown): string | undefined {
+  const envelope = isRecord(bundle) ? bundle.dsseEnvelope : undefined;
+  const payload = isRecord(envelope) ? envelope.payload : undefined;
+  if (typeof payload !== "string") return undefined;
+  try {
+    const statement: unknown = JSON.parse(Buffer.from(payload, "base64").toString("utf8"));
+    return isRecord(statement) && typeof statement.predicateType === "string" ? statement.predicateType : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Cursors are opaque to clients, as GitHub's are: the store index of the item they point at. */
+function writeCursor(index: number): string {
+  return Buffer.from(`cursor:v2:${index}`).toString("base64url");
+}
+
+function readCursor(cursor: string): number | undefined {
+  const m = /^cursor:v2:(\d+)$/.exec(Buffer.from(cursor, "base64url").toString("utf8"));
+  return m ? Number(m[1]) : undefined;
+}
+
+function safeDecode(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
+
 /** Blob storage's answer to a `bundle_url`: the bundle, snappy block format, for a valid signature only. */
 function bundleAnswer(emulator: { findAttestation(ref: string): EmulatedAttestation | undefined }, url: URL): { status: number; type: string; body: Uint8Array } {
   const m = /^\/attestation-bundles\/(\d+\/sha256:[0-9a-f]{64}\/\d+)\.json\.sn$/.exec(url.pathname);
   const ref = m?.[1];
   if (ref === undefined) return { status: 404, type: "application/xml", body: Buffer.from("<Error><Code>BlobNotFound</Code></Error>") };
-  if (url.searchParams.get("sig") !== sha("sha256", `bundle:${ref}`)) {
+  if (url.searchParams.get("sig") !== bundleSignature(ref)) {
     return { status: 403, type: "application/xml", body: Buffer.from("<Error><Code>AuthenticationFailed</Code></Error>") };
   }
   const held = emulator.findAttestation(ref);
   if (!held) return { status: 404, type: "application/xml", body: Buffer.from("<Error><Code>BlobNotFound</Code></Error>") };
-  return { status: 200, type: "application/x-snappy", body: snappy.compress(Buffer.from(JSON.stringify(held.bundle))) };
+  return { status: 200, type: "application/x-snappy", body: held.blob ?? snappy.compress(Buffer.from(JSON.stringify(held.bundle))) };
 }
 
 function drained(res: http.ServerResponse): Promise<void> {
