@@ -50,13 +50,23 @@ describe("a real GitHub attestation", () => {
     assert.match(identity.runUrl ?? "", /^https:\/\/github\.com\/trailofbits\/pypi-attestations\/actions\/runs\/\d+\/attempts\/\d+$/);
   });
 
-  test("the provenance object groups it under that publisher, with environment null (a certificate carries none)", () => {
+  test("the provenance object groups it under that publisher: claims with the ref and commit, environment null (a certificate carries none)", () => {
     const file = provenanceFile([kept(checkBundle(realBundle(), FILENAME, SHA256))]);
-    const provenance = JSON.parse(Buffer.from(file.bytes).toString("utf8")) as Json;
-    assert.deepEqual(provenance, {
-      version: 1,
-      attestation_bundles: [{ publisher: { kind: "GitHub", repository: "trailofbits/pypi-attestations", workflow: "release.yml", environment: null }, attestations: [expected] }],
-    });
+    const provenance = JSON.parse(Buffer.from(file.bytes).toString("utf8")) as { version: number; attestation_bundles: { publisher: Json; attestations: unknown[] }[] };
+    assert.equal(provenance.version, 1);
+    assert.equal(provenance.attestation_bundles.length, 1);
+    const [bundle] = provenance.attestation_bundles;
+    assert.deepEqual(bundle?.attestations, [expected]);
+    const { claims, ...publisher } = bundle?.publisher ?? {};
+    assert.deepEqual(publisher, { kind: "GitHub", repository: "trailofbits/pypi-attestations", workflow: "release.yml", environment: null });
+    assert.equal((claims as { ref?: string }).ref, "refs/tags/v0.0.19");
+    assert.match((claims as { sha?: string }).sha ?? "", /^[0-9a-f]{40}$/);
+  });
+
+  test("listed twice by GitHub, it is served once", () => {
+    const one = kept(checkBundle(realBundle(), FILENAME, SHA256));
+    const twice = provenanceFile([one, kept(checkBundle(realBundle(), FILENAME, SHA256))]);
+    assert.deepEqual(Buffer.from(twice.bytes), Buffer.from(provenanceFile([one]).bytes));
   });
 });
 
@@ -164,8 +174,8 @@ describe("the publisher PEP 740 can name", () => {
 describe("the provenance object", () => {
   test("lists attestations in log order and groups them by publisher, whatever order GitHub answered in", () => {
     const base = kept(checkBundle(realBundle(), FILENAME, SHA256));
-    const other = { ...base, identity: { ...base.identity, workflow: "nightly.yml" }, logIndex: base.logIndex - 1n };
-    const later = { ...base, logIndex: base.logIndex + 1n };
+    const other = { ...base, identity: { ...base.identity, workflow: "nightly.yml" }, logIndex: base.logIndex - 1n, identityKey: "other" };
+    const later = { ...base, logIndex: base.logIndex + 1n, identityKey: "later" };
     const a = provenanceFile([later, base, other]);
     const b = provenanceFile([other, later, base]);
     assert.deepEqual(Buffer.from(a.bytes), Buffer.from(b.bytes));

@@ -163,8 +163,9 @@ export function createGitHubClient(options: GitHubClientOptions): { client: GitH
     const who = options.token ? createHash("sha256").update(options.token).digest("hex").slice(0, 16) : "anonymous";
     client.hook.wrap("request", async (request, requestOptions) => {
       const endpoint = client.request.endpoint(requestOptions);
-      const redirect = (requestOptions.request as { redirect?: string } | undefined)?.redirect;
-      if (endpoint.method !== "GET" || redirect === "manual") return request(requestOptions);
+      const { redirect, uncached } = (requestOptions.request as { redirect?: string; uncached?: boolean } | undefined) ?? {};
+      // `uncached`: a caller that keeps its own answers (attestation listings name expiring URLs).
+      if (endpoint.method !== "GET" || redirect === "manual" || uncached === true) return request(requestOptions);
       const key = `${who} ${endpoint.url} ${String(endpoint.headers.accept ?? "")}`;
       const cached = await cache.get<CachedResponse>("http", key);
       if (cached) requestOptions.headers = { ...requestOptions.headers, "if-none-match": cached.etag };

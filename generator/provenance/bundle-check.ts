@@ -12,6 +12,7 @@
 import { X509Certificate, crypto, dsse } from "@sigstore/core";
 import { bundleFromJSON, bundleToJSON, type Bundle } from "@sigstore/bundle";
 import { z } from "zod";
+import { parseFilename, type ParsedFilename } from "../names/filename.js";
 import { certificateClaims, githubSigner, type CertificateClaims } from "./certificate-claims.js";
 import type { KeptAttestation } from "./pep740.js";
 import { sigstoreProblem } from "./sigstore-trust.js";
@@ -62,6 +63,24 @@ const statementSchema = z.object({
 /** Signature hash by curve: Fulcio certifies P-256 and P-384 keys, each signed with its own SHA. */
 const HASH_BY_CURVE: Record<string, string> = { prime256v1: "sha256", secp384r1: "sha384", secp521r1: "sha512" };
 
+/**
+ * Whether a statement's subject name is this file: compared parsed, as PEP 740 requires and
+ * pypi-attestations does (`PyPI_Attestations-0.0.19.tar.gz` is `pypi_attestations-0.0.19.tar.gz`).
+ */
+function sameDistribution(subject: string, file: ParsedFilename): boolean {
+  const parsed = parseFilename(subject);
+  if (!parsed.ok) return false;
+  const s = parsed.value;
+  return (
+    s.kind === file.kind &&
+    s.project === file.project &&
+    s.version === file.version &&
+    s.extension === file.extension &&
+    (s.buildTag ?? "") === (file.buildTag ?? "") &&
+    (s.tags ?? []).join(" ") === (file.tags ?? []).join(" ")
+  );
+}
+
 /** What file a statement covers, for messages: at most three subjects. */
 function describeSubjects(subjects: z.infer<typeof statementSchema>["subject"]): string {
   const shown = subjects.slice(0, 3).map((s) => `${s.name} (sha256 ${s.digest.sha256 ?? "none"})`);
@@ -77,6 +96,8 @@ function signingCertificate(bundle: Bundle): Buffer | undefined {
 
 /** Checks one bundle from GitHub against the file `filename` whose bytes hash to `sha256` (lower-case hex). */
 export function checkBundle(json: unknown, filename: string, sha256: string): BundleVerdict {
+  const file = parseFilename(filename);
+  if (!file.ok) return { problem: "mismatch", reason: `${filename} is not a distribution file name` };
   let bundle: Bundle;
   try {
     bundle = bundleFromJSON(json);
@@ -132,7 +153,8 @@ export function checkBundle(json: unknown, filename: string, sha256: string): Bu
     return { problem: "malformed", reason: "the signed payload is not JSON" };
   }
   if (statement._type !== STATEMENT_V1) return { problem: "unsupported", reason: `an in-toto statement of type ${statement._type}, not ${STATEMENT_V1}` };
-  const names = statement.subject.some((s) => s.name === filename && s.digest.sha256?.toLowerCase() === sha256);
+  // The hex exactly as written: verifiers compare it as a string, so an upper-case digest fails there.
+  const names = statement.subject.some((s) => sameDistribution(s.name, file.value) && s.digest.sha256 === sha256);
   if (!names) return { problem: "mismatch", reason: `the statement is about ${describeSubjects(statement.subject)}, not this file (sha256 ${sha256})` };
   // PEP 740 statements have one subject, and verifiers refuse more: `subject-path: dist/*` attests all files in one.
   if (statement.subject.length !== 1) {
@@ -162,6 +184,8 @@ export function checkBundle(json: unknown, filename: string, sha256: string): Bu
       },
       identity: { ...signer, predicateType: statement.predicateType },
       logIndex: BigInt(entry.logIndex),
+      // One signature is one attestation, however many times GitHub lists it.
+      identityKey: signature.sig.toString("base64"),
     },
   };
 }

@@ -13,6 +13,7 @@
  * GitHub failing (after retries) or answering something malformed leaves that file without
  * provenance for this run, with a named warning, and is asked again next run.
  */
+import { createHash } from "node:crypto";
 import { RequestError } from "@octokit/request-error";
 import { z } from "zod";
 import snappy from "snappyjs";
@@ -36,8 +37,10 @@ const answerSchema = z.object({
   ),
 });
 
-/** A file with no attestation is asked again while younger than this: a workflow may attest right after uploading. */
+/** A file with no attestation is asked again on every run while younger than this: a workflow may attest just after uploading. */
 const RECHECK_YOUNGER_THAN_MS = 24 * 3600 * 1000;
+/** After that, a file with none is asked again this long after it was last asked (an attestation made late, by hand). */
+const RECHECK_NONE_AFTER_MS = 7 * 24 * 3600 * 1000;
 /** More attestations than this for one file's bytes is not a build: the rest are not read. */
 const MAX_PAGES = 5;
 /** A bundle is a few kilobytes; more than this from blob storage is not one. */
@@ -45,6 +48,8 @@ const MAX_BUNDLE_BYTES = 4 * 1024 * 1024;
 
 /** What one file's question got, as the cache keeps it. */
 interface StoredAnswer {
+  /** When GitHub was asked (ms since the epoch). */
+  askedAt: number;
   /** The provenance object's bytes, base64: the exact bytes served, kept so they never change. */
   provenance?: string;
   builtBy?: BuildIdentity[];
@@ -87,8 +92,13 @@ export interface AttestationStats {
 export class AttestationReader {
   readonly stats: AttestationStats = { cached: 0, listings: 0, bundles: 0, attested: 0 };
   private privateSeen = false;
-  /** Set when the token cannot read attestations at all: said once, not asked again this run. */
-  private refused: string | undefined;
+  /** Owners whose attestations the token may not read (401, 403 but a rate limit): said once each, not asked again this run. */
+  private readonly refused = new Set<string>();
+  /** Answers differ by who asks (private repositories), as in the HTTP cache. */
+  private readonly who: string;
+  private readonly now: () => number;
+  /** Blob storage is https; plain http only when the API itself is (a local stand-in). */
+  private readonly plainHttpAllowed: boolean;
 
   constructor(
     private readonly client: GitHubClient,
@@ -96,19 +106,25 @@ export class AttestationReader {
     private readonly cache: CacheStore,
     private readonly scope: string,
     private readonly warnings: Warnings,
-    private readonly now: () => number = Date.now,
-  ) {}
+    options: { token?: string; apiUrl: string; now?: () => number },
+  ) {
+    this.who = options.token ? createHash("sha256").update(options.token).digest("hex").slice(0, 16) : "anonymous";
+    this.now = options.now ?? Date.now;
+    this.plainHttpAllowed = new URL(options.apiUrl).protocol === "http:";
+  }
 
   /** The file's provenance, or undefined when it has none the index can serve. */
   async provenanceOf(file: AttestationFile): Promise<ProvenanceFile | undefined> {
-    const key = `${this.scope} attestations ${file.repo.fullName} ${file.sha256}`;
+    const key = `${this.scope} ${this.who} attestations ${file.repo.fullName} ${file.sha256}`;
     const cached = await this.cache.get<StoredAnswer>("attestations", key);
-    const young = this.now() - Date.parse(file.uploadedAt) < RECHECK_YOUNGER_THAN_MS;
-    if (cached && (cached.provenance !== undefined || !young)) {
+    const now = this.now();
+    const young = now - Date.parse(file.uploadedAt) < RECHECK_YOUNGER_THAN_MS;
+    // Provenance once found is kept (its bytes never change); "none" is asked again while young, then weekly.
+    if (cached && (cached.provenance !== undefined || (!young && now - cached.askedAt < RECHECK_NONE_AFTER_MS))) {
       this.stats.cached++;
       return this.use(cached, file);
     }
-    if (this.refused !== undefined) return undefined;
+    if (this.refused.has(file.repo.owner.toLowerCase())) return undefined;
     const answer = await this.ask(file);
     if (answer === undefined) return undefined;
     await this.cache.put("attestations", key, answer);
@@ -140,33 +156,47 @@ export class AttestationReader {
     // The digest goes in as a parameter: written into the template, `:b53…` would read as a
     // legacy `:name` placeholder and be dropped, asking for `/attestations/sha256`.
     let url: string | undefined = "GET /repos/{owner}/{repo}/attestations/{subject_digest}";
-    for (let page = 0; url !== undefined && page < MAX_PAGES; page++) {
-      let response: { data: unknown; headers: { link?: string } };
+    const seen = new Set<string>();
+    const askedAt = this.now();
+    for (let page = 0; url !== undefined; page++) {
+      if (page === MAX_PAGES) return this.unavailable(file, `GitHub lists more than ${MAX_PAGES} pages of attestations for these bytes`);
+      let response: { url: string; data: unknown; headers: { link?: string } };
       try {
         this.stats.listings++;
+        // Not through the ETag cache: this reader keeps answers itself, and a replayed listing
+        // would hand back pre-signed bundle URLs that have since expired.
+        const uncached = { request: { uncached: true } };
         response =
           page === 0
-            ? await this.client.request(url, { owner: file.repo.owner, repo: file.repo.name, subject_digest: `sha256:${file.sha256}`, per_page: 100 })
-            : await this.client.request(`GET ${url}`);
+            ? await this.client.request(url, { owner: file.repo.owner, repo: file.repo.name, subject_digest: `sha256:${file.sha256}`, per_page: 100, ...uncached })
+            : await this.client.request(`GET ${url}`, uncached);
       } catch (e) {
         if (e instanceof RequestError && e.status === 404) break; // none for these bytes
-        if (e instanceof RequestError && (e.status === 401 || e.status === 403)) {
-          this.refused = `HTTP ${e.status}`;
+        const rateLimited = e instanceof RequestError && e.response?.headers["x-ratelimit-remaining"] === "0";
+        if (e instanceof RequestError && (e.status === 401 || e.status === 403) && !rateLimited) {
+          this.refused.add(file.repo.owner.toLowerCase());
+          const said = (e.response?.data as { message?: unknown } | undefined)?.message;
           this.warnings.add(
             "attestations-unavailable",
-            `GitHub refused to list attestations (HTTP ${e.status}) for ${file.repo.fullName}: the token needs read access to attestations (a fine-grained token: "Attestations: read"); no file gets provenance this run`,
+            `GitHub refused to list attestations of ${file.repo.fullName} (HTTP ${e.status}${typeof said === "string" ? `: ${said}` : ""}): the token needs read access to ${file.repo.owner}'s attestations (a fine-grained token: "Attestations: read"); no file of ${file.repo.owner} gets provenance this run`,
+            file.repo.owner,
           );
           return undefined;
         }
-        return this.unavailable(file, e instanceof RequestError ? `HTTP ${e.status}` : (e as Error).message);
+        return this.unavailable(file, e instanceof RequestError ? `HTTP ${e.status}${rateLimited ? ", rate limited" : ""}` : (e as Error).message);
       }
+      seen.add(response.url);
       const parsed = answerSchema.safeParse(response.data);
       if (!parsed.success) return this.unavailable(file, `the answer is ${describeBody(response.data)}, not GitHub's list of attestations: ${firstIssue(parsed.error)}`);
       entries.push(...parsed.data.attestations);
       url = nextLink(response.headers.link);
+      // The next page must be another page of the same API: never one already read, never another host (the token goes with it).
+      if (url !== undefined && (seen.has(url) || !URL.canParse(url) || new URL(url).origin !== new URL(response.url).origin)) {
+        return this.unavailable(file, `the listing's next page ${url} is ${seen.has(url) ? "one already read" : "not on the API's host"}`);
+      }
     }
 
-    const answer: StoredAnswer = { notes: [], privateSigstore: false };
+    const answer: StoredAnswer = { askedAt, notes: [], privateSigstore: false };
     const kept: KeptAttestation[] = [];
     for (const entry of entries) {
       let bundle = entry.bundle;
@@ -197,17 +227,33 @@ export class AttestationReader {
 
   /** A bundle from blob storage: snappy block format as GitHub serves it, or plain JSON. */
   private async fetchBundle(url: string, file: AttestationFile): Promise<unknown> {
+    const target = URL.canParse(url) ? new URL(url) : undefined;
+    if (!target || !(target.protocol === "https:" || (this.plainHttpAllowed && target.protocol === "http:"))) throw new Error(`the bundle_url ${url} is not an https URL`);
     this.stats.bundles++;
-    const response = await this.downloader.get({ url, headers: {} }, `an attestation bundle of ${file.what}`);
-    const length = Number(response.headers.get("content-length") ?? "0");
-    if (length > MAX_BUNDLE_BYTES) {
-      await response.body?.cancel();
-      throw new Error(`${length} bytes, more than a bundle`);
-    }
-    const body = await this.downloader.bytes(response);
-    if (body.length > MAX_BUNDLE_BYTES) throw new Error(`${body.length} bytes, more than a bundle`);
+    const response = await this.downloader.get({ url, headers: { "accept-encoding": "identity" } }, `an attestation bundle of ${file.what}`);
+    const body = await this.readCapped(response);
     const text = body[0] === 0x7b ? body : Buffer.from(snappy.uncompress(body, MAX_BUNDLE_BYTES));
     return JSON.parse(text.toString("utf8")) as unknown;
+  }
+
+  /** The body, read as it streams and given up on past MAX_BUNDLE_BYTES, whatever the headers say (or a content-encoding inflates to). */
+  private async readCapped(response: Response): Promise<Buffer> {
+    const reader = response.body?.getReader();
+    if (!reader) return Buffer.alloc(0);
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.length;
+      this.downloader.stats.bytes += value.length;
+      if (total > MAX_BUNDLE_BYTES) {
+        await reader.cancel();
+        throw new Error(`more than ${MAX_BUNDLE_BYTES} bytes, not a bundle`);
+      }
+      chunks.push(Buffer.from(value));
+    }
+    return Buffer.concat(chunks);
   }
 }
 

@@ -21,9 +21,14 @@ export interface Pep740Attestation {
   };
 }
 
-/** PEP 740's GitHub publisher. The certificate carries no deployment environment: it is null. */
+/**
+ * PEP 740's GitHub publisher. `claims` (which PEP 740 requires) holds the ref and commit the
+ * certificate names, as the PEP's own example does; the certificate carries no deployment
+ * environment, so it is null.
+ */
 export interface Pep740GitHubPublisher {
   kind: "GitHub";
+  claims: { ref: string; sha: string };
   repository: string;
   workflow: string;
   environment: string | null;
@@ -40,20 +45,25 @@ export interface KeptAttestation {
   identity: BuildIdentity;
   /** The Rekor log index, for a stable order whatever order GitHub lists them in. */
   logIndex: bigint;
+  /** The same for the same attestation (its signature): GitHub listing one twice serves it once. */
+  identityKey: string;
 }
 
 /**
- * The provenance object for a file's kept attestations: one bundle per publisher (repository and
- * workflow), in log order, so the same attestations always give the same bytes.
+ * The provenance object for a file's kept attestations, each once: one bundle per publisher
+ * (repository, workflow, ref and commit), in log order, so the same attestations always give the
+ * same bytes.
  */
 export function provenanceFile(kept: readonly KeptAttestation[]): ProvenanceFile {
-  const ordered = [...kept].sort((a, b) => (a.logIndex < b.logIndex ? -1 : a.logIndex > b.logIndex ? 1 : 0));
+  const unique = [...new Map(kept.map((k) => [k.identityKey, k])).values()];
+  const ordered = unique.sort((a, b) => (a.logIndex < b.logIndex ? -1 : a.logIndex > b.logIndex ? 1 : 0));
   const bundles = new Map<string, Pep740Provenance["attestation_bundles"][number]>();
   for (const { attestation, identity } of ordered) {
-    const key = `${identity.repository}\n${identity.workflow}`;
+    const key = `${identity.repository}\n${identity.workflow}\n${identity.ref}\n${identity.commit}`;
     let bundle = bundles.get(key);
     if (!bundle) {
-      bundle = { publisher: { kind: "GitHub", repository: identity.repository, workflow: identity.workflow, environment: null }, attestations: [] };
+      const publisher: Pep740GitHubPublisher = { kind: "GitHub", claims: { ref: identity.ref, sha: identity.commit }, repository: identity.repository, workflow: identity.workflow, environment: null };
+      bundle = { publisher, attestations: [] };
       bundles.set(key, bundle);
     }
     bundle.attestations.push(attestation);

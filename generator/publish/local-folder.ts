@@ -152,6 +152,15 @@ export async function writeSiteToFolder(site: Site, out: string, options: Folder
         return;
       }
       if (typeof old === "object" && immutable) {
+        if (path.endsWith(".provenance")) {
+          // PEP 740 provenance keeps the bytes first published, as every file under files/ does
+          // (cached for a year); an attestation GitHub lists later, or a build with a cold cache,
+          // must not fail the build for it. Pages name it by URL, not by hash.
+          await link(oldPath, dest);
+          if (objects) objects[path] = await describeBody(await readFile(oldPath), entry);
+          stats.unchanged++;
+          return;
+        }
         changed.push(`${path}: published with sha256 ${old.oldSha256}, now ${old.newSha256}`);
         return;
       }

@@ -54,6 +54,8 @@ export function renderProjectJson(project: Project, namespaces: { name: string; 
     if (file.provenance) entry.provenance = provenanceHref(file);
     return entry;
   });
+  // A page that must declare 1.0 (a file of unknown size) cannot carry 1.3's provenance; its HTML form still does.
+  if (!allSized) for (const entry of files) delete entry.provenance;
   const doc = {
     meta: { "api-version": allSized ? JSON_API_VERSION : "1.0" },
     name: project.name,

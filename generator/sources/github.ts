@@ -41,7 +41,7 @@ export async function readGitHub(options: GitHubSourceOptions, warnings: Warning
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   // Cached facts belong to one API host; the token's identity is already part of HTTP cache keys.
   const scope = options.apiUrl;
-  const attestations = new AttestationReader(client, downloader, cache, scope, warnings);
+  const attestations = new AttestationReader(client, downloader, cache, scope, warnings, { apiUrl: options.apiUrl, ...(options.token ? { token: options.token } : {}) });
 
   const discovery = await discoverRepositories(
     client,
