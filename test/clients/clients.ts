@@ -54,4 +54,10 @@ export const TOOL_PINS: readonly ToolPin[] = [
   // sdist, whose build downloads the actionlint binary from GitHub releases, outside the hash pins
   // (and refused by the install's --only-binary).
   { venv: "workflow-lint", python: "3.12", requirements: ["zizmor==1.32.0"] },
+  // The peer the benchmark times the generator against, on the same list.
+  { venv: "dumb-pypi", python: "3.12", requirements: ["dumb-pypi==1.15.0"] },
+  // The peer the benchmark serves beside: both its extras (passlib for an htpasswd file, watchdog
+  // for the cached listing, at the version its `cache` extra names), and waitress, the threaded
+  // server its default `--server auto` picks first, so it is measured as deployed, not on wsgiref.
+  { venv: "pypiserver", python: "3.12", requirements: ["pypiserver==2.4.2", "passlib==1.7.4", "watchdog==6.0.0", "waitress==3.0.2"] },
 ];
