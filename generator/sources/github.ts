@@ -18,8 +18,8 @@ import { formatBytes, type GitHubSourceOptions, type GitHubSourceReport } from "
 
 export { DEFAULT_API_URL, describeGitHubReport, type GitHubSourceOptions, type GitHubSourceReport } from "./github-report.js";
 
-/** Scans releases of the selected repositories in parallel; GitHub's own limiter caps the rate. */
-const DEFAULT_CONCURRENCY = 8;
+/** Scans releases of the selected repositories in parallel: as many as Octokit's throttling lets through at once (its global group runs 10), well under GitHub's secondary limit of 100. */
+const DEFAULT_CONCURRENCY = 10;
 
 /**
  * The GitHub source: release assets (wheels and sdists of every non-draft release) and, for
