@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { AccessMap } from "../generator/access/access-map.js";
@@ -30,6 +31,7 @@ let front: http.Server;
 let frontUrl = "";
 let bundleBytes = 0;
 let siteMap: AccessMap;
+let siteRoot = "";
 /** What reached the origin: the URI and whether any Authorization header came along. */
 const originLog: string[] = [];
 /** The function's own log lines (CloudWatch in production). */
@@ -78,6 +80,7 @@ before(async () => {
   emu = org.emu;
   const { siteDir, map } = org;
   siteMap = map;
+  siteRoot = siteDir;
   const code = lambdaEdgeBundle({ gateRepository: "acme/pypi", apiUrl: emu.apiUrl, map, indexMaxAgeSeconds: 300, positiveTtlSeconds: 300, negativeTtlSeconds: 30, timeoutMs: 2000 });
   bundleBytes = Buffer.byteLength(code);
   // Loaded as Lambda loads index.js: a CommonJS module on its own, no access to this project's node_modules.
@@ -134,6 +137,24 @@ test("bob may read the gate only: acme-app is not found for him, a local project
   assert.match(denied.stderr, /No matching distribution found for acme-app/);
   const ok = await venv.pip(["install", "--index-url", index, "demo-core==1.2.0"]);
   assert.equal(ok.code, 0, ok.stderr);
+});
+
+test("a file's PEP 740 provenance is guarded at the edge exactly as the file: 401 without a token, 404 for bob, 200 for alice", async () => {
+  const wheel = readdirSync(join(siteRoot, "files/acme-core")).find((f) => f.endsWith(".whl"));
+  assert.ok(wheel, "the site holds acme-core's wheel");
+  const provenance = `/files/acme-core/${wheel}.provenance`;
+  writeFileSync(join(siteRoot, provenance), `${JSON.stringify({ version: 1, attestation_bundles: [] })}\n`);
+  const as = (token?: string): Promise<Response> => fetch(`${frontUrl}${provenance}`, token ? { headers: { authorization: `Basic ${Buffer.from(`token:${token}`).toString("base64")}` } } : {});
+  for (const path of [`/files/acme-core/${wheel}`, provenance]) {
+    const who = path === provenance ? "provenance" : "file";
+    const url = `${frontUrl}${path}`;
+    assert.equal((await fetch(url)).status, 401, `${who} without a token`);
+    assert.equal((await fetch(url, { headers: { authorization: `Basic ${Buffer.from(`token:${BOB}`).toString("base64")}` } })).status, 404, `${who} for bob`);
+    assert.equal((await fetch(url, { headers: { authorization: `Basic ${Buffer.from(`token:${ALICE}`).toString("base64")}` } })).status, 200, `${who} for alice`);
+  }
+  const alice = await as(ALICE);
+  assert.equal(alice.headers.get("content-type"), "application/vnd.pypi.integrity.v1+json");
+  assert.match(alice.headers.get("cache-control") ?? "", /immutable/);
 });
 
 test("no credentials: 401 with the challenge; redirects and bad paths answered at the edge", async () => {
