@@ -11,7 +11,6 @@ import { buildProjectIndex, type ProjectIndex } from "./model/project-index.js";
 import { renderSite } from "./render/render-site.js";
 import type { Site } from "./site/site.js";
 import { recordUpstream } from "./site/upstream-record.js";
-import { readLocalFolder } from "./sources/local-folder.js";
 import { readPackageList, readPackageListJson } from "./sources/package-list.js";
 import type { GitHubSourceOptions, GitHubSourceReport } from "./sources/github-report.js";
 
@@ -52,7 +51,11 @@ export async function buildSite(inputs: BuildInputs): Promise<BuildResult> {
   const progress = inputs.progress ?? silentProgress;
   const { config } = inputs;
   let files: DistributionFile[] = [];
-  for (const dir of inputs.from ?? []) files.push(...(await readLocalFolder(dir, warnings, progress)));
+  if (inputs.from?.length) {
+    // Loaded only for a build that reads folders: the archive readers (zip, tar) cost start-up too.
+    const { readLocalFolder } = await import("./sources/local-folder.js");
+    for (const dir of inputs.from) files.push(...(await readLocalFolder(dir, warnings, progress)));
+  }
   for (const list of inputs.packageLists ?? []) files.push(...(await readPackageList(list, config.packagesUrl, warnings)));
   for (const list of inputs.packageListsJson ?? []) files.push(...(await readPackageListJson(list, config.packagesUrl, warnings)));
   let github: GitHubSourceReport | undefined;

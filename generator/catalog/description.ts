@@ -1,5 +1,6 @@
+import { createRequire } from "node:module";
 import { Marked } from "marked";
-import sanitizeHtml from "sanitize-html";
+import type sanitizeHtml from "sanitize-html";
 import { escapeHtml } from "../render/escape.js";
 
 /**
@@ -84,14 +85,24 @@ export function isMarkdown(contentType: string | undefined): boolean {
   return contentType !== undefined && contentType.trim().toLowerCase().startsWith("text/markdown");
 }
 
+/**
+ * sanitize-html (with the HTML and CSS parsers it brings) takes longer to load than a build of
+ * 10,000 listed files takes to read them, and only a Markdown description needs it: required on
+ * first use, not when the command starts.
+ */
+let sanitizer: typeof sanitizeHtml | undefined;
+function sanitize(html: string): string {
+  sanitizer ??= createRequire(import.meta.url)("sanitize-html") as typeof sanitizeHtml;
+  return sanitizer(html, SANITIZE_OPTIONS);
+}
+
 /** The description as sanitised HTML (Markdown) or an escaped `<pre>` (everything else). */
 export function renderDescription(text: string, contentType: string | undefined): string {
   if (!isMarkdown(contentType)) return `<pre class="plain-description">${escapeHtml(text)}</pre>`;
-  const html = markdown.parse(text, { async: false });
-  return sanitizeHtml(html, SANITIZE_OPTIONS);
+  return sanitize(markdown.parse(text, { async: false }));
 }
 
 /** Sanitises HTML with the description's rules (exported for tests). */
 export function sanitizeDescriptionHtml(html: string): string {
-  return sanitizeHtml(html, SANITIZE_OPTIONS);
+  return sanitize(html);
 }

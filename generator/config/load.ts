@@ -1,5 +1,4 @@
 import { readFile } from "node:fs/promises";
-import { parse as parseYaml, YAMLParseError } from "yaml";
 import type { ZodError } from "zod";
 import { UserError } from "../diagnostics/warnings.js";
 import { indexConfigSchema, type IndexConfig } from "./schema.js";
@@ -28,6 +27,8 @@ export async function readConfigFile(path: string): Promise<unknown> {
   } catch (e) {
     throw new UserError(`cannot read config file ${path}: ${(e as Error).message}`);
   }
+  // Loaded with the first settings file: a build without one does not pay for the YAML parser.
+  const { parse: parseYaml, YAMLParseError } = await import("yaml");
   let value: unknown;
   try {
     value = parseYaml(text, { prettyErrors: true });

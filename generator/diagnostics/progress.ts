@@ -1,4 +1,5 @@
-import cliProgress from "cli-progress";
+import { createRequire } from "node:module";
+import type cliProgress from "cli-progress";
 
 /** Progress of long work (hashing a folder, scanning repositories, downloading assets). */
 export interface Progress {
@@ -21,14 +22,18 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): P
   return stream.isTTY ? barProgress(stream) : lineProgress(stream);
 }
 
+/** Required when a bar is first drawn: a build on a terminal that shows none, or one in CI, does not load it. */
+let bars: typeof cliProgress | undefined;
+
 function barProgress(stream: NodeJS.WriteStream): Progress {
   let bar: cliProgress.SingleBar | undefined;
   return {
     start(label, total) {
       if (total < MIN_TOTAL) return;
-      bar = new cliProgress.SingleBar(
+      bars ??= createRequire(import.meta.url)("cli-progress") as typeof cliProgress;
+      bar = new bars.SingleBar(
         { stream, format: `${label} [{bar}] {value}/{total} {percentage}% eta {eta_formatted} {detail}`, hideCursor: true, clearOnComplete: true },
-        cliProgress.Presets.shades_classic,
+        bars.Presets.shades_classic,
       );
       bar.start(total, 0, { detail: "" });
     },
