@@ -9,6 +9,8 @@ import { silentProgress, type Progress } from "./diagnostics/progress.js";
 import type { DistributionFile } from "./model/distribution.js";
 import { buildProjectIndex, type ProjectIndex } from "./model/project-index.js";
 import { renderSite } from "./render/render-site.js";
+import { catalogNamespaces } from "./catalog/catalog.js";
+import { LandingRows } from "./catalog/landing-page.js";
 import type { Site } from "./site/site.js";
 import { recordUpstream } from "./site/upstream-record.js";
 import { readPackageList, readPackageListJson } from "./sources/package-list.js";
@@ -40,6 +42,8 @@ export interface BuildResult {
   files: number;
   warnings: Warnings;
   github?: GitHubSourceReport;
+  /** The landing page's rows, kept for a private index's list pages once the site has rendered them. */
+  landingRows: LandingRows;
 }
 
 /**
@@ -80,10 +84,11 @@ export async function buildSite(inputs: BuildInputs): Promise<BuildResult> {
   }
   const upstream = routedUpstream(config);
   if (inputs.private ?? inputs.github?.includePrivate ?? false) warnUnclaimedPrivateNames(index, upstream, config.namespaces, warnings);
-  const site = renderSite(index, config, inputs.github?.org);
+  const landingRows = new LandingRows(catalogNamespaces(config, inputs.github?.org));
+  const site = renderSite(index, config, inputs.github?.org, landingRows);
   if (upstream) recordUpstream(site, upstream);
   const count = index.projects.reduce((n, p) => n + p.files.length, 0);
-  return { site, index, files: count, warnings, ...(github ? { github } : {}) };
+  return { site, index, files: count, warnings, landingRows, ...(github ? { github } : {}) };
 }
 
 /**

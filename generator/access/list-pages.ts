@@ -8,9 +8,8 @@
  * The same rendering runs in `serve --auth github` and in the CDN's origin-request function; it
  * imports no schema library, for the edge bundle.
  */
-import { catalogFacts } from "../catalog/catalog-facts.js";
-import { landingRow, renderLandingPage } from "../catalog/landing-page.js";
-import { catalogNamespace, type NamespaceContext } from "../catalog/namespace-note.js";
+import { LandingRows, renderLandingPage } from "../catalog/landing-page.js";
+import type { NamespaceContext } from "../catalog/namespace-note.js";
 import type { ProjectIndex } from "../model/project-index.js";
 import { renderRootHtml, type RootEntry } from "../render/simple-html.js";
 import { renderRootJson } from "../render/simple-json.js";
@@ -29,12 +28,16 @@ export interface ListPages {
   projects: ListEntry[];
 }
 
-/** `namespaces`: the grants and their owner, so each person's landing rows say "in namespace ..." as the site's do. */
-export function listPagesFor(index: ProjectIndex, title: string, namespaces: NamespaceContext = { grants: [], owner: undefined }): ListPages {
+/**
+ * `namespaces`: the grants and their owner, so each person's landing rows say "in namespace ..." as
+ * the site's do; `rows`: the rows the site's landing page was rendered from, when it was (the same
+ * namespaces), so none is rendered twice.
+ */
+export function listPagesFor(index: ProjectIndex, title: string, namespaces: NamespaceContext = { grants: [], owner: undefined }, rows = new LandingRows(namespaces)): ListPages {
   return {
     version: 1,
     title,
-    projects: index.projects.map((p) => ({ name: p.name, displayName: p.displayName, row: landingRow(catalogFacts(p), catalogNamespace(p, namespaces)) })),
+    projects: index.projects.map((p) => ({ name: p.name, displayName: p.displayName, row: rows.of(p) })),
   };
 }
 

@@ -3,6 +3,7 @@ import { compareVersions, isPreRelease } from "../names/version.js";
 import type { ProjectStatus } from "../model/project-status.js";
 import type { DistributionFile } from "../model/distribution.js";
 import type { Project } from "../model/project-index.js";
+import { timeMs } from "./format.js";
 import { admitsSomePython } from "./python-support.js";
 
 /** One version of a project as the catalog shows it. */
@@ -50,11 +51,6 @@ export interface CatalogFacts {
 }
 
 
-/** Milliseconds since the epoch, or NaN for a missing or unreadable time. */
-function timeOf(iso: string | undefined): number {
-  return iso === undefined ? NaN : Date.parse(iso);
-}
-
 /** The metadata the version's files agree on: a wheel's when there is one (sdist PKG-INFO may be partial). */
 function metadataOf(files: DistributionFile[]): CoreMetadata | undefined {
   let fallback: CoreMetadata | undefined;
@@ -72,7 +68,7 @@ function releaseOf(version: string, files: DistributionFile[]): Release {
   let upload: string | undefined;
   let uploadMs = Infinity;
   for (const f of files) {
-    const t = timeOf(f.uploadTime);
+    const t = timeMs(f.uploadTime);
     if (t < uploadMs) {
       uploadMs = t;
       upload = f.uploadTime;
@@ -90,11 +86,22 @@ function releasesOf(project: Project): Release[] {
   for (const v of project.versions) byVersion.set(v, []);
   // `versions` lists one spelling per PEP 440 version: a file of `1.0.0` belongs to the listed `1.0`.
   const listedAs = new Map<string, string>();
+  const { versions } = project;
+  // The first listed version equal to a file's, found in one walk: the index sorts files and
+  // versions alike, so the search resumes where the last one stopped (from the start again when a
+  // file is older than the one before, as hand-made projects may have it).
+  let from = 0;
+  let previous: string | undefined;
   for (const f of project.files) {
     const own = f.parsed.version;
     let listed = listedAs.get(own);
     if (listed === undefined) {
-      listed = project.versions.find((v) => compareVersions(v, own) === 0) ?? own;
+      if (previous !== undefined && compareVersions(own, previous) < 0) from = 0;
+      previous = own;
+      // Only versions below the file's are passed over, so the one found is the first equal one.
+      while (from < versions.length && compareVersions(versions[from] as string, own) < 0) from++;
+      const at = versions[from];
+      listed = at !== undefined && compareVersions(at, own) === 0 ? at : (versions.find((v) => compareVersions(v, own) === 0) ?? own);
       listedAs.set(own, listed);
     }
     const list = byVersion.get(listed);
@@ -145,7 +152,7 @@ export function catalogFacts(project: Project): CatalogFacts {
 
   let lastMs = -Infinity;
   for (const f of project.files) {
-    const t = timeOf(f.uploadTime);
+    const t = timeMs(f.uploadTime);
     if (t > lastMs) {
       lastMs = t;
       facts.lastUpload = f.uploadTime as string;

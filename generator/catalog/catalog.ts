@@ -3,7 +3,7 @@ import type { ProjectIndex } from "../model/project-index.js";
 import { CATALOG_CSS, CATALOG_ICON, CATALOG_JS } from "./assets.js";
 import { catalogFacts } from "./catalog-facts.js";
 import { slug } from "./format.js";
-import { landingRows, renderLandingPage } from "./landing-page.js";
+import { LandingRows, renderLandingPage } from "./landing-page.js";
 import { CATALOG_CSS_PATH, CATALOG_ICON_PATH, CATALOG_JS_PATH } from "./layout.js";
 import { renderProjectPage } from "./project-page.js";
 import { namespaceGrants } from "../names/namespaces.js";
@@ -12,13 +12,20 @@ import { catalogNamespace, type NamespaceContext } from "./namespace-note.js";
 /** The Poetry source name install commands use when the title gives no usable slug. */
 export const DEFAULT_SOURCE_NAME = "private";
 
+/** What the catalog's landing page names each project's namespace by: the settings' grants and the index's owner. */
+export function catalogNamespaces(config: IndexConfig, owner: string | undefined): NamespaceContext {
+  return { grants: namespaceGrants(config.namespaces), owner };
+}
+
 /**
  * The catalog: the human pages of the site, as site-relative path -> a renderer of its text. The
- * landing page (`index.html`), one page per project (`project/<name>/index.html`) and the shared
- * assets. Pure and deterministic: the same index and config give the same text, whenever asked.
- * `owner` is the GitHub organisation the index's namespaces belong to, when it has one.
+ * shared assets, one page per project (`project/<name>/index.html`) and the landing page
+ * (`index.html`), last: rendered in this order, each project's facts serve its page and its row.
+ * Pure and deterministic: the same index and config give the same text, whenever asked, in any order.
+ * `owner` is the GitHub organisation the index's namespaces belong to, when it has one; `rows`
+ * keeps the landing rows for the list pages of a private index.
  */
-export function catalogPages(index: ProjectIndex, config: IndexConfig, owner?: string): Array<[path: string, render: () => string]> {
+export function catalogPages(index: ProjectIndex, config: IndexConfig, owner?: string, rows = new LandingRows(catalogNamespaces(config, owner))): Array<[path: string, render: () => string]> {
   // Facts are derived when a page is rendered and then dropped: all of them at once would hold a
   // second copy of the index's structure (about 30 MiB for 100,000 files) for the whole publish.
   const context = {
@@ -27,14 +34,23 @@ export function catalogPages(index: ProjectIndex, config: IndexConfig, owner?: s
     projectNames: new Set(index.projects.map((p) => p.name)),
     oneUrl: config.upstream !== undefined,
   };
-  const namespaces: NamespaceContext = { grants: namespaceGrants(config.namespaces), owner };
+  const namespaces = catalogNamespaces(config, owner);
   const pages: Array<[string, () => string]> = [
-    ["index.html", () => renderLandingPage(landingRows(index.projects, namespaces), index.projects.length, config.title)],
     [CATALOG_CSS_PATH, () => CATALOG_CSS],
     [CATALOG_JS_PATH, () => CATALOG_JS],
     [CATALOG_ICON_PATH, () => CATALOG_ICON],
   ];
-  for (const p of index.projects) pages.push([`project/${p.name}/index.html`, () => renderProjectPage(catalogFacts(p), context, catalogNamespace(p, namespaces))]);
+  for (const p of index.projects) {
+    pages.push([
+      `project/${p.name}/index.html`,
+      () => {
+        const facts = catalogFacts(p);
+        rows.of(p, facts);
+        return renderProjectPage(facts, context, catalogNamespace(p, namespaces));
+      },
+    ]);
+  }
+  pages.push(["index.html", () => renderLandingPage(index.projects.map((p) => rows.of(p)), index.projects.length, config.title)]);
   return pages;
 }
 

@@ -45,9 +45,26 @@ export function landingRow(f: CatalogFacts, namespace?: CatalogNamespace): strin
   return `${row}</li>\n`;
 }
 
-/** The landing page's rows, one project's facts at a time: all at once would be a copy of the index. */
-export function* landingRows(projects: readonly Project[], namespaces: NamespaceContext): Generator<string> {
-  for (const p of projects) yield landingRow(catalogFacts(p), catalogNamespace(p, namespaces));
+/**
+ * Each project's landing row, rendered once a build and kept (a few hundred bytes a project, where
+ * its facts would be a copy of the index): the site's landing page and a private index's list pages
+ * (generator/access/list-pages.ts) show the same rows, and a project page hands over the facts it
+ * derived for itself, so a project's facts are derived once.
+ */
+export class LandingRows {
+  private readonly rows = new Map<Project, string>();
+
+  constructor(private readonly namespaces: NamespaceContext) {}
+
+  /** The project's row, from `facts` when the caller has them. */
+  of(project: Project, facts?: CatalogFacts): string {
+    let row = this.rows.get(project);
+    if (row === undefined) {
+      row = landingRow(facts ?? catalogFacts(project), catalogNamespace(project, this.namespaces));
+      this.rows.set(project, row);
+    }
+    return row;
+  }
 }
 
 /**

@@ -50,7 +50,7 @@ export async function buildAndWrite(options: BuildAndWriteOptions): Promise<Buil
   }
   const stats = await writeSiteToFolder(result.site, options.out, { replace: options.replaceFiles ?? [], describe: options.describe ?? false });
   const accessMap = accessMapFor(result.index);
-  const lists = listPagesFor(result.index, options.build.config.title, { grants: namespaceGrants(options.build.config.namespaces), owner: options.build.github?.org });
+  const lists = listPagesFor(result.index, options.build.config.title, { grants: namespaceGrants(options.build.config.namespaces), owner: options.build.github?.org }, result.landingRows);
   // Private to the build, so never inside the folder a static host serves.
   if (options.accessMapPath) await writeAccessMap(options.accessMapPath, accessMap, lists);
   return { ...result, stats, accessMap, lists };

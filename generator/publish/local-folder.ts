@@ -140,7 +140,8 @@ export async function writeSiteToFolder(site: Site, out: string, options: Folder
   const replace = new Set(options.replace ?? []);
   const changed: string[] = [];
   try {
-    const paths = [...site.keys()].sort();
+    // In the site's order, which renders pages cheapest (a summary page after the pages it summarises).
+    const paths = [...site.keys()];
     for (const dir of new Set(paths.map((p) => dirname(join(tmp, p))))) mkdirSync(dir, { recursive: true });
     const writeOne = async (path: string): Promise<void> => {
       const entry = site.get(path) as SiteEntry;

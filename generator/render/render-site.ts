@@ -4,6 +4,7 @@ import { cacheControlFor, NAMESPACE_PREFIX, NAMESPACES_PATH } from "../routing/r
 import { contentTypeFor } from "../site/content-type.js";
 import type { Site, SiteEntry } from "../site/site.js";
 import { catalogPages } from "../catalog/catalog.js";
+import type { LandingRows } from "../catalog/landing-page.js";
 import { renderProjectHtml, renderRootHtml } from "./simple-html.js";
 import { renderProjectJson, renderRootJson } from "./simple-json.js";
 import { namespaceGrants } from "../names/namespaces.js";
@@ -16,8 +17,9 @@ import { provenancePath } from "./file-links.js";
  * attested file, the distribution files themselves,
  * the catalog (the landing page, a page per project and their assets) and `.nojekyll` (GitHub Pages
  * would otherwise hide `_`-prefixed paths). Nothing private to the build: every entry may be served.
+ * Entries come in the order that renders them cheapest (catalogPages); `rows` keeps the landing rows.
  */
-export function renderSite(index: ProjectIndex, config: IndexConfig, owner?: string): Site {
+export function renderSite(index: ProjectIndex, config: IndexConfig, owner?: string, rows?: LandingRows): Site {
   const site: Site = new Map();
   const add = (path: string, body: SiteEntry["body"]): void => {
     site.set(path, { body, contentType: contentTypeFor(path), cacheControl: cacheControlFor(path, config.indexMaxAgeSeconds) });
@@ -26,7 +28,7 @@ export function renderSite(index: ProjectIndex, config: IndexConfig, owner?: str
   const text = (path: string, content: () => string): void => add(path, { render: () => Buffer.from(content(), "utf8") });
 
   text(".nojekyll", () => "");
-  for (const [path, content] of catalogPages(index, config, owner)) text(path, content);
+  for (const [path, content] of catalogPages(index, config, owner, rows)) text(path, content);
   text("simple/index.html", () => renderRootHtml(index.projects));
   text("simple/index.json", () => renderRootJson(index.projects));
   // PEP 752's paths, relative to the simple root as project pages are; extensionless, as the PEP names them.
