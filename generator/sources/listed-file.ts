@@ -9,9 +9,9 @@ import type { CoreMetadataFile, DistributionFile, Hashes, HashAlgorithm } from "
 import type { CoreMetadata } from "../metadata/core-metadata.js";
 import type { ParsedFilename } from "../names/filename.js";
 
-/** Joins the packages URL and a file name the way dumb-pypi does (relative URLs stay relative). */
-function fileUrl(packagesUrl: string, filename: string): string {
-  return `${packagesUrl.replace(/\/+$/, "")}/${encodeURIComponent(filename)}`;
+/** The packages URL without its trailing slashes: a file's URL is this, `/` and its name, the way dumb-pypi joins them (relative URLs stay relative). */
+export function packagesBase(packagesUrl: string): string {
+  return packagesUrl.replace(/\/+$/, "");
 }
 
 /** A copy that shares no storage: a slice of a string keeps the whole string it was cut from alive. */
@@ -68,12 +68,13 @@ export function hashesOf(value: string): Hashes {
 class ListedLocation {
   readonly kind = "url" as const;
   constructor(
-    private readonly packagesUrl: string,
+    /** packagesBase() of the list's packages URL, shared by every file of the list. */
+    private readonly base: string,
     private readonly filename: string,
   ) {}
 
   get url(): string {
-    return fileUrl(this.packagesUrl, this.filename);
+    return `${this.base}/${encodeURIComponent(this.filename)}`;
   }
 }
 
@@ -96,11 +97,12 @@ export class ListedFile implements DistributionFile {
   constructor(
     readonly filename: string,
     readonly parsed: ParsedFilename,
-    packagesUrl: string,
+    /** packagesBase() of the packages URL. */
+    base: string,
     private readonly list: string,
     private readonly line: number,
   ) {
-    this.location = new ListedLocation(packagesUrl, filename);
+    this.location = new ListedLocation(base, filename);
   }
 
   /** `list.jsonl:12`, for messages. */
