@@ -25,7 +25,7 @@ export function renderSite(index: ProjectIndex, config: IndexConfig, owner?: str
     site.set(path, { body, contentType: contentTypeFor(path), cacheControl: cacheControlFor(path, config.indexMaxAgeSeconds) });
   };
   // Pages are rendered when a publisher asks for their bytes (Buffer.from encodes large strings faster than TextEncoder).
-  const text = (path: string, content: () => string): void => add(path, { render: () => Buffer.from(content(), "utf8") });
+  const text = (path: string, content: () => string): void => add(path, { render: () => Buffer.from(content(), "utf8"), text: content });
 
   text(".nojekyll", () => "");
   for (const [path, content] of catalogPages(index, config, owner, rows)) text(path, content);

@@ -16,6 +16,8 @@ export interface SiteFileRef {
  */
 export interface SiteRender {
   render: () => Uint8Array;
+  /** A text page's text, whose UTF-8 `render` gives: a publisher may encode it elsewhere (the folder publisher's writer thread). */
+  text?: () => string;
 }
 
 export interface SiteEntry {
