@@ -99,6 +99,30 @@ const WHEEL_NAME_RE = /^[\p{L}\p{N}_.]*$/u;
 
 const lower = (s: string): string => s.toLowerCase();
 
+/** What the project part of a file name says. */
+interface NameFacts {
+  /** PEP 503 normalised. */
+  project: string;
+  /** A valid wheel name (no `__`, only letters, digits, `.` and `_`). */
+  wheelName: boolean;
+  /** A valid project name (parseIndexableFilename). */
+  indexable: boolean;
+}
+
+const nameFacts = new Map<string, NameFacts>();
+
+/** Worked out once a name: a list of 100,000 files names each of its projects twenty times. */
+function factsOf(name: string): NameFacts {
+  let facts = nameFacts.get(name);
+  if (facts === undefined) {
+    facts = { project: normalizeName(name), wheelName: !name.includes("__") && WHEEL_NAME_RE.test(name), indexable: isValidProjectName(name) };
+    // Bounded: a build names a few thousand projects.
+    if (nameFacts.size > 100_000) nameFacts.clear();
+    nameFacts.set(name, facts);
+  }
+  return facts;
+}
+
 function parseWheel(filename: string): FilenameResult {
   const stem = filename.slice(0, -4);
   const parts = stem.split("-");
@@ -111,7 +135,8 @@ function parseWheel(filename: string): FilenameResult {
   }
   const name = parts[0]!;
   if (name === "") return fail("invalid", "empty project name");
-  if (name.includes("__") || !WHEEL_NAME_RE.test(name)) {
+  const { project, wheelName } = factsOf(name);
+  if (!wheelName) {
     return fail(
       "invalid",
       `invalid project name ${JSON.stringify(name)} in wheel (only letters, digits, '.' and single '_' allowed)`,
@@ -146,7 +171,7 @@ function parseWheel(filename: string): FilenameResult {
     filename,
     kind: "wheel",
     name,
-    project: normalizeName(name),
+    project,
     version,
     tags,
     extension: ".whl",
@@ -167,7 +192,7 @@ function parseSdist(filename: string, extension: string): FilenameResult {
   if (version === null) return badVersion(rawVersion);
   // Like packaging, the name is not validated: legacy sdists carry spaces and
   // other oddities, and the index should still list them under their project.
-  return { ok: true, value: { filename, kind: "sdist", name, project: normalizeName(name), version, extension } };
+  return { ok: true, value: { filename, kind: "sdist", name, project: factsOf(name).project, version, extension } };
 }
 
 // pkg_resources' EGG_NAME (name-version[-pyX.Y[-platform]]), anchored at both
@@ -183,7 +208,7 @@ function parseEgg(filename: string): FilenameResult {
   const rawVersion = m[2]!;
   const version = normalizeVersion(rawVersion);
   if (version === null) return badVersion(rawVersion);
-  return { ok: true, value: { filename, kind: "egg", name, project: normalizeName(name), version, extension: ".egg" } };
+  return { ok: true, value: { filename, kind: "egg", name, project: factsOf(name).project, version, extension: ".egg" } };
 }
 
 function unsupportedReason(filename: string): string {
@@ -217,7 +242,7 @@ export function parseFilename(filename: string): FilenameResult {
  */
 export function parseIndexableFilename(filename: string): FilenameResult {
   const result = parseFilename(filename);
-  if (result.ok && !isValidProjectName(result.value.name)) {
+  if (result.ok && !factsOf(result.value.name).indexable) {
     return { ok: false, problem: "invalid", reason: `${JSON.stringify(result.value.name)} is not a valid project name` };
   }
   return result;

@@ -70,9 +70,23 @@ const PRE_LETTERS: Readonly<Record<string, string>> = {
   preview: "rc",
 };
 
+const normalized = new Map<string, string | null>();
+
 /** Normalised PEP 440 version, or null when packaging would raise InvalidVersion. */
 export function normalizeVersion(raw: string): string | null {
   if (isPlainRelease(raw)) return raw;
+  // A release's files all spell its version: each spelling is read once.
+  let version = normalized.get(raw);
+  if (version === undefined) {
+    version = readVersion(raw);
+    // Bounded, as the comparison keys are.
+    if (normalized.size > 200_000) normalized.clear();
+    normalized.set(raw, version);
+  }
+  return version;
+}
+
+function readVersion(raw: string): string | null {
   const m = VERSION_RE.exec(raw);
   if (m === null) return null;
   const [, epoch, release, preL, preN, postN1, postL, postN2, devL, devN, local] = m;

@@ -85,12 +85,14 @@ export async function readPackageList(path: string, packagesUrl: string | undefi
   const files: DistributionFile[] = [];
   const pool = new StringPool();
   let lineNo = 0;
-  for await (const line of readLines(path)) {
-    lineNo++;
-    const name = line.replace(/\r$/, "").trim();
-    if (name === "" || name.startsWith("#")) continue;
-    const entry = entryFor(name, { list: path, line: lineNo, pool }, base, warnings);
-    if (entry) files.push(entry);
+  for await (const lines of readLines(path)) {
+    for (const line of lines) {
+      lineNo++;
+      const name = line.replace(/\r$/, "").trim();
+      if (name === "" || name.startsWith("#")) continue;
+      const entry = entryFor(name, { list: path, line: lineNo, pool }, base, warnings);
+      if (entry) files.push(entry);
+    }
   }
   if (files.length > 0) {
     warnings.add("missing-hash", `${path}: a plain package list carries no hashes, so pip cannot verify these ${files.length} files; use --package-list-json with "hash" to add them`, path);
@@ -105,21 +107,23 @@ export async function readPackageListJson(path: string, packagesUrl: string | un
   const pool = new StringPool();
   let missingHashes = 0;
   let lineNo = 0;
-  for await (const line of readLines(path)) {
-    lineNo++;
-    if (line.trim() === "") continue;
-    let raw: unknown;
-    try {
-      raw = JSON.parse(line);
-    } catch (e) {
-      throw new UserError(`${path}:${lineNo}: not valid JSON (${(e as Error).message})`);
+  for await (const lines of readLines(path)) {
+    for (const line of lines) {
+      lineNo++;
+      if (line.trim() === "") continue;
+      let raw: unknown;
+      try {
+        raw = JSON.parse(line);
+      } catch (e) {
+        throw new UserError(`${path}:${lineNo}: not valid JSON (${(e as Error).message})`);
+      }
+      const data = plainLine(raw) ?? schemaLine(raw, path, lineNo);
+      const entry = entryFor(data.filename, { list: path, line: lineNo, pool }, base, warnings);
+      if (!entry) continue;
+      applyJsonFacts(entry, data, pool);
+      if (!data.hash) missingHashes++;
+      files.push(entry);
     }
-    const data = plainLine(raw) ?? schemaLine(raw, path, lineNo);
-    const entry = entryFor(data.filename, { list: path, line: lineNo, pool }, base, warnings);
-    if (!entry) continue;
-    applyJsonFacts(entry, data, pool);
-    if (!data.hash) missingHashes++;
-    files.push(entry);
   }
   if (missingHashes > 0) {
     warnings.add("missing-hash", `${path}: ${missingHashes} entries have no "hash", so pip cannot verify those files`, path);
@@ -152,20 +156,21 @@ function applyJsonFacts(entry: ListedFile, line: JsonLine, pool: StringPool): vo
 }
 
 /**
- * The lines of a list file (or stdin for `-`), split at "\n" as they stream in: a list of 100,000
- * files is never held whole, nor as an array of its lines. A final line without "\n" counts.
+ * The lines of a list file (or stdin for `-`), split at "\n" as they stream in, a chunk's lines at
+ * a time (one await a chunk, not a line): a list of 100,000 files is never held whole, nor as an
+ * array of all its lines. A final line without "\n" counts.
  */
-async function* readLines(path: string): AsyncGenerator<string> {
+async function* readLines(path: string): AsyncGenerator<string[]> {
   const input = path === "-" ? process.stdin.setEncoding("utf8") : createReadStream(path, { encoding: "utf8" });
   let rest = "";
   try {
     for await (const chunk of input as AsyncIterable<string>) {
       const parts = (rest + chunk).split("\n");
       rest = parts.pop() ?? "";
-      yield* parts;
+      yield parts;
     }
   } catch (e) {
     throw new UserError(`cannot read ${path}: ${(e as Error).message}`);
   }
-  yield rest;
+  yield [rest];
 }
