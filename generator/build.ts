@@ -47,6 +47,14 @@ export interface BuildResult {
 }
 
 /**
+ * Appends one source's files. Not `push(...items)`: spread arguments go on the stack, and a list
+ * of a million files overflowed it (RangeError: Maximum call stack size exceeded).
+ */
+function append<T>(target: T[], items: readonly T[]): void {
+  for (const item of items) target.push(item);
+}
+
+/**
  * sources -> enrich -> render, without touching the output: the caller publishes the Site.
  * Every source is read before anything is rendered, so one failing source fails the whole build.
  */
@@ -58,16 +66,16 @@ export async function buildSite(inputs: BuildInputs): Promise<BuildResult> {
   if (inputs.from?.length) {
     // Loaded only for a build that reads folders: the archive readers (zip, tar) cost start-up too.
     const { readLocalFolder } = await import("./sources/local-folder.js");
-    for (const dir of inputs.from) files.push(...(await readLocalFolder(dir, warnings, progress)));
+    for (const dir of inputs.from) append(files, await readLocalFolder(dir, warnings, progress));
   }
-  for (const list of inputs.packageLists ?? []) files.push(...(await readPackageList(list, config.packagesUrl, warnings)));
-  for (const list of inputs.packageListsJson ?? []) files.push(...(await readPackageListJson(list, config.packagesUrl, warnings)));
+  for (const list of inputs.packageLists ?? []) append(files, await readPackageList(list, config.packagesUrl, warnings));
+  for (const list of inputs.packageListsJson ?? []) append(files, await readPackageListJson(list, config.packagesUrl, warnings));
   let github: GitHubSourceReport | undefined;
   if (inputs.github) {
     // Loaded only for a build that reads GitHub: Octokit and its plugins are most of the start-up.
     const { readGitHub } = await import("./sources/github.js");
     const read = await readGitHub(inputs.github, warnings, progress);
-    files.push(...read.files);
+    append(files, read.files);
     github = read.report;
   }
 
