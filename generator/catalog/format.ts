@@ -4,13 +4,9 @@
 export function httpUrl(url: string | undefined): string | undefined {
   if (url === undefined) return undefined;
   const trimmed = url.trim();
-  if (!/^https?:\/\//i.test(trimmed)) return undefined;
-  try {
-    const parsed = new URL(trimmed);
-    return parsed.protocol === "http:" || parsed.protocol === "https:" ? trimmed : undefined;
-  } catch {
-    return undefined;
-  }
+  // Its scheme is http or https, so a URL that parses has that protocol: only whether it parses is
+  // asked, without making the URL object (a catalog page asks for every file).
+  return /^https?:\/\//i.test(trimmed) && URL.canParse(trimmed) ? trimmed : undefined;
 }
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
