@@ -10,7 +10,8 @@ import { siteDigest, SITE_DIGEST_FILE } from "../test/helpers/site-digest.js";
 
 const work = mkdtempSync(join(tmpdir(), "github-pypi-digest-"));
 try {
-  const digest = siteDigest(work);
+  const { all, pages } = siteDigest(work);
+  const digest = { all, pages };
   writeFileSync(SITE_DIGEST_FILE, `${JSON.stringify(digest, null, 1)}\n`);
   console.log(`${Object.keys(digest.pages).length} pages, all ${digest.all} -> ${SITE_DIGEST_FILE}`);
 } finally {

@@ -5,19 +5,20 @@
  *
  * Two parts:
  * - `command/`: the compiled `github-pypi build` as users run it, on a JSON-lines list shaped
- *   like the benchmark's (a run of releases a project, two wheels and an sdist each, hashes,
+ *   like the benchmark's (600 projects, each a run of releases, two wheels and an sdist each, hashes,
  *   Requires-Python, upload times, uploaders, sizes, core metadata, the odd yank) with the lines
  *   real lists also hold (odd spellings, epochs, local versions, build tags, eggs, other hashes,
  *   missing sizes, duplicates, unusable names), the demo's distributions (metadata, descriptions,
  *   files the site holds) and settings with yanks, statuses, namespaces and an upstream. The access
- *   map written beside the site counts as a page (`OUT.access.json`).
+ *   map written beside the site counts as a page (`OUT.access.json`). About 1,900 pages: a
+ *   publisher's large-site path is taken too.
  * - `render/`: the renderer in process on files shaped as the GitHub source gives them
  *   (repositories public and archived, provenance, tag links, mirrored files, relative URLs), which
  *   no list can carry.
  */
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { validateIndexConfig } from "../../generator/config/load.js";
 import { Warnings } from "../../generator/diagnostics/warnings.js";
@@ -35,6 +36,12 @@ export interface SiteDigest {
   pages: Record<string, string>;
 }
 
+/** The command's simple project pages and the file links they list, both forms together. */
+export interface SimplePageCount {
+  pages: number;
+  links: number;
+}
+
 const sha256 = (bytes: Uint8Array | string): string => createHash("sha256").update(bytes).digest("hex");
 
 /** Same seed, same list: an LCG, as the benchmark's generator uses. */
@@ -49,7 +56,7 @@ function rng(seed: number): () => number {
 const WORDS = ["acme", "data", "core", "utils", "client", "api", "tools", "ml"];
 const PY = [">=3.8", ">=3.9", ">=3.10,<4", ">=3.8,!=3.9.*", ">=3.11"];
 
-/** The benchmark's shapes: projects of 2 to 60 files (the 10k list has 2 a project, the 100k list 20). */
+/** The benchmark's shapes: projects of 2 to 20 files (the 10k list has 2 a project, the 100k list 20). */
 function syntheticLines(files: number): string[] {
   const random = rng(28);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
@@ -57,7 +64,7 @@ function syntheticLines(files: number): string[] {
   for (let p = 0; lines.length < files; p++) {
     const name = `${pick(WORDS)}-${pick(WORDS)}-${p}`;
     const dist = name.replace(/-/g, "_");
-    const want = 2 + Math.floor(random() * 59);
+    const want = 2 + Math.floor(random() * 19);
     for (let i = 0; i < want && lines.length < files; i++) {
       const release = Math.floor(i / 3);
       const version = `${Math.floor(release / 10)}.${release % 10}.${Math.floor(random() * 3)}${random() < 0.1 ? "rc1" : ""}`;
@@ -139,12 +146,26 @@ function digestFolder(dir: string, prefix: string, into: Record<string, string>)
   walk(dir, "");
 }
 
+/** How many simple project pages the site in `dir` has and how many links they list (each JSON page's files, twice: its HTML form lists the same). */
+function simplePageCount(dir: string): SimplePageCount {
+  let pages = 0;
+  let links = 0;
+  for (const e of readdirSync(join(dir, "simple"), { withFileTypes: true })) {
+    // Not a project's folder: PEP 752's simple/namespace/.
+    if (!e.isDirectory() || !existsSync(join(dir, "simple", e.name, "index.json"))) continue;
+    const page = JSON.parse(readFileSync(join(dir, "simple", e.name, "index.json"), "utf8")) as { files: unknown[] };
+    pages += 2;
+    links += 2 * page.files.length;
+  }
+  return { pages, links };
+}
+
 /** The compiled command on the list, the demo's distributions and the settings, in `work`. */
-function commandPages(work: string, into: Record<string, string>): void {
+function commandPages(work: string, into: Record<string, string>): SimplePageCount {
   const list = join(work, "list.jsonl");
   const settings = join(work, "settings.json");
   const out = join(work, "site");
-  writeFileSync(list, `${[...syntheticLines(3000), ...edgeLines()].join("\n")}\n`);
+  writeFileSync(list, `${[...syntheticLines(6600), ...edgeLines()].join("\n")}\n`);
   writeFileSync(settings, JSON.stringify(SETTINGS));
   execFileSync(process.execPath, [cliPath, "build", "--config", settings, "--from", demoDists, "--package-list-json", list, "--packages-url", "https://files.example.com/pool/", "--out", out, "--quiet"], {
     cwd: repoRoot,
@@ -152,6 +173,7 @@ function commandPages(work: string, into: Record<string, string>): void {
   });
   digestFolder(out, "command/", into);
   into["command/OUT.access.json"] = sha256(readFileSync(`${out}.access.json`));
+  return simplePageCount(out);
 }
 
 const BUILT: BuildIdentity = {
@@ -225,14 +247,14 @@ function renderPages(into: Record<string, string>): void {
   }
 }
 
-/** Builds both parts in `work` and digests every page. */
-export function siteDigest(work: string): SiteDigest {
+/** Builds both parts in `work` and digests every page; `simple` counts the command's simple pages. */
+export function siteDigest(work: string): SiteDigest & { simple: SimplePageCount } {
   const pages: Record<string, string> = {};
-  commandPages(work, pages);
+  const simple = commandPages(work, pages);
   renderPages(pages);
   const sorted = Object.fromEntries(Object.keys(pages).sort().map((p) => [p, pages[p] as string]));
   const all = sha256(Object.entries(sorted).map(([p, d]) => `${p} ${d}\n`).join(""));
-  return { all, pages: sorted };
+  return { all, pages: sorted, simple };
 }
 
 /** Where the committed digest lives. */
