@@ -1,12 +1,12 @@
 /**
  * Compiles the command to plain JavaScript in dist/cli/, so `github-pypi` starts without
- * transpiling TypeScript: one ES module per command, loaded only when that command runs, with the
- * npm packages left as imports. Also bundles the dynamic providers' runtime into
- * dist/providers/runtime.cjs, the file the serialised provider shells require
- * (infra/providers/runtime-shell.ts): CommonJS, because the host that loads them has no ESM
- * loader, with its npm dependencies inside (Octokit ships only ES modules) except the AWS SDK,
- * which is required from the installed packages. Run by `npm ci` (prepare), `npm test` and
- * `npm run demo`.
+ * transpiling TypeScript: one ES module per command, loaded only when that command runs, and one
+ * for the folder publisher's page writer thread, with the npm packages left as imports. Also
+ * bundles the dynamic providers' runtime into dist/providers/runtime.cjs, the file the serialised
+ * provider shells require (infra/providers/runtime-shell.ts): CommonJS, because the host that
+ * loads them has no ESM loader, with its npm dependencies inside (Octokit ships only ES modules)
+ * except the AWS SDK, which is required from the installed packages. Run by `npm ci` (prepare),
+ * `npm test` and `npm run demo`.
  */
 import { rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -20,7 +20,8 @@ rmSync(outdir, { recursive: true, force: true });
 rmSync(providersDir, { recursive: true, force: true });
 const cli = build({
   absWorkingDir: root,
-  entryPoints: ["generator/cli/main.ts"],
+  // The folder publisher's page writer runs as a thread of its own, its entry beside main.js (generator/publish/page-writer.ts).
+  entryPoints: { main: "generator/cli/main.ts", "page-writer-worker": "generator/publish/page-writer-worker.ts" },
   bundle: true,
   splitting: true,
   format: "esm",

@@ -3,12 +3,16 @@ import { basename, dirname, join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { UserError } from "../diagnostics/warnings.js";
-import { isFileRef, type Site, type SiteEntry } from "../site/site.js";
+import { isFileRef, type PortableRender, type Site, type SiteEntry } from "../site/site.js";
 import type { SiteObjects } from "../site/site-objects.js";
-import { SiteFiles, type SiteFileJob } from "./site-files.js";
+import { SiteFiles, type SiteFileJob, type SiteFilesReport } from "./site-files.js";
+import { PAGES_A_BATCH, PageWriter, wantsThread, type PageJob } from "./page-writer.js";
 
-/** The write loop yields to the event loop every this many files, so a signal lands between two files. */
-const FILES_BETWEEN_TURNS = 128;
+/**
+ * The write loop yields to the event loop every this many files, so a signal lands between two
+ * files and the page writer's answers are heard.
+ */
+const FILES_BETWEEN_TURNS = 32;
 
 export interface FolderPublishStats {
   /** Files whose bytes are new or changed. */
@@ -84,15 +88,16 @@ export async function writeSiteToFolder(site: Site, out: string, options: Folder
   const tmp = join(dirname(outDir), `${BUILDING_PREFIX(outDir)}${process.pid}-${randomBytes(4).toString("hex")}`);
   // Ctrl-C or a kill during the write leaves no half-built folder behind; listening before the
   // folder exists, so no signal can land between the two. No new write starts after the signal,
-  // and the folder goes once the file being written is done (removing it under a write would let
-  // that write leave a file, and the folder, behind). A second signal ends the process at once;
-  // the next build removes what it left.
+  // and the folder goes once the files being written are done (removing it under a write would let
+  // that write leave a file, and the folder, behind): the page writer's thread is ended first. A
+  // second signal ends the process at once; the next build removes what it left.
   let inFlight: Promise<void> | undefined;
+  let thread: PageWriter | undefined;
   let stopping: NodeJS.Signals | undefined;
   const interrupted = (signal: NodeJS.Signals): void => {
     stopping = signal;
-    // Only a described copy is ever in flight here (its source is read as a stream).
-    void Promise.resolve(inFlight)
+    // In this thread only a described copy is ever in flight (its source is read as a stream).
+    void Promise.all([inFlight, thread?.stop()])
       .catch(() => undefined)
       .finally(() => {
         for (const dir of [tmp, `${tmp}.previous`]) {
@@ -115,23 +120,40 @@ export async function writeSiteToFolder(site: Site, out: string, options: Folder
     throw e;
   }
   const stats: FolderPublishStats = { written: 0, unchanged: 0, removed: 0, total: site.size };
-  const files = new SiteFiles({ tmp, outDir, hadOld, replace: options.replace ?? [], describe: options.describe ?? false });
+  const filesOptions = { tmp, outDir, hadOld, replace: options.replace ?? [], describe: options.describe ?? false };
+  const files = new SiteFiles(filesOptions);
   try {
-    // In the site's order, which renders pages cheapest (a summary page after the pages it summarises).
+    // In the site's order, which renders pages cheapest (a summary page after the pages it summarises);
+    // a large site's portable pages go to the page writer as it takes them, the rest are written here meanwhile.
+    const portable = [...site].filter(([, entry]) => portableOf(entry) !== undefined).map(([path]) => path);
+    const links = portable.reduce((n, path) => n + (portableOf(site.get(path) as SiteEntry)?.links ?? 0), 0);
+    if (wantsThread(portable.length, links)) thread = new PageWriter(filesOptions);
+    const here = thread ? [...site.keys()].filter((path) => portableOf(site.get(path) as SiteEntry) === undefined) : [...site.keys()];
+    let sent = 0;
+    let written = 0;
     let sinceTurn = 0;
-    for (const [path, entry] of site) {
-      if (stopping) break;
-      inFlight = files.write({ path, body: bodyOf(entry), contentType: entry.contentType, cacheControl: entry.cacheControl });
-      if (inFlight) await inFlight;
-      inFlight = undefined;
-      if (++sinceTurn === FILES_BETWEEN_TURNS) {
-        sinceTurn = 0;
-        await nextTurn();
+    while (!stopping && (written < here.length || (thread && sent < portable.length))) {
+      if (thread && sent < portable.length && thread.takesMore()) {
+        const batch = portable.slice(sent, sent + PAGES_A_BATCH);
+        thread.send(batch.map((path) => pageJob(path, site.get(path) as SiteEntry)));
+        sent += batch.length;
+      } else if (written < here.length) {
+        const path = here[written++] as string;
+        const entry = site.get(path) as SiteEntry;
+        inFlight = files.write({ path, body: bodyOf(entry), contentType: entry.contentType, cacheControl: entry.cacheControl });
+        if (inFlight) await inFlight;
+        inFlight = undefined;
+        if (++sinceTurn === FILES_BETWEEN_TURNS) {
+          sinceTurn = 0;
+          await nextTurn();
+        }
+      } else {
+        await thread?.answered();
       }
     }
     // Interrupted: the signal handler removes the folder and exits; the site must not be swapped in.
     if (stopping) await new Promise<never>(() => undefined);
-    const report = files.done();
+    const report = merged(files.done(), await thread?.finish());
     stats.written = report.written;
     stats.unchanged = report.unchanged;
     if (report.changed.length > 0) {
@@ -158,6 +180,9 @@ export async function writeSiteToFolder(site: Site, out: string, options: Folder
       renameSync(tmp, outDir);
     }
   } catch (e) {
+    // Stopped by a signal (the page writer ended under a wait): its handler removes the folder and exits.
+    if (stopping) await new Promise<never>(() => undefined);
+    await thread?.stop();
     rmSync(tmp, { recursive: true, force: true });
     throw e;
   } finally {
@@ -165,6 +190,24 @@ export async function writeSiteToFolder(site: Site, out: string, options: Folder
     process.off("SIGTERM", interrupted);
   }
   return stats;
+}
+
+/** The entry's page as the page writer's thread renders it, when it has one. */
+function portableOf(entry: SiteEntry): PortableRender | undefined {
+  const { body } = entry;
+  return isFileRef(body) || body instanceof Uint8Array ? undefined : body.portable;
+}
+
+function pageJob(path: string, entry: SiteEntry): PageJob {
+  return { path, page: (portableOf(entry) as PortableRender).page(), contentType: entry.contentType, cacheControl: entry.cacheControl };
+}
+
+/** Both writers' reports as one. */
+function merged(a: SiteFilesReport, b: SiteFilesReport | undefined): SiteFilesReport {
+  if (!b) return a;
+  const report: SiteFilesReport = { written: a.written + b.written, unchanged: a.unchanged + b.unchanged, changed: [...a.changed, ...b.changed] };
+  if (a.objects || b.objects) report.objects = { ...a.objects, ...b.objects };
+  return report;
 }
 
 /** What is written for an entry: a lazy page is rendered here and dropped once written; a text page goes as text, encoded as it is written. */

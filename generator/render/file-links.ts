@@ -1,4 +1,5 @@
-import { preferredHash, type DistributionFile, type Hashes } from "../model/distribution.js";
+import { preferredHash, type Hashes } from "../model/distribution.js";
+import type { SimpleFile } from "./simple-view.js";
 
 /** Percent-encodes each segment: `+` in local versions would read as a space on some hosts. */
 export function encodePath(path: string): string {
@@ -6,7 +7,7 @@ export function encodePath(path: string): string {
 }
 
 /** The file's URL as written on a project page at `simple/<project>/`. */
-export function fileHref(file: DistributionFile): string {
+export function fileHref(file: Pick<SimpleFile, "location">): string {
   return file.location.kind === "site" ? `../../${encodePath(file.location.path)}` : file.location.url;
 }
 
@@ -14,17 +15,17 @@ export function fileHref(file: DistributionFile): string {
  * Where the site serves a file's PEP 740 provenance: beside the file when the site holds it, and
  * at the same place when the file is linked elsewhere, so every host guards it as the project's file.
  */
-export function provenancePath(file: DistributionFile): string {
+export function provenancePath(file: Pick<SimpleFile, "parsed" | "filename">): string {
   return `files/${file.parsed.project}/${file.filename}.provenance`;
 }
 
 /** The provenance's URL as written on a project page at `simple/<project>/` (`data-provenance`, JSON `provenance`). */
-export function provenanceHref(file: DistributionFile): string {
+export function provenanceHref(file: Pick<SimpleFile, "parsed" | "filename">): string {
   return `../../${encodePath(provenancePath(file))}`;
 }
 
 /** URL plus the `#<algo>=<hex>` fragment pip verifies downloads against (PEP 503). */
-export function fileHrefWithHash(file: DistributionFile): string {
+export function fileHrefWithHash(file: Pick<SimpleFile, "location" | "hashes">): string {
   const hash = preferredHash(file.hashes);
   return hash ? `${fileHref(file)}#${hash[0]}=${hash[1]}` : fileHref(file);
 }

@@ -10,6 +10,8 @@ import { renderProjectJson, renderRootJson } from "./simple-json.js";
 import { namespaceGrants } from "../names/namespaces.js";
 import { projectNamespaces, renderNamespaceJson, renderNamespacesJson } from "./namespace-json.js";
 import { provenancePath } from "./file-links.js";
+import { simplePagesData, type SimplePagesData } from "./simple-view.js";
+import type { Project } from "../model/project-index.js";
 
 /**
  * Turns the project index into the site: PEP 503 HTML and PEP 691 JSON for the root and every
@@ -37,9 +39,19 @@ export function renderSite(index: ProjectIndex, config: IndexConfig, owner?: str
     text(NAMESPACES_PATH, () => renderNamespacesJson(grants, owner));
     for (const grant of grants) text(`${NAMESPACE_PREFIX}${grant.name}`, () => renderNamespaceJson(grant, owner));
   }
+  // A project's simple pages can be rendered by another thread from their data, made when first
+  // asked and kept for the project's other page only (all of it at once would be a copy of the index).
+  let kept: { project: Project; data: SimplePagesData } | undefined;
+  const dataOf = (project: Project): SimplePagesData => {
+    if (kept?.project !== project) kept = { project, data: simplePagesData(project, projectNamespaces(project, grants, owner)) };
+    return kept.data;
+  };
   for (const project of index.projects) {
-    text(`simple/${project.name}/index.html`, () => renderProjectHtml(project));
-    text(`simple/${project.name}/index.json`, () => renderProjectJson(project, projectNamespaces(project, grants, owner)));
+    const html = (): string => renderProjectHtml(project);
+    const json = (): string => renderProjectJson(project, projectNamespaces(project, grants, owner));
+    const links = project.files.length;
+    add(`simple/${project.name}/index.html`, { render: () => Buffer.from(html(), "utf8"), text: html, portable: { page: () => ({ renderer: "simple-html", data: dataOf(project) }), links } });
+    add(`simple/${project.name}/index.json`, { render: () => Buffer.from(json(), "utf8"), text: json, portable: { page: () => ({ renderer: "simple-json", data: dataOf(project) }), links } });
     for (const file of project.files) {
       // PEP 740: served by the site whether or not it holds the file, where a mirrored file would be.
       if (file.provenance) add(provenancePath(file), file.provenance.bytes);

@@ -1,4 +1,5 @@
 import type { Project } from "../model/project-index.js";
+import type { SimpleProject } from "./simple-view.js";
 import { escapeHtml } from "./escape.js";
 import { fileHrefWithHash, metadataAttributeValue, pep700Time, provenanceHref } from "./file-links.js";
 
@@ -36,7 +37,7 @@ export function renderRootHtml(projects: readonly RootEntry[]): string {
 }
 
 /** PEP 792's meta tags; an active project carries none (active is the default). */
-function statusMeta(project: Project): string {
+function statusMeta(project: SimpleProject): string {
   const s = project.status;
   if (s === undefined) return "";
   let head = `    <meta name="pypi:project-status" content="${s.status}">\n`;
@@ -45,23 +46,23 @@ function statusMeta(project: Project): string {
 }
 
 /** PEP 503 project page with PEP 592 yanks, PEP 658/714 metadata, PEP 740 provenance, escaped Requires-Python, PEP 792 status and upload times. */
-export function renderProjectHtml(project: Project): string {
+export function renderProjectHtml(project: Project | SimpleProject): string {
   const links = project.files
     .map((file) => {
-      const attrs = [`href="${escapeHtml(fileHrefWithHash(file))}"`];
-      if (file.requiresPython) attrs.push(`data-requires-python="${escapeHtml(file.requiresPython)}"`);
+      let attrs = `href="${escapeHtml(fileHrefWithHash(file))}"`;
+      if (file.requiresPython) attrs += ` data-requires-python="${escapeHtml(file.requiresPython)}"`;
       if (file.coreMetadataFile) {
         const value = escapeHtml(metadataAttributeValue(file.coreMetadataFile.hashes));
         // PEP 714 name only: pip 22.3-23.1 misread the legacy data-dist-info-metadata on static hosts.
-        attrs.push(`data-core-metadata="${value}"`);
+        attrs += ` data-core-metadata="${value}"`;
       }
       // PEP 740 (API 1.3): where the file's provenance object is.
-      if (file.provenance) attrs.push(`data-provenance="${escapeHtml(provenanceHref(file))}"`);
-      if (file.yanked !== undefined) attrs.push(`data-yanked="${file.yanked === true ? "" : escapeHtml(file.yanked)}"`);
+      if (file.provenance) attrs += ` data-provenance="${escapeHtml(provenanceHref(file))}"`;
+      if (file.yanked !== undefined) attrs += ` data-yanked="${file.yanked === true ? "" : escapeHtml(file.yanked)}"`;
       // Not in PEP 503: the extension uv reads (as on download.pytorch.org), so that `--exclude-newer`
       // works on a static host, which can serve only this page. Clients that do not know it ignore it.
-      if (file.uploadTime) attrs.push(`data-upload-time="${escapeHtml(pep700Time(file.uploadTime))}"`);
-      return `    <a ${attrs.join(" ")}>${escapeHtml(file.filename)}</a><br>\n`;
+      if (file.uploadTime) attrs += ` data-upload-time="${escapeHtml(pep700Time(file.uploadTime))}"`;
+      return `    <a ${attrs}>${escapeHtml(file.filename)}</a><br>\n`;
     })
     .join("");
   return page(`Links for ${project.name}`, links, statusMeta(project));

@@ -1,4 +1,5 @@
 import type { Project } from "../model/project-index.js";
+import type { PageNamespaces, SimpleProject } from "./simple-view.js";
 import type { RootEntry } from "./simple-html.js";
 import { fileHref, pep700Time, provenanceHref } from "./file-links.js";
 import { NAMESPACE_API_VERSION } from "./namespace-json.js";
@@ -35,7 +36,7 @@ export function renderRootJson(projects: readonly RootEntry[]): string {
  * January 2026). PEP 700 makes `size` mandatory at api-version 1.1, so a page with any file of
  * unknown size declares 1.0 instead, whatever else it carries.
  */
-export function renderProjectJson(project: Project, namespaces: { name: string; owned: boolean }[] | null = null): string {
+export function renderProjectJson(project: Project | SimpleProject, namespaces: PageNamespaces = null): string {
   let allSized = true;
   const files = project.files.map((file) => {
     const entry: JsonFile = { filename: file.filename, url: fileHref(file), hashes: { ...file.hashes } as Record<string, string> };

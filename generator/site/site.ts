@@ -3,6 +3,8 @@
  * content type and cache policy. Every publish target (local folder, git commit, S3) consumes
  * exactly this.
  */
+import type { PortablePage } from "../render/portable.js";
+
 export interface SiteFileRef {
   /** Copy this file from disk rather than hold large distributions in memory. */
   file: string;
@@ -16,8 +18,16 @@ export interface SiteFileRef {
  */
 export interface SiteRender {
   render: () => Uint8Array;
-  /** A text page's text, whose UTF-8 `render` gives: a publisher may encode it elsewhere (the folder publisher's writer thread). */
+  /** A text page's text, whose UTF-8 `render` gives: a publisher may encode it as it writes it. */
   text?: () => string;
+  /** The page as another thread can render it (render/portable.ts), for a publisher that has one. */
+  portable?: PortableRender;
+}
+
+export interface PortableRender {
+  page: () => PortablePage;
+  /** The links the page lists (its files): what rendering it costs, roughly. */
+  links: number;
 }
 
 export interface SiteEntry {

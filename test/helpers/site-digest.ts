@@ -10,8 +10,8 @@
  *   real lists also hold (odd spellings, epochs, local versions, build tags, eggs, other hashes,
  *   missing sizes, duplicates, unusable names), the demo's distributions (metadata, descriptions,
  *   files the site holds) and settings with yanks, statuses, namespaces and an upstream. The access
- *   map written beside the site counts as a page (`OUT.access.json`). About 1,900 pages: a
- *   publisher's large-site path is taken too.
+ *   map written beside the site counts as a page (`OUT.access.json`). About 1,900 pages: the
+ *   folder publisher hands the simple pages to its page writer thread, as for a large site.
  * - `render/`: the renderer in process on files shaped as the GitHub source gives them
  *   (repositories public and archived, provenance, tag links, mirrored files, relative URLs), which
  *   no list can carry.
