@@ -1,18 +1,12 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, type Stats } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
-import { setImmediate as nextTurn } from "node:timers/promises";
 import { UserError } from "../diagnostics/warnings.js";
-import { isFileRef, type PortableRender, type Site, type SiteEntry } from "../site/site.js";
+import type { Site } from "../site/site.js";
 import type { SiteObjects } from "../site/site-objects.js";
-import { SiteFiles, type SiteFileJob, type SiteFilesReport } from "./site-files.js";
-import { PAGES_A_BATCH, PageWriter, wantsThread, type PageJob } from "./page-writer.js";
-
-/**
- * The write loop yields to the event loop every this many files, so a signal lands between two
- * files and the page writer's answers are heard.
- */
-const FILES_BETWEEN_TURNS = 32;
+import { SiteFiles, type SiteFilesReport } from "./site-files.js";
+import { PageWriter, wantsThread } from "./page-writer.js";
+import { portableOf, writeEntries } from "./write-entries.js";
 
 export interface FolderPublishStats {
   /** Files whose bytes are new or changed. */
@@ -123,34 +117,9 @@ export async function writeSiteToFolder(site: Site, out: string, options: Folder
   const filesOptions = { tmp, outDir, hadOld, replace: options.replace ?? [], describe: options.describe ?? false };
   const files = new SiteFiles(filesOptions);
   try {
-    // In the site's order, which renders pages cheapest (a summary page after the pages it summarises);
-    // a large site's portable pages go to the page writer as it takes them, the rest are written here meanwhile.
-    const portable = [...site].filter(([, entry]) => portableOf(entry) !== undefined).map(([path]) => path);
-    const links = portable.reduce((n, path) => n + (portableOf(site.get(path) as SiteEntry)?.links ?? 0), 0);
-    if (wantsThread(portable.length, links)) thread = new PageWriter(filesOptions);
-    const here = thread ? [...site.keys()].filter((path) => portableOf(site.get(path) as SiteEntry) === undefined) : [...site.keys()];
-    let sent = 0;
-    let written = 0;
-    let sinceTurn = 0;
-    while (!stopping && (written < here.length || (thread && sent < portable.length))) {
-      if (thread && sent < portable.length && thread.takesMore()) {
-        const batch = portable.slice(sent, sent + PAGES_A_BATCH);
-        thread.send(batch.map((path) => pageJob(path, site.get(path) as SiteEntry)));
-        sent += batch.length;
-      } else if (written < here.length) {
-        const path = here[written++] as string;
-        const entry = site.get(path) as SiteEntry;
-        inFlight = files.write({ path, body: bodyOf(entry), contentType: entry.contentType, cacheControl: entry.cacheControl });
-        if (inFlight) await inFlight;
-        inFlight = undefined;
-        if (++sinceTurn === FILES_BETWEEN_TURNS) {
-          sinceTurn = 0;
-          await nextTurn();
-        }
-      } else {
-        await thread?.answered();
-      }
-    }
+    const portable = [...site.values()].map(portableOf).filter((p) => p !== undefined);
+    if (wantsThread(portable.length, portable.reduce((n, p) => n + p.links, 0))) thread = new PageWriter(filesOptions);
+    await writeEntries(site, files, thread, { stopped: () => stopping !== undefined, inFlight: (write) => (inFlight = write) });
     // Interrupted: the signal handler removes the folder and exits; the site must not be swapped in.
     if (stopping) await new Promise<never>(() => undefined);
     const report = merged(files.done(), await thread?.finish());
@@ -192,29 +161,12 @@ export async function writeSiteToFolder(site: Site, out: string, options: Folder
   return stats;
 }
 
-/** The entry's page as the page writer's thread renders it, when it has one. */
-function portableOf(entry: SiteEntry): PortableRender | undefined {
-  const { body } = entry;
-  return isFileRef(body) || body instanceof Uint8Array ? undefined : body.portable;
-}
-
-function pageJob(path: string, entry: SiteEntry): PageJob {
-  return { path, page: (portableOf(entry) as PortableRender).page(), contentType: entry.contentType, cacheControl: entry.cacheControl };
-}
-
 /** Both writers' reports as one. */
 function merged(a: SiteFilesReport, b: SiteFilesReport | undefined): SiteFilesReport {
   if (!b) return a;
   const report: SiteFilesReport = { written: a.written + b.written, unchanged: a.unchanged + b.unchanged, changed: [...a.changed, ...b.changed] };
   if (a.objects || b.objects) report.objects = { ...a.objects, ...b.objects };
   return report;
-}
-
-/** What is written for an entry: a lazy page is rendered here and dropped once written; a text page goes as text, encoded as it is written. */
-function bodyOf(entry: SiteEntry): SiteFileJob["body"] {
-  const { body } = entry;
-  if (isFileRef(body) || body instanceof Uint8Array) return body;
-  return body.text ? body.text() : body.render();
 }
 
 const BUILDING_PREFIX = (outDir: string): string => `.${basename(outDir)}.building-`;

@@ -1,8 +1,8 @@
 /**
  * A thread of its own for the pages another thread can render (render/portable.ts: a project's
  * simple pages, two of the three pages a project has): it renders and writes them while the build's
- * thread renders and writes the rest, so a large site uses both of the machine's cores. The pages
- * go as plain data, in batches, a few batches at most in flight.
+ * thread renders and writes the rest (write-entries.ts), so a large site uses both of the machine's
+ * cores. The pages go as plain data, in batches, a few batches at most in flight.
  */
 import { Worker } from "node:worker_threads";
 import type { PortablePage } from "../render/portable.js";
