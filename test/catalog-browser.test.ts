@@ -27,6 +27,7 @@ import { demoDists, hostileDists, tempDir } from "./helpers/paths.js";
 import { makeWheel } from "./helpers/python-dists.js";
 import { createVenv, installed, type Venv } from "./helpers/python.js";
 import { buildTo } from "./helpers/site.js";
+import { REAL_BUILD_IDENTITY } from "./helpers/forged-bundle.js";
 
 // Page functions run in the browser; the project compiles without the DOM lib (module-local).
 declare const document: any;
@@ -554,16 +555,7 @@ test("an attested release: each file says who built it, with working links, and 
   for (const d of [makeWheel({ name: "pypi-attestations", version: "0.0.19", summary: "Attestations for PyPI" })]) writeFileSync(join(dir, d.filename), d.bytes);
   const config = validateIndexConfig({ title: "Acme packages" });
   const { index: attestedIndex } = await buildSite({ from: [dir], config });
-  const built: BuildIdentity = {
-    repository: "trailofbits/pypi-attestations",
-    workflow: "release.yml",
-    workflowPath: ".github/workflows/release.yml",
-    ref: "refs/tags/v0.0.19",
-    commit: "08802efe1f8e5fec4ad842d6b8ce97656092ee72",
-    runUrl: "https://github.com/trailofbits/pypi-attestations/actions/runs/12169989787/attempts/1",
-    serverUrl: "https://github.com",
-    predicateType: "https://slsa.dev/provenance/v1",
-  };
+  const built: BuildIdentity = REAL_BUILD_IDENTITY;
   const provenance = JSON.stringify({ version: 1, attestation_bundles: [] });
   for (const f of attestedIndex.projects.flatMap((p) => p.files)) f.provenance = { bytes: Buffer.from(provenance), builtBy: [built] };
   const site = join(tempDir("attested-site"), "site");

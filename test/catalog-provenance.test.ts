@@ -6,38 +6,20 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { anchors, unescapeHtml, type Anchor } from "./helpers/html.js";
+import { anchors, elementOf, textOf, unescapeHtml, type Anchor } from "./helpers/html.js";
 import { validateIndexConfig } from "../generator/config/load.js";
 import { renderCatalog } from "../generator/catalog/catalog.js";
 import { parseFilename } from "../generator/names/filename.js";
 import { provenanceHref } from "../generator/render/file-links.js";
 import type { BuildIdentity, DistributionFile } from "../generator/model/distribution.js";
 import type { Project } from "../generator/model/project-index.js";
+import { REAL_BUILD_IDENTITY } from "./helpers/forged-bundle.js";
 
-/** The identity in the certificate of `pypi_attestations-0.0.19.tar.gz`'s GitHub attestation. */
-const RELEASE: BuildIdentity = {
-  repository: "trailofbits/pypi-attestations",
-  workflow: "release.yml",
-  workflowPath: ".github/workflows/release.yml",
-  ref: "refs/tags/v0.0.19",
-  commit: "08802efe1f8e5fec4ad842d6b8ce97656092ee72",
-  runUrl: "https://github.com/trailofbits/pypi-attestations/actions/runs/12169989787/attempts/1",
-  serverUrl: "https://github.com",
-  predicateType: "https://slsa.dev/provenance/v1",
-};
+const RELEASE: BuildIdentity = REAL_BUILD_IDENTITY;
 const PUBLISH = "https://docs.pypi.org/attestations/publish/v1";
 
-/** Text content of an HTML fragment: tags dropped, entities decoded, whitespace squashed. */
-const text = (html: string): string => unescapeHtml(html.replace(/<[^>]*>/g, "")).replace(/\s+/g, " ").trim();
-
-/** The first element `<tag ...attr...>…</tag>` whose opening tag matches `attr` (no nesting of the same tag). */
-function element(html: string, tag: string, attr: string): string {
-  const start = html.search(new RegExp(`<${tag}\\b[^>]*${attr}[^>]*>`));
-  assert.ok(start >= 0, `<${tag} ${attr}> present`);
-  const end = html.indexOf(`</${tag}>`, start);
-  assert.ok(end > start, `</${tag}> after <${tag} ${attr}>`);
-  return html.slice(start, end + tag.length + 3);
-}
+const text = textOf;
+const element = elementOf;
 
 /** Every element `<tag class="cls" …>…</tag>` (no nesting of the same tag). */
 function elements(html: string, tag: string, cls: string): string[] {

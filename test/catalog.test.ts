@@ -11,7 +11,7 @@ import { join, posix } from "node:path";
 import { demoDists, hostileDists, tempDir } from "./helpers/paths.js";
 import { buildTo } from "./helpers/site.js";
 import { makeWheel } from "./helpers/python-dists.js";
-import { anchors, unescapeHtml } from "./helpers/html.js";
+import { anchors, elementOf, textOf, unescapeHtml } from "./helpers/html.js";
 import { snapshot } from "./helpers/files.js";
 import { validateIndexConfig } from "../generator/config/load.js";
 import { renderCatalog } from "../generator/catalog/catalog.js";
@@ -35,17 +35,8 @@ function has(html: string, fragment: string, what = fragment): void {
 }
 
 const read = (site: string, path: string): string => readFileSync(join(site, path), "utf8");
-/** Text content of an HTML fragment: tags dropped, entities decoded, whitespace squashed. */
-const text = (html: string): string => unescapeHtml(html.replace(/<[^>]*>/g, "")).replace(/\s+/g, " ").trim();
-
-/** The first element `<tag ...attr...>…</tag>` whose opening tag matches `attr` (no nesting of the same tag). */
-function element(html: string, tag: string, attr: string): string {
-  const start = html.search(new RegExp(`<${tag}\\b[^>]*${attr}[^>]*>`));
-  assert.ok(start >= 0, `<${tag} ${attr}> present`);
-  const end = html.indexOf(`</${tag}>`, start);
-  assert.ok(end > start, `</${tag}> after <${tag} ${attr}>`);
-  return html.slice(start, end + tag.length + 3);
-}
+const text = textOf;
+const element = elementOf;
 
 function demoPlusHostile(): string {
   const dir = tempDir("catalog-dists");

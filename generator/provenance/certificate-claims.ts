@@ -5,6 +5,7 @@
  * and serves comes from here, never from the index's own settings.
  */
 import { ASN1Obj, X509Certificate } from "@sigstore/core";
+import type { BuildIdentity } from "../model/distribution.js";
 
 const FULCIO = "1.3.6.1.4.1.57264.1";
 /** The v2 claims, each a DER UTF8String inside the extension value. */
@@ -44,16 +45,8 @@ export function certificateClaims(cert: X509Certificate): CertificateClaims {
   return out;
 }
 
-/** A GitHub workflow that signed, as PEP 740's GitHub publisher and the catalog name it. */
-export interface GitHubSigner {
-  serverUrl: string;
-  repository: string;
-  workflow: string;
-  workflowPath: string;
-  ref: string;
-  commit: string;
-  runUrl?: string;
-}
+/** A GitHub workflow that signed, as PEP 740's GitHub publisher and the catalog name it (its predicate is the statement's). */
+export type GitHubSigner = Omit<BuildIdentity, "predicateType">;
 
 const REPOSITORY_URI = /^(https:\/\/github\.com)\/([A-Za-z0-9-]+\/[A-Za-z0-9._-]+)$/;
 const WORKFLOW_PATH = /^\.github\/workflows\/([^/@]+\.ya?ml)$/;

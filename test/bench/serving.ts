@@ -10,7 +10,6 @@
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,6 +17,7 @@ import { clientVenv } from "../helpers/client-venvs.js";
 import { GitHubEmulator } from "../helpers/github-emulator.js";
 import { makeWheel } from "../helpers/python-dists.js";
 import { clientEnv } from "../helpers/python.js";
+import { freePort } from "../helpers/static-host.js";
 
 const PROJECTS = 20;
 const VERSIONS = 5;
@@ -26,16 +26,6 @@ const SECONDS = 10;
 const RUNS = 3;
 const command = fileURLToPath(new URL("../../bin/github-pypi.js", import.meta.url));
 const TOKEN = `ghp_${"b".repeat(36)}`;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const a = s.address();
-      s.close(() => (typeof a === "object" && a ? resolve(a.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 async function waitFor(url: string, headers: Record<string, string> = {}): Promise<void> {
   for (let i = 0; i < 200; i++) {

@@ -6,6 +6,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { BuildIdentity } from "../../generator/model/distribution.js";
 import { clientVenv } from "./client-venvs.js";
 import { repoRoot, sharedData } from "./paths.js";
 import { run } from "./python.js";
@@ -13,6 +14,18 @@ import { run } from "./python.js";
 const FORGE = join(repoRoot, "test/provenance/forge_bundle.py");
 const FULCIO = "1.3.6.1.4.1.57264.1";
 export const REAL_SHA256 = "9bb1add04b1b4e182be6b0b80931593f7a291eb49d69b4fd728a5d4cbcdc4bd3";
+/** Who built the real sdist, as its attestation's certificate says (the shared record's README names the same). */
+export const REAL_BUILD_IDENTITY: BuildIdentity = {
+  repository: "trailofbits/pypi-attestations",
+  workflow: "release.yml",
+  workflowPath: ".github/workflows/release.yml",
+  ref: "refs/tags/v0.0.19",
+  commit: "08802efe1f8e5fec4ad842d6b8ce97656092ee72",
+  runUrl: "https://github.com/trailofbits/pypi-attestations/actions/runs/12169989787/attempts/1",
+  serverUrl: "https://github.com",
+  predicateType: "https://slsa.dev/provenance/v1",
+};
+
 /** GitHub's answer for the real sdist, as the shared folder holds it. */
 export const REAL_ANSWER = join(sharedData, "attestations", `${REAL_SHA256}.json`);
 

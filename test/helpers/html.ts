@@ -17,3 +17,15 @@ export function anchors(html: string): Anchor[] {
   }
   return out;
 }
+
+/** Text content of an HTML fragment: tags dropped, entities decoded, whitespace squashed. */
+export const textOf = (html: string): string => unescapeHtml(html.replace(/<[^>]*>/g, "")).replace(/\s+/g, " ").trim();
+
+/** The first element `<tag ...attr...>…</tag>` whose opening tag matches `attr` (no nesting of the same tag); throws when there is none. */
+export function elementOf(html: string, tag: string, attr: string): string {
+  const start = html.search(new RegExp(`<${tag}\\b[^>]*${attr}[^>]*>`));
+  if (start < 0) throw new Error(`<${tag} ${attr}> is not on the page`);
+  const end = html.indexOf(`</${tag}>`, start);
+  if (end <= start) throw new Error(`no </${tag}> after <${tag} ${attr}>`);
+  return html.slice(start, end + tag.length + 3);
+}
