@@ -14,6 +14,7 @@ import { LandingRows } from "./catalog/landing-page.js";
 import type { Site } from "./site/site.js";
 import { recordUpstream } from "./site/upstream-record.js";
 import { readPackageList, readPackageListJson } from "./sources/package-list.js";
+import { ListedLocation } from "./sources/listed-file.js";
 import type { GitHubSourceOptions, GitHubSourceReport } from "./sources/github-report.js";
 
 export interface BuildInputs {
@@ -106,9 +107,16 @@ export async function buildSite(inputs: BuildInputs): Promise<BuildResult> {
  */
 const LINK_SCHEMES = new Set(["https", "http", "git+https", "git+http"]);
 function checkLinkUrls(files: DistributionFile[]): void {
+  // A list's URLs are its base, `/` and a percent-encoded name: checking the base checks them all.
+  const bases = new Set<string>();
   for (const file of files) {
-    if (file.location.kind !== "url") continue;
-    const { url } = file.location;
+    const { location } = file;
+    if (location.kind !== "url") continue;
+    if (location instanceof ListedLocation) {
+      if (bases.has(location.base)) continue;
+      bases.add(location.base);
+    }
+    const { url } = location;
     const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(url.trim())?.[1]?.toLowerCase();
     // Control characters and backslashes let browsers read a scheme where none seems to be.
     const hidden = /[\x00-\x20\x7f\\]/.test(url);

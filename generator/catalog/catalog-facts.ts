@@ -62,28 +62,36 @@ function metadataOf(files: DistributionFile[]): CoreMetadata | undefined {
   return fallback;
 }
 
-function releaseOf(version: string, files: DistributionFile[]): Release {
+/** A version's files, with each one's upload time in milliseconds (NaN when unknown), read once. */
+interface VersionFiles {
+  files: DistributionFile[];
+  times: number[];
+}
+
+function releaseOf(version: string, { files, times }: VersionFiles): Release {
   const yanked = files.length > 0 && files.every((f) => f.yanked !== undefined);
   const reasonFile = yanked ? files.find((f) => typeof f.yanked === "string" && f.yanked !== "") : undefined;
   let upload: string | undefined;
   let uploadMs = Infinity;
-  for (const f of files) {
-    const t = timeMs(f.uploadTime);
+  files.forEach((f, i) => {
+    const t = times[i] as number;
     if (t < uploadMs) {
       uploadMs = t;
       upload = f.uploadTime;
     }
-  }
+  });
   const release: Release = { version, files, preRelease: isPreRelease(version), yanked };
   if (reasonFile) release.yankReason = reasonFile.yanked as string;
   if (upload !== undefined) release.uploadTime = upload;
   return release;
 }
 
-/** Groups the project's files by version, newest version first. */
-function releasesOf(project: Project): Release[] {
-  const byVersion = new Map<string, DistributionFile[]>();
-  for (const v of project.versions) byVersion.set(v, []);
+/** Groups the project's files by version, newest version first; and the latest upload time across all of them. */
+function releasesOf(project: Project): { releases: Release[]; lastUpload: string | undefined } {
+  const byVersion = new Map<string, VersionFiles>();
+  for (const v of project.versions) byVersion.set(v, { files: [], times: [] });
+  let lastUpload: string | undefined;
+  let lastMs = -Infinity;
   // `versions` lists one spelling per PEP 440 version: a file of `1.0.0` belongs to the listed `1.0`.
   const listedAs = new Map<string, string>();
   const { versions } = project;
@@ -104,16 +112,23 @@ function releasesOf(project: Project): Release[] {
       listed = at !== undefined && compareVersions(at, own) === 0 ? at : (versions.find((v) => compareVersions(v, own) === 0) ?? own);
       listedAs.set(own, listed);
     }
-    const list = byVersion.get(listed);
-    if (list) list.push(f);
-    else byVersion.set(listed, [f]);
+    const t = timeMs(f.uploadTime);
+    if (t > lastMs) {
+      lastMs = t;
+      lastUpload = f.uploadTime;
+    }
+    const group = byVersion.get(listed);
+    if (group) {
+      group.files.push(f);
+      group.times.push(t);
+    } else byVersion.set(listed, { files: [f], times: [t] });
   }
   const releases: Release[] = [];
   for (let i = project.versions.length - 1; i >= 0; i--) {
     const v = project.versions[i] as string;
-    releases.push(releaseOf(v, byVersion.get(v) ?? []));
+    releases.push(releaseOf(v, byVersion.get(v) ?? { files: [], times: [] }));
   }
-  return releases;
+  return { releases, lastUpload };
 }
 
 /** Some Python can install it: a file that is not yanked (pip skips yanked files unless pinned) and whose Requires-Python some CPython meets. */
@@ -123,7 +138,7 @@ function installable(r: Release): boolean {
 
 /** Everything the landing page and the project page show about one project. */
 export function catalogFacts(project: Project): CatalogFacts {
-  const releases = releasesOf(project);
+  const { releases, lastUpload } = releasesOf(project);
   const latestRelease = releases.find((r) => !r.preRelease && installable(r)) ?? releases.find(installable);
   // With no installable version, the metadata shown is the newest non-yanked release's, as before.
   const shownRelease = latestRelease ?? releases.find((r) => !r.preRelease && !r.yanked) ?? releases.find((r) => !r.yanked) ?? releases[0];
@@ -150,14 +165,7 @@ export function catalogFacts(project: Project): CatalogFacts {
   if (meta?.license) facts.license = meta.license;
   if (meta?.homePage) facts.homePage = meta.homePage;
 
-  let lastMs = -Infinity;
-  for (const f of project.files) {
-    const t = timeMs(f.uploadTime);
-    if (t > lastMs) {
-      lastMs = t;
-      facts.lastUpload = f.uploadTime as string;
-    }
-  }
+  if (lastUpload !== undefined) facts.lastUpload = lastUpload;
 
   const withRepo = latestFiles.find((f) => f.repository) ?? [...project.files].reverse().find((f) => f.repository);
   if (withRepo?.repository) {

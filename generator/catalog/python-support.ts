@@ -91,10 +91,11 @@ const verdicts = new Map<string, boolean>();
  * pip cannot parse (pip then ignores it), admits every Python.
  */
 export function admitsSomePython(requiresPython: string | undefined): boolean {
-  if (requiresPython === undefined || !isValidSpecifierSet(requiresPython)) return true;
+  if (requiresPython === undefined) return true;
+  // Looked up before the specifier is even checked: every file of a project repeats a few of them.
   let verdict = verdicts.get(requiresPython);
   if (verdict === undefined) {
-    verdict = CPYTHON_RELEASES.some((v) => admits(requiresPython, v));
+    verdict = !isValidSpecifierSet(requiresPython) || CPYTHON_RELEASES.some((v) => admits(requiresPython, v));
     // Bounded: a build sees a few distinct specifiers, a hostile package list could hold many.
     if (verdicts.size > 10_000) verdicts.clear();
     verdicts.set(requiresPython, verdict);

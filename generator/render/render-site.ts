@@ -2,15 +2,17 @@ import type { IndexConfig } from "../config/schema.js";
 import type { ProjectIndex } from "../model/project-index.js";
 import { cacheControlFor, NAMESPACE_PREFIX, NAMESPACES_PATH } from "../routing/router.js";
 import { contentTypeFor } from "../site/content-type.js";
-import type { Site, SiteEntry } from "../site/site.js";
+import type { PortableRender, Site, SiteEntry, SiteRender } from "../site/site.js";
+import type { PortablePage } from "./portable.js";
 import { catalogPages } from "../catalog/catalog.js";
 import type { LandingRows } from "../catalog/landing-page.js";
 import { renderProjectHtml, renderRootHtml } from "./simple-html.js";
 import { renderProjectJson, renderRootJson } from "./simple-json.js";
 import { namespaceGrants } from "../names/namespaces.js";
 import { projectNamespaces, renderNamespaceJson, renderNamespacesJson } from "./namespace-json.js";
+import type { NamespaceGrant } from "../names/namespaces.js";
 import { provenancePath } from "./file-links.js";
-import { simplePagesData, type SimplePagesData } from "./simple-view.js";
+import { simplePagesData, type PageNamespaces, type SimplePagesData } from "./simple-view.js";
 import type { Project } from "../model/project-index.js";
 
 /**
@@ -23,11 +25,15 @@ import type { Project } from "../model/project-index.js";
  */
 export function renderSite(index: ProjectIndex, config: IndexConfig, owner?: string, rows?: LandingRows): Site {
   const site: Site = new Map();
+  // One string for each policy, not one a page (a site of 5,000 projects has 15,000 entries).
+  const policies = new Map<string, string>();
   const add = (path: string, body: SiteEntry["body"]): void => {
-    site.set(path, { body, contentType: contentTypeFor(path), cacheControl: cacheControlFor(path, config.indexMaxAgeSeconds) });
+    const policy = cacheControlFor(path, config.indexMaxAgeSeconds);
+    let cacheControl = policies.get(policy);
+    if (cacheControl === undefined) policies.set(policy, (cacheControl = policy));
+    site.set(path, { body, contentType: contentTypeFor(path), cacheControl });
   };
-  // Pages are rendered when a publisher asks for their bytes (Buffer.from encodes large strings faster than TextEncoder).
-  const text = (path: string, content: () => string): void => add(path, { render: () => Buffer.from(content(), "utf8"), text: content });
+  const text = (path: string, content: () => string): void => add(path, new TextPage(content));
 
   text(".nojekyll", () => "");
   for (const [path, content] of catalogPages(index, config, owner, rows)) text(path, content);
@@ -39,19 +45,10 @@ export function renderSite(index: ProjectIndex, config: IndexConfig, owner?: str
     text(NAMESPACES_PATH, () => renderNamespacesJson(grants, owner));
     for (const grant of grants) text(`${NAMESPACE_PREFIX}${grant.name}`, () => renderNamespaceJson(grant, owner));
   }
-  // A project's simple pages can be rendered by another thread from their data, made when first
-  // asked and kept for the project's other page only (all of it at once would be a copy of the index).
-  let kept: { project: Project; data: SimplePagesData } | undefined;
-  const dataOf = (project: Project): SimplePagesData => {
-    if (kept?.project !== project) kept = { project, data: simplePagesData(project, projectNamespaces(project, grants, owner)) };
-    return kept.data;
-  };
+  const simple = new SimplePages(grants, owner);
   for (const project of index.projects) {
-    const html = (): string => renderProjectHtml(project);
-    const json = (): string => renderProjectJson(project, projectNamespaces(project, grants, owner));
-    const links = project.files.length;
-    add(`simple/${project.name}/index.html`, { render: () => Buffer.from(html(), "utf8"), text: html, portable: { page: () => ({ renderer: "simple-html", data: dataOf(project) }), links } });
-    add(`simple/${project.name}/index.json`, { render: () => Buffer.from(json(), "utf8"), text: json, portable: { page: () => ({ renderer: "simple-json", data: dataOf(project) }), links } });
+    add(`simple/${project.name}/index.html`, new SimplePage(project, "simple-html", simple));
+    add(`simple/${project.name}/index.json`, new SimplePage(project, "simple-json", simple));
     for (const file of project.files) {
       // PEP 740: served by the site whether or not it holds the file, where a mirrored file would be.
       if (file.provenance) add(provenancePath(file), file.provenance.bytes);
@@ -64,4 +61,66 @@ export function renderSite(index: ProjectIndex, config: IndexConfig, owner?: str
     }
   }
   return site;
+}
+
+/*
+ * Pages are rendered when a publisher asks for their bytes. Each lazy page is an object whose
+ * methods sit on its class, not a few closures of its own: closures cost about ten times the
+ * memory, and a site of 5,000 projects has 15,000 such pages.
+ */
+
+/** A page whose text comes from a function (Buffer.from encodes large strings faster than TextEncoder). */
+class TextPage implements SiteRender {
+  constructor(readonly text: () => string) {}
+  render(): Uint8Array {
+    return Buffer.from(this.text(), "utf8");
+  }
+}
+
+/** What a site's simple pages share: the namespaces, and the last project's data for its other page. */
+class SimplePages {
+  private kept: { project: Project; data: SimplePagesData } | undefined;
+  constructor(
+    private readonly grants: NamespaceGrant[],
+    private readonly owner: string | undefined,
+  ) {}
+
+  namespacesOf(project: Project): PageNamespaces {
+    return projectNamespaces(project, this.grants, this.owner);
+  }
+
+  /** Made when first asked and kept for the project's other page only (all of it at once would be a copy of the index). */
+  dataOf(project: Project): SimplePagesData {
+    if (this.kept?.project !== project) this.kept = { project, data: simplePagesData(project, this.namespacesOf(project)) };
+    return this.kept.data;
+  }
+}
+
+/** A project's PEP 503 or PEP 691 page, which another thread can render from its data (render/portable.ts). */
+class SimplePage implements SiteRender, PortableRender {
+  constructor(
+    private readonly project: Project,
+    private readonly renderer: PortablePage["renderer"],
+    private readonly pages: SimplePages,
+  ) {}
+
+  text(): string {
+    return this.renderer === "simple-html" ? renderProjectHtml(this.project) : renderProjectJson(this.project, this.pages.namespacesOf(this.project));
+  }
+
+  render(): Uint8Array {
+    return Buffer.from(this.text(), "utf8");
+  }
+
+  get portable(): PortableRender {
+    return this;
+  }
+
+  page(): PortablePage {
+    return { renderer: this.renderer, data: this.pages.dataOf(this.project) };
+  }
+
+  get links(): number {
+    return this.project.files.length;
+  }
 }
