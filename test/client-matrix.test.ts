@@ -315,6 +315,6 @@ describe("pip", { concurrency: 2 }, () => {
   }
 });
 
-test("README's client table has exactly the pip rows this file showed", () => {
+test("docs/clients.md's client table has exactly the pip rows this file showed", () => {
   table.check("pip");
 });

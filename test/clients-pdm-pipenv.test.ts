@@ -293,10 +293,10 @@ describe("pipenv: the index as the Pipfile's source", () => {
   });
 });
 
-test("README's client table has exactly the pdm rows this file showed", () => {
+test("docs/clients.md's client table has exactly the pdm rows this file showed", () => {
   table.check("pdm");
 });
 
-test("README's client table has exactly the pipenv rows this file showed", () => {
+test("docs/clients.md's client table has exactly the pipenv rows this file showed", () => {
   table.check("pipenv");
 });

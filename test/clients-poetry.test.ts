@@ -429,7 +429,7 @@ describe("Debian's Poetry (python3-poetry), what an old distribution gives", () 
   });
 });
 
-test("README's client table has exactly the Poetry rows this file showed", () => {
+test("docs/clients.md's client table has exactly the Poetry rows this file showed", () => {
   assert.ok(existsSync(poetry.bin("poetry")));
   table.check("Poetry");
 });

@@ -244,7 +244,7 @@ describe("cooldowns through the one URL: uv --exclude-newer", () => {
   }
 });
 
-test("README's client table has exactly the uv rows this file showed", () => {
+test("docs/clients.md's client table has exactly the uv rows this file showed", () => {
   assert.ok(existsSync(uv.bin("uv")));
   table.check("uv");
 });
