@@ -9,7 +9,7 @@ import { namespaceGrants } from "../generator/names/namespaces.js";
 import { DEFAULT_API_URL } from "../generator/sources/github-report.js";
 import { readStackConfig } from "./stack-config.js";
 import type { StackConfig } from "../generator/config/stack-schema.js";
-import type { UpstreamSettings } from "../generator/routing/upstream.js";
+import type { UpstreamSettings } from "../generator/protocol/upstream-settings.js";
 import { routedUpstream } from "../generator/upstream/routed-upstream.js";
 import { buildIndexForStack } from "./build/build-index.js";
 import { IndexRepository } from "./pages/index-repository.js";

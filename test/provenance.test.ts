@@ -18,7 +18,7 @@ import { createGitHubAccess } from "../generator/access/github-access.js";
 import type { Warning } from "../generator/diagnostics/warnings.js";
 import type { GitHubSourceOptions } from "../generator/sources/github.js";
 import { startServer, type RunningServer } from "../generator/serve/server.js";
-import { PROVENANCE_JSON } from "../generator/site/content-type.js";
+import { PROVENANCE_JSON } from "../generator/protocol/media-types.js";
 import { bucketManifest } from "../infra/cdn/bucket-manifest.js";
 import { bucketSyncProvider } from "../infra/cdn/bucket-sync-provider.js";
 import { viewerRequestFunctionCode } from "../infra/cdn/edge-function.js";

@@ -3,7 +3,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import http from "node:http";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { PYPI_HTML, PYPI_JSON } from "../generator/routing/router.js";
+import { PYPI_HTML, PYPI_JSON } from "../generator/protocol/media-types.js";
 import { startServer, type RunningServer } from "../generator/serve/server.js";
 import { tempDir } from "./helpers/paths.js";
 

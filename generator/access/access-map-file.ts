@@ -8,7 +8,8 @@ import { rename, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { z } from "zod";
 import { readJsonFileIfPresent } from "../util/json-file.js";
-import { GATE, type AccessMap } from "./access-map.js";
+import { GATE } from "../protocol/gate-marker.js";
+import type { AccessMap } from "./access-map.js";
 import type { ListPages } from "./list-pages.js";
 
 const fullName = z.string().regex(/^[^/\s]+\/[^/\s]+$/, "expected OWNER/NAME");

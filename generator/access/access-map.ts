@@ -9,7 +9,8 @@
  * stack bakes it into the edge function.
  */
 import type { ProjectIndex } from "../model/project-index.js";
-import { NAMESPACE_PREFIX } from "../routing/router.js";
+import { GATE } from "../protocol/gate-marker.js";
+import { isNamespacePage } from "../protocol/site-paths.js";
 
 export interface AccessMap {
   version: 1;
@@ -23,9 +24,6 @@ export interface AccessMap {
    */
   public?: string[];
 }
-
-/** Marks files with no repository of their own (local folders, package lists). */
-export const GATE = "(gate)";
 
 /** The first path segments under which the next segment is a project name (index pages, files, catalog pages). */
 const PROJECT_PREFIXES = ["simple", "files", "project"];
@@ -71,7 +69,7 @@ export interface Guard {
 /** The project a path under `/simple/<name>/`, `/files/<name>/` or `/project/<name>/` names, whether the map holds it or not. */
 export function projectNamed(sitePath: string): string | undefined {
   // PEP 752's namespace pages (`simple/namespace/<grant>`) belong to no project: the gate alone guards them.
-  if (sitePath.startsWith(NAMESPACE_PREFIX) && /^[a-z0-9-]+$/.test(sitePath.slice(NAMESPACE_PREFIX.length))) return undefined;
+  if (isNamespacePage(sitePath)) return undefined;
   const segs = sitePath.split("/");
   return segs.length >= 3 && PROJECT_PREFIXES.includes(segs[0] as string) ? (segs[1] as string) : undefined;
 }

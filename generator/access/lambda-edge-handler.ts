@@ -12,7 +12,8 @@
  */
 import { headerValue, textResponse, type EdgeRequest, type EdgeResponse } from "../routing/lambda-edge-response.js";
 import { route, type RouteResult } from "../routing/router.js";
-import { claimedTest, decideUpstream, UPSTREAM_REDIRECT_STATUS, type UpstreamSettings } from "../routing/upstream.js";
+import { claimedTest, type UpstreamSettings } from "../protocol/upstream-settings.js";
+import { decideUpstream, UPSTREAM_REDIRECT_STATUS } from "../routing/upstream.js";
 import { projectOrder, type AccessMap } from "./access-map.js";
 import { isListPage, listUri } from "./list-uri.js";
 import { createAccessGate, type AccessGate } from "./gate.js";

@@ -13,7 +13,7 @@
 import { gzipSync } from "node:zlib";
 import type { EdgeRequest, EdgeResponse } from "../routing/lambda-edge-response.js";
 import { headerValue, textResponse } from "../routing/lambda-edge-response.js";
-import { PYPI_JSON } from "../routing/router.js";
+import { PYPI_JSON, TEXT_HTML_UTF8 } from "../protocol/media-types.js";
 import { renderListPage, type ListPages } from "./list-pages.js";
 import { listFingerprint, readListUri } from "./list-uri.js";
 import { LIST_PAGE_CACHE_CONTROL, PRIVATE_CONTENT_SECURITY_POLICY } from "./responses.js";
@@ -43,8 +43,8 @@ export function createListOriginRequestHandler(config: ListEdgeConfig, options: 
       return textResponse(request, 503, "Service Unavailable: the index is being updated; try again shortly.", { "retry-after": "5" });
     }
     const text = renderListPage(config.lists, list.sitePath, list.visible);
-    // The site's own types for these paths (site/content-type.ts), spelled out: its MIME table would triple the bundle.
-    const type = list.sitePath.endsWith(".json") ? PYPI_JSON : "text/html; charset=utf-8";
+    // The site's own types for these paths (protocol/content-type.ts), spelled out: its MIME table would triple the bundle.
+    const type = list.sitePath.endsWith(".json") ? PYPI_JSON : TEXT_HTML_UTF8;
     const headers: Record<string, string> = {
       "content-type": type,
       "cache-control": LIST_PAGE_CACHE_CONTROL,

@@ -2,7 +2,7 @@ import { validateIndexConfig } from "../config/load.js";
 import { loadProjectFile, type ProjectFile } from "../config/project-file.js";
 import { sourcesSchema, type SourcesConfig } from "../config/stack-schema.js";
 import { planSources } from "../sources/plan.js";
-import type { UpstreamSettings } from "../routing/upstream.js";
+import type { UpstreamSettings } from "../protocol/upstream-settings.js";
 import { checkUpstream, describeUpstreamCheck, reservedNames, type ReservedName } from "../upstream/check-upstream.js";
 import { claimedGlobNotices } from "../upstream/claimed-globs.js";
 import { namespaceGrants } from "../names/namespaces.js";

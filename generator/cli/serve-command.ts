@@ -6,7 +6,7 @@ import { defaultAccessMapPath, readAccessFile } from "../access/access-map-file.
 import { createAccessGate } from "../access/gate.js";
 import { createGitHubAccess } from "../access/github-access.js";
 import { indexConfigSchema } from "../config/schema.js";
-import type { UpstreamSettings } from "../routing/upstream.js";
+import type { UpstreamSettings } from "../protocol/upstream-settings.js";
 import { readUpstreamRecord } from "../site/upstream-record.js";
 
 export interface ServeCommandOptions {

@@ -6,7 +6,7 @@
  */
 import type { IndexConfig, ProjectStatusName } from "../config/schema.js";
 import { normalizeName } from "../names/normalize.js";
-import { GATE } from "../access/access-map.js";
+import { GATE } from "../protocol/gate-marker.js";
 import { UserError, type Warnings } from "../diagnostics/warnings.js";
 import type { Project } from "./project-index.js";
 

@@ -1,7 +1,8 @@
 import type { IndexConfig } from "../config/schema.js";
 import type { ProjectIndex } from "../model/project-index.js";
-import { cacheControlFor, NAMESPACE_PREFIX, NAMESPACES_PATH } from "../routing/router.js";
-import { contentTypeFor } from "../site/content-type.js";
+import { cacheControlFor } from "../protocol/cache-control.js";
+import { contentTypeFor } from "../protocol/content-type.js";
+import { NAMESPACE_PREFIX, NAMESPACES_PATH } from "../protocol/site-paths.js";
 import type { PortableRender, Site, SiteEntry, SiteRender } from "../site/site.js";
 import type { PortablePage } from "./portable.js";
 import { catalogPages } from "../catalog/catalog.js";

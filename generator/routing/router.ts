@@ -5,8 +5,8 @@
  *
  * It runs in CloudFront's ES 5.1 runtime, so it uses no Node APIs, no classes and conservative
  * syntax (plain `for` loops, `indexOf` instead of `startsWith`, no spread or destructuring), and
- * imports only modules that keep the same rules (names/normalize.ts); the bundler refuses anything
- * it cannot lower to ES5.
+ * imports only modules that keep the same rules (names/normalize.ts and the contracts in
+ * protocol/ it shares with the build); the bundler refuses anything it cannot lower to ES5.
  *
  * Status codes chosen here:
  * - 405 for any method other than GET and HEAD (the caller should add `Allow: GET, HEAD`).
@@ -23,14 +23,9 @@
  */
 
 import { isValidProjectName, normalizeName as normaliseName } from "../names/normalize.js";
-
-export const PYPI_JSON = "application/vnd.pypi.simple.v1+json";
-/** PEP 752's pages, relative to the simple root (extensionless, as the PEP names them; JSON only). */
-export const NAMESPACES_PATH = "simple/namespaces";
-export const NAMESPACE_PREFIX = "simple/namespace/";
-export const PYPI_HTML = "application/vnd.pypi.simple.v1+html";
-const TEXT_HTML = "text/html";
-const TEXT_HTML_UTF8 = "text/html; charset=utf-8";
+import { cacheControlFor, indexCacheControl, indexMaxAge } from "../protocol/cache-control.js";
+import { PYPI_HTML, PYPI_JSON, TEXT_HTML, TEXT_HTML_UTF8 } from "../protocol/media-types.js";
+import { NAMESPACE_PREFIX, NAMESPACES_PATH } from "../protocol/site-paths.js";
 
 export interface RouteRequest {
   method: string;
@@ -47,35 +42,13 @@ export type RouteResult =
   | { kind: "error"; status: 400 | 404 | 405 | 406; message: string };
 
 export interface RouteOptions {
-  /** max-age for index pages, the landing page and anything else that can change; default 300. */
+  /** max-age for index pages, the landing page and anything else that can change; protocol/cache-control.ts has the default. */
   indexMaxAgeSeconds?: number;
 }
 
 export type SimpleFormat = "json" | "v1html" | "html";
 
-const DEFAULT_INDEX_MAX_AGE = 300;
-const IMMUTABLE = "public, max-age=31536000, immutable";
 const AVAILABLE_TYPES = PYPI_JSON + ", " + PYPI_HTML + ", " + TEXT_HTML;
-
-function maxAgeOf(seconds: number | undefined): number {
-  if (typeof seconds !== "number" || !isFinite(seconds) || seconds < 0) return DEFAULT_INDEX_MAX_AGE;
-  return Math.floor(seconds);
-}
-
-/**
- * Cache-Control for a site-relative path: distribution files and their `.metadata` under
- * `files/` never change once published, so they are immutable for a year; everything else
- * (index pages, JSON, the landing page) gets a short max-age.
- */
-export function cacheControlFor(sitePath: string, indexMaxAgeSeconds?: number): string {
-  const p = sitePath.charAt(0) === "/" ? sitePath.slice(1) : sitePath;
-  if (p.indexOf("files/") === 0) {
-    const last = p.slice(p.lastIndexOf("/") + 1);
-    // files/<project>/<file>: a distribution or its .metadata; not a folder, not an HTML page.
-    if (last !== "" && p.split("/").length >= 3 && !/\.html?$/i.test(last)) return IMMUTABLE;
-  }
-  return "public, max-age=" + maxAgeOf(indexMaxAgeSeconds);
-}
 
 // ---------------------------------------------------------------------------------------------
 // Content negotiation
@@ -307,7 +280,7 @@ function negotiated(basePath: string, req: RouteRequest, query: string, maxAge: 
   if (chosen === null) {
     return error(406, "Not Acceptable. Available media types: " + AVAILABLE_TYPES);
   }
-  const cacheControl = "public, max-age=" + maxAge;
+  const cacheControl = indexCacheControl(maxAge);
   if (chosen === "json") {
     return { kind: "file", path: basePath + "index.json", contentType: PYPI_JSON, cacheControl: cacheControl, vary: "Accept" };
   }
@@ -360,7 +333,7 @@ function routeSimple(segs: string[], trailingSlash: boolean, req: RouteRequest, 
  * redirect or an error. See the module comment for the status codes.
  */
 export function route(req: RouteRequest, options?: RouteOptions): RouteResult {
-  const maxAge = maxAgeOf(options ? options.indexMaxAgeSeconds : undefined);
+  const maxAge = indexMaxAge(options ? options.indexMaxAgeSeconds : undefined);
   if (req.method !== "GET" && req.method !== "HEAD") return error(405, "Method Not Allowed");
 
   const raw = req.path;

@@ -12,7 +12,8 @@
  * a public name costs the function one run per edge and representation per max-age.
  */
 import { textResponse, type EdgeRequest, type EdgeResponse } from "./lambda-edge-response.js";
-import { claimedTest, decideUpstream, UPSTREAM_REDIRECT_STATUS, type UpstreamSettings } from "./upstream.js";
+import { claimedTest, type UpstreamSettings } from "../protocol/upstream-settings.js";
+import { decideUpstream, UPSTREAM_REDIRECT_STATUS } from "./upstream.js";
 
 export interface UpstreamEdgeConfig {
   upstream: UpstreamSettings;

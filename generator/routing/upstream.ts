@@ -14,29 +14,10 @@
  * Lambda@Edge function, so every host answers the same.
  */
 import { normalizeName } from "../names/normalize.js";
-
-export interface UpstreamSettings {
-  /** The upstream's simple root, ending in `/` (e.g. `https://pypi.org/simple/`). */
-  url: string;
-  /** Glob patterns (`*`, `?`) of names that are ours even when the index does not hold them. */
-  claimed: string[];
-}
-
-/** Where the build records the upstream inside the site: a dotfile, which the router never serves (nothing in it is secret). */
-export const UPSTREAM_SETTINGS_PATH = ".github-pypi-upstream.json";
+import { claimedTest, type UpstreamSettings } from "../protocol/upstream-settings.js";
 
 /** A temporary redirect: a name the index starts holding later must take over at once, not stay cached as moved. */
 export const UPSTREAM_REDIRECT_STATUS = 302;
-
-/** A claimed pattern, normalised as names are (`Acme_*` → `acme-*`), as a test of normalised names. */
-export function claimedTest(patterns: readonly string[]): (normalisedName: string) => boolean {
-  const regexes = patterns.map((p) => {
-    const norm = p.toLowerCase().replace(/[-_.]+/g, "-");
-    const body = norm.replace(/[\\^$+.()|{}[\]]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-    return new RegExp(`^${body}$`);
-  });
-  return (name) => regexes.some((r) => r.test(name));
-}
 
 /** The project a `/simple/<name>/` page belongs to, from the router's file path; undefined for any other path. */
 export function simplePageProject(sitePath: string): string | undefined {

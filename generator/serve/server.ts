@@ -13,8 +13,10 @@ import { realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import send from "send";
 import { route, type RouteResult } from "../routing/router.js";
-import { claimedTest, decideUpstream, UPSTREAM_REDIRECT_STATUS, type UpstreamSettings } from "../routing/upstream.js";
-import { contentTypeFor } from "../site/content-type.js";
+import { claimedTest, type UpstreamSettings } from "../protocol/upstream-settings.js";
+import { decideUpstream, UPSTREAM_REDIRECT_STATUS } from "../routing/upstream.js";
+import { contentTypeFor } from "../protocol/content-type.js";
+import { DEFAULT_INDEX_MAX_AGE_SECONDS } from "../protocol/cache-control.js";
 import type { AccessGate } from "../access/gate.js";
 import { renderListPage, type ListPages } from "../access/list-pages.js";
 import { isListPage } from "../access/list-uri.js";
@@ -27,7 +29,7 @@ export interface ServeOptions {
   host?: string;
   /** Default 8000; 0 picks any free port. */
   port?: number;
-  /** max-age for index pages; default 300. */
+  /** max-age for index pages; protocol/cache-control.ts has the default. */
   indexMaxAgeSeconds?: number;
   /** Called with one line per request: method, path, status (and, behind the gate, who). */
   log?: (line: string) => void;
@@ -185,7 +187,7 @@ export function createIndexServer(options: ServeOptions): http.Server {
   // The site folder itself may be reached through a link (a deploy folder swapped atomically).
   const realRoot = realpath(root).catch(() => root);
   const log = options.log;
-  const indexMaxAgeSeconds = options.indexMaxAgeSeconds ?? 300;
+  const indexMaxAgeSeconds = options.indexMaxAgeSeconds ?? DEFAULT_INDEX_MAX_AGE_SECONDS;
   const upstream = options.upstream;
   const isClaimed = upstream ? claimedTest(upstream.claimed) : undefined;
   return http.createServer((req, res) => {

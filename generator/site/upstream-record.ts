@@ -5,7 +5,7 @@
 import { join } from "node:path";
 import { z } from "zod";
 import { UserError } from "../diagnostics/warnings.js";
-import { UPSTREAM_SETTINGS_PATH, type UpstreamSettings } from "../routing/upstream.js";
+import { UPSTREAM_SETTINGS_PATH, type UpstreamSettings } from "../protocol/upstream-settings.js";
 import { readJsonFileIfPresent } from "../util/json-file.js";
 import type { Site } from "./site.js";
 

@@ -8,7 +8,7 @@ import { parseIndexableFilename } from "../names/filename.js";
 import { grantsCovering, type NamespaceGrant } from "../names/namespaces.js";
 import { isValidProjectName, normalizeName } from "../names/normalize.js";
 import { compareVersions, isValidVersion } from "../names/version.js";
-import type { UpstreamSettings } from "../routing/upstream.js";
+import type { UpstreamSettings } from "../protocol/upstream-settings.js";
 import { mapLimit } from "../util/pool.js";
 
 export interface UpstreamOverlap {

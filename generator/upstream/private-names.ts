@@ -1,6 +1,6 @@
 import type { Warnings } from "../diagnostics/warnings.js";
 import type { Project, ProjectIndex } from "../model/project-index.js";
-import { claimedTest, type UpstreamSettings } from "../routing/upstream.js";
+import { claimedTest, type UpstreamSettings } from "../protocol/upstream-settings.js";
 
 /**
  * Whether only some readers of the gate may see the project: it has files from a repository GitHub

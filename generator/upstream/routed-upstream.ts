@@ -1,6 +1,6 @@
 import type { IndexConfig } from "../config/schema.js";
 import { namespaceClaims, namespaceGrants } from "../names/namespaces.js";
-import type { UpstreamSettings } from "../routing/upstream.js";
+import type { UpstreamSettings } from "../protocol/upstream-settings.js";
 
 /**
  * The upstream as every host routes it: the settings' claimed globs plus each namespace grant's

@@ -10,7 +10,7 @@ import { rateLimitAcl, rateLimitFor } from "./rate-limit.js";
 import { PRIVATE_CONTENT_SECURITY_POLICY } from "../../generator/access/responses.js";
 import { lambdaEdgeBundle, listPagesEdgeBundle, upstreamEdgeBundle, type EdgeAccessConfig } from "./lambda-edge-bundle.js";
 import type { ListPages } from "../../generator/access/list-pages.js";
-import type { UpstreamSettings } from "../../generator/routing/upstream.js";
+import type { UpstreamSettings } from "../../generator/protocol/upstream-settings.js";
 
 export interface CdnArgs {
   settings: CdnConfig;

@@ -9,8 +9,9 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import send from "send";
-import { claimedTest, decideUpstream, UPSTREAM_REDIRECT_STATUS, type UpstreamSettings } from "../../generator/routing/upstream.js";
-import { contentTypeFor } from "../../generator/site/content-type.js";
+import { claimedTest, type UpstreamSettings } from "../../generator/protocol/upstream-settings.js";
+import { decideUpstream, UPSTREAM_REDIRECT_STATUS } from "../../generator/routing/upstream.js";
+import { contentTypeFor } from "../../generator/protocol/content-type.js";
 import type { ObservedResponse, ObservedServer } from "./observed-server.js";
 
 export interface StaticFrontOptions {

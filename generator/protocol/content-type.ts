@@ -1,8 +1,6 @@
 import mime from "mime";
-
-/** PyPI's media type for a provenance object (its Integrity API). */
-export const PROVENANCE_JSON = "application/vnd.pypi.integrity.v1+json";
-import { NAMESPACE_PREFIX, NAMESPACES_PATH, PYPI_JSON } from "../routing/router.js";
+import { PROVENANCE_JSON, PYPI_JSON, TEXT_HTML_UTF8 } from "./media-types.js";
+import { isNamespacePage, NAMESPACES_PATH } from "./site-paths.js";
 
 /**
  * The Content-Type to serve (and upload) a file of the built site with, by its site-relative
@@ -15,8 +13,8 @@ export function contentTypeFor(sitePath: string): string {
   const base = p.slice(p.lastIndexOf("/") + 1).toLowerCase();
   if (base.endsWith(".json") && p.startsWith("simple/")) return PYPI_JSON;
   // PEP 752's extensionless JSON pages.
-  if (p === NAMESPACES_PATH || (p.startsWith(NAMESPACE_PREFIX) && /^[a-z0-9-]+$/.test(p.slice(NAMESPACE_PREFIX.length)))) return PYPI_JSON;
-  if (base.endsWith(".html") || base.endsWith(".htm")) return "text/html; charset=utf-8";
+  if (p === NAMESPACES_PATH || isNamespacePage(p)) return PYPI_JSON;
+  if (base.endsWith(".html") || base.endsWith(".htm")) return TEXT_HTML_UTF8;
   if (base.endsWith(".metadata")) return "text/plain; charset=utf-8";
   // PEP 740's provenance object: JSON, with the media type PyPI's Integrity API gives it.
   if (base.endsWith(".provenance") && p.startsWith("files/")) return PROVENANCE_JSON;
