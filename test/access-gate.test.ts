@@ -10,7 +10,7 @@ import { parseAuthorization } from "../generator/access/credentials.js";
 import { createAccessGate } from "../generator/access/gate.js";
 import type { GitHubAccess, Identity, RepositoryAccess, RepositoryList } from "../generator/access/github-access.js";
 import type { DistributionFile } from "../generator/model/distribution.js";
-import type { Project } from "../generator/model/project-index.js";
+import type { Project } from "../generator/model/project.js";
 
 const MAP: AccessMap = { version: 1, projects: { shared: ["acme/one", "acme/two"], solo: ["acme/one"], local: ["(gate)"] } };
 /** A GitHub-shaped token for a short test name (`t` -> `ghp_txxx...`), so the gate asks about it. */

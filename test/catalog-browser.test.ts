@@ -14,7 +14,7 @@ import type { Browser, Page } from "playwright-core";
 import { defaultAccessMapPath, readAccessFile } from "../generator/access/access-map-file.js";
 import { createAccessGate } from "../generator/access/gate.js";
 import { createGitHubAccess } from "../generator/access/github-access.js";
-import type { Project, ProjectIndex } from "../generator/model/project-index.js";
+import type { Project, ProjectIndex } from "../generator/model/project.js";
 import type { BuildIdentity } from "../generator/model/distribution.js";
 import { buildSite } from "../generator/build.js";
 import { validateIndexConfig } from "../generator/config/load.js";

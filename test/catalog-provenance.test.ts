@@ -12,7 +12,7 @@ import { renderCatalog } from "../generator/catalog/catalog.js";
 import { parseFilename } from "../generator/names/filename.js";
 import { provenanceHref } from "../generator/render/file-links.js";
 import type { BuildIdentity, DistributionFile } from "../generator/model/distribution.js";
-import type { Project } from "../generator/model/project-index.js";
+import type { Project } from "../generator/model/project.js";
 import { REAL_BUILD_IDENTITY } from "./helpers/forged-bundle.js";
 
 const RELEASE: BuildIdentity = REAL_BUILD_IDENTITY;

@@ -21,7 +21,7 @@ import { humanSize, truncate } from "../generator/catalog/format.js";
 import { CONTENT_SECURITY_POLICY } from "../generator/catalog/layout.js";
 import { parseFilename } from "../generator/names/filename.js";
 import type { DistributionFile } from "../generator/model/distribution.js";
-import type { Project } from "../generator/model/project-index.js";
+import type { Project } from "../generator/model/project.js";
 import type { CoreMetadata } from "../generator/metadata/core-metadata.js";
 
 const HOSTILE_SUMMARY = `<script>alert("x")</script> & <b>bold</b>`;

@@ -10,7 +10,7 @@
  */
 import { LandingRows, renderLandingPage } from "../catalog/landing-page.js";
 import type { NamespaceContext } from "../catalog/namespace-note.js";
-import type { ProjectIndex } from "../model/project-index.js";
+import type { ProjectIndex } from "../model/project.js";
 import { renderRootHtml, type RootEntry } from "../render/simple-html.js";
 import { renderRootJson } from "../render/simple-json.js";
 

@@ -1,8 +1,7 @@
 import type { CoreMetadata } from "../metadata/core-metadata.js";
 import { compareVersions, isPreRelease } from "../names/version.js";
-import type { ProjectStatus } from "../model/project-status.js";
 import type { DistributionFile } from "../model/distribution.js";
-import type { Project } from "../model/project-index.js";
+import type { Project, ProjectStatus } from "../model/project.js";
 import { timeMs } from "./format.js";
 import { admitsSomePython } from "./python-support.js";
 

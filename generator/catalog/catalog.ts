@@ -1,5 +1,5 @@
 import type { IndexConfig } from "../config/schema.js";
-import type { ProjectIndex } from "../model/project-index.js";
+import type { ProjectIndex } from "../model/project.js";
 import { CATALOG_CSS, CATALOG_ICON, CATALOG_JS } from "./assets.js";
 import { catalogFacts } from "./catalog-facts.js";
 import { slug } from "./format.js";

@@ -1,5 +1,5 @@
 import { escapeHtml } from "../render/escape.js";
-import type { Project } from "../model/project-index.js";
+import type { Project } from "../model/project.js";
 import { catalogFacts, type CatalogFacts } from "./catalog-facts.js";
 import { statusBadge } from "./status-notice.js";
 import { httpUrl, isoTime, truncate } from "./format.js";

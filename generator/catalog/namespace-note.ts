@@ -1,4 +1,4 @@
-import type { Project } from "../model/project-index.js";
+import type { Project } from "../model/project.js";
 import { grantsCovering, type NamespaceGrant } from "../names/namespaces.js";
 import { escapeHtml } from "../render/escape.js";
 import { projectNamespaces } from "../render/namespace-json.js";

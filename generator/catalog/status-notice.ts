@@ -4,7 +4,7 @@
  * someone about to install.
  */
 import type { ProjectStatusName } from "../config/schema.js";
-import type { ProjectStatus } from "../model/project-status.js";
+import type { ProjectStatus } from "../model/project.js";
 import { escapeHtml } from "../render/escape.js";
 
 const MEANING: Readonly<Record<Exclude<ProjectStatusName, "active">, string>> = {

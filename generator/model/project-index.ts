@@ -3,26 +3,8 @@ import { isValidProjectName, normalizeName } from "../names/normalize.js";
 import { UserError, type Warnings } from "../diagnostics/warnings.js";
 import type { IndexConfig } from "../config/schema.js";
 import { HASH_ALGORITHMS, type DistributionFile, type Hashes } from "./distribution.js";
-import { applyStatuses, type ProjectStatus } from "./project-status.js";
-
-export interface Project {
-  /** PEP 503 normalised name: the URL segment and the PEP 691 `name`. */
-  name: string;
-  /** The name as the project spells it (from metadata, else the newest file name). */
-  displayName: string;
-  /** PEP 440 normalised versions, ascending. */
-  versions: string[];
-  /** Files sorted by version, then file name (none when quarantined). */
-  files: DistributionFile[];
-  /** PEP 792; absent means active. */
-  status?: ProjectStatus;
-  /** Quarantined: the repositories its withheld files came from, which still guard its pages in a private index. */
-  withheldFrom?: string[];
-}
-
-export interface ProjectIndex {
-  projects: Project[];
-}
+import type { Project, ProjectIndex } from "./project.js";
+import { applyStatuses } from "./project-status.js";
 
 /** Two entries for one file name are the same file only if no shared hash disagrees. */
 function conflictingHash(a: Hashes, b: Hashes): keyof Hashes | undefined {

@@ -4,16 +4,11 @@
  * files stay installable, so archiving a repository breaks no pinned install). A quarantined
  * project offers no files at all: its pages list none and the site holds none of them.
  */
-import type { IndexConfig, ProjectStatusName } from "../config/schema.js";
+import type { IndexConfig } from "../config/schema.js";
 import { normalizeName } from "../names/normalize.js";
 import { GATE } from "../protocol/gate-marker.js";
 import { UserError, type Warnings } from "../diagnostics/warnings.js";
-import type { Project } from "./project-index.js";
-
-export interface ProjectStatus {
-  status: ProjectStatusName;
-  reason?: string;
-}
+import type { Project, ProjectStatus } from "./project.js";
 
 /** The archived repositories a project's files all come from, or undefined when any file comes from elsewhere. */
 function archivedRepositories(project: Project): string[] | undefined {

@@ -1,4 +1,4 @@
-import type { Project } from "../model/project-index.js";
+import type { Project } from "../model/project.js";
 import { grantsCovering, type NamespaceGrant } from "../names/namespaces.js";
 
 /** The JSON API version of PEP 752 (Simple API 1.5); the HTML pages stay at 1.4. */

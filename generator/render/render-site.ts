@@ -1,5 +1,5 @@
 import type { IndexConfig } from "../config/schema.js";
-import type { ProjectIndex } from "../model/project-index.js";
+import type { Project, ProjectIndex } from "../model/project.js";
 import { cacheControlFor } from "../protocol/cache-control.js";
 import { contentTypeFor } from "../protocol/content-type.js";
 import { NAMESPACE_PREFIX, NAMESPACES_PATH } from "../protocol/site-paths.js";
@@ -14,7 +14,6 @@ import { projectNamespaces, renderNamespaceJson, renderNamespacesJson } from "./
 import type { NamespaceGrant } from "../names/namespaces.js";
 import { provenancePath } from "./file-links.js";
 import { simplePagesData, type PageNamespaces, type SimplePagesData } from "./simple-view.js";
-import type { Project } from "../model/project-index.js";
 
 /**
  * Turns the project index into the site: PEP 503 HTML and PEP 691 JSON for the root and every

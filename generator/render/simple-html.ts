@@ -1,4 +1,4 @@
-import type { Project } from "../model/project-index.js";
+import type { Project } from "../model/project.js";
 import type { SimpleProject } from "./simple-view.js";
 import { escapeHtml } from "./escape.js";
 import { fileHrefWithHash, metadataAttributeValue, pep700Time, provenanceHref } from "./file-links.js";

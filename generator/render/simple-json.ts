@@ -1,4 +1,4 @@
-import type { Project } from "../model/project-index.js";
+import type { Project } from "../model/project.js";
 import type { PageNamespaces, SimpleProject } from "./simple-view.js";
 import type { RootEntry } from "./simple-html.js";
 import { fileHref, pep700Time, provenanceHref } from "./file-links.js";

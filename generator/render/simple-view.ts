@@ -5,7 +5,7 @@
  * third of what the same fields as objects cost to copy between threads.
  */
 import type { Hashes } from "../model/distribution.js";
-import type { ProjectStatus } from "../model/project-status.js";
+import type { ProjectStatus } from "../model/project.js";
 
 /** What a simple page reads of a file (a DistributionFile is one). */
 export interface SimpleFile {

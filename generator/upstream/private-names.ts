@@ -1,5 +1,5 @@
 import type { Warnings } from "../diagnostics/warnings.js";
-import type { Project, ProjectIndex } from "../model/project-index.js";
+import type { Project, ProjectIndex } from "../model/project.js";
 import { claimedTest, type UpstreamSettings } from "../protocol/upstream-settings.js";
 
 /**

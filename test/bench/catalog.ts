@@ -9,7 +9,7 @@ import { performance } from "node:perf_hooks";
 import { renderCatalog } from "../../generator/catalog/catalog.js";
 import { validateIndexConfig } from "../../generator/config/load.js";
 import type { DistributionFile } from "../../generator/model/distribution.js";
-import type { Project, ProjectIndex } from "../../generator/model/project-index.js";
+import type { Project, ProjectIndex } from "../../generator/model/project.js";
 import { parseFilename } from "../../generator/names/filename.js";
 
 const PROJECTS = Number(process.env.BENCH_CATALOG_PROJECTS ?? 5000);
