@@ -20,8 +20,8 @@ import { UserError } from "../generator/diagnostics/warnings.js";
 import { clientSnippets, type ClientSnippets } from "./outputs/client-snippets.js";
 import type { PublishFigures } from "./publish/git-data-provider.js";
 import type { BuiltIndex } from "./build/build-index.js";
-import { sharedProjects } from "../generator/access/access-map.js";
-import { DEFAULT_NEGATIVE_TTL_SECONDS, DEFAULT_POSITIVE_TTL_SECONDS } from "../generator/access/gate.js";
+import { sharedProjects } from "../generator/serving/access/access-map.js";
+import { DEFAULT_NEGATIVE_TTL_SECONDS, DEFAULT_POSITIVE_TTL_SECONDS } from "../generator/serving/access/gate.js";
 
 /** A preview asks the upstream one question per name; past this many names it does so only when asked. */
 const CHECK_UPSTREAM_DEFAULT_LIMIT = 1000;

@@ -5,10 +5,10 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { accessMapFor, guardOf, sharedProjects, type AccessMap } from "../generator/access/access-map.js";
-import { parseAuthorization } from "../generator/access/credentials.js";
-import { createAccessGate } from "../generator/access/gate.js";
-import type { GitHubAccess, Identity, RepositoryAccess, RepositoryList } from "../generator/access/github-access.js";
+import { accessMapFor, guardOf, sharedProjects, type AccessMap } from "../generator/serving/access/access-map.js";
+import { parseAuthorization } from "../generator/serving/access/credentials.js";
+import { createAccessGate } from "../generator/serving/access/gate.js";
+import type { GitHubAccess, Identity, RepositoryAccess, RepositoryList } from "../generator/serving/access/github-access.js";
 import type { DistributionFile } from "../generator/model/distribution.js";
 import type { Project } from "../generator/model/project.js";
 

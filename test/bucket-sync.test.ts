@@ -17,7 +17,7 @@ import { DeleteBucketCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectC
 import { BucketSync } from "../infra/cdn/bucket-sync.js";
 import { bucketManifest } from "../infra/cdn/bucket-manifest.js";
 import type { BucketObject, BucketSyncProvider, SyncFigures } from "../infra/cdn/bucket-sync-provider.js";
-import { startServer } from "../generator/serve/server.js";
+import { startServer } from "../generator/serving/server.js";
 import { captureSerialisedProviders, DynamicProviderHost, loadProviderFromText } from "./helpers/dynamic-provider-host.js";
 import { MOTO_CREDENTIALS, MotoServer, type RecordedRequest } from "./helpers/moto-server.js";
 import { demoDists, tempDir } from "./helpers/paths.js";

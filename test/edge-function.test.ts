@@ -8,7 +8,7 @@ import {
   viewerRequestFunctionCode,
 } from "../infra/cdn/edge-function.js";
 import { PYPI_HTML, PYPI_JSON } from "../generator/protocol/media-types.js";
-import { route, type RouteResult } from "../generator/routing/router.js";
+import { route, type RouteResult } from "../generator/serving/routing/router.js";
 
 const PIP = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html; q=0.1, text/html; q=0.01";
 const UV = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01";

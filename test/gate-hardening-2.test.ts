@@ -13,9 +13,9 @@ import assert from "node:assert/strict";
 import { request } from "node:http";
 import { performance } from "node:perf_hooks";
 import { after, before, beforeEach, describe, test } from "node:test";
-import { createAccessGate, DEFAULT_NEW_TOKENS_PER_CLIENT, PUBLIC_SET_GRACE_SECONDS } from "../generator/access/gate.js";
-import { createGitHubAccess } from "../generator/access/github-access.js";
-import type { RunningServer } from "../generator/serve/server.js";
+import { createAccessGate, DEFAULT_NEW_TOKENS_PER_CLIENT, PUBLIC_SET_GRACE_SECONDS } from "../generator/serving/access/gate.js";
+import { createGitHubAccess } from "../generator/serving/access/github-access.js";
+import type { RunningServer } from "../generator/serving/server.js";
 import { GitHubEmulator } from "./helpers/github-emulator.js";
 import { serveGated, startPrivateOrg, type PrivateOrg } from "./helpers/private-org.js";
 

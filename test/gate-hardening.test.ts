@@ -8,7 +8,7 @@ import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { join } from "node:path";
 import { after, before, beforeEach, describe, test } from "node:test";
-import { escapeLogText, startServer, type RunningServer } from "../generator/serve/server.js";
+import { escapeLogText, startServer, type RunningServer } from "../generator/serving/server.js";
 import type { GitHubEmulator } from "./helpers/github-emulator.js";
 import { tempDir } from "./helpers/paths.js";
 import { serveGated, startPrivateOrg } from "./helpers/private-org.js";

@@ -13,7 +13,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { createGitHubClient, type GitHubClient } from "../generator/github/api-client.js";
-import { createGitHubAccess } from "../generator/access/github-access.js";
+import { createGitHubAccess } from "../generator/serving/access/github-access.js";
 import { releaseSchema, repositorySchema } from "../generator/github/schemas.js";
 import { readGitHub } from "../generator/sources/github.js";
 import { Warnings } from "../generator/diagnostics/warnings.js";

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { startServer, type RunningServer } from "../generator/serve/server.js";
+import { startServer, type RunningServer } from "../generator/serving/server.js";
 import { GitHubEmulator } from "./helpers/github-emulator.js";
 import { acmeOrg, TAGGED_PYPROJECT, type AcmeDists } from "./helpers/github-org.js";
 import { cliPath, repoRoot, tempDir } from "./helpers/paths.js";

@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { startServer, type RunningServer } from "../generator/serve/server.js";
+import { startServer, type RunningServer } from "../generator/serving/server.js";
 import { demoDists, tempDir } from "./helpers/paths.js";
 import { makeWheel } from "./helpers/python-dists.js";
 import { createVenv, DEBIAN_PYTHON, run } from "./helpers/python.js";

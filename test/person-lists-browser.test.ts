@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
-import type { RunningServer } from "../generator/serve/server.js";
+import type { RunningServer } from "../generator/serving/server.js";
 import { inContext, launchChromium, screenshot } from "./helpers/browser.js";
 import { serveGated, startPrivateOrg, type PrivateOrg } from "./helpers/private-org.js";
 

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { copyFileSync, readdirSync, writeFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { startServer, type RunningServer } from "../generator/serve/server.js";
+import { startServer, type RunningServer } from "../generator/serving/server.js";
 import { demoDists, tempDir } from "./helpers/paths.js";
 import { clientEnv, createVenv, DEBIAN_PYTHON, installed, type Venv } from "./helpers/python.js";
 import { buildTo } from "./helpers/site.js";

@@ -3,7 +3,7 @@ import { describe, test } from "node:test";
 import Negotiator from "negotiator";
 import { cacheControlFor } from "../generator/protocol/cache-control.js";
 import { PYPI_HTML, PYPI_JSON } from "../generator/protocol/media-types.js";
-import { negotiate, route, type RouteRequest, type RouteResult, type SimpleFormat } from "../generator/routing/router.js";
+import { negotiate, route, type RouteRequest, type RouteResult, type SimpleFormat } from "../generator/serving/routing/router.js";
 
 const PIP = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html; q=0.1, text/html; q=0.01";
 const UV = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01";

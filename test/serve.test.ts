@@ -4,7 +4,7 @@ import http from "node:http";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { PYPI_HTML, PYPI_JSON } from "../generator/protocol/media-types.js";
-import { startServer, type RunningServer } from "../generator/serve/server.js";
+import { startServer, type RunningServer } from "../generator/serving/server.js";
 import { tempDir } from "./helpers/paths.js";
 
 const PIP = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html; q=0.1, text/html; q=0.01";

@@ -48,7 +48,7 @@ export function landingRow(f: CatalogFacts, namespace?: CatalogNamespace): strin
 /**
  * Each project's landing row, rendered once a build and kept (a few hundred bytes a project, where
  * its facts would be a copy of the index): the site's landing page and a private index's list pages
- * (generator/access/list-pages.ts) show the same rows, and a project page hands over the facts it
+ * (generator/serving/access/list-pages.ts) show the same rows, and a project page hands over the facts it
  * derived for itself, so a project's facts are derived once.
  */
 export class LandingRows {

@@ -10,7 +10,7 @@ import { UserError, Warnings } from "../diagnostics/warnings.js";
 import { silentProgress, terminalProgress } from "../diagnostics/progress.js";
 import { DEFAULT_API_URL, describeGitHubReport } from "../sources/github-report.js";
 import { buildAndWrite } from "../publish/build-and-write.js";
-import { defaultAccessMapPath } from "../access/access-map-file.js";
+import { defaultAccessMapPath } from "../serving/access/access-map-file.js";
 import { printWarning } from "./report.js";
 
 export interface BuildCommandOptions {

@@ -1,10 +1,10 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { UserError } from "../diagnostics/warnings.js";
-import { startServer, type RunningServer, type ServeOptions } from "../serve/server.js";
-import { defaultAccessMapPath, readAccessFile } from "../access/access-map-file.js";
-import { createAccessGate } from "../access/gate.js";
-import { createGitHubAccess } from "../access/github-access.js";
+import { startServer, type RunningServer, type ServeOptions } from "../serving/server.js";
+import { defaultAccessMapPath, readAccessFile } from "../serving/access/access-map-file.js";
+import { createAccessGate } from "../serving/access/gate.js";
+import { createGitHubAccess } from "../serving/access/github-access.js";
 import { indexConfigSchema } from "../config/schema.js";
 import type { UpstreamSettings } from "../protocol/upstream-settings.js";
 import { readUpstreamRecord } from "../site/upstream-record.js";

@@ -4,11 +4,11 @@
  * add what the host needs (Pages' CNAME), write the folder atomically, and derive the access map.
  * The callers keep only what is theirs: reading their settings and reporting.
  */
-import type { AccessMap } from "../access/access-map.js";
+import type { AccessMap } from "../serving/access/access-map.js";
 import { namespaceGrants } from "../names/namespaces.js";
-import { accessMapFor } from "../access/access-map.js";
-import { writeAccessMap } from "../access/access-map-file.js";
-import { listPagesFor, type ListPages } from "../access/list-pages.js";
+import { accessMapFor } from "../serving/access/access-map.js";
+import { writeAccessMap } from "../serving/access/access-map-file.js";
+import { listPagesFor, type ListPages } from "../serving/access/list-pages.js";
 import { buildSite, type BuildInputs, type BuildResult } from "../build.js";
 import { UserError } from "../diagnostics/warnings.js";
 import { writeSiteToFolder, type FolderPublishStats } from "./local-folder.js";

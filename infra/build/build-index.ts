@@ -12,8 +12,8 @@ import { describeGitHubReport } from "../../generator/sources/github-report.js";
 import { planSources } from "../../generator/sources/plan.js";
 import { siteManifest } from "../publish/site-manifest.js";
 import type { SiteObjects } from "../../generator/site/site-objects.js";
-import type { ListPages } from "../../generator/access/list-pages.js";
-import type { AccessMap } from "../../generator/access/access-map.js";
+import type { ListPages } from "../../generator/serving/access/list-pages.js";
+import type { AccessMap } from "../../generator/serving/access/access-map.js";
 
 export interface DeployContext {
   /** The organisation (`github:owner`): indexed when `sources` names nothing at all. */

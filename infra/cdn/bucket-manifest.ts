@@ -1,7 +1,7 @@
 import type { SiteObjects } from "../../generator/site/site-objects.js";
 import type { BucketObject } from "./bucket-sync-provider.js";
-import { privateCacheControl } from "../../generator/access/responses.js";
-import { isListPage } from "../../generator/access/list-uri.js";
+import { privateCacheControl } from "../../generator/serving/access/responses.js";
+import { isListPage } from "../../generator/serving/access/list-uri.js";
 
 export type { BucketObject } from "./bucket-sync-provider.js";
 

@@ -7,9 +7,9 @@ import type { BucketObject } from "./bucket-manifest.js";
 import { EdgeLambda } from "./edge-lambda.js";
 import { PRIVATE_PAGE_PATTERNS } from "./private-behaviours.js";
 import { rateLimitAcl, rateLimitFor } from "./rate-limit.js";
-import { PRIVATE_CONTENT_SECURITY_POLICY } from "../../generator/access/responses.js";
+import { PRIVATE_CONTENT_SECURITY_POLICY } from "../../generator/serving/access/responses.js";
 import { lambdaEdgeBundle, listPagesEdgeBundle, upstreamEdgeBundle, type EdgeAccessConfig } from "./lambda-edge-bundle.js";
-import type { ListPages } from "../../generator/access/list-pages.js";
+import type { ListPages } from "../../generator/serving/access/list-pages.js";
 import type { UpstreamSettings } from "../../generator/protocol/upstream-settings.js";
 
 export interface CdnArgs {
@@ -47,7 +47,7 @@ const YEAR = 31_536_000;
  * the site in a safe order and invalidates what changed.
  *
  * With `access: github` the router runs in a Lambda@Edge function instead, behind the access
- * gate (generator/access): the distribution is then the only way in, for people whose GitHub
+ * gate (generator/serving/access/): the distribution is then the only way in, for people whose GitHub
  * token may read the project's repository.
  */
 export class Cdn extends pulumi.ComponentResource {

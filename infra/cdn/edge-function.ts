@@ -1,6 +1,6 @@
 /**
  * The code of the public CDN's viewer-request CloudFront Function: the typed adapter
- * (generator/routing/cloudfront-function.ts) and the shared router it imports, bundled by esbuild
+ * (generator/serving/routing/cloudfront-function.ts) and the shared router it imports, bundled by esbuild
  * into one plain script for cloudfront-js-2.0.
  *
  * What the runtime needs (CloudFront developer guide, "JavaScript runtime 2.0 features"): a plain
@@ -32,7 +32,7 @@ export function viewerRequestFunctionCode(options: { indexMaxAgeSeconds: number 
   }
   const out = buildSync({
     absWorkingDir: ROOT,
-    entryPoints: ["generator/routing/cloudfront-function-entry.ts"],
+    entryPoints: ["generator/serving/routing/cloudfront-function-entry.ts"],
     bundle: true,
     write: false,
     format: "iife",
@@ -44,7 +44,7 @@ export function viewerRequestFunctionCode(options: { indexMaxAgeSeconds: number 
     logLevel: "silent",
     // The stack's setting, as a constant of the bundle (a number, checked above).
     define: { GITHUB_PYPI_INDEX_MAX_AGE_SECONDS: String(maxAge) },
-    banner: { js: "// github-pypi edge routing, generated from generator/routing/cloudfront-function.ts and router.ts; do not edit." },
+    banner: { js: "// github-pypi edge routing, generated from generator/serving/routing/cloudfront-function.ts and router.ts; do not edit." },
     // The runtime calls a top-level function named handler; the bundle's one lives on its global.
     footer: { js: `function handler(event){return ${GLOBAL}.handler(event)}` },
   });

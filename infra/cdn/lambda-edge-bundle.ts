@@ -3,18 +3,18 @@
  * into one CommonJS file with the stack's config baked in (Lambda@Edge has no environment
  * variables). Deterministic: the same config gives the same bytes, so an unchanged index publishes
  * no new function version.
- * - the private index's viewer-request gate: generator/access/lambda-edge-handler.ts;
- * - the private index's origin-request list pages: generator/access/list-origin-request.ts;
- * - the public index's origin-response upstream redirect: generator/routing/upstream-origin-response.ts.
+ * - the private index's viewer-request gate: generator/serving/access/lambda-edge-handler.ts;
+ * - the private index's origin-request list pages: generator/serving/access/list-origin-request.ts;
+ * - the public index's origin-response upstream redirect: generator/serving/routing/upstream-origin-response.ts.
  */
 import { buildSync } from "esbuild";
 import { fileURLToPath } from "node:url";
-import type { EdgeAccessConfig } from "../../generator/access/lambda-edge-handler.js";
-import type { UpstreamEdgeConfig } from "../../generator/routing/upstream-origin-response.js";
-import type { ListEdgeConfig } from "../../generator/access/list-origin-request.js";
+import type { EdgeAccessConfig } from "../../generator/serving/access/lambda-edge-handler.js";
+import type { UpstreamEdgeConfig } from "../../generator/serving/routing/upstream-origin-response.js";
+import type { ListEdgeConfig } from "../../generator/serving/access/list-origin-request.js";
 
-export type { EdgeAccessConfig } from "../../generator/access/lambda-edge-handler.js";
-export type { UpstreamEdgeConfig } from "../../generator/routing/upstream-origin-response.js";
+export type { EdgeAccessConfig } from "../../generator/serving/access/lambda-edge-handler.js";
+export type { UpstreamEdgeConfig } from "../../generator/serving/routing/upstream-origin-response.js";
 
 /** Lambda@Edge's limit for a viewer-request function's package (compressed), in bytes; we check the uncompressed size. */
 export const LAMBDA_EDGE_MAX_BYTES = 1_048_576;
@@ -51,15 +51,15 @@ function bundle(module: string, factory: string, config: object, what: string, m
 
 /** The private index's gate and router (viewer-request), with its access map. */
 export function lambdaEdgeBundle(config: EdgeAccessConfig): string {
-  return bundle("generator/access/lambda-edge-handler.js", "createLambdaEdgeHandler", config, "private index gate");
+  return bundle("generator/serving/access/lambda-edge-handler.js", "createLambdaEdgeHandler", config, "private index gate");
 }
 
 /** The public index's upstream redirect (origin-response), with the upstream, its claimed patterns and the index's names. */
 export function upstreamEdgeBundle(config: UpstreamEdgeConfig): string {
-  return bundle("generator/routing/upstream-origin-response.js", "createUpstreamOriginResponseHandler", config, "upstream redirect");
+  return bundle("generator/serving/routing/upstream-origin-response.js", "createUpstreamOriginResponseHandler", config, "upstream redirect");
 }
 
 /** The private index's list pages (origin-request), with every project's entry; the larger origin limit applies. */
 export function listPagesEdgeBundle(config: ListEdgeConfig): string {
-  return bundle("generator/access/list-origin-request.js", "createListOriginRequestHandler", config, "private index list pages", LAMBDA_EDGE_ORIGIN_MAX_BYTES);
+  return bundle("generator/serving/access/list-origin-request.js", "createListOriginRequestHandler", config, "private index list pages", LAMBDA_EDGE_ORIGIN_MAX_BYTES);
 }

@@ -12,9 +12,9 @@
  */
 import { gzipSync } from "node:zlib";
 import { performance } from "node:perf_hooks";
-import type { AccessMap } from "../../generator/access/access-map.js";
-import { createAccessGate } from "../../generator/access/gate.js";
-import { createGitHubAccess } from "../../generator/access/github-access.js";
+import type { AccessMap } from "../../generator/serving/access/access-map.js";
+import { createAccessGate } from "../../generator/serving/access/gate.js";
+import { createGitHubAccess } from "../../generator/serving/access/github-access.js";
 import { LAMBDA_EDGE_MAX_BYTES, lambdaEdgeBundle } from "../../infra/cdn/lambda-edge-bundle.js";
 import { GitHubEmulator, type EmulatedRepo } from "../helpers/github-emulator.js";
 

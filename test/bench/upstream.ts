@@ -17,7 +17,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { readUpstreamRecord } from "../../generator/site/upstream-record.js";
-import { startServer } from "../../generator/serve/server.js";
+import { startServer } from "../../generator/serving/server.js";
 import { tempDir } from "../helpers/paths.js";
 import { makeWheel } from "../helpers/python-dists.js";
 import { createVenv, run } from "../helpers/python.js";

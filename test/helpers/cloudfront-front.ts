@@ -9,8 +9,8 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import vm from "node:vm";
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import type { EdgeHeaders, EdgeResponse as LambdaResponse } from "../../generator/routing/lambda-edge-response.js";
-import type { OriginResponseEvent } from "../../generator/routing/upstream-origin-response.js";
+import type { EdgeHeaders, EdgeResponse as LambdaResponse } from "../../generator/serving/routing/lambda-edge-response.js";
+import type { OriginResponseEvent } from "../../generator/serving/routing/upstream-origin-response.js";
 
 interface EdgeValue {
   value: string;

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import type { EdgeRequest, EdgeResponse, ViewerRequestEvent } from "../../generator/access/lambda-edge-handler.js";
+import type { EdgeRequest, EdgeResponse, ViewerRequestEvent } from "../../generator/serving/access/lambda-edge-handler.js";
 import { tempDir } from "./paths.js";
 
 export type Handler = (event: ViewerRequestEvent) => Promise<EdgeRequest | EdgeResponse>;

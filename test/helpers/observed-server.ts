@@ -4,7 +4,7 @@
  * HTML) and which files it fetched, without trusting the client's own log.
  */
 import type { AddressInfo } from "node:net";
-import { createIndexServer, type ServeOptions } from "../../generator/serve/server.js";
+import { createIndexServer, type ServeOptions } from "../../generator/serving/server.js";
 
 export interface ObservedResponse {
   method: string;

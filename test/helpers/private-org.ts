@@ -5,12 +5,12 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import type { AccessMap } from "../../generator/access/access-map.js";
-import type { ListPages } from "../../generator/access/list-pages.js";
-import { defaultAccessMapPath, readAccessFile } from "../../generator/access/access-map-file.js";
-import { createAccessGate, type AccessGate } from "../../generator/access/gate.js";
-import { createGitHubAccess } from "../../generator/access/github-access.js";
-import { startServer, type RunningServer } from "../../generator/serve/server.js";
+import type { AccessMap } from "../../generator/serving/access/access-map.js";
+import type { ListPages } from "../../generator/serving/access/list-pages.js";
+import { defaultAccessMapPath, readAccessFile } from "../../generator/serving/access/access-map-file.js";
+import { createAccessGate, type AccessGate } from "../../generator/serving/access/gate.js";
+import { createGitHubAccess } from "../../generator/serving/access/github-access.js";
+import { startServer, type RunningServer } from "../../generator/serving/server.js";
 import { GitHubEmulator, type EmulatedPerson } from "./github-emulator.js";
 import { acmeOrg } from "./github-org.js";
 import { demoDists, tempDir } from "./paths.js";

@@ -1,7 +1,7 @@
-import { accessMapFor } from "../../generator/access/access-map.js";
-import { defaultAccessMapPath, writeAccessMap } from "../../generator/access/access-map-file.js";
+import { accessMapFor } from "../../generator/serving/access/access-map.js";
+import { defaultAccessMapPath, writeAccessMap } from "../../generator/serving/access/access-map-file.js";
 import { namespaceGrants } from "../../generator/names/namespaces.js";
-import { listPagesFor } from "../../generator/access/list-pages.js";
+import { listPagesFor } from "../../generator/serving/access/list-pages.js";
 import { buildSite, type BuildInputs } from "../../generator/build.js";
 import { validateIndexConfig } from "../../generator/config/load.js";
 import type { IndexConfigInput } from "../../generator/config/schema.js";

@@ -2,7 +2,7 @@
  * The Pages case with one URL: the built site's files served as a static host serves them (a
  * folder URL answers its index.html, so HTML only; no content negotiation; Range and conditional
  * requests as `send` answers them), and, for a project page the site does not have, the decision
- * the CDN's origin-response function makes (generator/routing/upstream.ts's `decideUpstream`):
+ * the CDN's origin-response function makes (generator/serving/routing/upstream.ts's `decideUpstream`):
  * the upstream redirect for a name neither held nor claimed, else the 404. Every answer is
  * recorded as the client saw it.
  */
@@ -10,7 +10,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import send from "send";
 import { claimedTest, type UpstreamSettings } from "../../generator/protocol/upstream-settings.js";
-import { decideUpstream, UPSTREAM_REDIRECT_STATUS } from "../../generator/routing/upstream.js";
+import { decideUpstream, UPSTREAM_REDIRECT_STATUS } from "../../generator/serving/routing/upstream.js";
 import { contentTypeFor } from "../../generator/protocol/content-type.js";
 import type { ObservedResponse, ObservedServer } from "./observed-server.js";
 

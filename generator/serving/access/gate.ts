@@ -22,10 +22,10 @@
  */
 import { createHash } from "node:crypto";
 import { LRUCache } from "lru-cache";
-import { GATE } from "../protocol/gate-marker.js";
+import { GATE } from "../../protocol/gate-marker.js";
 import { guardOf, projectNamed, projectOrder, type AccessMap } from "./access-map.js";
 import { CREDENTIALS_PROBLEMS, looksLikeGitHubToken, parseAuthorization } from "./credentials.js";
-import { normalizeName } from "../names/normalize.js";
+import { normalizeName } from "../../names/normalize.js";
 import type { GitHubAccess, Identity, RepositoryAccess, RepositoryList, Unknown } from "./github-access.js";
 import { DEFAULT_NEW_TOKENS_PER_CLIENT, newTokenLimit, type NewTokenLimit } from "./new-token-limit.js";
 

@@ -12,7 +12,7 @@
  * a public name costs the function one run per edge and representation per max-age.
  */
 import { textResponse, type EdgeRequest, type EdgeResponse } from "./lambda-edge-response.js";
-import { claimedTest, type UpstreamSettings } from "../protocol/upstream-settings.js";
+import { claimedTest, type UpstreamSettings } from "../../protocol/upstream-settings.js";
 import { decideUpstream, UPSTREAM_REDIRECT_STATUS } from "./upstream.js";
 
 export interface UpstreamEdgeConfig {

@@ -1,6 +1,6 @@
 /**
  * The local server behind `github-pypi serve`: serves a built site directory with the same
- * routing (generator/routing/router.ts) the CloudFront Function will use, so that what you try
+ * routing (generator/serving/routing/router.ts) the CloudFront Function will use, so that what you try
  * locally is what gets deployed.
  *
  * Files are sent with `send` (ETag/If-None-Match → 304, Last-Modified, HEAD, single byte
@@ -12,15 +12,15 @@ import type { AddressInfo } from "node:net";
 import { realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import send from "send";
-import { route, type RouteResult } from "../routing/router.js";
+import { route, type RouteResult } from "./routing/router.js";
 import { claimedTest, type UpstreamSettings } from "../protocol/upstream-settings.js";
-import { decideUpstream, UPSTREAM_REDIRECT_STATUS } from "../routing/upstream.js";
+import { decideUpstream, UPSTREAM_REDIRECT_STATUS } from "./routing/upstream.js";
 import { contentTypeFor } from "../protocol/content-type.js";
 import { DEFAULT_INDEX_MAX_AGE_SECONDS } from "../protocol/cache-control.js";
-import type { AccessGate } from "../access/gate.js";
-import { renderListPage, type ListPages } from "../access/list-pages.js";
-import { isListPage } from "../access/list-uri.js";
-import { LIST_PAGE_CACHE_CONTROL, PRIVATE_CONTENT_SECURITY_POLICY, describeVerdict, privateCacheControl, refusalFor } from "../access/responses.js";
+import type { AccessGate } from "./access/gate.js";
+import { renderListPage, type ListPages } from "./access/list-pages.js";
+import { isListPage } from "./access/list-uri.js";
+import { LIST_PAGE_CACHE_CONTROL, PRIVATE_CONTENT_SECURITY_POLICY, describeVerdict, privateCacheControl, refusalFor } from "./access/responses.js";
 
 export interface ServeOptions {
   /** The built site directory. */
@@ -35,10 +35,10 @@ export interface ServeOptions {
   log?: (line: string) => void;
   /**
    * A private index: every file needs a GitHub token that may read its repository, and the list
-   * pages are rendered per person from `lists` (generator/access); the site's own are never sent.
+   * pages are rendered per person from `lists` (generator/serving/access/); the site's own are never sent.
    */
   access?: { gate: AccessGate; realm: string; lists: ListPages };
-  /** Project pages the site does not hold (and no claimed pattern covers) redirect here (generator/routing/upstream.ts). */
+  /** Project pages the site does not hold (and no claimed pattern covers) redirect here (generator/serving/routing/upstream.ts). */
   upstream?: UpstreamSettings;
 }
 
@@ -161,7 +161,7 @@ async function serveFile(
   stream.pipe(res);
 }
 
-/** A list page for the person asking (generator/access/list-pages.ts); `said` gets the log's "who" before anything is sent. */
+/** A list page for the person asking (generator/serving/access/list-pages.ts); `said` gets the log's "who" before anything is sent. */
 async function serveListPage(req: http.IncomingMessage, res: http.ServerResponse, file: FileResult, access: NonNullable<ServeOptions["access"]>, said: (who: string) => void): Promise<void> {
   const verdict = await access.gate.list(req.headers.authorization, file.path, req.socket.remoteAddress);
   const refusal = refusalFor(verdict, access.realm);

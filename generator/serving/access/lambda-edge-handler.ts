@@ -1,18 +1,18 @@
 /**
  * The private index at the edge: a Lambda@Edge viewer-request function that routes exactly as
- * the local server does (generator/routing/router.ts) and asks the same access gate
- * (generator/access/gate.ts) before any file leaves the cache. It replaces the public CDN's
+ * the local server does (generator/serving/routing/router.ts) and asks the same access gate
+ * (generator/serving/access/gate.ts) before any file leaves the cache. It replaces the public CDN's
  * CloudFront Function, since a distribution cannot run both on viewer-request.
  *
  * Lambda@Edge facts this relies on (CloudFront developer guide, "Lambda@Edge event structure",
  * "Restrictions on edge functions"): no environment variables, so the config is baked into the
  * bundle (infra/cdn/lambda-edge-bundle.ts); viewer-request functions get 5 s and 128 MB; a function
- * returns the (possibly rewritten) request to go on, or a response (generator/routing/lambda-edge-response.ts).
+ * returns the (possibly rewritten) request to go on, or a response (generator/serving/routing/lambda-edge-response.ts).
  * The module stays warm between requests in one container, and so does the verdict cache.
  */
 import { headerValue, textResponse, type EdgeRequest, type EdgeResponse } from "../routing/lambda-edge-response.js";
 import { route, type RouteResult } from "../routing/router.js";
-import { claimedTest, type UpstreamSettings } from "../protocol/upstream-settings.js";
+import { claimedTest, type UpstreamSettings } from "../../protocol/upstream-settings.js";
 import { decideUpstream, UPSTREAM_REDIRECT_STATUS } from "../routing/upstream.js";
 import { projectOrder, type AccessMap } from "./access-map.js";
 import { isListPage, listUri } from "./list-uri.js";
@@ -79,7 +79,7 @@ export function createLambdaEdgeHandler(config: EdgeAccessConfig, options: EdgeH
       return textResponse(request, result.status, result.message, result.status === 405 ? { allow: "GET, HEAD" } : {});
     }
     if (isListPage(result.path)) {
-      // A list page is rendered for this person by the origin-request function (generator/access/list-origin-request.ts),
+      // A list page is rendered for this person by the origin-request function (generator/serving/access/list-origin-request.ts),
       // told which projects they may see in the URI; the bucket's own copy is never fetched.
       const listed = await gate.list(headerValue(request.headers, "authorization"), result.path, request.clientIp);
       const refusal = refusalFor(listed, config.gateRepository);

@@ -1,14 +1,14 @@
 /**
  * The access map on disk, for `serve --auth github`, with the entries of the private index's list
- * pages (generator/access/list-pages.ts). It lives beside the site folder, never in it: a plain
+ * pages (generator/serving/access/list-pages.ts). It lives beside the site folder, never in it: a plain
  * static host serves every file of the folder. Kept apart from access-map.ts so the edge bundle,
  * whose map is baked in, does not carry zod.
  */
 import { rename, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { z } from "zod";
-import { readJsonFileIfPresent } from "../util/json-file.js";
-import { GATE } from "../protocol/gate-marker.js";
+import { readJsonFileIfPresent } from "../../util/json-file.js";
+import { GATE } from "../../protocol/gate-marker.js";
 import type { AccessMap } from "./access-map.js";
 import type { ListPages } from "./list-pages.js";
 

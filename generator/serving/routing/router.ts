@@ -22,10 +22,10 @@
  *   the catalog page); the query is kept.
  */
 
-import { isValidProjectName, normalizeName as normaliseName } from "../names/normalize.js";
-import { cacheControlFor, indexCacheControl, indexMaxAge } from "../protocol/cache-control.js";
-import { PYPI_HTML, PYPI_JSON, TEXT_HTML, TEXT_HTML_UTF8 } from "../protocol/media-types.js";
-import { NAMESPACE_PREFIX, NAMESPACES_PATH } from "../protocol/site-paths.js";
+import { isValidProjectName, normalizeName as normaliseName } from "../../names/normalize.js";
+import { cacheControlFor, indexCacheControl, indexMaxAge } from "../../protocol/cache-control.js";
+import { PYPI_HTML, PYPI_JSON, TEXT_HTML, TEXT_HTML_UTF8 } from "../../protocol/media-types.js";
+import { NAMESPACE_PREFIX, NAMESPACES_PATH } from "../../protocol/site-paths.js";
 
 export interface RouteRequest {
   method: string;

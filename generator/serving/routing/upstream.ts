@@ -13,8 +13,8 @@
  * Shared by `serve`, the public CDN's origin-response function and the private index's
  * Lambda@Edge function, so every host answers the same.
  */
-import { normalizeName } from "../names/normalize.js";
-import { claimedTest, type UpstreamSettings } from "../protocol/upstream-settings.js";
+import { normalizeName } from "../../names/normalize.js";
+import { claimedTest, type UpstreamSettings } from "../../protocol/upstream-settings.js";
 
 /** A temporary redirect: a name the index starts holding later must take over at once, not stay cached as moved. */
 export const UPSTREAM_REDIRECT_STATUS = 302;

@@ -8,9 +8,9 @@
  * site folder (a static host would serve anything inside it) for `serve --auth github`, and the
  * stack bakes it into the edge function.
  */
-import type { ProjectIndex } from "../model/project.js";
-import { GATE } from "../protocol/gate-marker.js";
-import { isNamespacePage } from "../protocol/site-paths.js";
+import type { ProjectIndex } from "../../model/project.js";
+import { GATE } from "../../protocol/gate-marker.js";
+import { isNamespacePage } from "../../protocol/site-paths.js";
 
 export interface AccessMap {
   version: 1;

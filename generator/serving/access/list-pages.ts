@@ -1,18 +1,18 @@
 /**
  * A private index's list pages, rendered per person: the landing page (with the catalog's search
  * data), `/simple/` as HTML and as JSON. Each lists exactly the projects whose repositories the
- * person may read (generator/access/gate.ts `list`), so nothing about the others, not even their
+ * person may read (generator/serving/access/gate.ts `list`), so nothing about the others, not even their
  * count, reaches them. The build writes every project's entry beside the site (never in it); the
  * static list pages of the site are never served behind the gate.
  *
  * The same rendering runs in `serve --auth github` and in the CDN's origin-request function; it
  * imports no schema library, for the edge bundle.
  */
-import { LandingRows, renderLandingPage } from "../catalog/landing-page.js";
-import type { NamespaceContext } from "../catalog/namespace-note.js";
-import type { ProjectIndex } from "../model/project.js";
-import { renderRootHtml, type RootEntry } from "../render/simple-html.js";
-import { renderRootJson } from "../render/simple-json.js";
+import { LandingRows, renderLandingPage } from "../../catalog/landing-page.js";
+import type { NamespaceContext } from "../../catalog/namespace-note.js";
+import type { ProjectIndex } from "../../model/project.js";
+import { renderRootHtml, type RootEntry } from "../../render/simple-html.js";
+import { renderRootJson } from "../../render/simple-json.js";
 
 
 export interface ListEntry extends RootEntry {

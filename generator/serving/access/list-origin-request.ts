@@ -13,7 +13,7 @@
 import { gzipSync } from "node:zlib";
 import type { EdgeRequest, EdgeResponse } from "../routing/lambda-edge-response.js";
 import { headerValue, textResponse } from "../routing/lambda-edge-response.js";
-import { PYPI_JSON, TEXT_HTML_UTF8 } from "../protocol/media-types.js";
+import { PYPI_JSON, TEXT_HTML_UTF8 } from "../../protocol/media-types.js";
 import { renderListPage, type ListPages } from "./list-pages.js";
 import { listFingerprint, readListUri } from "./list-uri.js";
 import { LIST_PAGE_CACHE_CONTROL, PRIVATE_CONTENT_SECURITY_POLICY } from "./responses.js";
