@@ -84,6 +84,7 @@ program
   .option("--out <dir>", "where to write the demo site", ".cache/github-pypi/demo-site")
   .option("--upstream <url>", "where names the demo does not hold come from (default: PyPI, from the demo's settings)")
   .option("--no-upstream", "answer 404 for every project the demo does not hold")
+  .option("--private", "build it as a private index and serve it behind the GitHub gate, against a local stand-in for GitHub with two people")
   .action(runDemo);
 
 try {
