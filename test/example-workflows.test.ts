@@ -4,8 +4,10 @@
  * hash pins); no `run:` holds an expression; every action is
  * pinned by commit; each job may write only what it needs. The release workflow attests exactly
  * the files it releases, attests before it releases and notifies the index after, and its own
- * scripts, run here on real wheels, write the `.metadata` assets the index reads. Each rule is
- * shown to catch a copy broken for it.
+ * scripts, run here on real wheels, write the `.metadata` assets the index reads. The workflow
+ * that runs `pulumi up` logs in to a state backend it is given (never Pulumi Cloud by default) and
+ * gets AWS credentials through OIDC only (no stored keys). Each rule is shown to catch a copy
+ * broken for it.
  */
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -26,7 +28,7 @@ const examples = readdirSync(EXAMPLES)
   .sort()
   .map((f) => join(EXAMPLES, f));
 
-type Rule = "trigger" | "permissions" | "pinned" | "expression-in-run" | "same-files" | "attest-before-release" | "notify-after-release" | "dispatch-type";
+type Rule = "trigger" | "permissions" | "pinned" | "expression-in-run" | "same-files" | "attest-before-release" | "notify-after-release" | "dispatch-type" | "state-backend" | "aws-oidc";
 interface Problem {
   rule: Rule;
   message: string;
@@ -36,6 +38,14 @@ const isAttest = (s: Step): boolean => /^actions\/attest(-build-provenance)?@/.t
 const isRelease = (s: Step): boolean => /\bgh\s+release\s+(create|upload)\b/.test(s.run ?? "");
 const isNotify = (s: Step): boolean => /\/dispatches\b/.test(s.run ?? "") && /event_type=/.test(s.run ?? "");
 const isDownload = (s: Step): boolean => /^actions\/download-artifact@/.test(s.uses ?? "");
+const isAwsCredentials = (s: Step): boolean => /^aws-actions\/configure-aws-credentials@/.test(s.uses ?? "");
+/** A step that changes or reads a stack: the Pulumi CLI, or Pulumi's action given a command. */
+const isPulumiDeploy = (s: Step): boolean => /\bpulumi\s+(up|preview|refresh|destroy)\b/.test(s.run ?? "") || (/^pulumi\/actions@/.test(s.uses ?? "") && s.with?.command !== undefined);
+/** `pulumi login "${VAR:?...}"`: the backend from a variable, and no login at all (not Pulumi Cloud) when it is empty. */
+const PULUMI_LOGIN = /\bpulumi\s+login\s+"\$\{(\w+):\?[^}]*\}"/;
+/** Inputs and variables that hand AWS a stored key instead of an OIDC token. */
+const AWS_KEY_INPUTS = ["aws-access-key-id", "aws-secret-access-key", "aws-session-token"];
+const AWS_KEY_VARIABLES = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"];
 const where = (at: StepAt): string => `job ${at.job} step ${at.index + 1}`;
 
 /** `gh release create|upload` options that take a value (the rest are switches). */
@@ -92,6 +102,40 @@ function artifactInto(workflow: Workflow, job: string, dir: string): string | un
   return step === undefined ? undefined : String(step.with?.name ?? "(every artifact)");
 }
 
+/** An `env:` block (the workflow's or a job's, which the shape leaves untyped) as strings. */
+function envOf(block: unknown): Record<string, string> {
+  if (block === null || typeof block !== "object") return {};
+  return Object.fromEntries(Object.entries(block).map(([k, v]) => [k, String(v)]));
+}
+
+/** A value that is one repository variable or secret, as `${{ vars.X }}` or `${{ secrets.X }}`. */
+const fromSettings = (value: string | undefined): boolean => /^\$\{\{\s*(vars|secrets)\.\w+\s*\}\}$/.test(value?.trim() ?? "");
+
+/**
+ * A job that runs Pulumi: before it, a login to the backend a variable or secret names (refusing
+ * an empty one), and AWS credentials from the OIDC token (`role-to-assume`); no stored AWS key anywhere.
+ */
+function deployProblems(workflow: Workflow, add: (rule: Rule, message: string) => void): void {
+  const everyEnv = [envOf(workflow.env), ...Object.values(workflow.jobs).flatMap((j) => [envOf(j.env), ...j.steps.map((s) => envOf(s.env))])];
+  for (const env of everyEnv) for (const name of AWS_KEY_VARIABLES) if (name in env) add("aws-oidc", `${name} is set: a stored AWS key; assume a role through OIDC instead`);
+  for (const at of steps(workflow, isAwsCredentials)) {
+    const keys = AWS_KEY_INPUTS.filter((k) => at.step.with?.[k] !== undefined);
+    if (keys.length > 0 || at.step.with?.["role-to-assume"] === undefined) add("aws-oidc", `${where(at)}: ${keys.join(", ") || "no role-to-assume"}; give it role-to-assume alone (OIDC)`);
+  }
+  for (const deploy of steps(workflow, isPulumiDeploy)) {
+    const job = workflow.jobs[deploy.job];
+    const before = (job?.steps ?? []).slice(0, deploy.index);
+    const logins = before.flatMap((s) => {
+      const name = PULUMI_LOGIN.exec(s.run ?? "")?.[1];
+      return name === undefined ? [] : [{ ...envOf(workflow.env), ...envOf(job?.env), ...envOf(s.env) }[name]];
+    });
+    if (!logins.some(fromSettings)) add("state-backend", `${where(deploy)} runs Pulumi with no \`pulumi login "\${VAR:?...}"\` before it, VAR a variable or secret: the state would go to Pulumi Cloud by default`);
+    if (!before.some((s) => isAwsCredentials(s) && fromSettings(String(s.with?.["role-to-assume"] ?? "")))) {
+      add("aws-oidc", `${where(deploy)} runs Pulumi with no AWS credentials from OIDC before it (configure-aws-credentials with role-to-assume from a variable or secret)`);
+    }
+  }
+}
+
 /** What the rules find wrong with one workflow's text; the release rules apply to a workflow that attests. */
 function problemsOf(text: string, dispatchTypes: string[]): Problem[] {
   const workflow = parseWorkflow(text);
@@ -109,10 +153,11 @@ function problemsOf(text: string, dispatchTypes: string[]): Problem[] {
   if (top === undefined || typeof top === "string" || Object.keys(top).length > 0) add("permissions", `the workflow grants ${JSON.stringify(top ?? "GitHub's default")} to every job; grant {} and let each job ask`);
   for (const job of Object.keys(workflow.jobs)) {
     const own = workflow.jobs[job]?.steps ?? [];
-    const needed = [...(own.some(isAttest) ? ["attestations", "id-token"] : []), ...(own.some(isRelease) ? ["contents"] : [])].sort();
+    const needed = [...new Set([...(own.some(isAttest) ? ["attestations", "id-token"] : []), ...(own.some(isAwsCredentials) ? ["id-token"] : []), ...(own.some(isRelease) ? ["contents"] : [])])].sort();
     const granted = writeScopes(workflow, job);
     if (granted.join() !== needed.join()) add("permissions", `job ${job} may write ${granted.join(", ") || "nothing"}; it needs ${needed.join(", ") || "nothing"}`);
   }
+  deployProblems(workflow, add);
 
   const attests = steps(workflow, isAttest);
   if (attests.length === 0) return problems;
@@ -156,9 +201,17 @@ function problemsOf(text: string, dispatchTypes: string[]): Problem[] {
   return problems;
 }
 
-/** The repository_dispatch types the index's own publish workflow runs on. */
+/** The example that runs `pulumi up` in the index's repository. */
+const publishWorkflow = (): { path: string; text: string } => {
+  const found = examples.filter((p) => steps(parseWorkflow(readFileSync(p, "utf8")), isPulumiDeploy).length > 0);
+  assert.equal(found.length, 1, `one example runs pulumi: ${found.join(", ")}`);
+  const path = found[0] as string;
+  return { path, text: readFileSync(path, "utf8") };
+};
+
+/** The repository_dispatch types the index's publish workflow (the example teams copy) runs on. */
 function indexDispatchTypes(): string[] {
-  const publish = parseWorkflow(readFileSync(join(repoRoot, ".github/workflows/publish-index.yml"), "utf8"));
+  const publish = parseWorkflow(publishWorkflow().text);
   return ((publish.on as { repository_dispatch?: { types?: string[] } }).repository_dispatch?.types ?? []).map(String);
 }
 
@@ -206,7 +259,7 @@ const releaseWorkflow = (): { path: string; text: string } => {
 };
 
 test("zizmor (offline) finds nothing of medium severity or more in any example workflow, and flags a tag name pasted into a run: script", { timeout: 600_000 }, async () => {
-  assert.ok(examples.length >= 2, "the release workflow and the notify workflow");
+  assert.ok(examples.length >= 3, "the release workflow, the notify workflow and the publish workflow");
   assert.deepEqual(await zizmor(examples), []);
   const { text } = releaseWorkflow();
   const release = steps(parseWorkflow(text), isRelease)[0] as StepAt;
@@ -220,11 +273,59 @@ test("zizmor (offline) finds nothing of medium severity or more in any example w
   }
 });
 
-test("every example workflow: no expression in a run: script, every action pinned by commit, each job writing only what it needs; the release workflow attests exactly what it releases, before, and notifies the index after", () => {
+test("every example workflow: no expression in a run: script, every action pinned by commit, each job writing only what it needs; the release workflow attests exactly what it releases, before, and notifies the index after; pulumi runs on a named backend with AWS credentials from OIDC", () => {
   const types = indexDispatchTypes();
   assert.ok(types.length > 0, "the publish workflow listens for a dispatch");
   for (const path of examples) assert.deepEqual(problemsOf(readFileSync(path, "utf8"), types), [], basename(path));
   assert.ok(steps(parseWorkflow(releaseWorkflow().text), isNotify).length > 0);
+  const publish = parseWorkflow(publishWorkflow().text);
+  assert.equal(steps(publish, isAwsCredentials).length, 1, "the publish workflow sets up AWS credentials, for a stack with the CDN on");
+});
+
+test("each rule catches a copy of the publish workflow broken for it", () => {
+  const { path, text } = publishWorkflow();
+  const workflow = parseWorkflow(text);
+  const [deploy] = steps(workflow, isPulumiDeploy);
+  const [aws] = steps(workflow, isAwsCredentials);
+  const [login] = steps(workflow, (s) => PULUMI_LOGIN.test(s.run ?? ""));
+  assert.ok(deploy && aws && login && aws.job === deploy.job);
+  const job = deploy.job;
+  const at = (i: number): (string | number)[] => ["jobs", job, "steps", i];
+  const withoutIdToken = Object.fromEntries(Object.entries(workflow.jobs[job]?.permissions ?? {}).filter(([scope]) => scope !== "id-token"));
+
+  const broken: [name: string, rule: Rule, edit: (d: Document) => void][] = [
+    ["default-backend", "state-backend", (d) => d.deleteIn(at(login.index))],
+    ["empty-backend-allowed", "state-backend", (d) => d.setIn([...at(login.index), "run"], (login.step.run ?? "").replace(PULUMI_LOGIN, 'pulumi login "$$$1"'))],
+    ["backend-typed-in", "state-backend", (d) => d.setIn(["jobs", job, "env", PULUMI_LOGIN.exec(login.step.run ?? "")?.[1] ?? ""], "s3://someone-elses-bucket")],
+    ["stored-keys", "aws-oidc", (d) => {
+      d.deleteIn([...at(aws.index), "with", "role-to-assume"]);
+      d.setIn([...at(aws.index), "with", "aws-access-key-id"], "${{ secrets.AWS_ACCESS_KEY_ID }}");
+      d.setIn([...at(aws.index), "with", "aws-secret-access-key"], "${{ secrets.AWS_SECRET_ACCESS_KEY }}");
+    }],
+    ["keys-in-env", "aws-oidc", (d) => d.setIn([...at(deploy.index), "env", "AWS_SECRET_ACCESS_KEY"], "${{ secrets.AWS_SECRET_ACCESS_KEY }}")],
+    ["no-aws-credentials", "aws-oidc", (d) => {
+      d.deleteIn(at(aws.index));
+      d.setIn(["jobs", job, "permissions"], withoutIdToken);
+    }],
+    ["aws-after-pulumi", "aws-oidc", (d) => {
+      const node = d.getIn(at(aws.index), true);
+      d.deleteIn(at(aws.index));
+      d.addIn(["jobs", job, "steps"], node);
+    }],
+    ["id-token-for-every-job", "permissions", (d) => d.set("permissions", { "id-token": "write" })],
+    ["stack-in-script", "expression-in-run", (d) => d.setIn([...at(deploy.index), "run"], (deploy.step.run ?? "").replace(/"\$\{PULUMI_STACK[^"]*"/, "${{ vars.PULUMI_STACK }}"))],
+  ];
+  const dir = tempDir("broken-publish");
+  try {
+    const types = indexDispatchTypes();
+    for (const [name, rule, edit] of broken) {
+      const found = problemsOf(readFileSync(brokenCopy(dir, name, text, edit), "utf8"), types);
+      assert.deepEqual([...new Set(found.map((p) => p.rule))], [rule], `${name}: ${found.map((p) => p.message).join(" | ") || "nothing found"}`);
+    }
+    assert.equal(readFileSync(path, "utf8"), text, "the example itself is untouched");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("each rule catches a copy of the release workflow broken for it", () => {
