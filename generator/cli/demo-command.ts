@@ -105,7 +105,10 @@ function privateDemoText(server: Served, standInUrl: string, map: AccessMap, peo
     `Private demo index at ${server.url}/  (the simple API is at ${server.url}/simple/): every request needs a GitHub token.`,
     `The gate asks ${standInUrl}, a local stand-in for GitHub, not github.com. Each project is guarded by a repository there:`,
     "",
-    ...projects.map((p) => `  ${p.padEnd(width)}  ${guardsOf(map, p).join(", ")}${guardsOf(map, p).includes(DEMO_GATE_REPOSITORY) ? " (the gate repository: it also guards the root pages)" : ""}`),
+    ...projects.map((p) => {
+      const guards = guardsOf(map, p);
+      return `  ${p.padEnd(width)}  ${guards.join(", ")}${guards.includes(DEMO_GATE_REPOSITORY) ? " (the gate repository: it also guards the root pages)" : ""}`;
+    }),
     "",
     "(A real build takes each project's repository from GitHub, where its release is; the demo's files come from a folder, so the demo names them.)",
     "",
