@@ -76,9 +76,15 @@ test("errors exit 1 with a message and no stack trace; warnings are named; --str
   assert.equal(warned.code, 0);
   assert.match(warned.stderr, /^warning\[unsupported-file\]: .*README\.txt/m);
   assert.match(warned.stderr, /^warning\[unparseable-filename\]: .*notes-final\.tar\.gz/m);
+  assert.match(warned.stdout, /^Built 4 projects, 12 files into .*, 2 warnings\)\.$/m);
+  const oneExtra = tempDir("cli-one-extra");
+  writeFileSync(join(oneExtra, "README.txt"), "not a package");
+  const one = await cli(["build", "--from", oneExtra, "--from", demoDists, "--out", join(dir, "site-one")]);
+  assert.equal(one.code, 0, one.stderr);
+  assert.match(one.stdout, /^Built 4 projects, 12 files into .*, 1 warning\)\.$/m);
   const strict = await cli(["build", "--strict", "--from", extra, "--from", demoDists, "--out", join(dir, "strict-site")]);
   assert.equal(strict.code, 1);
-  assert.match(strict.stderr, /--strict: 2 warning\(s\) above; nothing was written/);
+  assert.match(strict.stderr, /--strict: 2 warnings above; nothing was written/);
   assert.equal(existsSync(join(dir, "strict-site")), false);
 
   const badPort = await cli(["serve", dir, "--port", "99999"]);
@@ -130,7 +136,7 @@ test("--config takes the stack's sources and files keys, with paths relative to 
 
   const flagWins = await cli(["build", "--config", join(cfgDir, "index.yaml"), "--from", join(repoRoot, "test/fixtures/hostile"), "--out", join(dir, "other")]);
   assert.equal(flagWins.code, 0, flagWins.stderr);
-  assert.match(flagWins.stdout, /^Built 1 projects, 1 files/m, "--from replaces the file's localDirs");
+  assert.match(flagWins.stdout, /^Built 1 project, 1 file into /m, "--from replaces the file's localDirs");
 
   writeFileSync(join(cfgDir, "stack.yaml"), "sources: {org: acme}\nteams: []\n");
   const stackOnly = await cli(["build", "--config", join(cfgDir, "stack.yaml"), "--out", join(dir, "s2")]);

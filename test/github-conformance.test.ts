@@ -437,7 +437,7 @@ test("a build from GitHub's recorded answers themselves: an organisation with a 
     const env = { ...process.env, GITHUB_TOKEN: TOKEN, GITHUB_API_URL: replay.url };
     const r = await run(process.execPath, [cliPath, "build", "--github-org", ORG, "--out", out, "--cache-dir", tempDir("replay-cache")], { cwd: repoRoot, env });
     assert.equal(r.code, 0, `${r.stdout}${r.stderr}`);
-    assert.match(r.stdout, /^GitHub: 1 repositories.*, 1 releases, 0 distributions, 1 tag links, 1 other assets not indexed;/m);
+    assert.match(r.stdout, /^GitHub: 1 repository.*, 1 release, 0 distributions, 1 tag link, 1 other asset not indexed;/m);
     assert.deepEqual(replay.requests.filter((q) => q.status === 599), [], "every request had a recorded answer");
     assert.deepEqual(replay.requests.filter((q) => q.url.includes("/contents/")).map((q) => [q.accept, q.status]), [
       ["application/vnd.github.v3.raw", 200],

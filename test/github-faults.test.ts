@@ -5,7 +5,9 @@
  */
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { join } from "node:path";
+import { spawn } from "node:child_process";
+import { readdirSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { GitHubEmulator } from "./helpers/github-emulator.js";
 import { acmeOrg } from "./helpers/github-org.js";
 import { snapshot } from "./helpers/files.js";
@@ -38,7 +40,7 @@ const hits = (path: string) => emu.requests.filter((r) => r.server === "api" && 
 test("a first build writes the site and reports what GitHub cost; the token never appears in output", async () => {
   const r = await build();
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /^GitHub: 4 repositories \(1 archived, marked so; skipped 1 private, 1 filtered out\), 5 releases, 6 distributions, 3 tag links, 1 other assets not indexed; API requests: .*; downloads: \d+ requests, .*$/m);
+  assert.match(r.stdout, /^GitHub: 4 repositories \(1 archived, marked so; skipped 1 private, 1 filtered out\), 5 releases, 6 distributions, 3 tag links, 1 other asset not indexed; API requests: .*; downloads: \d+ requests, .*$/m);
   assert.match(r.stdout, /^Built 5 projects, 9 files into /m);
   assert.match(r.stderr, /^warning\[private-repository-skipped\]: .*acme\/secret/m);
   assert.ok(!(r.stdout + r.stderr).includes(TOKEN));
@@ -128,6 +130,34 @@ test("a rate limit that resets later than --max-rate-limit-wait fails at once wi
   assert.match(r.stderr, /^notice: GitHub rate limit on GET \/repos\/acme\/app\/releases: it resets in 360\ds, more than the 5s allowed by --max-rate-limit-wait; giving up$/m);
   assert.match(r.stderr, /^error: GitHub: listing the releases of acme\/app failed with HTTP 403: API rate limit exceeded/m);
   assert.deepEqual(snapshot(out), before);
+});
+
+test("Ctrl+C or a termination while the build waits on GitHub (a rate limit) stops it at once: exit 130 or 143, the site as it was, nothing left beside it", async () => {
+  const before = snapshot(out);
+  const parent = dirname(out);
+  const around = readdirSync(parent).sort();
+  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+    emu.addFault({ path: "/orgs/acme/repos", fault: { kind: "rate-limit", resetInSeconds: 600 } });
+    const env = { ...process.env, GITHUB_TOKEN: TOKEN, GITHUB_API_URL: emu.apiUrl };
+    const child = spawn(process.execPath, [cliPath, "build", "--github-org", "acme", "--topic", "python", "--out", out, "--cache-dir", cacheDir], { cwd: repoRoot, env, stdio: ["ignore", "ignore", "pipe"] });
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
+    // Signalled once the build says it waits: well inside the build, long before anything is written.
+    await new Promise<void>((resolve, reject) => {
+      let stderr = "";
+      child.stderr.on("data", (d: Buffer) => {
+        stderr += d.toString();
+        if (/^notice: GitHub rate limit on GET \/orgs\/acme\/repos: waiting/m.test(stderr)) resolve();
+      });
+      child.on("exit", () => reject(new Error(`the build ended before it waited: ${stderr}`)));
+    });
+    const sent = performance.now();
+    child.kill(signal);
+    assert.equal(await exited, code, `${signal} ends the build with ${code}`);
+    assert.ok(performance.now() - sent < 10_000, "without waiting for the rate limit");
+    emu.clearFaults();
+    assert.deepEqual(readdirSync(parent).sort(), around, `nothing left beside the site after ${signal}`);
+    assert.deepEqual(snapshot(out), before, `the site is untouched after ${signal}`);
+  }
 });
 
 test("a token GitHub rejects is a clear error", async () => {

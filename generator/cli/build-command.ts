@@ -11,6 +11,8 @@ import { silentProgress, terminalProgress } from "../diagnostics/progress.js";
 import { DEFAULT_API_URL, describeGitHubReport } from "../sources/github-report.js";
 import { buildAndWrite } from "../publish/build-and-write.js";
 import { defaultAccessMapPath } from "../serving/access/access-map-file.js";
+import { plural } from "../diagnostics/plural.js";
+import { interruptible } from "./interrupt.js";
 import { printWarning } from "./report.js";
 
 export interface BuildCommandOptions {
@@ -74,7 +76,12 @@ async function reportUpstreamOverlaps(held: string[], reserved: readonly Reserve
   for (const line of describeUpstreamCheck(await checkUpstream(names, upstream), names.length, upstream, reserved)) process.stderr.write(`notice: ${line}\n`);
 }
 
+/** `github-pypi build`; Ctrl+C or a termination stops it and removes what it was writing (interrupt.ts). */
 export async function runBuild(opts: BuildCommandOptions): Promise<void> {
+  await interruptible((signal) => build(opts, signal));
+}
+
+async function build(opts: BuildCommandOptions, signal: AbortSignal): Promise<void> {
   const started = performance.now();
   const file: ProjectFile = opts.config ? await loadProjectFile(opts.config) : { index: validateIndexConfig({}), sources: sourcesSchema.parse({}), files: "link" };
   const sources = mergeSourceFlags(file, opts);
@@ -117,6 +124,7 @@ export async function runBuild(opts: BuildCommandOptions): Promise<void> {
     replaceFiles: opts.replaceFile ?? [],
     strict: opts.strict ?? false,
     accessMapPath: opts.accessMap ?? defaultAccessMapPath(opts.out),
+    signal,
     beforeWrite: async (built) => {
       if (built.github && !opts.quiet) process.stdout.write(`${describeGitHubReport(built.github)}\n`);
       if (opts.checkUpstream) {
@@ -130,9 +138,9 @@ export async function runBuild(opts: BuildCommandOptions): Promise<void> {
   if (!opts.quiet) {
     const seconds = ((performance.now() - started) / 1000).toFixed(2);
     process.stdout.write(
-      `Built ${result.index.projects.length} projects, ${result.files} files into ${opts.out} in ${seconds}s ` +
+      `Built ${plural(result.index.projects.length, "project")}, ${plural(result.files, "file")} into ${opts.out} in ${seconds}s ` +
         `(${stats.written} written, ${stats.unchanged} unchanged, ${stats.removed} removed` +
-        `${warnings.items.length ? `, ${warnings.items.length} warnings` : ""}).\n`,
+        `${warnings.items.length ? `, ${plural(warnings.items.length, "warning")}` : ""}).\n`,
     );
   }
 }

@@ -8,6 +8,8 @@ import type { AccessMap } from "../serving/access/access-map.js";
 import { startGitHubStandIn } from "../demo/github-stand-in.js";
 import { DEMO_GATE_REPOSITORY, demoPeople, type DemoPerson, guardDemoProjects, guardsOf, visibleTo } from "../demo/private-demo.js";
 import { runBuild } from "./build-command.js";
+import { plural } from "../diagnostics/plural.js";
+import { interruptible } from "./interrupt.js";
 import { printWarning } from "./report.js";
 import { describeUpstream, serveSite, type ServeCommandOptions } from "./serve-command.js";
 
@@ -74,10 +76,13 @@ export async function runDemo(opts: DemoCommandOptions): Promise<void> {
 async function runPrivateDemo(opts: DemoCommandOptions): Promise<void> {
   const settings = await loadProjectFile(`${demoDir}index-config.yaml`);
   const warnings = new Warnings(printWarning);
-  const built = await buildAndWrite({ build: { from: [`${demoDir}dists`], config: settings.index, private: true, warnings }, out: opts.out });
-  const map = guardDemoProjects(built.accessMap);
-  await writeAccessMap(defaultAccessMapPath(opts.out), map, built.lists);
-  process.stdout.write(`Built ${built.index.projects.length} projects, ${built.files} files into ${opts.out} as a private index (its access map: ${defaultAccessMapPath(opts.out)}).\n`);
+  const { built, map } = await interruptible(async (signal) => {
+    const built = await buildAndWrite({ build: { from: [`${demoDir}dists`], config: settings.index, private: true, warnings }, out: opts.out, signal });
+    const map = guardDemoProjects(built.accessMap);
+    await writeAccessMap(defaultAccessMapPath(opts.out), map, built.lists);
+    return { built, map };
+  });
+  process.stdout.write(`Built ${plural(built.index.projects.length, "project")}, ${plural(built.files, "file")} into ${opts.out} as a private index (its access map: ${defaultAccessMapPath(opts.out)}).\n`);
 
   const people = demoPeople();
   const standIn = await startGitHubStandIn(people);

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, type Stats } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
+import { plural } from "../diagnostics/plural.js";
 import { UserError } from "../diagnostics/warnings.js";
 import type { Site } from "../site/site.js";
 import type { SiteObjects } from "../site/site-objects.js";
@@ -50,6 +51,12 @@ export interface FolderPublishOptions {
   replace?: readonly string[];
   /** Also describe every file (site-objects.ts) from the bytes in hand, so a lazy page is rendered once for both. */
   describe?: boolean;
+  /**
+   * Stops the write: no new file is started, the page writer's thread ends, the temporary folder
+   * goes, and the call rejects with the signal's reason; the previous site stays as it was. The
+   * library never listens to the process's signals: that is the caller's (the command's) to do.
+   */
+  signal?: AbortSignal;
 }
 
 /**
@@ -74,60 +81,35 @@ function assertReplaceable(outDir: string): boolean {
  * renames. A failed build leaves the previous site untouched.
  */
 export async function writeSiteToFolder(site: Site, out: string, options: FolderPublishOptions = {}): Promise<FolderPublishStats> {
+  const { signal } = options;
+  signal?.throwIfAborted();
   const outDir = resolve(out);
   const hadOld = assertReplaceable(outDir);
   mkdirSync(dirname(outDir), { recursive: true });
   removeStaleBuilds(outDir);
   // mkdir, not mkdtemp: mkdtemp makes the folder 0700, and the site would stay unreadable to a web server running as another user.
   const tmp = join(dirname(outDir), `${BUILDING_PREFIX(outDir)}${process.pid}-${randomBytes(4).toString("hex")}`);
-  // Ctrl-C or a kill during the write leaves no half-built folder behind; listening before the
-  // folder exists, so no signal can land between the two. No new write starts after the signal,
-  // and the folder goes once the files being written are done (removing it under a write would let
-  // that write leave a file, and the folder, behind): the page writer's thread is ended first. A
-  // second signal ends the process at once; the next build removes what it left.
-  let inFlight: Promise<void> | undefined;
-  let thread: PageWriter | undefined;
-  let stopping: NodeJS.Signals | undefined;
-  const interrupted = (signal: NodeJS.Signals): void => {
-    stopping = signal;
-    // In this thread only a described copy is ever in flight (its source is read as a stream).
-    void Promise.all([inFlight, thread?.stop()])
-      .catch(() => undefined)
-      .finally(() => {
-        for (const dir of [tmp, `${tmp}.previous`]) {
-          try {
-            rmSync(dir, { recursive: true, force: true });
-          } catch (e) {
-            process.stderr.write(`error: could not remove ${dir}: ${(e as Error).message}\n`);
-          }
-        }
-        process.exit(signal === "SIGINT" ? 130 : 143);
-      });
-  };
-  process.once("SIGINT", interrupted);
-  process.once("SIGTERM", interrupted);
-  try {
-    mkdirSync(tmp);
-  } catch (e) {
-    process.off("SIGINT", interrupted);
-    process.off("SIGTERM", interrupted);
-    throw e;
-  }
+  mkdirSync(tmp);
   const stats: FolderPublishStats = { written: 0, unchanged: 0, removed: 0, total: site.size };
   const filesOptions = { tmp, outDir, hadOld, replace: options.replace ?? [], describe: options.describe ?? false };
   const files = new SiteFiles(filesOptions);
+  let thread: PageWriter | undefined;
+  // The thread is ended at once (a page it is writing is finished first); its end wakes the write
+  // loop if it waits for it, and this thread's loop stops before its next file.
+  const stopThread = (): void => void thread?.stop();
+  signal?.addEventListener("abort", stopThread, { once: true });
   try {
     const portable = [...site.values()].map(portableOf).filter((p) => p !== undefined);
     if (wantsThread(portable.length, portable.reduce((n, p) => n + p.links, 0))) thread = new PageWriter(filesOptions);
-    await writeEntries(site, files, thread, { stopped: () => stopping !== undefined, inFlight: (write) => (inFlight = write) });
-    // Interrupted: the signal handler removes the folder and exits; the site must not be swapped in.
-    if (stopping) await new Promise<never>(() => undefined);
+    await writeEntries(site, files, thread, signal);
     const report = merged(files.done(), await thread?.finish());
+    // From here to the return nothing waits, so an abort cannot land between the two renames.
+    signal?.throwIfAborted();
     stats.written = report.written;
     stats.unchanged = report.unchanged;
     if (report.changed.length > 0) {
       throw new UserError(
-        `${report.changed.length} published file(s) would change bytes under the same name; nothing was written:\n  ${report.changed.sort().join("\n  ")}\n` +
+        `${plural(report.changed.length, "published file")} would change bytes under the same name; nothing was written:\n  ${report.changed.sort().join("\n  ")}\n` +
           "A file name keeps its bytes once published (pip, proxies and the CDN cache it as immutable for a year). " +
           "Publish a new version (or a wheel build tag), or replace on purpose with --replace-file NAME.",
       );
@@ -149,14 +131,13 @@ export async function writeSiteToFolder(site: Site, out: string, options: Folder
       renameSync(tmp, outDir);
     }
   } catch (e) {
-    // Stopped by a signal (the page writer ended under a wait): its handler removes the folder and exits.
-    if (stopping) await new Promise<never>(() => undefined);
+    // The folder goes only once nothing writes into it: removing it under a write would let that write leave a file, and the folder, behind.
     await thread?.stop();
     rmSync(tmp, { recursive: true, force: true });
-    throw e;
+    // Aborted, the thread's end surfaces as its failure: the abort is what happened.
+    throw signal?.aborted ? signal.reason : e;
   } finally {
-    process.off("SIGINT", interrupted);
-    process.off("SIGTERM", interrupted);
+    signal?.removeEventListener("abort", stopThread);
   }
   return stats;
 }

@@ -11,17 +11,10 @@ import type { SiteFileJob, SiteFiles } from "./site-files.js";
 import { PAGES_A_BATCH, type PageJob, type PageWriter } from "./page-writer.js";
 
 /**
- * The loop yields to the event loop every this many files, so a signal lands between two files and
+ * The loop yields to the event loop every this many files, so an abort lands between two files and
  * the page writer's answers are heard.
  */
 const FILES_BETWEEN_TURNS = 32;
-
-export interface WriteControl {
-  /** A signal came: start nothing more. */
-  stopped(): boolean;
-  /** The write in flight in this thread (a described copy reads its source as a stream), or none. */
-  inFlight(write: Promise<void> | undefined): void;
-}
 
 /** The entry's page as the page writer's thread renders it, when it has one. */
 export function portableOf(entry: SiteEntry): PortableRender | undefined {
@@ -36,14 +29,19 @@ function bodyOf(entry: SiteEntry): SiteFileJob["body"] {
   return body.text ? body.text() : body.render();
 }
 
-export async function writeEntries(site: Site, files: SiteFiles, thread: PageWriter | undefined, control: WriteControl): Promise<void> {
+/**
+ * Writes every entry; once `signal` aborts, starts nothing more and rejects with its reason. The
+ * file being written here is finished first, so the caller may remove the folder when this settles.
+ */
+export async function writeEntries(site: Site, files: SiteFiles, thread: PageWriter | undefined, signal?: AbortSignal): Promise<void> {
   const portable: string[] = [];
   const here: string[] = [];
   for (const [path, entry] of site) (thread && portableOf(entry) ? portable : here).push(path);
   let sent = 0;
   let next = 0;
   let sinceTurn = 0;
-  while (!control.stopped()) {
+  for (;;) {
+    signal?.throwIfAborted();
     if (thread && sent < portable.length && thread.takesMore()) {
       const batch = portable.slice(sent, sent + PAGES_A_BATCH).map((path): PageJob => {
         const entry = site.get(path) as SiteEntry;
@@ -55,9 +53,8 @@ export async function writeEntries(site: Site, files: SiteFiles, thread: PageWri
       const path = here[next++] as string;
       const entry = site.get(path) as SiteEntry;
       const write = files.write({ path, body: bodyOf(entry), contentType: entry.contentType, cacheControl: entry.cacheControl });
-      control.inFlight(write);
+      // Awaited only when there is something to wait for: a microtask a file adds up over a large site.
       if (write) await write;
-      control.inFlight(undefined);
       if (++sinceTurn === FILES_BETWEEN_TURNS) {
         sinceTurn = 0;
         await nextTurn();

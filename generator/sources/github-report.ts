@@ -2,6 +2,7 @@
  * What the GitHub source takes and reports, apart from the source itself, so that a build without
  * GitHub (and the summary line) never loads Octokit.
  */
+import { plural } from "../diagnostics/plural.js";
 import type { ApiStats } from "../github/api-client.js";
 import type { DownloadStats } from "../github/asset-download.js";
 import type { FilesMode } from "../github/asset-files.js";
@@ -68,9 +69,9 @@ export function describeGitHubReport(r: GitHubSourceReport): string {
   const notes = [r.archived ? `${r.archived} archived, marked so` : "", skipped.length ? `skipped ${skipped.join(", ")}` : ""].filter(Boolean);
   const d = r.downloads;
   return (
-    `GitHub: ${r.repositories} repositories${notes.length ? ` (${notes.join("; ")})` : ""}, ${r.releases} releases, ` +
-    `${r.distributions} distributions, ${r.tagLinks} tag links${r.otherAssets ? `, ${r.otherAssets} other assets not indexed` : ""}; ` +
-    `API requests: ${r.api.describe()}; downloads: ${d.requests} requests, ${formatBytes(d.bytes)}` +
+    `GitHub: ${plural(r.repositories, "repository", "repositories")}${notes.length ? ` (${notes.join("; ")})` : ""}, ${plural(r.releases, "release")}, ` +
+    `${plural(r.distributions, "distribution")}, ${plural(r.tagLinks, "tag link")}${r.otherAssets ? `, ${plural(r.otherAssets, "other asset")} not indexed` : ""}; ` +
+    `API requests: ${r.api.describe()}; downloads: ${plural(d.requests, "request")}, ${formatBytes(d.bytes)}` +
     `${d.bytesSaved ? ` (Range and early stops saved ${formatBytes(d.bytesSaved)})` : ""}; ` +
     `provenance: ${describeAttestations(r.attestations)}`
   );
@@ -78,5 +79,5 @@ export function describeGitHubReport(r: GitHubSourceReport): string {
 
 /** `3 files attested; 2 listings asked, 2 bundles fetched, 1 from the cache`. */
 export function describeAttestations(a: AttestationStats): string {
-  return `${a.attested} file${a.attested === 1 ? "" : "s"} attested; ${a.listings} attestation listings asked, ${a.bundles} bundles fetched, ${a.cached} answered from the cache`;
+  return `${plural(a.attested, "file")} attested; ${plural(a.listings, "attestation listing")} asked, ${plural(a.bundles, "bundle")} fetched, ${a.cached} answered from the cache`;
 }

@@ -1,4 +1,5 @@
 import { silentProgress, type Progress } from "../diagnostics/progress.js";
+import { plural } from "../diagnostics/plural.js";
 import type { Warnings } from "../diagnostics/warnings.js";
 import { applyCoreMetadata, expectsMetadata } from "../metadata/apply.js";
 import { missingMetadata } from "../metadata/read-archive.js";
@@ -112,7 +113,7 @@ export async function readGitHub(options: GitHubSourceOptions, warnings: Warning
     if (out.length && repo.private && options.files === "link") {
       w.add(
         "private-files-linked",
-        `${repo.fullName} is private: its ${out.length} files are linked at GitHub URLs that pip cannot download without credentials; use --files mirror to serve them from the index`,
+        `${repo.fullName} is private: its ${plural(out.length, "file is", "files are")} linked at GitHub URLs that pip cannot download without credentials; use --files mirror to serve them from the index`,
         repo.fullName,
       );
     }

@@ -1,6 +1,7 @@
 import { createReadStream } from "node:fs";
 import { z } from "zod";
 import { parseIndexableFilename } from "../names/filename.js";
+import { plural } from "../diagnostics/plural.js";
 import { UserError, type Warnings } from "../diagnostics/warnings.js";
 import { HASH_ALGORITHMS, type DistributionFile } from "../model/distribution.js";
 import { hashesOf, ListedFile, packagesBase, StringPool } from "./listed-file.js";
@@ -95,7 +96,7 @@ export async function readPackageList(path: string, packagesUrl: string | undefi
     }
   }
   if (files.length > 0) {
-    warnings.add("missing-hash", `${path}: a plain package list carries no hashes, so pip cannot verify these ${files.length} files; use --package-list-json with "hash" to add them`, path);
+    warnings.add("missing-hash", `${path}: a plain package list carries no hashes, so pip cannot verify the ${plural(files.length, "file")} it lists; use --package-list-json with "hash" to add them`, path);
   }
   return files;
 }
@@ -126,7 +127,7 @@ export async function readPackageListJson(path: string, packagesUrl: string | un
     }
   }
   if (missingHashes > 0) {
-    warnings.add("missing-hash", `${path}: ${missingHashes} entries have no "hash", so pip cannot verify those files`, path);
+    warnings.add("missing-hash", `${path}: ${plural(missingHashes, "entry has", "entries have")} no "hash", so pip cannot verify ${missingHashes === 1 ? "its file" : "those files"}`, path);
   }
   return files;
 }
