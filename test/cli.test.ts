@@ -18,6 +18,15 @@ test("--help lists the commands, and npx finds the bin", async () => {
   assert.match(npx.stdout, /--package-list-json <file>/);
 });
 
+test("--version and -V print the package's version", async () => {
+  const { version } = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { version: string };
+  for (const flag of ["--version", "-V"]) {
+    const r = await cli([flag]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, `${version}\n`);
+  }
+});
+
 test("the command runs compiled: --help loads dist/cli/main.js alone, no TypeScript and no command's modules", async () => {
   const traced = await run(process.execPath, ["--import", join(repoRoot, "test/fixtures/load-trace/register.mjs"), cliPath, "--help"], { cwd: repoRoot });
   assert.equal(traced.code, 0, traced.stderr);

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { UserError } from "../diagnostics/warnings.js";
 import type { BuildCommandOptions } from "./build-command.js";
@@ -23,9 +24,13 @@ function nonNegativeInt(value: string): number {
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
+// From the package root, two levels up from the sources (generator/cli/) and the built command (dist/cli/) alike.
+const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+
 const program = new Command()
   .name("github-pypi")
   .description("Build a standards-complete static Python package index (PEP 503/691/658/700) and serve it.")
+  .version(version, "-V, --version", "print the version and exit")
   .showHelpAfterError();
 
 program
