@@ -1,9 +1,19 @@
 import * as pulumi from "@pulumi/pulumi";
 import { UserError } from "../generator/diagnostics/warnings.js";
 import { describeZodError } from "../generator/config/load.js";
-import { STACK_KEYS, stackConfigSchema, type StackConfig } from "../generator/config/stack-schema.js";
+import { settingRows } from "../generator/config/setting-rows.js";
+import { STACK_KEYS, stackConfigSchema, type StackConfig } from "./stack-schema.js";
 
-const STRING_KEYS = new Set<string>(["title", "packagesUrl", "indexRepository", "files", "pagesBranch", "cname"]);
+/** Keys whose value is a string, which Pulumi hands over as it is; every other value arrives as JSON. */
+const STRING_KEYS = new Set(settingRows(stackConfigSchema).filter((r) => r.depth === 0 && r.jsonType === "string").map((r) => r.key));
+
+/**
+ * Keys whose being set changes what the program does, beyond their value: Pulumi applies a
+ * project default (Pulumi.yaml) as if the stack had set the key, so these must have none there
+ * (scripts/write-reference.ts leaves it out). `files` left unset lets a private index mirror;
+ * `indexMaxAgeSeconds` left unset lets an old `cdn.indexMaxAgeSeconds` stand in for it.
+ */
+export const KEYS_WITHOUT_PROJECT_DEFAULT: readonly (keyof StackConfig)[] = ["files", "indexMaxAgeSeconds"];
 
 /**
  * Reads every `github-pypi:*` key through the schema the CLI's `--config` uses, so a key means

@@ -6,9 +6,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { checkUpstream, describeUpstreamCheck, reservedNames } from "../generator/upstream/check-upstream.js";
 import { claimedGlobNotices } from "../generator/upstream/claimed-globs.js";
 import { namespaceGrants } from "../generator/names/namespaces.js";
-import { DEFAULT_API_URL } from "../generator/sources/github-report.js";
 import { readStackConfig } from "./stack-config.js";
-import type { StackConfig } from "../generator/config/stack-schema.js";
+import type { StackConfig } from "./stack-schema.js";
 import type { UpstreamSettings } from "../generator/protocol/upstream-settings.js";
 import { routedUpstream } from "../generator/upstream/routed-upstream.js";
 import { buildIndexForStack } from "./build/build-index.js";
@@ -21,10 +20,7 @@ import { clientSnippets, type ClientSnippets } from "./outputs/client-snippets.j
 import type { PublishFigures } from "./publish/git-data-provider.js";
 import type { BuiltIndex } from "./build/build-index.js";
 import { sharedProjects } from "../generator/serving/access/access-map.js";
-import { DEFAULT_NEGATIVE_TTL_SECONDS, DEFAULT_POSITIVE_TTL_SECONDS } from "../generator/serving/access/gate.js";
-
-/** A preview asks the upstream one question per name; past this many names it does so only when asked. */
-const CHECK_UPSTREAM_DEFAULT_LIMIT = 1000;
+import { CHECK_UPSTREAM_DEFAULT_LIMIT, DEFAULT_GATE_GRANTED_TTL_SECONDS, DEFAULT_GATE_REFUSED_TTL_SECONDS, DEFAULT_GITHUB_API_URL } from "../generator/config/defaults.js";
 
 export interface StackOutputs {
   title: string;
@@ -60,7 +56,7 @@ export async function defineStack(): Promise<StackOutputs> {
   const gh = new pulumi.Config("github");
   const owner = gh.require("owner");
   // GitHub Enterprise Server: the provider's own github:baseUrl (https://HOST/api/v3/).
-  const apiUrl = (gh.get("baseUrl") || DEFAULT_API_URL).replace(/\/+$/, "");
+  const apiUrl = (gh.get("baseUrl") || DEFAULT_GITHUB_API_URL).replace(/\/+$/, "");
   const token = (await secretValue(gh.getSecret("token"))) || process.env.GITHUB_TOKEN || undefined;
 
   const built = await buildIndexForStack(config, {
@@ -164,8 +160,8 @@ function defineCdn(config: StackConfig, built: BuiltIndex, github: { owner: stri
             map: built.accessMap,
             lists: built.lists,
             indexMaxAgeSeconds: config.indexMaxAgeSeconds,
-            positiveTtlSeconds: DEFAULT_POSITIVE_TTL_SECONDS,
-            negativeTtlSeconds: DEFAULT_NEGATIVE_TTL_SECONDS,
+            positiveTtlSeconds: DEFAULT_GATE_GRANTED_TTL_SECONDS,
+            negativeTtlSeconds: DEFAULT_GATE_REFUSED_TTL_SECONDS,
             // Two GitHub questions run at once; with one retry-free round this stays well inside Lambda@Edge's 5 s.
             timeoutMs: 2000,
             ...(routed ? { upstream: routed } : {}),

@@ -1,6 +1,7 @@
 import { validateIndexConfig } from "../config/load.js";
 import { loadProjectFile, type ProjectFile } from "../config/project-file.js";
-import { sourcesSchema, type SourcesConfig } from "../config/stack-schema.js";
+import { sourcesSchema, type SourcesConfig } from "../config/sources-schema.js";
+import { DEFAULT_CACHE_DIR, DEFAULT_FILES_MODE, DEFAULT_GITHUB_API_URL, DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS, type FilesMode } from "../config/defaults.js";
 import { planSources } from "../sources/plan.js";
 import type { UpstreamSettings } from "../protocol/upstream-settings.js";
 import { checkUpstream, describeUpstreamCheck, reservedNames, type ReservedName } from "../upstream/check-upstream.js";
@@ -8,7 +9,7 @@ import { claimedGlobNotices } from "../upstream/claimed-globs.js";
 import { namespaceGrants } from "../names/namespaces.js";
 import { UserError, Warnings } from "../diagnostics/warnings.js";
 import { silentProgress, terminalProgress } from "../diagnostics/progress.js";
-import { DEFAULT_API_URL, describeGitHubReport } from "../sources/github-report.js";
+import { describeGitHubReport } from "../sources/github-report.js";
 import { buildAndWrite } from "../publish/build-and-write.js";
 import { defaultAccessMapPath } from "../serving/access/access-map-file.js";
 import { plural } from "../diagnostics/plural.js";
@@ -39,7 +40,7 @@ export interface BuildCommandOptions {
   includeArchived?: boolean;
   skipArchived?: boolean;
   tags?: boolean;
-  files?: "link" | "mirror";
+  files?: FilesMode;
   cacheDir?: string;
   token?: string;
   githubApiUrl?: string;
@@ -83,7 +84,7 @@ export async function runBuild(opts: BuildCommandOptions): Promise<void> {
 
 async function build(opts: BuildCommandOptions, signal: AbortSignal): Promise<void> {
   const started = performance.now();
-  const file: ProjectFile = opts.config ? await loadProjectFile(opts.config) : { index: validateIndexConfig({}), sources: sourcesSchema.parse({}), files: "link" };
+  const file: ProjectFile = opts.config ? await loadProjectFile(opts.config) : { index: validateIndexConfig({}), sources: sourcesSchema.parse({}), files: DEFAULT_FILES_MODE };
   const sources = mergeSourceFlags(file, opts);
   const config = validateIndexConfig({
     ...file.index,
@@ -95,10 +96,10 @@ async function build(opts: BuildCommandOptions, signal: AbortSignal): Promise<vo
   // Shown even with --quiet, like warnings: a setting to move, not progress.
   for (const line of claimedGlobNotices(config.upstream?.claimed ?? [], grants)) process.stderr.write(`notice: ${line}\n`);
   const plan = planSources(sources, opts.files ?? file.files, {
-    apiUrl: opts.githubApiUrl || DEFAULT_API_URL,
+    apiUrl: opts.githubApiUrl || DEFAULT_GITHUB_API_URL,
     ...(opts.token ? { token: opts.token } : {}),
-    cacheDir: opts.cacheDir ?? ".cache/github-pypi",
-    maxRateLimitWaitSeconds: opts.maxRateLimitWait ?? 900,
+    cacheDir: opts.cacheDir ?? DEFAULT_CACHE_DIR,
+    maxRateLimitWaitSeconds: opts.maxRateLimitWait ?? DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS,
     ...(opts.retryBaseMs !== undefined ? { retryBaseMs: opts.retryBaseMs } : {}),
     // Waits are shown even with --quiet: a silent pause of minutes looks like a hang.
     notice: (message) => process.stderr.write(`notice: ${message}\n`),

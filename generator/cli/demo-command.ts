@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { loadProjectFile } from "../config/project-file.js";
 import { UserError, Warnings } from "../diagnostics/warnings.js";
-import { DEFAULT_INDEX_MAX_AGE_SECONDS } from "../protocol/cache-control.js";
+import { DEFAULT_HOST, DEFAULT_INDEX_MAX_AGE_SECONDS } from "../config/defaults.js";
 import { buildAndWrite } from "../publish/build-and-write.js";
 import { defaultAccessMapPath, writeAccessMap } from "../serving/access/access-map-file.js";
 import type { AccessMap } from "../serving/access/access-map.js";
@@ -29,7 +29,7 @@ type Served = Awaited<ReturnType<typeof serveSite>>;
 
 /** The demo should just work: if the port is taken, any free one will do. */
 async function serveDemo(out: string, opts: DemoCommandOptions, extra: Partial<ServeCommandOptions> = {}): Promise<Served> {
-  const serve = { host: "127.0.0.1", indexMaxAge: DEFAULT_INDEX_MAX_AGE_SECONDS, ...extra, ...(opts.upstream !== undefined ? { upstream: opts.upstream } : {}) };
+  const serve = { host: DEFAULT_HOST, indexMaxAge: DEFAULT_INDEX_MAX_AGE_SECONDS, ...extra, ...(opts.upstream !== undefined ? { upstream: opts.upstream } : {}) };
   try {
     return await serveSite(out, { ...serve, port: opts.port });
   } catch (e) {

@@ -6,6 +6,7 @@ import { defaultAccessMapPath, readAccessFile } from "../serving/access/access-m
 import { createAccessGate } from "../serving/access/gate.js";
 import { createGitHubAccess } from "../serving/access/github-access.js";
 import { indexConfigSchema } from "../config/schema.js";
+import { DEFAULT_AUTH_CACHE, DEFAULT_GITHUB_API_URL } from "../config/defaults.js";
 import type { UpstreamSettings } from "../protocol/upstream-settings.js";
 import { readUpstreamRecord } from "../site/upstream-record.js";
 
@@ -29,7 +30,7 @@ const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 
 function cacheSeconds(value: string): [number, number] {
   const m = /^\s*(\d+)\s*,\s*(\d+)\s*$/.exec(value);
-  if (!m) throw new UserError(`--auth-cache expects two whole numbers of seconds, granted and refused, such as 300,30; got ${JSON.stringify(value)}`);
+  if (!m) throw new UserError(`--auth-cache expects two whole numbers of seconds, granted and refused, such as ${DEFAULT_AUTH_CACHE}; got ${JSON.stringify(value)}`);
   return [Number(m[1]), Number(m[2])];
 }
 
@@ -46,7 +47,7 @@ async function accessFor(dir: string, opts: ServeCommandOptions, say: (line: str
   const gateRepository = opts.gateRepository;
   if (!gateRepository) throw new UserError("--auth github needs --gate-repository OWNER/NAME: the repository whose readers may see the root pages");
   if (!REPOSITORY.test(gateRepository)) throw new UserError(`--gate-repository expects OWNER/NAME, got ${JSON.stringify(gateRepository)}`);
-  const [positiveTtlSeconds, negativeTtlSeconds] = cacheSeconds(opts.authCache ?? "300,30");
+  const [positiveTtlSeconds, negativeTtlSeconds] = cacheSeconds(opts.authCache ?? DEFAULT_AUTH_CACHE);
   const mapPath = opts.accessMap ?? defaultAccessMapPath(dir);
   // Without the map every project would fall to the gate repository's readers: refuse instead.
   const file = await readAccessFile(mapPath);
@@ -58,7 +59,7 @@ async function accessFor(dir: string, opts: ServeCommandOptions, say: (line: str
   const gate = createAccessGate({
     gateRepository,
     map,
-    github: createGitHubAccess({ apiUrl: opts.githubApiUrl ?? "https://api.github.com", timeoutMs: 5000 }),
+    github: createGitHubAccess({ apiUrl: opts.githubApiUrl ?? DEFAULT_GITHUB_API_URL, timeoutMs: 5000 }),
     positiveTtlSeconds,
     negativeTtlSeconds,
   });

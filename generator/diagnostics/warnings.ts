@@ -1,33 +1,10 @@
 /**
  * Named warnings: bad input is reported with a stable code (so a CI log can be grepped and
- * `--strict` can turn them into errors), never dropped silently.
+ * `--strict` can turn them into errors), never dropped silently. The codes, each described, are
+ * in warning-codes.ts.
  */
-export type WarningCode =
-  | "unparseable-filename"
-  | "unsupported-file"
-  | "metadata-mismatch"
-  | "metadata-unreadable"
-  | "corrupt-archive"
-  | "invalid-requires-python"
-  | "missing-hash"
-  | "yank-unmatched"
-  | "status-unmatched"
-  | "duplicate-file"
-  | "private-repository-skipped"
-  | "private-repositories-unlisted"
-  | "repository-pattern-unmatched"
-  | "private-files-linked"
-  | "metadata-asset-mismatch"
-  | "filename-too-long"
-  | "control-characters"
-  | "private-name-unclaimed"
-  | "attestation-mismatch"
-  | "attestation-unsupported"
-  | "attestation-unlogged"
-  | "attestation-malformed"
-  | "attestation-unverified"
-  | "attestations-private-sigstore"
-  | "attestations-unavailable";
+import type { WarningCode } from "./warning-codes.js";
+export type { WarningCode } from "./warning-codes.js";
 
 export interface Warning {
   code: WarningCode;

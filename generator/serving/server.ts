@@ -16,7 +16,7 @@ import { route, type RouteResult } from "./routing/router.js";
 import { claimedTest, type UpstreamSettings } from "../protocol/upstream-settings.js";
 import { decideUpstream, UPSTREAM_REDIRECT_STATUS } from "./routing/upstream.js";
 import { contentTypeFor } from "../protocol/content-type.js";
-import { DEFAULT_INDEX_MAX_AGE_SECONDS } from "../protocol/cache-control.js";
+import { DEFAULT_HOST, DEFAULT_INDEX_MAX_AGE_SECONDS, DEFAULT_PORT } from "../config/defaults.js";
 import type { AccessGate } from "./access/gate.js";
 import { renderListPage, type ListPages } from "./access/list-pages.js";
 import { isListPage } from "./access/list-uri.js";
@@ -25,11 +25,11 @@ import { LIST_PAGE_CACHE_CONTROL, PRIVATE_CONTENT_SECURITY_POLICY, describeVerdi
 export interface ServeOptions {
   /** The built site directory. */
   root: string;
-  /** Default 127.0.0.1. */
+  /** Default DEFAULT_HOST (loopback). */
   host?: string;
-  /** Default 8000; 0 picks any free port. */
+  /** Default DEFAULT_PORT; 0 picks any free port. */
   port?: number;
-  /** max-age for index pages; protocol/cache-control.ts has the default. */
+  /** max-age for index pages; default DEFAULT_INDEX_MAX_AGE_SECONDS. */
   indexMaxAgeSeconds?: number;
   /** Called with one line per request: method, path, status (and, behind the gate, who). */
   log?: (line: string) => void;
@@ -283,10 +283,10 @@ function urlHost(host: string): string {
 /** Start serving `options.root`; resolves once listening (port 0 picks a free port). */
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const server = createIndexServer(options);
-  const host = options.host ?? "127.0.0.1";
+  const host = options.host ?? DEFAULT_HOST;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(options.port ?? 8000, host, () => {
+    server.listen(options.port ?? DEFAULT_PORT, host, () => {
       server.off("error", reject);
       resolve();
     });

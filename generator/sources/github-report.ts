@@ -8,8 +8,6 @@ import type { DownloadStats } from "../github/asset-download.js";
 import type { FilesMode } from "../github/asset-files.js";
 import type { AttestationStats } from "../provenance/github-attestations.js";
 
-export const DEFAULT_API_URL = "https://api.github.com";
-
 export interface GitHubSourceOptions {
   apiUrl: string;
   token?: string;

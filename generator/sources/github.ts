@@ -17,7 +17,7 @@ import { tagDistributions } from "../github/tags.js";
 import { AttestationReader } from "../provenance/github-attestations.js";
 import { formatBytes, type GitHubSourceOptions, type GitHubSourceReport } from "./github-report.js";
 
-export { DEFAULT_API_URL, describeGitHubReport, type GitHubSourceOptions, type GitHubSourceReport } from "./github-report.js";
+export { describeGitHubReport, type GitHubSourceOptions, type GitHubSourceReport } from "./github-report.js";
 
 /** Scans releases of the selected repositories in parallel: as many as Octokit's throttling lets through at once (its global group runs 10), well under GitHub's secondary limit of 100. */
 const DEFAULT_CONCURRENCY = 10;

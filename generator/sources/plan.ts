@@ -1,4 +1,5 @@
-import type { FilesMode, SourcesConfig } from "../config/stack-schema.js";
+import type { SourcesConfig } from "../config/sources-schema.js";
+import type { FilesMode } from "../config/defaults.js";
 import { UserError } from "../diagnostics/warnings.js";
 import type { GitHubSourceOptions } from "./github-report.js";
 

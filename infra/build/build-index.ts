@@ -4,7 +4,8 @@
  */
 import { resolve } from "node:path";
 import { validateIndexConfig } from "../../generator/config/load.js";
-import type { StackConfig } from "../../generator/config/stack-schema.js";
+import type { StackConfig } from "../stack-schema.js";
+import { DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS } from "../../generator/config/defaults.js";
 import { Warnings, type Warning } from "../../generator/diagnostics/warnings.js";
 import { lineProgress } from "../../generator/diagnostics/progress.js";
 import { buildAndWrite } from "../../generator/publish/build-and-write.js";
@@ -53,7 +54,7 @@ export async function buildIndexForStack(config: StackConfig, ctx: DeployContext
     apiUrl: ctx.apiUrl,
     ...(ctx.token ? { token: ctx.token } : {}),
     cacheDir: resolve(workDir, "cache"),
-    maxRateLimitWaitSeconds: 900,
+    maxRateLimitWaitSeconds: DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS,
     notice: (m) => ctx.log.info(m),
     ...(config.replaceFiles.length ? { replaceFiles: config.replaceFiles } : {}),
   });

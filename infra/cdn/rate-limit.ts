@@ -1,13 +1,6 @@
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
-
-/**
- * Requests per 5 minutes from one IP address before the edge answers 429, when the stack leaves
- * `cdn.rateLimit` unset on a private index: about 10 a second, far above what `pip install` asks
- * for, far below a flood of invented tokens (each costs GitHub calls; edge instances share no
- * per-address count, so the gate's own limit is per instance).
- */
-export const DEFAULT_PRIVATE_RATE_LIMIT = 3000;
+import { DEFAULT_PRIVATE_RATE_LIMIT } from "../../generator/config/defaults.js";
 
 /** The per-address limit `rateLimit` resolves to: explicit, else on for a private index only. */
 export function rateLimitFor(setting: number | undefined, privateIndex: boolean): number {

@@ -13,9 +13,9 @@
  * decoy question of the same shape, cached the same way, so a hidden project and a missing one
  * cost the same calls, warm or cold.
  *
- * Verdicts are cached per SHA-256 of the token (positive 5 minutes, negative 30 seconds by
- * default), grants and refusals in two bounded LRUs so a flood of junk tokens cannot evict real
- * people's grants, and concurrent lookups of the same question share one request. When GitHub
+ * Verdicts are cached per SHA-256 of the token (a grant longer than a refusal: config/defaults.ts
+ * has how long), grants and refusals in two bounded LRUs so a flood of junk tokens cannot evict
+ * real people's grants, and concurrent lookups of the same question share one request. When GitHub
  * rejects a token, every grant cached for it is dropped at once, and no answer still on its way
  * for it grants anything. The token itself is only ever held for the duration of the check and
  * sent to GitHub's API.
@@ -26,6 +26,7 @@ import { GATE } from "../../protocol/gate-marker.js";
 import { guardOf, projectNamed, projectOrder, type AccessMap } from "./access-map.js";
 import { CREDENTIALS_PROBLEMS, looksLikeGitHubToken, parseAuthorization } from "./credentials.js";
 import { normalizeName } from "../../names/normalize.js";
+import { DEFAULT_GATE_GRANTED_TTL_SECONDS, DEFAULT_GATE_REFUSED_TTL_SECONDS } from "../../config/defaults.js";
 import type { GitHubAccess, Identity, RepositoryAccess, RepositoryList, Unknown } from "./github-access.js";
 import { DEFAULT_NEW_TOKENS_PER_CLIENT, newTokenLimit, type NewTokenLimit } from "./new-token-limit.js";
 
@@ -84,8 +85,6 @@ export interface AccessGate {
   readonly stats: GateStats;
 }
 
-export const DEFAULT_POSITIVE_TTL_SECONDS = 300;
-export const DEFAULT_NEGATIVE_TTL_SECONDS = 30;
 /**
  * How long past its TTL the last public set GitHub confirmed still serves the lists when asking
  * again fails: a GitHub outage does not take every public project off everyone's list at once.
@@ -124,8 +123,8 @@ const has = (bits: Uint8Array, bit: number): boolean => (((bits[bit >> 3] as num
 const set = (bits: Uint8Array, bit: number): void => void (bits[bit >> 3] = (bits[bit >> 3] as number) | (1 << (bit & 7)));
 
 export function createAccessGate(options: GateOptions): AccessGate {
-  const positiveMs = (options.positiveTtlSeconds ?? DEFAULT_POSITIVE_TTL_SECONDS) * 1000;
-  const negativeMs = (options.negativeTtlSeconds ?? DEFAULT_NEGATIVE_TTL_SECONDS) * 1000;
+  const positiveMs = (options.positiveTtlSeconds ?? DEFAULT_GATE_GRANTED_TTL_SECONDS) * 1000;
+  const negativeMs = (options.negativeTtlSeconds ?? DEFAULT_GATE_REFUSED_TTL_SECONDS) * 1000;
   const maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
   const now = options.now ?? Date.now;
   const clock = options.now ? { perf: { now: options.now }, ttlResolution: 0 } : {};
