@@ -7,6 +7,7 @@ import { UserError, type WarningCode, type Warnings } from "../diagnostics/warni
 import { ArchiveCheck, hashingTap, type HashedArchive } from "../metadata/check-archive.js";
 import { readMetadataBytes } from "../metadata/read-archive.js";
 import type { ParsedFilename } from "../names/filename.js";
+import type { FilesMode } from "../config/defaults.js";
 import { sha256Bytes } from "../util/hash-file.js";
 import type { AssetDownloader } from "./asset-download.js";
 import type { CacheStore } from "./cache-store.js";
@@ -33,8 +34,6 @@ interface StoredWarning {
   code: WarningCode;
   message: string;
 }
-
-export type FilesMode = "link" | "mirror";
 
 export interface AssetJob {
   repo: SelectedRepository;

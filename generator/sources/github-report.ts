@@ -5,7 +5,7 @@
 import { plural } from "../diagnostics/plural.js";
 import type { ApiStats } from "../github/api-client.js";
 import type { DownloadStats } from "../github/asset-download.js";
-import type { FilesMode } from "../github/asset-files.js";
+import type { FilesMode } from "../config/defaults.js";
 import type { AttestationStats } from "../provenance/github-attestations.js";
 
 export interface GitHubSourceOptions {
