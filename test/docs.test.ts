@@ -66,7 +66,7 @@ test("every relative link in the README, CONTRIBUTING.md and docs/ reaches a fil
     }
   }
   assert.deepEqual(broken, []);
-  assert.ok(checked > 50, `only ${checked} relative links found: the link reader is not reading the pages`);
+  assert.ok(checked > 20, `only ${checked} relative links found: the link reader is not reading the pages`);
 });
 
 test("the link check finds a broken link, a missing heading and a link inside a table", () => {
