@@ -39,7 +39,8 @@ function leftoversIn(dir: string): string[] {
   const tsxCache = `tsx-${process.geteuid?.() ?? userInfo().username}`;
   return readdirSync(dir, { withFileTypes: true })
     .filter((e) => e.name !== tsxCache)
-    .map((e) => (e.isDirectory() ? `${e.name}/ (${readdirSync(join(dir, e.name), { recursive: true }).length} entries)` : e.name))
+    // A folder's first names say which test made it (tempDir's prefixes).
+    .map((e) => (e.isDirectory() ? `${e.name}/ (${readdirSync(join(dir, e.name), { recursive: true }).length} entries: ${readdirSync(join(dir, e.name)).slice(0, 5).join(", ")})` : e.name))
     .sort();
 }
 
