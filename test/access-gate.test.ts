@@ -201,8 +201,8 @@ test("refusals are cached apart from grants: a flood of rejected tokens cannot e
 
 test("the cache is bounded: old verdicts are evicted, and asked again when needed", async () => {
   const { github, asked } = scripted(
-    Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`t${i}`, { kind: "person", login: `p${i}` } as Identity])),
-    Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`t${i} acme/one`, { kind: "readable" } as RepositoryAccess])),
+    Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`t${i}`, { kind: "person", login: `p${i}` }])),
+    Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`t${i} acme/one`, { kind: "readable" }])),
   );
   const gate = createAccessGate({ gateRepository: "acme/pypi", map: MAP, github, maxEntries: 4 });
   for (let i = 0; i < 10; i++) await gate.check(bearer(`t${i}`), "simple/solo/index.json");

@@ -33,7 +33,6 @@ before(async () => {
 after(() => index?.close());
 
 const out = (r: RunResult): string => r.stdout + r.stderr;
-const normalise = (name: string): string => name.toLowerCase().replace(/[-_.]+/g, "-");
 
 /** A run's own folder and home: uv's cache, config and ~/.netrc live there and nowhere else. */
 function workspace(label: string, settings: NodeJS.ProcessEnv = {}): { dir: string; home: string; env: NodeJS.ProcessEnv } {

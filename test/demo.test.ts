@@ -56,7 +56,7 @@ async function startDemo(args: string[]): Promise<{ stdout: string; url: string 
 test("the demo: one printed URL installs a wheel project, and builds an sdist whose setuptools comes from the upstream through it", async () => {
   const up = await startUpstreamIndex(writeUpstreamFolder({ setuptools: [debianWheel("setuptools")], wheel: [debianWheel("wheel")] }));
   upstream = up;
-  const { stdout, url } = await startDemo(["--upstream", up.url]);
+  const { stdout } = await startDemo(["--upstream", up.url]);
   assert.match(stdout, new RegExp(`Names this index does not hold come from ${up.url.replace(/[.]/g, "\\.")}, and demo-\\* stay ours`));
   const printed = [...stdout.matchAll(/pip install (--index-url \S+ [\w-]+)$/gm)].map((m) => (m[1] ?? "").split(" "));
   assert.deepEqual(printed.map((p) => p.at(-1)), ["demo-app", "demo-sdist-only"], stdout);

@@ -35,7 +35,7 @@ function bundle(predicateType?: string): Record<string, unknown> {
     const statement = JSON.parse(Buffer.from(copy.dsseEnvelope.payload, "base64").toString("utf8")) as Record<string, unknown>;
     copy.dsseEnvelope.payload = Buffer.from(JSON.stringify({ ...statement, predicateType })).toString("base64");
   }
-  return copy as unknown as Record<string, unknown>;
+  return copy;
 }
 
 const real = (): EmulatedAttestation => ({ bundle: bundle(), repositoryId: SHARED_ENTRY.repository_id });

@@ -64,10 +64,16 @@ interface JsonFile {
   size?: number;
   "upload-time"?: string;
 }
-function projectJson(site: Site, project: string): { name: string; versions: string[]; files: JsonFile[]; "project-status"?: { status: string; reason?: string } } {
+interface ProjectJson {
+  name: string;
+  versions: string[];
+  files: JsonFile[];
+  "project-status"?: { status: string; reason?: string };
+}
+function projectJson(site: Site, project: string): ProjectJson {
   const entry = site.get(`simple/${project}/index.json`);
   assert.ok(entry && !isFileRef(entry.body), `no JSON page for ${project}`);
-  return JSON.parse(Buffer.from(bytesOf(entry.body)).toString("utf8"));
+  return JSON.parse(Buffer.from(bytesOf(entry.body)).toString("utf8")) as ProjectJson;
 }
 function siteText(site: Site): Map<string, string> {
   return new Map([...site].map(([p, e]) => [p, isFileRef(e.body) ? `file ${e.body.sha256}` : Buffer.from(bytesOf(e.body)).toString("utf8")]));

@@ -125,7 +125,7 @@ test("pip installs a private project and its dependency through the edge functio
   assert.ok(originLog.every((l) => l.endsWith("authorization=false")), originLog.join("\n"));
   const calls = emu.requests.filter((x) => x.server === "api").map((x) => `${x.method} ${x.url}`).sort();
   assert.deepEqual(calls, ["GET /repos/acme/app", "GET /repos/acme/core", "GET /user"]);
-  assert.ok(edgeLog.some((l) => JSON.parse(l).who === "alice" && JSON.parse(l).status === 200), edgeLog.join("\n"));
+  assert.ok(edgeLog.some((l) => { const line = JSON.parse(l) as { who?: unknown; status?: unknown }; return line.who === "alice" && line.status === 200; }), edgeLog.join("\n"));
   assert.ok(!edgeLog.join("\n").includes(ALICE), "the function never logs a token");
 });
 

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, beforeEach, describe, test } from "node:test";
-import { createAccessGate, type AccessGate } from "../generator/serving/access/gate.js";
+import { createAccessGate } from "../generator/serving/access/gate.js";
 import { createGitHubAccess, MAX_LIST_PAGES } from "../generator/serving/access/github-access.js";
 import type { RunningServer } from "../generator/serving/server.js";
 import { GitHubEmulator } from "./helpers/github-emulator.js";
@@ -36,7 +36,6 @@ const EVERY = SEES.alice;
 let org: PrivateOrg;
 let emu: GitHubEmulator;
 let server: RunningServer;
-let gate: AccessGate;
 let now = Date.UTC(2026, 0, 1);
 const log: string[] = [];
 
@@ -79,7 +78,7 @@ before(async () => {
     label: "lists",
   });
   emu = org.emu;
-  ({ gate, server } = await serveGated(org, { now: () => now, log: (line) => log.push(line) }));
+  ({ server } = await serveGated(org, { now: () => now, log: (line) => log.push(line) }));
 });
 
 after(async () => {

@@ -73,7 +73,7 @@ async function ask(handler: Handler, event: ViewerRequestEvent): Promise<{ resul
   globalThis.fetch = ((input: string | URL | Request) => {
     fetched.push(String(input instanceof Request ? input.url : input));
     return Promise.reject(new Error("GitHub must not be called here"));
-  }) as typeof fetch;
+  });
   console.log = (...args: unknown[]) => void logged.push(args.map(String).join(" "));
   try {
     return { result: await handler(event), fetched, logged };

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { readIndexSettings } from "../infra/index-settings.js";
 import { readStackConfig } from "../infra/stack-config.js";
-import { clientSnippets } from "../infra/outputs/client-snippets.js";
+import { clientSnippets, type ClientSnippets } from "../infra/outputs/client-snippets.js";
 import { readFileSync, writeFileSync } from "node:fs";
 import { makeWheel } from "./helpers/python-dists.js";
 import { join } from "node:path";
@@ -27,13 +27,14 @@ const declared: Declared[] = [];
 pulumi.runtime.setMocks(
   {
     newResource: (args) => {
-      declared.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown> });
-      const state: Record<string, unknown> = { ...args.inputs };
-      if (args.type === "github:index/team:Team") state.slug = String(args.inputs.name).toLowerCase();
+      const inputs = args.inputs as Record<string, unknown>;
+      declared.push({ type: args.type, name: args.name, inputs });
+      const state: Record<string, unknown> = { ...inputs };
+      if (args.type === "github:index/team:Team") state.slug = String(inputs.name).toLowerCase();
       if (args.type.endsWith(":SitePublication")) Object.assign(state, { commit: "c0ffee", lastPublish: { added: 1, changed: 0, deleted: 0, blobs: 0, requests: 5, attempts: 1 } });
       return { id: `${args.name}-id`, state };
     },
-    call: (args) => args.inputs,
+    call: (args) => args.inputs as Record<string, unknown>,
   },
   "github-pypi",
   "dev",
@@ -116,7 +117,7 @@ test("client snippets put the index first for every name (dependencies too), PyP
   assert.equal(one.uv, `[[tool.uv.index]]\nname = "acme"\nurl = "${url}"\ndefault = true\n`);
   assert.equal(one.poetry, `[[tool.poetry.source]]\nname = "acme"\nurl = "${url}"\npriority = "primary"\n`);
   // An explicit index or source is not searched for dependencies; an extra index lets PyPI answer for them.
-  for (const text of [...Object.values(s), ...Object.values(one)]) assert.doesNotMatch(text, /extra-index-url|explicit|tool\.uv\.sources/);
+  for (const text of [s, one].flatMap((x) => Object.values(x as Record<keyof ClientSnippets, string>))) assert.doesNotMatch(text, /extra-index-url|explicit|tool\.uv\.sources/);
 });
 
 const TOKEN = "ghp_programTestToken";
@@ -157,7 +158,7 @@ test("the program builds the index from the organisation at deploy time, publish
   assert.equal(await valueOf(program.indexUrl), "https://acme.github.io/python-index/simple/");
   const snippets = await valueOf(program.snippets);
   assert.match(snippets.pipConf, /index-url = https:\/\/acme\.github\.io\/python-index\/simple\//);
-  assert.match(snippets.condaEnvironment, /\n      - acme-app\n/, "snippets show a real project");
+  assert.match(snippets.condaEnvironment, /\n {6}- acme-app\n/, "snippets show a real project");
   assert.deepEqual(await valueOf(program.publication), { commit: "c0ffee", lastPublish: { added: 1, changed: 0, deleted: 0, blobs: 0, requests: 5, attempts: 1 } });
   // These resolve only once the resources are registered.
   assert.equal(await valueOf(program.indexRepository), "python-index");
@@ -198,7 +199,7 @@ test("the program builds the index from the organisation at deploy time, publish
     [{ username: "cy", role: "member" }],
   ]);
   // Default repositories: the index and every repository discovery indexed (archived ones too; not the private or filtered ones).
-  const access = of("github:index/teamRepository:TeamRepository").map((r) => `${r.inputs.repository}:${r.inputs.permission}`);
+  const access = of("github:index/teamRepository:TeamRepository").map((r) => `${String(r.inputs.repository)}:${String(r.inputs.permission)}`);
   assert.deepEqual(access.sort(), ["app:push", "core:push", "legacy:push", "python-index:pull", "python-index:push", "tagged:push"]);
   assert.deepEqual((await valueOf(program.teamGrants)).sort(), ["Data Eng → app: push", "Data Eng → core: push", "Data Eng → legacy: push", "Data Eng → python-index: push", "Data Eng → tagged: push", "Readers → python-index: pull"]);
 });

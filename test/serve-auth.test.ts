@@ -8,7 +8,6 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, beforeEach, describe, test } from "node:test";
-import type { AccessGate } from "../generator/serving/access/gate.js";
 import { defaultAccessMapPath, readAccessMap } from "../generator/serving/access/access-map-file.js";
 import { startServer, type RunningServer } from "../generator/serving/server.js";
 import type { GitHubEmulator } from "./helpers/github-emulator.js";
@@ -31,7 +30,6 @@ const TOKENS = [ALICE, ALICE_PAT, BOB, CAROL, DAVE, HEIDI];
 let emu: GitHubEmulator;
 let siteDir: string;
 let server: RunningServer;
-let gate: AccessGate;
 let now = Date.UTC(2026, 0, 1);
 const log: string[] = [];
 
@@ -61,7 +59,7 @@ before(async () => {
   });
   emu = org.emu;
   siteDir = org.siteDir;
-  ({ gate, server } = await serveGated(org, { now: () => now, log: (line) => log.push(line) }));
+  ({ server } = await serveGated(org, { now: () => now, log: (line) => log.push(line) }));
 });
 
 after(async () => {

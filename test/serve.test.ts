@@ -94,7 +94,7 @@ describe("serve", () => {
     assert.equal(json.headers["content-type"], PYPI_JSON);
     assert.equal(json.headers.vary, "Accept");
     assert.equal(json.headers["cache-control"], SHORT);
-    assert.deepEqual(JSON.parse(json.body.toString()).projects, [{ name: "foo-bar" }]);
+    assert.deepEqual((JSON.parse(json.body.toString()) as { projects: unknown }).projects, [{ name: "foo-bar" }]);
 
     const browser = await get("/simple/foo-bar/", { accept: FIREFOX });
     assert.equal(browser.status, 200);
@@ -112,7 +112,7 @@ describe("serve", () => {
 
     const projectJson = await get("/simple/foo-bar/", { accept: PIP });
     assert.equal(projectJson.headers["content-type"], PYPI_JSON);
-    assert.equal(JSON.parse(projectJson.body.toString()).name, "foo-bar");
+    assert.equal((JSON.parse(projectJson.body.toString()) as { name: unknown }).name, "foo-bar");
 
     const format = await get("/simple/foo-bar/?format=json", { accept: FIREFOX });
     assert.equal(format.headers["content-type"], PYPI_JSON);

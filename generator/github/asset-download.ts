@@ -1,5 +1,4 @@
 import { Readable } from "node:stream";
-import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { UserError } from "../diagnostics/warnings.js";
 import type { GitHubClient } from "./api-client.js";
 import { failure } from "./errors.js";
@@ -109,7 +108,7 @@ export class AssetDownloader {
   /** A Node stream over a response body that counts the bytes as they arrive. */
   countedBody(response: Response, tally?: Tally): Readable {
     if (!response.body) return Readable.from([]);
-    const stream = Readable.fromWeb(response.body as unknown as WebReadableStream<Uint8Array>);
+    const stream = Readable.fromWeb(response.body);
     stream.on("data", (chunk: Buffer) => {
       this.stats.bytes += chunk.length;
       if (tally) tally.bytes += chunk.length;

@@ -42,7 +42,7 @@ export function pagesOnce<S extends z.ZodType>(schema: S, noun: string): (respon
     const items = response.data.map((item: unknown, i) => {
       const parsed = schema.safeParse(item);
       if (!parsed.success) throw new Error(`${where}: item ${offset + i} is not ${noun} as GitHub documents it (${firstIssue(parsed.error)})`);
-      return parsed.data as z.output<S>;
+      return parsed.data;
     });
     offset += items.length;
     return items;

@@ -77,11 +77,11 @@ export async function readRemoteMetadata(downloader: AssetDownloader, location: 
         // failures reach the reader through the last stream
       });
     let metadata: ArchiveMetadata | undefined;
-    let unreadable: unknown;
+    let unreadable: { error: unknown } | undefined;
     try {
       metadata = await readArchiveMetadata({ kind: "stream", open }, parsed);
     } catch (e) {
-      unreadable = e;
+      unreadable = { error: e };
     }
     result = metadata ? { metadata } : {};
     if (check.whole) {
@@ -89,7 +89,7 @@ export async function readRemoteMetadata(downloader: AssetDownloader, location: 
       result.whole = { ...hashing.digest(), ...(problem !== undefined ? { problem } : {}) };
     }
     // A file that arrived whole and is no complete archive is reported as such, not as unreadable metadata.
-    if (unreadable !== undefined && result.whole?.problem === undefined) throw unreadable;
+    if (unreadable && result.whole?.problem === undefined) throw unreadable.error;
   }
   downloader.stats.bytesSaved += Math.max(0, size - tally.bytes);
   return result;

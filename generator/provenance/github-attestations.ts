@@ -14,6 +14,7 @@
  * provenance for this run, with a named warning, and is asked again next run.
  */
 import { createHash } from "node:crypto";
+import type { ReadableStream } from "node:stream/web";
 import { RequestError } from "@octokit/request-error";
 import { z } from "zod";
 import snappy from "snappyjs";
@@ -238,7 +239,7 @@ export class AttestationReader {
 
   /** The body, read as it streams and given up on past MAX_BUNDLE_BYTES, whatever the headers say (or a content-encoding inflates to). */
   private async readCapped(response: Response): Promise<Buffer> {
-    const reader = response.body?.getReader();
+    const reader = (response.body as ReadableStream<Uint8Array> | null)?.getReader();
     if (!reader) return Buffer.alloc(0);
     const chunks: Buffer[] = [];
     let total = 0;

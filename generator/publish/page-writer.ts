@@ -87,9 +87,10 @@ export class PageWriter {
 
   /** Resolves when the thread has answered again (a batch written, or its failure, which then rejects). */
   async answered(): Promise<void> {
-    if (this.failure) throw this.failure;
-    await new Promise<void>((resolve) => (this.wake = resolve));
-    this.wake = undefined;
+    if (!this.failure) {
+      await new Promise<void>((resolve) => (this.wake = resolve));
+      this.wake = undefined;
+    }
     if (this.failure) throw this.failure;
   }
 

@@ -39,7 +39,7 @@ export function renderRootJson(projects: readonly RootEntry[]): string {
 export function renderProjectJson(project: Project | SimpleProject, namespaces: PageNamespaces = null): string {
   let allSized = true;
   const files = project.files.map((file) => {
-    const entry: JsonFile = { filename: file.filename, url: fileHref(file), hashes: { ...file.hashes } as Record<string, string> };
+    const entry: JsonFile = { filename: file.filename, url: fileHref(file), hashes: { ...file.hashes } };
     if (file.requiresPython) entry["requires-python"] = file.requiresPython;
     if (file.coreMetadataFile) {
       const hashes = file.coreMetadataFile.hashes as Record<string, string>;

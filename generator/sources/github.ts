@@ -9,7 +9,6 @@ import { mapLimit } from "../util/pool.js";
 import { createGitHubClient } from "../github/api-client.js";
 import { AssetDownloader } from "../github/asset-download.js";
 import { assetFacts, describeAsset, mirroredPath, type AssetFacts, type AssetJob } from "../github/asset-files.js";
-import type { FilesMode } from "../config/defaults.js";
 import { CacheStore } from "../github/cache-store.js";
 import { keepPublishedBytes } from "../github/published-names.js";
 import { listReleases } from "../github/releases.js";

@@ -21,5 +21,5 @@ export async function readJsonFileIfPresent<S extends z.ZodType>(path: string, s
   }
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw fail(`${path} is not ${what}: ${z.prettifyError(parsed.error)}`);
-  return parsed.data as z.output<S>;
+  return parsed.data;
 }

@@ -198,5 +198,5 @@ const CONTRAST_AUDIT = String.raw`(() => {
 })()`;
 
 export function contrastAudit(page: Page): Promise<ContrastSample[]> {
-  return page.evaluate(CONTRAST_AUDIT) as Promise<ContrastSample[]>;
+  return page.evaluate<ContrastSample[]>(CONTRAST_AUDIT);
 }

@@ -35,9 +35,9 @@ export function captureSerialisedProviders(): (type: string) => Promise<string> 
     {
       newResource: (args) => {
         registered.set(args.type, args.inputs as Record<string, unknown>);
-        return { id: `${args.name}-id`, state: args.inputs };
+        return { id: `${args.name}-id`, state: args.inputs as Record<string, unknown> };
       },
-      call: (args) => args.inputs,
+      call: (args) => args.inputs as Record<string, unknown>,
     },
     "github-pypi",
     "dev",
@@ -100,53 +100,53 @@ export class DynamicProviderHost {
 
   private unary<Req, Res>(method: (req: Req, cb: (e: grpcTypes.ServiceError | null, r: Res) => void) => unknown, req: Req): Promise<Res> {
     return new Promise((resolve, reject) => {
-      method.call(this.client, req, (e, r) => (e ? reject(new Error(e.details || e.message)) : resolve(r)));
+      method(req, (e, r) => (e ? reject(new Error(e.details || e.message)) : resolve(r)));
     });
   }
 
   /** The engine sends the stack's configuration (secrets unwrapped) before any resource call. */
   async configure(config: Record<string, string>): Promise<void> {
     const req = new pb.ConfigureRequest().setArgs(toStruct(config)).setAcceptsecrets(false);
-    await this.unary(this.client.configure, req);
+    await this.unary((r, cb) => this.client.configure(r, cb), req);
   }
 
   async check(urn: string, olds: Props, news: Props): Promise<CheckOutcome> {
     const req = new pb.CheckRequest().setUrn(urn).setOlds(toStruct(olds)).setNews(toStruct(news));
-    const res = await this.unary<providerPb.CheckRequest, providerPb.CheckResponse>(this.client.check, req);
+    const res = await this.unary<providerPb.CheckRequest, providerPb.CheckResponse>((r, cb) => this.client.check(r, cb), req);
     return {
-      inputs: (res.getInputs()?.toJavaScript() ?? {}) as Props,
+      inputs: res.getInputs()?.toJavaScript() ?? {},
       failures: res.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() })),
     };
   }
 
   async diff(id: string, urn: string, olds: Props, news: Props): Promise<DiffOutcome> {
     const req = new pb.DiffRequest().setId(id).setUrn(urn).setOlds(toStruct(olds)).setNews(toStruct(news));
-    const res = await this.unary<providerPb.DiffRequest, providerPb.DiffResponse>(this.client.diff, req);
+    const res = await this.unary<providerPb.DiffRequest, providerPb.DiffResponse>((r, cb) => this.client.diff(r, cb), req);
     const kinds = { [pb.DiffResponse.DiffChanges.DIFF_NONE]: "none", [pb.DiffResponse.DiffChanges.DIFF_SOME]: "some", [pb.DiffResponse.DiffChanges.DIFF_UNKNOWN]: "unknown" } as const;
     return { changes: kinds[res.getChanges()], replaces: res.getReplacesList() };
   }
 
   async create(urn: string, properties: Props): Promise<{ id: string; properties: Props }> {
     const req = new pb.CreateRequest().setUrn(urn).setProperties(toStruct(properties));
-    const res = await this.unary<providerPb.CreateRequest, providerPb.CreateResponse>(this.client.create, req);
-    return { id: res.getId(), properties: (res.getProperties()?.toJavaScript() ?? {}) as Props };
+    const res = await this.unary<providerPb.CreateRequest, providerPb.CreateResponse>((r, cb) => this.client.create(r, cb), req);
+    return { id: res.getId(), properties: res.getProperties()?.toJavaScript() ?? {} };
   }
 
   async read(id: string, urn: string, properties: Props): Promise<{ id: string; properties: Props; inputs: Props }> {
     const req = new pb.ReadRequest().setId(id).setUrn(urn).setProperties(toStruct(properties));
-    const res = await this.unary<providerPb.ReadRequest, providerPb.ReadResponse>(this.client.read, req);
-    return { id: res.getId(), properties: (res.getProperties()?.toJavaScript() ?? {}) as Props, inputs: (res.getInputs()?.toJavaScript() ?? {}) as Props };
+    const res = await this.unary<providerPb.ReadRequest, providerPb.ReadResponse>((r, cb) => this.client.read(r, cb), req);
+    return { id: res.getId(), properties: res.getProperties()?.toJavaScript() ?? {}, inputs: res.getInputs()?.toJavaScript() ?? {} };
   }
 
   async update(id: string, urn: string, olds: Props, news: Props): Promise<Props> {
     const req = new pb.UpdateRequest().setId(id).setUrn(urn).setOlds(toStruct(olds)).setNews(toStruct(news));
-    const res = await this.unary<providerPb.UpdateRequest, providerPb.UpdateResponse>(this.client.update, req);
-    return (res.getProperties()?.toJavaScript() ?? {}) as Props;
+    const res = await this.unary<providerPb.UpdateRequest, providerPb.UpdateResponse>((r, cb) => this.client.update(r, cb), req);
+    return res.getProperties()?.toJavaScript() ?? {};
   }
 
   async delete(id: string, urn: string, properties: Props): Promise<void> {
     const req = new pb.DeleteRequest().setId(id).setUrn(urn).setProperties(toStruct(properties));
-    await this.unary(this.client.delete, req);
+    await this.unary((r, cb) => this.client.delete(r, cb), req);
   }
 
   async stop(): Promise<void> {

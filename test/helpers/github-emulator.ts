@@ -26,7 +26,7 @@ export interface EmulatedAsset {
   /** The bytes, or a function producing them (for big benchmarks: called when needed, never retained; size and sha256 are computed once and cached). */
   bytes: Uint8Array | (() => Uint8Array);
   /** "auto" (default): `sha256:<hex of bytes>`; null: GitHub gave no digest; a string: sent as is (lets tests send a WRONG digest). */
-  digest?: "auto" | null | string;
+  digest?: string | null;
   /** default from extension: application/octet-stream / application/gzip / application/zip */
   contentType?: string;
   /** ISO; default a fixed deterministic time derived from the asset id */
@@ -964,7 +964,7 @@ export class GitHubEmulator {
     const at = (n: number): string => {
       const params = new URLSearchParams(url.search);
       params.set("page", String(n));
-      return `<${this.apiUrl}${url.pathname}?${params}>`;
+      return `<${this.apiUrl}${url.pathname}?${params.toString()}>`;
     };
     const rels: string[] = [];
     if (page > 1) rels.push(`${at(page - 1)}; rel="prev"`);
@@ -1012,7 +1012,7 @@ export class GitHubEmulator {
     if (!caller) return;
     if (ctx.req.method !== "GET" && ctx.req.method !== "HEAD") return this.notFound(ctx);
 
-    const [head, owner = "", name = "", section, ...rest] = parts;
+    const [head, owner = "", name = ""] = parts;
     if (head === "user" && parts.length === 1) return this.user(caller, ctx);
     if (head === "orgs" && parts.length === 3 && name === "repos") return this.listRepos(caller, owner, url, ctx);
     if (head === "users" && parts.length === 3 && name === "repos") return this.listUserRepos(caller, owner, url, ctx);
@@ -1098,7 +1098,7 @@ export class GitHubEmulator {
       params.delete("after");
       params.delete("before");
       params.set(set, writeCursor(index));
-      links.push(`<${this.apiUrl}${url.pathname}?${params}>; rel="${rel}"`);
+      links.push(`<${this.apiUrl}${url.pathname}?${params.toString()}>; rel="${rel}"`);
     };
     if (last && matching.some(({ index }) => index > last.index)) linkTo("after", last.index, "next");
     if (first && matching.some(({ index }) => index < first.index)) linkTo("before", first.index, "prev");

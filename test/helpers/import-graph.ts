@@ -12,7 +12,7 @@ export type ImportGraph = Map<string, Set<string>>;
 
 function compilerOptions(root: string): ts.CompilerOptions {
   const configPath = join(root, "tsconfig.json");
-  const read = ts.readConfigFile(configPath, ts.sys.readFile);
+  const read = ts.readConfigFile(configPath, (path) => ts.sys.readFile(path));
   if (read.error) throw new Error(ts.flattenDiagnosticMessageText(read.error.messageText, "\n"));
   return ts.parseJsonConfigFileContent(read.config, ts.sys, root).options;
 }
@@ -73,7 +73,7 @@ export function importCycles(graph: ImportGraph): string[][] {
       if (parent) low.set(parent.node, Math.min(low.get(parent.node) as number, low.get(top.node) as number));
       if (low.get(top.node) !== index.get(top.node)) continue;
       const members: string[] = [];
-      let member: string | undefined;
+      let member: string;
       do {
         member = stack.pop() as string;
         onStack.delete(member);

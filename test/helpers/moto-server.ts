@@ -230,14 +230,16 @@ export class MotoServer {
 
     const target = new URL(this.motoEndpoint);
     const upstream = http.request({ host: target.hostname, port: target.port, method, path: url, headers: req.headers });
-    upstream.on("response", async (up) => {
-      const parts: Buffer[] = [];
-      for await (const c of up) parts.push(c as Buffer);
-      const headers = { ...up.headers };
-      delete headers["transfer-encoding"];
-      const payload = Buffer.concat(parts);
-      if (method !== "HEAD") headers["content-length"] = String(payload.length);
-      answer(up.statusCode ?? 502, headers, payload);
+    upstream.on("response", (up) => {
+      void (async () => {
+        const parts: Buffer[] = [];
+        for await (const c of up) parts.push(c as Buffer);
+        const headers = { ...up.headers };
+        delete headers["transfer-encoding"];
+        const payload = Buffer.concat(parts);
+        if (method !== "HEAD") headers["content-length"] = String(payload.length);
+        answer(up.statusCode ?? 502, headers, payload);
+      })();
     });
     upstream.on("error", (e) => answer(502, { "content-type": "text/plain" }, `front: moto did not answer: ${e.message}`));
     upstream.end(body);

@@ -71,7 +71,7 @@ export function projectNamed(sitePath: string): string | undefined {
   // PEP 752's namespace pages (`simple/namespace/<grant>`) belong to no project: the gate alone guards them.
   if (isNamespacePage(sitePath)) return undefined;
   const segs = sitePath.split("/");
-  return segs.length >= 3 && PROJECT_PREFIXES.includes(segs[0] as string) ? (segs[1] as string) : undefined;
+  return segs.length >= 3 && PROJECT_PREFIXES.includes(segs[0] as string) ? segs[1] : undefined;
 }
 
 /**

@@ -205,7 +205,7 @@ function formatFromParameter(format: string): SimpleFormat | null {
  * (compatibility: browsers, curl and old clients). A missing or empty header (or one with no
  * parseable media range) means text/html. Returns null when nothing is acceptable.
  */
-export function negotiate(accept: string | undefined, format?: string | undefined): SimpleFormat | null {
+export function negotiate(accept: string | undefined, format?: string): SimpleFormat | null {
   if (format !== undefined && format !== "") return formatFromParameter(format);
   if (accept === undefined) return "html";
   const ranges = parseAccept(accept);

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { checkInputs, nonEmpty, stringThat, UNKNOWN } from "../../providers/check-inputs.js";
 import { keyedChanges } from "../../providers/keyed-changes.js";
 import { openS3 } from "./aws-clients.js";
-import type { BucketObject, BucketSyncInputs, BucketSyncOutputs, BucketSyncProvider } from "./bucket-sync-types.js";
+import type { BucketObject, BucketSyncOutputs, BucketSyncProvider } from "./bucket-sync-types.js";
 import { listBucket, type Listed } from "./s3-operations.js";
 import { empty, newFigures, sync } from "./sync.js";
 import { sameObject } from "./sync-order.js";
