@@ -28,12 +28,13 @@ import { makeWheel } from "./helpers/python-dists.js";
 import { createVenv, installed, type Venv } from "./helpers/python.js";
 import { buildTo } from "./helpers/site.js";
 import { REAL_BUILD_IDENTITY } from "./helpers/forged-bundle.js";
+import type { PageDocument, PageElement, PageField, PageImage, PageLink, PageLocation, PageNavigator, PageWindow } from "./helpers/page-dom.js";
 
 // Page functions run in the browser; the project compiles without the DOM lib (module-local).
-declare const document: any;
-declare const location: any;
-declare const navigator: any;
-declare const window: any;
+declare const document: PageDocument;
+declare const location: PageLocation;
+declare const navigator: PageNavigator;
+declare const window: PageWindow;
 
 const DESKTOP = { viewport: { width: 1280, height: 800 } };
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
@@ -114,11 +115,11 @@ interface Row {
 }
 
 function landingRows(page: Page): Promise<Row[]> {
-  return page.locator("#projects li.project").evaluateAll((lis: any[]) =>
+  return page.locator("#projects li.project").evaluateAll((lis: PageElement[]) =>
     lis.map((li) => ({
       name: li.getAttribute("data-name"),
       text: li.querySelector("a.project-name")?.textContent ?? "",
-      href: li.querySelector("a.project-name")?.href ?? "",
+      href: li.querySelector<PageLink>("a.project-name")?.href ?? "",
       version: li.querySelector("span.version")?.textContent ?? "",
       summary: li.querySelector("p.summary")?.textContent ?? "",
       hidden: li.hidden,
@@ -141,8 +142,8 @@ async function waitForVisible(page: Page, names: string[]): Promise<void> {
     .waitForFunction(
       (w: string) =>
         [...document.querySelectorAll("#projects li.project")]
-          .filter((li: any) => !li.hidden)
-          .map((li: any) => li.getAttribute("data-name"))
+          .filter((li) => !li.hidden)
+          .map((li) => li.getAttribute("data-name"))
           .sort()
           .join(",") === w,
       want,
@@ -189,7 +190,7 @@ test("the landing page lists every project with its latest version and summary",
     const pip = squash(await page.locator("#install pre code#install-pip").textContent());
     assert.ok(pip.startsWith(`pip install --index-url ${base}/simple/ `), pip);
     assert.equal(await page.locator('#install button.copy[data-copy-target="install-pip"]').count(), 1);
-    const shown = await page.locator("[data-index-url]").evaluateAll((els: any[]) => els.map((e) => e.textContent.trim()));
+    const shown = await page.locator("[data-index-url]").evaluateAll((els: PageElement[]) => els.map((e) => e.textContent.trim()));
     assert.ok(shown.length > 0, "elements with data-index-url");
     for (const s of shown) assert.equal(s, `${base}/simple/`);
 
@@ -297,7 +298,7 @@ test("navigation: landing → demo-app → its dependency demo-core, with versio
     const app = project("demo-app");
     assert.equal(squash(await page.locator("h1").textContent()), app.displayName);
     const back = page.locator("nav a", { hasText: "All projects" });
-    assert.equal(await back.evaluate((a: any) => a.href), `${base}/`);
+    assert.equal(await back.evaluate((a: PageLink) => a.href), `${base}/`);
     assert.deepEqual(await releaseVersions(page), [...app.versions].reverse());
     const deps = page.locator("#dependencies li.dependency");
     assert.ok((await deps.count()) >= 1);
@@ -320,8 +321,8 @@ test("navigation: landing → demo-app → its dependency demo-core, with versio
     }
 
     // Each file row's sha256 is the real digest of that file's bytes.
-    const rows = await page.locator("#versions code.sha256").evaluateAll((codes: any[]) =>
-      codes.map((c) => ({ hash: c.textContent.trim(), row: (c.closest("tr") ?? c.parentElement).textContent as string })),
+    const rows = await page.locator("#versions code.sha256").evaluateAll((codes: PageElement[]) =>
+      codes.map((c) => ({ hash: c.textContent.trim(), row: (c.closest("tr") ?? c.parentElement)?.textContent ?? "" })),
     );
     assert.equal(rows.length, core.files.length, "one sha256 per file");
     const seen = new Map<string, string>();
@@ -338,7 +339,7 @@ test("navigation: landing → demo-app → its dependency demo-core, with versio
 });
 
 function releaseVersions(page: Page): Promise<(string | null)[]> {
-  return page.locator("#versions tbody.release").evaluateAll((bodies: any[]) => bodies.map((b) => b.getAttribute("data-version")));
+  return page.locator("#versions tbody.release").evaluateAll((bodies: PageElement[]) => bodies.map((b) => b.getAttribute("data-version")));
 }
 
 test("the Copy button puts a working pip command on the clipboard", async () => {
@@ -375,12 +376,12 @@ test("the Copy button puts a working pip command on the clipboard", async () => 
 
 /** Only the catalog's own external script; no inline script, no event-handler attributes. */
 async function assertOnlyOwnScript(page: Page): Promise<void> {
-  const scripts = await page.evaluate(() => [...document.scripts].map((s: any) => s.getAttribute("src")));
+  const scripts = await page.evaluate(() => [...document.scripts].map((s) => s.getAttribute("src")));
   assert.ok(scripts.length >= 1, "the catalog script is present");
   for (const src of scripts) assert.ok(typeof src === "string" && src.endsWith("assets/catalog.js"), `script src=${src}`);
   const handlers = await page.evaluate(() =>
-    [...document.querySelectorAll("*")].flatMap((el: any) =>
-      [...el.attributes].filter((a: any) => /^on/i.test(a.name)).map((a: any) => `${el.tagName}[${a.name}]`),
+    [...document.querySelectorAll("*")].flatMap((el) =>
+      [...el.attributes].filter((a) => /^on/i.test(a.name)).map((a) => `${el.tagName}[${a.name}]`),
     ),
   );
   assert.deepEqual(handlers, []);
@@ -432,14 +433,14 @@ test("hostile metadata is shown as text and never runs; every page allows only i
 
 async function accessibilityProblems(page: Page, where: string): Promise<string[]> {
   const found = await page.evaluate(() => ({
-    unlabelled: [...document.querySelectorAll("input, select, textarea")]
-      .filter((el: any) => el.type !== "hidden" && el.labels.length === 0 && !el.getAttribute("aria-label") && !el.getAttribute("aria-labelledby"))
-      .map((el: any) => `form field without a label: ${el.outerHTML}`),
-    noAlt: [...document.querySelectorAll("img:not([alt])")].map((el: any) => `img without alt: ${el.outerHTML}`),
+    unlabelled: [...document.querySelectorAll<PageField>("input, select, textarea")]
+      .filter((el) => el.type !== "hidden" && el.labels.length === 0 && !el.getAttribute("aria-label") && !el.getAttribute("aria-labelledby"))
+      .map((el) => `form field without a label: ${el.outerHTML}`),
+    noAlt: [...document.querySelectorAll("img:not([alt])")].map((el) => `img without alt: ${el.outerHTML}`),
     unnamed: [...document.querySelectorAll("button")]
-      .filter((b: any) => !b.textContent.trim() && !b.getAttribute("aria-label"))
-      .map((b: any) => `button without a name: ${b.outerHTML}`),
-    lang: document.documentElement.getAttribute("lang") === "en" ? [] : [`<html lang> is ${document.documentElement.getAttribute("lang")}`],
+      .filter((b) => !b.textContent.trim() && !b.getAttribute("aria-label"))
+      .map((b) => `button without a name: ${b.outerHTML}`),
+    lang: document.documentElement.getAttribute("lang") === "en" ? [] : [`<html lang> is ${String(document.documentElement.getAttribute("lang"))}`],
   }));
   return [...found.unlabelled, ...found.noAlt, ...found.unnamed, ...found.lang].map((p) => `${where}: ${p}`);
 }
@@ -458,9 +459,9 @@ async function horizontalScroll(page: Page, where: string): Promise<string[]> {
     scrollWidth: document.documentElement.scrollWidth,
     innerWidth: window.innerWidth,
     wide: [...document.querySelectorAll("body *")]
-      .filter((el: any) => el.getBoundingClientRect().right > window.innerWidth + 0.5)
+      .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 0.5)
       .slice(0, 5)
-      .map((el: any) => `${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).trim().replace(/\s+/g, ".")}` : ""} (right edge ${Math.round(el.getBoundingClientRect().right)})`),
+      .map((el) => `${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).trim().replace(/\s+/g, ".")}` : ""} (right edge ${Math.round(el.getBoundingClientRect().right)})`),
   }));
   return scrollWidth <= innerWidth ? [] : [`${where}: scrolls sideways, scrollWidth ${scrollWidth} > innerWidth ${innerWidth}; overflowing: ${wide.join(", ")}`];
 }
@@ -478,7 +479,7 @@ test("accessibility and layout: labels, alt text, WCAG contrast (light and dark)
       await page.close();
     }
     const search = (await pages.open(context, `${base}/`)).locator("input#search");
-    assert.equal(await search.evaluate((el: any) => el.labels.length), 1, "#search has its <label for>");
+    assert.equal(await search.evaluate((el: PageField) => el.labels.length), 1, "#search has its <label for>");
   });
   await inContext(browser, PHONE, async (context, pages) => {
     for (const path of paths) {
@@ -531,7 +532,7 @@ test("a README's image from another host loads in a public catalog, and in a pri
       });
       const res = await page.goto(`${url}/project/acme-pixel/`, { waitUntil: "load" });
       assert.equal(res?.status(), 200, url);
-      const shown = await page.locator(".description img").evaluate((img: any) => img.complete && img.naturalWidth > 0);
+      const shown = await page.locator(".description img").evaluate((img: PageImage) => img.complete && img.naturalWidth > 0);
       return { pixels, violations, shown };
     } finally {
       await context.close();
@@ -574,7 +575,7 @@ test("an attested release: each file says who built it, with working links, and 
       assert.equal(await line.count(), 1, "one file, one line");
       assert.ok(await line.isVisible(), "the built-by line is visible");
       assert.equal(squash(await line.textContent()), "built by trailofbits/pypi-attestations release.yml at v0.0.19 · provenance");
-      const href = (selector: string): Promise<string> => line.locator(selector).evaluate((a: any) => a.href);
+      const href = (selector: string): Promise<string> => line.locator(selector).evaluate((a: PageLink) => a.href);
       assert.equal(await href("a.build-repository"), "https://github.com/trailofbits/pypi-attestations");
       assert.equal(await href("a.build-workflow"), built.runUrl);
       assert.equal(await line.locator("code.build-ref").getAttribute("title"), "refs/tags/v0.0.19");

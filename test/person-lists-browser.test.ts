@@ -8,12 +8,13 @@ import { after, before, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import type { RunningServer } from "../generator/serving/server.js";
 import { inContext, launchChromium, screenshot } from "./helpers/browser.js";
+import type { PageDocument } from "./helpers/page-dom.js";
 import { serveGated, startPrivateOrg, type PrivateOrg } from "./helpers/private-org.js";
 
 const ALICE = `ghp_alice_browser${"0".repeat(23)}`;
 const BOB = `ghp_bob_browser${"0".repeat(25)}`;
 /** In-page code runs in the browser; the project compiles without the DOM lib. */
-declare const document: any;
+declare const document: PageDocument;
 
 const DESKTOP = { viewport: { width: 1280, height: 800 } };
 const ACME = ["acme-app", "acme-core", "acme-secret"];
@@ -42,7 +43,7 @@ after(async () => {
 });
 
 const visibleNames = (page: Page): Promise<string[]> =>
-  page.evaluate(() => [...document.querySelectorAll("#projects li.project")].filter((li: any) => !li.hidden).map((li: any) => li.getAttribute("data-name") as string));
+  page.evaluate(() => [...document.querySelectorAll("#projects li.project")].filter((li) => !li.hidden).map((li) => li.getAttribute("data-name") as string));
 
 /** Opens the landing page as `token`, searches for `query`; returns the names shown and every byte the browser received. */
 async function visit(token: string, query: string, shot: string): Promise<{ listed: string[]; found: string[]; count: string; received: string }> {
