@@ -3,6 +3,8 @@
  * spec reporter). The tests run with TMPDIR set to a fresh empty folder, and the run fails, naming
  * them, if anything is left in it afterwards: a test run leaves nothing behind. Files given as
  * arguments (`npm test -- test/serve.test.ts test/cli.test.ts`) replace the full list.
+ * `--unit` (`npm run test:unit`) runs the unit list (test/unit-tests.ts) beside the typecheck:
+ * no build, no client venvs.
  * The exit code is the tests', else the typecheck's, else 1 for leftovers.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -10,6 +12,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { constants, tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { UNIT_TESTS } from "../test/unit-tests.js";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 const children = new Set<ChildProcess>();
@@ -37,11 +40,13 @@ function exitCode(args: string[], env: NodeJS.ProcessEnv = process.env): Promise
  */
 function leftoversIn(dir: string): string[] {
   const tsxCache = `tsx-${process.geteuid?.() ?? userInfo().username}`;
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.name !== tsxCache)
-    // A folder's first names say which test made it (tempDir's prefixes).
-    .map((e) => (e.isDirectory() ? `${e.name}/ (${readdirSync(join(dir, e.name), { recursive: true }).length} entries: ${readdirSync(join(dir, e.name)).slice(0, 5).join(", ")})` : e.name))
-    .sort();
+  return (
+    readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.name !== tsxCache)
+      // A folder's first names say which test made it (tempDir's prefixes).
+      .map((e) => (e.isDirectory() ? `${e.name}/ (${readdirSync(join(dir, e.name), { recursive: true }).length} entries: ${readdirSync(join(dir, e.name)).slice(0, 5).join(", ")})` : e.name))
+      .sort()
+  );
 }
 
 // Ctrl+C reaches the children too; a termination sent to this process alone is passed on. Either
@@ -52,15 +57,20 @@ process.on("SIGTERM", () => {
   for (const child of children) child.kill("SIGTERM");
 });
 
+const unit = process.argv.includes("--unit");
+const named = process.argv.slice(2).filter((a) => a !== "--unit");
+
 // Said first, so a log shows which Node ran the suite (`.ci/run` gives it the floor's when the machine's is outside engines.node).
-console.log(`Node ${process.version} (${process.execPath}) runs the tests`);
-const built = await exitCode(["--import", "tsx", "scripts/build-cli.ts"]);
+console.log(`Node ${process.version} (${process.execPath}) runs the ${unit ? "unit " : ""}tests`);
+// The unit tests import the sources, never dist/.
+const built = unit ? 0 : await exitCode(["--import", "tsx", "scripts/build-cli.ts"]);
 if (built !== 0) process.exit(built);
 
 // The client matrix's clients, installed from PyPI at their pinned versions and hashes into
 // .cache/clients once (later runs find them there): before the tests, two at a time, so that test
 // files do not wait on each other's installs. A client that cannot be installed fails its tests.
-{
+// The unit tests need neither the clients nor the sdist below.
+if (!unit) {
   const { prepareAllClients } = await import("../test/helpers/client-venvs.js");
   const started = Date.now();
   const failures = await prepareAllClients((line) => console.log(line));
@@ -80,8 +90,14 @@ if (built !== 0) process.exit(built);
   if (interrupted) process.exit(130);
 }
 
-const named = process.argv.slice(2);
-const files = named.length > 0 ? named : readdirSync(join(root, "test")).filter((f) => f.endsWith(".test.ts")).sort().map((f) => `test/${f}`);
+const files = unit
+  ? [...UNIT_TESTS]
+  : named.length > 0
+    ? named
+    : readdirSync(join(root, "test"))
+        .filter((f) => f.endsWith(".test.ts"))
+        .sort()
+        .map((f) => `test/${f}`);
 const suiteTmp = mkdtempSync(join(tmpdir(), "github-pypi-suite-"));
 // Tests that write many files put them in memory (/dev/shm), outside TMPDIR: what they leave there is counted too.
 const SHM = "/dev/shm";
