@@ -1,11 +1,12 @@
 /**
- * `npm test`: builds dist/, then runs `tsc --noEmit` beside the test files (three files at a time,
- * spec reporter). The tests run with TMPDIR set to a fresh empty folder, and the run fails, naming
- * them, if anything is left in it afterwards: a test run leaves nothing behind. Files given as
- * arguments (`npm test -- test/serve.test.ts test/cli.test.ts`) replace the full list.
- * `--unit` (`npm run test:unit`) runs the unit list (test/unit-tests.ts) beside the typecheck:
- * no build, no client venvs.
- * The exit code is the tests', else the typecheck's, else 1 for leftovers.
+ * `npm test`: builds dist/, then runs `tsc --noEmit` and the linter (ESLint, then `prettier
+ * --check`) beside the test files (three files at a time, spec reporter). The tests run with TMPDIR
+ * set to a fresh empty folder, and the run fails, naming them, if anything is left in it
+ * afterwards: a test run leaves nothing behind. Files given as arguments
+ * (`npm test -- test/serve.test.ts test/cli.test.ts`) replace the full list.
+ * `--unit` (`npm run test:unit`) runs the unit list (test/unit-tests.ts) beside the typecheck only:
+ * no build, no client venvs, no linter.
+ * The exit code is the tests', else the typecheck's, else the linter's, else 1 for leftovers.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
@@ -56,6 +57,14 @@ process.on("SIGTERM", () => {
   interrupted = true;
   for (const child of children) child.kill("SIGTERM");
 });
+
+/** ESLint, then Prettier's check even when ESLint fails (so one run shows both): the first failure's code. */
+async function lint(env: NodeJS.ProcessEnv): Promise<number> {
+  const eslint = await exitCode([join(root, "node_modules/eslint/bin/eslint.js"), "."], env);
+  const prettier = await exitCode([join(root, "node_modules/prettier/bin/prettier.cjs"), "--check", ".", "--log-level", "warn"], env);
+  if (prettier !== 0) console.error("`npm run format` rewrites the files Prettier names above.");
+  return eslint || prettier;
+}
 
 const unit = process.argv.includes("--unit");
 const named = process.argv.slice(2).filter((a) => a !== "--unit");
@@ -109,17 +118,18 @@ const compileCache = { NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE ?? joi
 const env = { ...process.env, ...compileCache, TMPDIR: suiteTmp };
 console.log(`TMPDIR for this run: ${suiteTmp}`);
 
-const [tests, typecheck] = await Promise.all([
+const [tests, typecheck, linted] = await Promise.all([
   exitCode(["--import", "tsx", "--test", "--test-concurrency=3", "--test-reporter=spec", ...files], env),
-  // Not a test: its TMPDIR is the machine's.
+  // Not tests: their TMPDIR is the machine's.
   exitCode([join(root, "node_modules/typescript/bin/tsc"), "--noEmit", "-p", "tsconfig.json"], { ...process.env, ...compileCache }),
+  unit ? 0 : lint({ ...process.env, ...compileCache }),
 ]);
 
 const leftovers = [...leftoversIn(suiteTmp), ...[...inMemory()].filter((n) => !inMemoryBefore.has(n)).map((n) => join(SHM, n))];
 rmSync(suiteTmp, { recursive: true, force: true });
-if (interrupted) process.exit(tests || typecheck || 130);
+if (interrupted) process.exit(tests || typecheck || linted || 130);
 if (leftovers.length > 0) {
   console.error(`\nThe tests left ${leftovers.length} entries behind, in their temporary folder ${suiteTmp} (now removed) or in ${SHM}:`);
   for (const entry of leftovers) console.error(`  ${entry}`);
 }
-process.exit(tests || typecheck || (leftovers.length > 0 ? 1 : 0));
+process.exit(tests || typecheck || linted || (leftovers.length > 0 ? 1 : 0));
