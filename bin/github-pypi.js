@@ -19,10 +19,7 @@ function newestSource(dir) {
   return newest;
 }
 
-const fromSources =
-  process.env.GITHUB_PYPI_FROM_SOURCES === "1" ||
-  !existsSync(compiled) ||
-  newestSource(fileURLToPath(new URL("../generator", import.meta.url))) > statSync(compiled).mtimeMs;
+const fromSources = process.env.GITHUB_PYPI_FROM_SOURCES === "1" || !existsSync(compiled) || newestSource(fileURLToPath(new URL("../generator", import.meta.url))) > statSync(compiled).mtimeMs;
 
 if (fromSources) {
   const { register } = await import("tsx/esm/api");

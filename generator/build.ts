@@ -90,7 +90,9 @@ export async function buildSite(inputs: BuildInputs): Promise<BuildResult> {
   }
   // A project named `namespaces` would need the folder simple/namespaces/ where PEP 752's list is the file simple/namespaces.
   if (config.namespaces.length > 0 && index.projects.some((p) => p.name === "namespaces")) {
-    throw new UserError("a project named `namespaces` cannot be published beside PEP 752's /simple/namespaces page (a static host cannot hold both the file and the project's folder): rename the project or drop the namespaces setting");
+    throw new UserError(
+      "a project named `namespaces` cannot be published beside PEP 752's /simple/namespaces page (a static host cannot hold both the file and the project's folder): rename the project or drop the namespaces setting",
+    );
   }
   const upstream = routedUpstream(config);
   if (inputs.private ?? inputs.github?.includePrivate ?? false) warnUnclaimedPrivateNames(index, upstream, config.namespaces, warnings);

@@ -5,7 +5,11 @@ import { settingRows } from "../generator/config/setting-rows.js";
 import { STACK_KEYS, stackConfigSchema, type StackConfig } from "./stack-schema.js";
 
 /** Keys whose value is a string, which Pulumi hands over as it is; every other value arrives as JSON. */
-const STRING_KEYS = new Set(settingRows(stackConfigSchema).filter((r) => r.depth === 0 && r.jsonType === "string").map((r) => r.key));
+const STRING_KEYS = new Set(
+  settingRows(stackConfigSchema)
+    .filter((r) => r.depth === 0 && r.jsonType === "string")
+    .map((r) => r.key),
+);
 
 /**
  * Keys whose being set changes what the program does, beyond their value: Pulumi applies a
@@ -45,7 +49,9 @@ function oneMaxAge(config: StackConfig, raw: Record<string, unknown>, where: str
   const old = config.cdn.indexMaxAgeSeconds;
   if (old === undefined) return config;
   if (raw.indexMaxAgeSeconds !== undefined && config.indexMaxAgeSeconds !== old) {
-    throw new UserError(`${where}: cdn.indexMaxAgeSeconds (${old}) and github-pypi:indexMaxAgeSeconds (${config.indexMaxAgeSeconds}) disagree; set only github-pypi:indexMaxAgeSeconds, which applies to Pages, serve and the CDN alike`);
+    throw new UserError(
+      `${where}: cdn.indexMaxAgeSeconds (${old}) and github-pypi:indexMaxAgeSeconds (${config.indexMaxAgeSeconds}) disagree; set only github-pypi:indexMaxAgeSeconds, which applies to Pages, serve and the CDN alike`,
+    );
   }
   void pulumi.log.warn(`warning[deprecated-key]: cdn.indexMaxAgeSeconds is now github-pypi:indexMaxAgeSeconds (one max-age for Pages, serve and the CDN); using ${old}`);
   const { indexMaxAgeSeconds: _moved, ...cdn } = config.cdn;

@@ -53,11 +53,15 @@ export const cdnSchema = z
       .min(0)
       .max(31_536_000)
       .optional()
-      .describe("Deprecated: the top-level indexMaxAgeSeconds applies to Pages, serve and the CDN alike. Still taken, with warning[deprecated-key], and refused when it disagrees with the top-level key."),
+      .describe(
+        "Deprecated: the top-level indexMaxAgeSeconds applies to Pages, serve and the CDN alike. Still taken, with warning[deprecated-key], and refused when it disagrees with the top-level key.",
+      ),
     access: z
       .enum(["public", "github"])
       .default("public")
-      .describe("public: anyone may read. github: a private index, where every request needs a GitHub token that may read the project's repository; Pages is then off and the index repository private."),
+      .describe(
+        "public: anyone may read. github: a private index, where every request needs a GitHub token that may read the project's repository; Pages is then off and the index repository private.",
+      ),
     gateRepository: z
       .string()
       .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "expected OWNER/NAME")
@@ -68,7 +72,9 @@ export const cdnSchema = z
       .int()
       .refine((n) => n === 0 || (n >= 10 && n <= 2_000_000_000), "expected 0 (off) or 10 to 2,000,000,000 requests per 5 minutes (AWS WAF's range)")
       .optional()
-      .describe(`Requests per 5 minutes from one IP address before AWS WAF answers 429; 0 is off, else 10 to 2,000,000,000. Default ${DEFAULT_PRIVATE_RATE_LIMIT} with access: github, 0 for a public index.`),
+      .describe(
+        `Requests per 5 minutes from one IP address before AWS WAF answers 429; 0 is off, else 10 to 2,000,000,000. Default ${DEFAULT_PRIVATE_RATE_LIMIT} with access: github, 0 for a public index.`,
+      ),
   })
   .strict()
   .refine((c) => c.access !== "github" || c.enabled, { message: "access: github is enforced by the CDN: set enabled: true too", path: ["access"] })
@@ -84,21 +90,26 @@ const stackOnly = {
     .regex(/^[A-Za-z0-9._-]{1,100}$/, "expected a repository name")
     .default("pypi")
     .describe("Name of the index repository the stack creates in the organisation (github:owner)."),
-  pagesBranch: z.string().min(1).default("gh-pages").describe("The branch GitHub Pages serves. The publication owns it and writes the whole site as one commit per change; anything else on it is removed."),
+  pagesBranch: z
+    .string()
+    .min(1)
+    .default("gh-pages")
+    .describe("The branch GitHub Pages serves. The publication owns it and writes the whole site as one commit per change; anything else on it is removed."),
   cname: z.string().min(1).optional().describe("A custom domain for GitHub Pages; the publication writes the CNAME file."),
-  teams: z
-    .array(teamSchema)
-    .default([])
-    .describe("Team access as code: each team's people and permission on the index repository and the indexed repositories. Membership is authoritative."),
+  teams: z.array(teamSchema).default([]).describe("Team access as code: each team's people and permission on the index repository and the indexed repositories. Membership is authoritative."),
   cdn: cdnSchema.default(cdnSchema.parse({})).describe("The optional CloudFront CDN: one URL (upstream) and a private index (access: github) need it, since GitHub Pages alone is static."),
   replaceFiles: z
     .array(z.string().min(1))
     .default([])
-    .describe("File names (e.g. acme_app-1.0.0-py3-none-any.whl) allowed to change bytes in this update, as --replace-file; a file name otherwise keeps the bytes it was first indexed with. Remove them once replaced."),
+    .describe(
+      "File names (e.g. acme_app-1.0.0-py3-none-any.whl) allowed to change bytes in this update, as --replace-file; a file name otherwise keeps the bytes it was first indexed with. Remove them once replaced.",
+    ),
   checkUpstream: z
     .boolean()
     .optional()
-    .describe(`At preview, list the index's names that the upstream also holds, with its highest version (as build --check-upstream). Default on for a public index of up to ${CHECK_UPSTREAM_DEFAULT_LIMIT.toLocaleString("en")} names, off for more and for a private index (the question tells the upstream your names).`),
+    .describe(
+      `At preview, list the index's names that the upstream also holds, with its highest version (as build --check-upstream). Default on for a public index of up to ${CHECK_UPSTREAM_DEFAULT_LIMIT.toLocaleString("en")} names, off for more and for a private index (the question tells the upstream your names).`,
+    ),
 } satisfies Record<StackOnlyKey, z.ZodType>;
 
 export const stackConfigSchema = projectFileSchema

@@ -110,9 +110,7 @@ export async function defineStack(): Promise<StackOutputs> {
     snippets: indexUrl.apply((u) => clientSnippets(u, owner.toLowerCase(), built.exampleProject, config.cdn.access === "github", Boolean(config.upstream && cdn))),
     indexRepository: index.repository.name,
     teamGrants: teams.grants,
-    publication: index.publication
-      ? pulumi.all([index.publication.commit, index.publication.lastPublish]).apply(([commit, lastPublish]) => ({ commit, lastPublish }))
-      : pulumi.output(undefined),
+    publication: index.publication ? pulumi.all([index.publication.commit, index.publication.lastPublish]).apply(([commit, lastPublish]) => ({ commit, lastPublish })) : pulumi.output(undefined),
   };
 }
 

@@ -16,7 +16,12 @@ const root = fileURLToPath(new URL("../", import.meta.url));
 const dir = join(root, "test/artifacts/clients");
 const rows = readdirSync(dir)
   .filter((f) => f.endsWith(".md"))
-  .flatMap((f) => readFileSync(join(dir, f), "utf8").split("\n").slice(2).filter((l) => l.startsWith("| ")));
+  .flatMap((f) =>
+    readFileSync(join(dir, f), "utf8")
+      .split("\n")
+      .slice(2)
+      .filter((l) => l.startsWith("| ")),
+  );
 const clientOf = (row: string): string => row.split(" | ")[0]?.slice(2) ?? "";
 const rank = (row: string): number => (CLIENT_ORDER.indexOf(clientOf(row)) + CLIENT_ORDER.length + 1) % (CLIENT_ORDER.length + 1);
 // Stable: within a client, the rows keep the order the tests added them in.

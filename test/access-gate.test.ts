@@ -151,11 +151,20 @@ test("precedence: a rejected token is 401 even when GitHub also failed; hidden b
 test("an app token (no /user) is decided by the repositories; /user failing is 503 for a new token, not for one GitHub confirmed before", async () => {
   let now = 1_000_000; // not 0: lru-cache takes a start time of 0 for none
   const identities: Record<string, Identity> = { app: { kind: "app" }, down: { kind: "unknown", why: "HTTP 500" }, was: { kind: "person", login: "w" } };
-  const { github, asked } = scripted(identities, { "app acme/one": { kind: "readable" }, "down acme/one": { kind: "readable" }, "was acme/one": { kind: "readable" }, "was acme/two": { kind: "readable" } });
+  const { github, asked } = scripted(identities, {
+    "app acme/one": { kind: "readable" },
+    "down acme/one": { kind: "readable" },
+    "was acme/one": { kind: "readable" },
+    "was acme/two": { kind: "readable" },
+  });
   const gate = createAccessGate({ gateRepository: "acme/pypi", map: MAP, github, now: () => now });
   assert.deepEqual(await gate.check(bearer("app"), "simple/solo/index.json"), { kind: "allow", who: "(app token)" });
   assert.deepEqual(await gate.check(bearer("down"), "simple/solo/index.json"), { kind: "unavailable", why: "HTTP 500", retryAfterSeconds: 10 });
-  assert.deepEqual(asked.filter((a) => a.includes(" down")), ["user down"], "one call, and no repository asked for a token GitHub never confirmed");
+  assert.deepEqual(
+    asked.filter((a) => a.includes(" down")),
+    ["user down"],
+    "one call, and no repository asked for a token GitHub never confirmed",
+  );
   assert.equal((await gate.check(bearer("was"), "simple/solo/index.json")).kind, "allow");
   now += 200_000;
   assert.equal((await gate.check(bearer("was"), "files/shared/x.whl")).kind, "allow");
@@ -240,7 +249,10 @@ test("list pages: the projects whose repositories are all listed (or public now,
   // Someone who may not read the gate sees no list; a token GitHub rejects is never listed.
   assert.equal((await gate.list(bearer("u"), "simple/index.html")).kind, "hidden");
   assert.equal((await gate.list(bearer("nobody"), "simple/index.html")).kind, "unauthorised");
-  assert.deepEqual(asked.filter((a) => a.endsWith("nobody") || a.includes(" nobody ")), ["user nobody"]);
+  assert.deepEqual(
+    asked.filter((a) => a.endsWith("nobody") || a.includes(" nobody ")),
+    ["user nobody"],
+  );
   assert.equal(asked.filter((a) => a.startsWith("public")).length, 1, "the public set is one answer for everyone");
 });
 

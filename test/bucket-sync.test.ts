@@ -168,7 +168,19 @@ describe("S3 sync through the serialised dynamic provider", () => {
       "a new bucket: no HEAD, no delete and nothing to invalidate",
     );
     const total = Object.values(manifest).reduce((n, o) => n + o.size, 0);
-    assert.deepEqual(figures(state), { uploaded: puts.length, deleted: 0, unchanged: 0, puts: puts.length, heads: 0, deletes: 0, lists: 1, bytes: total, retries: 0, sequence: 1, invalidatedPaths: [] });
+    assert.deepEqual(figures(state), {
+      uploaded: puts.length,
+      deleted: 0,
+      unchanged: 0,
+      puts: puts.length,
+      heads: 0,
+      deletes: 0,
+      lists: 1,
+      bytes: total,
+      retries: 0,
+      sequence: 1,
+      invalidatedPaths: [],
+    });
 
     // The stored headers are the ones `github-pypi serve` sends for the same paths.
     const served = await startServer({ root: siteDir, port: 0, indexMaxAgeSeconds: maxAge });
@@ -368,7 +380,15 @@ describe("S3 sync through the serialised dynamic provider", () => {
     const manifest = bucketManifest(await folderObjects(siteDir, maxAge));
     // Someone changed a header behind the stack's back; the bytes are the same, so only a HEAD can tell.
     const key = "simple/demo-app/index.json";
-    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: readFileSync(join(siteDir, ...key.split("/"))), ContentType: "application/json", CacheControl: (manifest[key] as BucketObject).cacheControl }));
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: BUCKET,
+        Key: key,
+        Body: readFileSync(join(siteDir, ...key.split("/"))),
+        ContentType: "application/json",
+        CacheControl: (manifest[key] as BucketObject).cacheControl,
+      }),
+    );
     const from = moto.requests.length;
     const created = await host.create(URN, inputs(manifest));
     const seen = moto.since(from);
@@ -386,7 +406,10 @@ describe("S3 sync through the serialised dynamic provider", () => {
     await s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: key })); // so the sync must upload it
     writeFileSync(path, "changed after the build\n");
     try {
-      await assert.rejects(host.update(id, URN, state, inputs(manifest)), /S3 sync: simple\/demo-app\/index\.html in .* changed after the program built the site \(md5 [0-9a-f]{32}, 24 bytes; expected [0-9a-f]{32}, \d+ bytes\); run `pulumi up` again/);
+      await assert.rejects(
+        host.update(id, URN, state, inputs(manifest)),
+        /S3 sync: simple\/demo-app\/index\.html in .* changed after the program built the site \(md5 [0-9a-f]{32}, 24 bytes; expected [0-9a-f]{32}, \d+ bytes\); run `pulumi up` again/,
+      );
     } finally {
       writeFileSync(path, original);
     }
@@ -443,7 +466,11 @@ describe("S3 sync through the serialised dynamic provider", () => {
 
   test("check rejects bad keys, MD5s, bucket names and distribution ids, naming them", async () => {
     const good: BucketObject = { md5: "0".repeat(32), size: 1, contentType: "text/plain", cacheControl: "no-cache" };
-    const bad = await host.check(URN, {}, inputs({ "../escape": good, "a//b": good, "ok/file": { ...good, md5: "xyz" }, "ok/size": { ...good, size: -1 } }, { bucket: "Not_A_Bucket", distributionId: "e-lower" }));
+    const bad = await host.check(
+      URN,
+      {},
+      inputs({ "../escape": good, "a//b": good, "ok/file": { ...good, md5: "xyz" }, "ok/size": { ...good, size: -1 } }, { bucket: "Not_A_Bucket", distributionId: "e-lower" }),
+    );
     assert.deepEqual(
       bad.failures.map((f) => f.reason),
       [
@@ -458,7 +485,10 @@ describe("S3 sync through the serialised dynamic provider", () => {
   });
 
   test("a bucket that does not exist fails with S3's code and a hint", async () => {
-    await assert.rejects(host.create(URN, inputs(bucketManifest(await folderObjects(siteDir, maxAge)), { bucket: "no-such-bucket-here" })), /S3: ListObjectsV2 no-such-bucket-here failed: NoSuchBucket: The specified bucket does not exist \(bucket no-such-bucket-here does not exist in us-east-1/);
+    await assert.rejects(
+      host.create(URN, inputs(bucketManifest(await folderObjects(siteDir, maxAge)), { bucket: "no-such-bucket-here" })),
+      /S3: ListObjectsV2 no-such-bucket-here failed: NoSuchBucket: The specified bucket does not exist \(bucket no-such-bucket-here does not exist in us-east-1/,
+    );
   });
 
   test("without credentials anywhere in the default chain, the sync fails saying where they can come from", async () => {
@@ -468,7 +498,10 @@ describe("S3 sync through the serialised dynamic provider", () => {
     const other = await DynamicProviderHost.start({ ...env, AWS_EC2_METADATA_DISABLED: "true" });
     try {
       const from = moto.requests.length;
-      await assert.rejects(other.create(URN, inputs(bucketManifest(await folderObjects(siteDir, maxAge)))), /S3: ListObjectsV2 pypi-index-site failed: CredentialsProviderError: .*\(no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, or run with a role\)/);
+      await assert.rejects(
+        other.create(URN, inputs(bucketManifest(await folderObjects(siteDir, maxAge)))),
+        /S3: ListObjectsV2 pypi-index-site failed: CredentialsProviderError: .*\(no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, or run with a role\)/,
+      );
       assert.equal(moto.requests.length, from, "nothing was sent");
     } finally {
       await other.stop();

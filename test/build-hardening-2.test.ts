@@ -74,14 +74,23 @@ describe("a file name the hosts cannot hold with its sidecars", () => {
     const refused = r.warnings.filter((w) => w.code === "filename-too-long");
     assert.deepEqual(refused.map((w) => w.subject).sort(), [noProvenance, noMetadata, wide].sort());
     for (const w of refused) assert.match(w.message, /^\/.*: the file name is \d+ bytes; the site writes `<file>\.provenance` beside it, which must fit in 255 bytes: at most 244; not indexed$/);
-    assert.ok(refused.some((w) => w.message.startsWith(join(dir, wide)) && w.message.includes(": the file name is 245 bytes;")), "bytes are counted, not characters");
+    assert.ok(
+      refused.some((w) => w.message.startsWith(join(dir, wide)) && w.message.includes(": the file name is 245 bytes;")),
+      "bytes are counted, not characters",
+    );
 
     // The name that fits is published with its sidecar; the others are nowhere.
-    assert.deepEqual(projectJson(site, "longname").files.map((f) => f.filename), [fits]);
+    assert.deepEqual(
+      projectJson(site, "longname").files.map((f) => f.filename),
+      [fits],
+    );
     assert.ok(existsSync(join(site, "files", "longname", fits)));
     assert.ok(existsSync(join(site, "files", "longname", `${fits}.metadata`)));
     assert.deepEqual(readdirSync(join(site, "files", "longname")).sort(), [fits, `${fits}.metadata`].sort());
-    assert.deepEqual(projectJson(site, "demo-core").files.map((f) => f.filename), [WHEEL]);
+    assert.deepEqual(
+      projectJson(site, "demo-core").files.map((f) => f.filename),
+      [WHEEL],
+    );
   });
 
   test("from package lists: a name, or a project folder, too long is left out with the same warning naming its line", async () => {
@@ -94,9 +103,15 @@ describe("a file name the hosts cannot hold with its sidecars", () => {
     writeFileSync(join(lists, "l.jsonl"), `${JSON.stringify({ filename: longWheel, hash, core_metadata: true })}\n${JSON.stringify({ filename: "wheely-1.1-py3-none-any.whl", hash })}\n`);
     const site = join(tempDir("long-lists-site"), "site");
     const r = await buildTo(site, { packageLists: [join(lists, "l.txt")], packageListsJson: [join(lists, "l.jsonl")], config: { packagesUrl: "https://files.example/pool/" } });
-    assert.deepEqual(r.index.projects.map((p) => `${p.name} ${p.files.map((f) => f.filename).join(" ")}`), ["demo demo-1.0.tar.gz", "wheely wheely-1.1-py3-none-any.whl"]);
+    assert.deepEqual(
+      r.index.projects.map((p) => `${p.name} ${p.files.map((f) => f.filename).join(" ")}`),
+      ["demo demo-1.0.tar.gz", "wheely wheely-1.1-py3-none-any.whl"],
+    );
     const refused = r.warnings.filter((w) => w.code === "filename-too-long");
-    assert.deepEqual(refused.map((w) => w.subject), [long, longer, longWheel]);
+    assert.deepEqual(
+      refused.map((w) => w.subject),
+      [long, longer, longWheel],
+    );
     assert.match(refused[0]?.message ?? "", /l\.txt:1: the file name is 251 bytes/);
     assert.match(refused[1]?.message ?? "", /l\.txt:3: the file name is 311 bytes/);
     assert.match(refused[2]?.message ?? "", /l\.jsonl:1: the file name is 246 bytes/);
@@ -108,11 +123,25 @@ describe("a file name the hosts cannot hold with its sidecars", () => {
       const good = makeWheel({ name: "acme-long", version: "1.0" });
       const long = makeWheel({ name: "acme-long", version: "1.1" });
       const longName = wheelNameOfBytes("acme_long-1.1", 250);
-      emu.setOrg("acme", [{ name: "long", releases: [{ tag: "v1.1", assets: [{ name: longName, bytes: long.bytes }] }, { tag: "v1.0", assets: [{ name: good.filename, bytes: good.bytes }] }] }]);
+      emu.setOrg("acme", [
+        {
+          name: "long",
+          releases: [
+            { tag: "v1.1", assets: [{ name: longName, bytes: long.bytes }] },
+            { tag: "v1.0", assets: [{ name: good.filename, bytes: good.bytes }] },
+          ],
+        },
+      ]);
       const site = join(tempDir("long-gh-site"), "site");
       const r = await buildTo(site, { github: githubSource(emu, "long-gh", false) });
-      assert.deepEqual(r.warnings.filter((w) => w.code === "filename-too-long").map((w) => w.subject), [longName]);
-      assert.deepEqual(projectJson(site, "acme-long").files.map((f) => f.filename), [good.filename]);
+      assert.deepEqual(
+        r.warnings.filter((w) => w.code === "filename-too-long").map((w) => w.subject),
+        [longName],
+      );
+      assert.deepEqual(
+        projectJson(site, "acme-long").files.map((f) => f.filename),
+        [good.filename],
+      );
       assert.deepEqual(readdirSync(join(site, "files", "acme-long")).sort(), [good.filename, `${good.filename}.metadata`]);
     } finally {
       await emu.close();
@@ -146,7 +175,10 @@ describe("core metadata that no page may carry", () => {
     const warned = r.warnings.filter((w) => w.code === "control-characters");
     assert.equal(warned.length, 1, JSON.stringify(r.warnings));
     assert.equal(warned[0]?.subject, wheel.filename);
-    assert.match(warned[0]?.message ?? "", /ctrl_demo-1\.0-py3-none-any\.whl: its core metadata holds characters no page may carry \(control characters, noncharacters\): removed from Summary, Requires-Python, License, Description; left out: Home-page "https:\/\/exa\\u0000mple\.com\/", Project-URL "Docs, https:\/\/docs\.example\/\\u001b", Requires-Dist "dep\\b>=1"$/);
+    assert.match(
+      warned[0]?.message ?? "",
+      /ctrl_demo-1\.0-py3-none-any\.whl: its core metadata holds characters no page may carry \(control characters, noncharacters\): removed from Summary, Requires-Python, License, Description; left out: Home-page "https:\/\/exa\\u0000mple\.com\/", Project-URL "Docs, https:\/\/docs\.example\/\\u001b", Requires-Dist "dep\\b>=1"$/,
+    );
 
     for (const [path, text] of pages(site)) {
       for (const c of INJECTED) assert.ok(!text.includes(c), `${path} carries U+${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
@@ -178,7 +210,10 @@ describe("core metadata that no page may carry", () => {
     writeFileSync(join(lists, "l.jsonl"), `${JSON.stringify({ filename: "listed-1.0.tar.gz", hash: `sha256=${"1".repeat(64)}`, requires_python: ">=3.9\u0000" })}\n`);
     const site = join(tempDir("control-list-site"), "site");
     const r = await buildTo(site, { packageListsJson: [join(lists, "l.jsonl")], config: { packagesUrl: "https://files.example/pool/" } });
-    assert.deepEqual(r.warnings.filter((w) => w.code === "control-characters").map((w) => w.subject), ["listed-1.0.tar.gz"]);
+    assert.deepEqual(
+      r.warnings.filter((w) => w.code === "control-characters").map((w) => w.subject),
+      ["listed-1.0.tar.gz"],
+    );
     assert.equal(projectJson(site, "listed").files[0]?.["requires-python"], ">=3.9");
     for (const [path, text] of pages(site)) assert.ok(!text.includes("\u0000"), path);
   });
@@ -195,14 +230,24 @@ describe("core metadata that no page may carry", () => {
     const r = await buildTo(site, { from: [dir] });
 
     const root = JSON.parse(readFileSync(join(site, "simple", "index.json"), "utf8")) as { projects: { name: string }[] };
-    assert.deepEqual(root.projects.map((p) => p.name), ["Acme_App", "Good.Lib"]);
+    assert.deepEqual(
+      root.projects.map((p) => p.name),
+      ["Acme_App", "Good.Lib"],
+    );
     assert.ok(
-      r.warnings.some((w) => w.code === "metadata-mismatch" && w.message.includes('metadata names project "Evil-Corp" but the file name says "Acme_App"; listed under acme-app, and that Name is never shown as the project\'s')),
+      r.warnings.some(
+        (w) =>
+          w.code === "metadata-mismatch" &&
+          w.message.includes('metadata names project "Evil-Corp" but the file name says "Acme_App"; listed under acme-app, and that Name is never shown as the project\'s'),
+      ),
       JSON.stringify(r.warnings),
     );
     for (const [path, text] of pages(site)) assert.ok(!text.includes("Evil-Corp"), `${path} shows the foreign name`);
     const lists = (await readAccessFile(defaultAccessMapPath(site)))?.lists;
-    assert.deepEqual(lists?.projects.map((p) => p.displayName), ["Acme_App", "Good.Lib"]);
+    assert.deepEqual(
+      lists?.projects.map((p) => p.displayName),
+      ["Acme_App", "Good.Lib"],
+    );
     assert.ok(lists?.projects.every((p) => !p.row.includes("Evil-Corp")));
   });
 });
@@ -255,24 +300,66 @@ describe("a private index with an upstream: names no claimed pattern covers", ()
     const r = await build("unclaimed", []);
     const warned = r.warnings.filter((w) => w.code === "private-name-unclaimed");
     // acme-open is a public repository's and demo-* follow the gate: every reader of the gate sees them on /simple/.
-    assert.deepEqual(warned.map((w) => w.subject), ["acme-secret"]);
-    assert.match(warned[0]?.message ?? "", /^acme-secret: no namespace or upstream\.claimed pattern covers it, so to anyone who may read the gate it answers 404 while a name the index does not hold answers 302 to the upstream: a guessed name can be tested\. Cover it, e\.g\. namespaces: \["acme"\]$/);
+    assert.deepEqual(
+      warned.map((w) => w.subject),
+      ["acme-secret"],
+    );
+    assert.match(
+      warned[0]?.message ?? "",
+      /^acme-secret: no namespace or upstream\.claimed pattern covers it, so to anyone who may read the gate it answers 404 while a name the index does not hold answers 302 to the upstream: a guessed name can be tested\. Cover it, e\.g\. namespaces: \["acme"\]$/,
+    );
     // A namespace covers it, as a claimed pattern does; another namespace does not.
-    assert.deepEqual((await build("namespaced", [], { namespaces: ["Acme"] })).warnings.filter((w) => w.code === "private-name-unclaimed"), []);
+    assert.deepEqual(
+      (await build("namespaced", [], { namespaces: ["Acme"] })).warnings.filter((w) => w.code === "private-name-unclaimed"),
+      [],
+    );
     const elsewhere = (await build("other-namespace", [], { namespaces: ["acme-open"] })).warnings.filter((w) => w.code === "private-name-unclaimed");
-    assert.deepEqual(elsewhere.map((w) => w.subject), ["acme-secret"]);
+    assert.deepEqual(
+      elsewhere.map((w) => w.subject),
+      ["acme-secret"],
+    );
     assert.match(elsewhere[0]?.message ?? "", /\(namespaces now: acme-open\)/);
-    assert.deepEqual((await build("claimed", ["acme-*"])).warnings.filter((w) => w.code === "private-name-unclaimed"), []);
-    assert.deepEqual((await build("claimed-exact", ["ACME_secret"])).warnings.filter((w) => w.code === "private-name-unclaimed"), [], "patterns match normalised names");
-    assert.deepEqual((await build("no-upstream", undefined)).warnings.filter((w) => w.code === "private-name-unclaimed"), []);
+    assert.deepEqual(
+      (await build("claimed", ["acme-*"])).warnings.filter((w) => w.code === "private-name-unclaimed"),
+      [],
+    );
+    assert.deepEqual(
+      (await build("claimed-exact", ["ACME_secret"])).warnings.filter((w) => w.code === "private-name-unclaimed"),
+      [],
+      "patterns match normalised names",
+    );
+    assert.deepEqual(
+      (await build("no-upstream", undefined)).warnings.filter((w) => w.code === "private-name-unclaimed"),
+      [],
+    );
     // A public index (the stack's cdn.access: public, even with includePrivate) has no gate to probe.
-    assert.deepEqual((await build("public", [], { private: false })).warnings.filter((w) => w.code === "private-name-unclaimed"), []);
+    assert.deepEqual(
+      (await build("public", [], { private: false })).warnings.filter((w) => w.code === "private-name-unclaimed"),
+      [],
+    );
   });
 
   test("the CLI: --include-private with an upstream prints the warning; --strict makes it an error and writes nothing", async () => {
     const config = join(tempDir("unclaimed-cli"), "c.yaml");
     writeFileSync(config, `upstream:\n  url: ${UPSTREAM}\n  claimed: []\n`);
-    const args = ["build", "--github-org", "acme", "--include-private", "--no-tags", "--files", "mirror", "--github-api-url", emu.apiUrl, "--token", BOT, "--config", config, "--cache-dir", tempDir("unclaimed-cli-cache"), "--quiet"];
+    const args = [
+      "build",
+      "--github-org",
+      "acme",
+      "--include-private",
+      "--no-tags",
+      "--files",
+      "mirror",
+      "--github-api-url",
+      emu.apiUrl,
+      "--token",
+      BOT,
+      "--config",
+      config,
+      "--cache-dir",
+      tempDir("unclaimed-cli-cache"),
+      "--quiet",
+    ];
     const out = join(tempDir("unclaimed-cli-out"), "site");
     const ok = await run(process.execPath, [cliPath, ...args, "--out", out]);
     assert.equal(ok.code, 0, ok.stderr);

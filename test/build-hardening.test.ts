@@ -30,9 +30,10 @@ function parsed(name: string): ParsedFilename {
 
 /** Whether Python can read the archive to its end: the oracle the index must agree with. */
 function pythonReads(path: string): boolean {
-  const script = path.endsWith(".whl") || path.endsWith(".zip")
-    ? "import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None"
-    : "import gzip, io, sys, tarfile\ndata = gzip.decompress(open(sys.argv[1], 'rb').read())\nwith tarfile.open(fileobj=io.BytesIO(data)) as t:\n    names = t.getnames()\nassert any(n.endswith('/PKG-INFO') for n in names) and len(names) > 2, names";
+  const script =
+    path.endsWith(".whl") || path.endsWith(".zip")
+      ? "import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None"
+      : "import gzip, io, sys, tarfile\ndata = gzip.decompress(open(sys.argv[1], 'rb').read())\nwith tarfile.open(fileobj=io.BytesIO(data)) as t:\n    names = t.getnames()\nassert any(n.endswith('/PKG-INFO') for n in names) and len(names) > 2, names";
   try {
     execFileSync("python3", ["-c", script, path], { stdio: "ignore", env: clientEnv() });
     return true;
@@ -47,8 +48,18 @@ function cutAfterPkgInfo(): Buffer {
   // Walk the headers to the end of the PKG-INFO entry.
   let offset = 0;
   for (;;) {
-    const name = tar.subarray(offset, offset + 100).toString("latin1").replace(/\0.*$/s, "");
-    const size = parseInt(tar.subarray(offset + 124, offset + 136).toString("latin1").replace(/\0.*$/s, "").trim() || "0", 8);
+    const name = tar
+      .subarray(offset, offset + 100)
+      .toString("latin1")
+      .replace(/\0.*$/s, "");
+    const size = parseInt(
+      tar
+        .subarray(offset + 124, offset + 136)
+        .toString("latin1")
+        .replace(/\0.*$/s, "")
+        .trim() || "0",
+      8,
+    );
     offset += 512 + Math.ceil(size / 512) * 512;
     if (name.endsWith("/PKG-INFO")) break;
   }
@@ -80,7 +91,10 @@ test("cut, corrupt and incomplete archives are each a named warning and are not 
   const corrupt = r.warnings.filter((w) => w.code === "corrupt-archive").map((w) => w.subject?.split("/").pop());
   assert.deepEqual(corrupt.sort(), Object.keys(broken).sort());
   assert.equal(r.files, 2, "the two good files only");
-  assert.deepEqual(r.index.projects.map((p) => p.name), ["demo-core"]);
+  assert.deepEqual(
+    r.index.projects.map((p) => p.name),
+    ["demo-core"],
+  );
 });
 
 test("the CLI names the broken file and goes on; --strict refuses to write", async () => {
@@ -100,7 +114,11 @@ test("the CLI names the broken file and goes on; --strict refuses to write", asy
 test("the check reads the file once, and its sha256 is the file's, good or broken", async () => {
   const dir = tempDir("hash-check");
   writeFileSync(join(dir, "x-1.0.tar.gz"), readFileSync(join(demoDists, SDIST)).subarray(0, 700));
-  for (const [path, name] of [[join(demoDists, SDIST), SDIST], [join(demoDists, WHEEL), WHEEL], [join(dir, "x-1.0.tar.gz"), "x-1.0.tar.gz"]] as const) {
+  for (const [path, name] of [
+    [join(demoDists, SDIST), SDIST],
+    [join(demoDists, WHEEL), WHEEL],
+    [join(dir, "x-1.0.tar.gz"), "x-1.0.tar.gz"],
+  ] as const) {
     const checked = await hashAndCheckArchive(path, parsed(name));
     const plain = await sha256File(path);
     assert.deepEqual({ sha256: checked.sha256, size: checked.size }, plain, name);
@@ -123,7 +141,10 @@ test("inflation is capped: an archive expanding past the limit is refused, and P
   assert.equal((await hashAndCheckArchive(path, parsed("bomb-1.0.tar.gz"), { maxInflatedBytes: 16 * 1024 * 1024 })).problem, "inflates past 16777216 bytes: refused as a possible decompression bomb");
   // Under the default limit it is a complete archive, but its metadata is too deep to look for.
   const r = await buildTo(join(tempDir("bomb-site"), "site"), { from: [dir] });
-  assert.deepEqual(r.warnings.map((w) => w.code), ["metadata-unreadable"]);
+  assert.deepEqual(
+    r.warnings.map((w) => w.code),
+    ["metadata-unreadable"],
+  );
   assert.match(r.warnings[0]?.message ?? "", /no PKG-INFO in the first 64 MiB unpacked/);
 
   // A normal sdist from the fixtures' own builder is complete.
@@ -159,7 +180,15 @@ test("only https:, http: and relative URLs become links; any other scheme stops 
   const lists = tempDir("schemes");
   writeFileSync(join(lists, "l.txt"), "demo-1.0.tar.gz\n");
   const site = (): string => join(tempDir("schemes-site"), "site");
-  for (const packagesUrl of ["javascript:alert(document.domain)//", "JavaScript:alert(1)//", "data:text/html,<script>x</script>/", "file:///etc/", " javascript:alert(1)//", "java\tscript:alert(1)//", "\\\\evil.example\\share\\"]) {
+  for (const packagesUrl of [
+    "javascript:alert(document.domain)//",
+    "JavaScript:alert(1)//",
+    "data:text/html,<script>x</script>/",
+    "file:///etc/",
+    " javascript:alert(1)//",
+    "java\tscript:alert(1)//",
+    "\\\\evil.example\\share\\",
+  ]) {
     await assert.rejects(
       buildTo(site(), { packageLists: [join(lists, "l.txt")], config: { packagesUrl } }),
       (e: Error) => /l\.txt:1: the URL .* for demo-1\.0\.tar\.gz is not https:, http: \(git\+ for tag links\) or relative/.test(e.message),
@@ -207,7 +236,10 @@ test("a build interrupted while writing (SIGINT, SIGTERM) removes its temporary 
   const snapshot = (): string => execFileSync("sh", ["-c", `cd "${out}" && find . -type f | sort | xargs sha256sum | sha256sum`]).toString();
   const before = snapshot();
   writeFileSync(join(parent, "list-2.txt"), `${readFileSync(list, "utf8")}newproj-1.0.tar.gz\n`);
-  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+  for (const [signal, code] of [
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+  ] as const) {
     const child = spawn(process.execPath, [cliPath, ...args.map((a) => (a === list ? join(parent, "list-2.txt") : a))], { stdio: "ignore" });
     const exited = new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
     // Signal as soon as the write has begun, which the temporary folder beside the site shows.
@@ -242,9 +274,15 @@ test("--from follows symbolic links to files and folders, reads a loop once, and
 test("a package list's upload_timestamp must be seconds: milliseconds or a negative time is an error with the line number", async () => {
   const lists = tempDir("timestamps");
   const line = (ts: unknown): string => JSON.stringify({ filename: "x-1.0.tar.gz", hash: `sha256=${"a".repeat(64)}`, upload_timestamp: ts });
-  for (const [ts, why] of [[1_700_000_000_000, /after the year 9999 \(milliseconds\?\)/], [-5, /upload_timestamp/]] as const) {
+  for (const [ts, why] of [
+    [1_700_000_000_000, /after the year 9999 \(milliseconds\?\)/],
+    [-5, /upload_timestamp/],
+  ] as const) {
     writeFileSync(join(lists, "l.jsonl"), `${line(1_700_000_000)}\n${line(ts)}\n`);
-    await assert.rejects(buildTo(join(tempDir("ts-site"), "site"), { packageListsJson: [join(lists, "l.jsonl")], config: { packagesUrl: "https://f.example/" } }), (e: Error) => /l\.jsonl:2: upload_timestamp/.test(e.message) && why.test(e.message));
+    await assert.rejects(
+      buildTo(join(tempDir("ts-site"), "site"), { packageListsJson: [join(lists, "l.jsonl")], config: { packagesUrl: "https://f.example/" } }),
+      (e: Error) => /l\.jsonl:2: upload_timestamp/.test(e.message) && why.test(e.message),
+    );
   }
   writeFileSync(join(lists, "ok.jsonl"), `${line(1_700_000_000)}\n`);
   const r = await buildTo(join(tempDir("ts-site"), "site"), { packageListsJson: [join(lists, "ok.jsonl")], config: { packagesUrl: "https://f.example/" } });
@@ -256,7 +294,9 @@ test("the publishers' description of a site refuses a distribution whose bytes c
   const file = join(dir, "acme_x-1.0-py3-none-any.whl");
   writeFileSync(file, "first bytes");
   const { sha256 } = await sha256File(file);
-  const site = new Map([["files/acme-x/acme_x-1.0-py3-none-any.whl", { body: { file, size: 11, sha256 }, contentType: "application/octet-stream", cacheControl: "public, max-age=31536000, immutable" }]]);
+  const site = new Map([
+    ["files/acme-x/acme_x-1.0-py3-none-any.whl", { body: { file, size: 11, sha256 }, contentType: "application/octet-stream", cacheControl: "public, max-age=31536000, immutable" }],
+  ]);
   const described = await describeSite(site);
   // git's blob id and S3's MD5 of the same bytes, as git and md5sum compute them.
   assert.equal(described["files/acme-x/acme_x-1.0-py3-none-any.whl"]?.gitBlob, execFileSync("git", ["hash-object", file]).toString().trim());
@@ -288,6 +328,9 @@ test("a wheel's metadata is its own {name}-{version}.dist-info/METADATA: another
   assert.equal(r.index.projects.find((p) => p.name === "twice")?.files[0]?.metadata?.summary, "last");
   assert.deepEqual(readFileSync(join(site, "files/acme-core", `${vendored.filename}.metadata`)), Buffer.from(vendored.metadata));
   assert.equal(r.index.projects.find((p) => p.name === "acme-core")?.files[0]?.metadata?.summary, "the real one");
-  assert.deepEqual(r.warnings.map((w) => `${w.code} ${w.subject?.slice(dir.length)}`), [`metadata-unreadable /${foreign.filename}`]);
+  assert.deepEqual(
+    r.warnings.map((w) => `${w.code} ${w.subject?.slice(dir.length)}`),
+    [`metadata-unreadable /${foreign.filename}`],
+  );
   assert.equal(existsSync(join(site, "files/acme-other", `${foreign.filename}.metadata`)), false);
 });

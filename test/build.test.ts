@@ -76,7 +76,10 @@ describe("a site built from real wheels and sdists", async () => {
     const html = read(site, "simple/index.html");
     assert.match(html, /<meta name="pypi:repository-version" content="1\.4">/);
     const links = anchors(html);
-    assert.deepEqual(links.map((a) => a.href), ["demo-app/", "demo-core/", "demo-hostile/", "demo-sdist-only/", "demo-zip/"]);
+    assert.deepEqual(
+      links.map((a) => a.href),
+      ["demo-app/", "demo-core/", "demo-hostile/", "demo-sdist-only/", "demo-zip/"],
+    );
     // The anchor text keeps the project's own spelling; the URL is normalised.
     assert.equal(links[0]?.text, "Demo_App");
   });
@@ -109,7 +112,11 @@ describe("a site built from real wheels and sdists", async () => {
       // The legacy name makes pip 22.3-23.1 reject wheels whose METADATA Name is not normalised.
       assert.equal(a.attrs.has("data-dist-info-metadata"), false);
       // Python's zipfile is the oracle for what the wheel holds.
-      const fromZip = execFileSync("python3", ["-c", `import zipfile,sys; z=zipfile.ZipFile(sys.argv[1]); n=[x for x in z.namelist() if x.endswith('.dist-info/METADATA')]; sys.stdout.buffer.write(z.read(n[0]))`, file], { env: clientEnv() });
+      const fromZip = execFileSync(
+        "python3",
+        ["-c", `import zipfile,sys; z=zipfile.ZipFile(sys.argv[1]); n=[x for x in z.namelist() if x.endswith('.dist-info/METADATA')]; sys.stdout.buffer.write(z.read(n[0]))`, file],
+        { env: clientEnv() },
+      );
       assert.deepEqual(metadata, fromZip);
     }
     for (const a of anchors(html).filter((x) => x.text.endsWith(".tar.gz"))) {
@@ -142,13 +149,19 @@ describe("a site built from real wheels and sdists", async () => {
   test("PEP 691 + 700 JSON: same files as the HTML, with versions, size and upload-time", () => {
     const root = json(site, "simple/index.json") as { meta: { "api-version": string }; projects: { name: string }[] };
     assert.equal(root.meta["api-version"], "1.5");
-    assert.deepEqual(root.projects.map((p) => p.name), ["Demo_App", "demo-core", "demo-hostile", "demo-sdist-only", "demo-zip"]);
+    assert.deepEqual(
+      root.projects.map((p) => p.name),
+      ["Demo_App", "demo-core", "demo-hostile", "demo-sdist-only", "demo-zip"],
+    );
     for (const project of ["demo-app", "demo-core", "demo-hostile", "demo-sdist-only", "demo-zip"]) {
       const doc = json(site, `simple/${project}/index.json`) as unknown as ProjectJson;
       assert.equal(doc.meta["api-version"], "1.5");
       assert.equal(doc.name, project);
       const html = anchors(read(site, `simple/${project}/index.html`));
-      assert.deepEqual(doc.files.map((f) => f.filename), html.map((a) => a.text));
+      assert.deepEqual(
+        doc.files.map((f) => f.filename),
+        html.map((a) => a.text),
+      );
       for (const f of doc.files) {
         const bytes = readFileSync(join(site, "simple", project, decodeURIComponent(f.url)));
         assert.equal(f.size, bytes.length);
@@ -181,7 +194,25 @@ describe("a site built from real wheels and sdists", async () => {
 });
 
 test("versions are ordered and compared exactly as Python's packaging does, long numbers and equal spellings included", async () => {
-  const versions = ["1.0.10", "1.0.9", "1.0rc1", "1.0.dev0", "1.0", "1.0.post1", "1!0.1", "0.9", "1.0a2", "1.0a10", "2.0b1", "1.0+local.1", "1.0.0.1", "1.0.0", "1.0.9007199254740993", "1.0.9007199254740992", "2026.1201.123456789012345678"];
+  const versions = [
+    "1.0.10",
+    "1.0.9",
+    "1.0rc1",
+    "1.0.dev0",
+    "1.0",
+    "1.0.post1",
+    "1!0.1",
+    "0.9",
+    "1.0a2",
+    "1.0a10",
+    "2.0b1",
+    "1.0+local.1",
+    "1.0.0.1",
+    "1.0.0",
+    "1.0.9007199254740993",
+    "1.0.9007199254740992",
+    "2026.1201.123456789012345678",
+  ];
   const list = tempDir("list");
   writeFileSync(join(list, "list.txt"), versions.map((v) => `pkg-${v}.tar.gz`).join("\n"));
   const site = tempDir("site");
@@ -196,17 +227,27 @@ test("versions are ordered and compared exactly as Python's packaging does, long
     "print(json.dumps({'groups': groups, 'norm': {x: str(V(x)) for x in sys.argv[1:]}}))",
   ].join("\n");
   const oracle = JSON.parse(execFileSync("python3", ["-c", script, ...versions], { env: clientEnv() }).toString()) as { groups: string[][]; norm: Record<string, string> };
-  assert.ok(oracle.groups.some((g) => g.length > 1), "the sample holds PEP 440-equal spellings");
+  assert.ok(
+    oracle.groups.some((g) => g.length > 1),
+    "the sample holds PEP 440-equal spellings",
+  );
   // One entry per release: 1.0 and 1.0.0 are one version, listed once.
   assert.equal(doc.versions.length, oracle.groups.length);
   doc.versions.forEach((v, i) => assert.ok(oracle.groups[i]?.includes(v), `versions[${i}] = ${v}, packaging has ${oracle.groups[i]?.join(" = ")}`));
   const groupOf = (f: { filename: string }): number => oracle.groups.findIndex((g) => g.includes(oracle.norm[f.filename.replace(/^pkg-|\.tar\.gz$/g, "")] as string));
   const fileGroups = doc.files.map(groupOf);
-  assert.deepEqual(fileGroups, [...fileGroups].sort((a, b) => a - b), "files are listed in version order");
+  assert.deepEqual(
+    fileGroups,
+    [...fileGroups].sort((a, b) => a - b),
+    "files are listed in version order",
+  );
   // A yank of one long version does not touch its neighbour that a double would call equal.
   const yanked = doc.files.filter((f) => f.yanked !== undefined).map((f) => f.filename);
   assert.deepEqual(yanked, ["pkg-1.0.9007199254740993.tar.gz"]);
-  assert.deepEqual(built.warnings.filter((w) => w.code === "yank-unmatched"), []);
+  assert.deepEqual(
+    built.warnings.filter((w) => w.code === "yank-unmatched"),
+    [],
+  );
   // The catalog shows every file, each under its release: pkg-1.0.0 with the listed 1.0.
   const page = read(site, "project/pkg/index.html");
   for (const v of versions) assert.ok(page.includes(`>pkg-${v}.tar.gz<`), `pkg-${v}.tar.gz on the catalog page`);
@@ -249,7 +290,10 @@ test("a rebuild rewrites only what changed, and reports it", async () => {
   const expectedPaths = ["files/demo-core/demo_core-1.2.1.tar.gz", "simple/demo-core/index.html", "simple/demo-core/index.json", "project/demo-core/index.html", "index.html"];
   assert.equal(one.stats.written, expectedPaths.length);
   for (const p of expectedPaths) assert.ok(existsSync(join(site, p)), p);
-  assert.ok(one.warnings.some((w) => w.code === "metadata-mismatch"), "a renamed sdist's PKG-INFO disagrees with its name");
+  assert.ok(
+    one.warnings.some((w) => w.code === "metadata-mismatch"),
+    "a renamed sdist's PKG-INFO disagrees with its name",
+  );
 
   const removed = await buildTo(site, { from: [demoDists] });
   assert.equal(removed.stats.removed, 2 + 1 + 3, "hostile wheel + .metadata, demo-core 1.2.1, and the hostile project's two index pages and catalog page");
@@ -341,8 +385,14 @@ describe("bad input", () => {
 
   test("a yank that matches nothing is a named warning; an invalid yank version is an error", async () => {
     const r = await buildTo(tempDir("site"), { from: [demoDists], config: { yanked: { "demo-core": { "9.9": "typo?" }, nothing: { "1.0": "" } } } });
-    assert.deepEqual(r.warnings.map((w) => w.code), ["yank-unmatched", "yank-unmatched"]);
-    await assert.rejects(buildTo(tempDir("site"), { from: [demoDists], config: { yanked: { "demo-core": { "not a version": "x" } } } }), /yanked\.demo-core\.not a version: not a valid PEP 440 version/);
+    assert.deepEqual(
+      r.warnings.map((w) => w.code),
+      ["yank-unmatched", "yank-unmatched"],
+    );
+    await assert.rejects(
+      buildTo(tempDir("site"), { from: [demoDists], config: { yanked: { "demo-core": { "not a version": "x" } } } }),
+      /yanked\.demo-core\.not a version: not a valid PEP 440 version/,
+    );
   });
 
   test("an invalid Requires-Python is a named warning; one packaging accepts (a trailing comma) is not", async () => {
@@ -350,7 +400,10 @@ describe("bad input", () => {
     const line = (filename: string, spec: string): string => JSON.stringify({ filename, hash: `sha256=${"c".repeat(64)}`, requires_python: spec });
     writeFileSync(join(lists, "l.jsonl"), `${line("p-1.0.tar.gz", ">=3.6.*")}\n${line("p-1.1.tar.gz", ">=3.8,")}\n`);
     const r = await buildTo(tempDir("site"), { packageListsJson: [join(lists, "l.jsonl")], config: { packagesUrl: "https://f.example" } });
-    assert.deepEqual(r.warnings.map((w) => `${w.code} ${w.subject}`), ["invalid-requires-python p-1.0.tar.gz"]);
+    assert.deepEqual(
+      r.warnings.map((w) => `${w.code} ${w.subject}`),
+      ["invalid-requires-python p-1.0.tar.gz"],
+    );
   });
 });
 
@@ -379,11 +432,14 @@ describe("dumb-pypi package lists", () => {
     writeFileSync(join(dir, "list.txt"), "# our packages\ndumb-init-1.1.2.tar.gz\n\ndumb_init-1.2.0-py2.py3-none-manylinux1_x86_64.whl\npre_commit-0.9.2.tar.gz\nfoo-1.0+local-py3-none-any.whl\n");
     const site = tempDir("site");
     const r = await buildTo(site, { packageLists: [join(dir, "list.txt")], config: { packagesUrl: "https://pkgs.example/pool/" } });
-    assert.deepEqual(r.warnings.map((w) => w.code), ["missing-hash"]);
-    assert.deepEqual(anchors(read(site, "simple/dumb-init/index.html")).map((a) => a.href), [
-      "https://pkgs.example/pool/dumb-init-1.1.2.tar.gz",
-      "https://pkgs.example/pool/dumb_init-1.2.0-py2.py3-none-manylinux1_x86_64.whl",
-    ]);
+    assert.deepEqual(
+      r.warnings.map((w) => w.code),
+      ["missing-hash"],
+    );
+    assert.deepEqual(
+      anchors(read(site, "simple/dumb-init/index.html")).map((a) => a.href),
+      ["https://pkgs.example/pool/dumb-init-1.1.2.tar.gz", "https://pkgs.example/pool/dumb_init-1.2.0-py2.py3-none-manylinux1_x86_64.whl"],
+    );
     assert.equal(anchors(read(site, "simple/foo/index.html"))[0]?.href, "https://pkgs.example/pool/foo-1.0%2Blocal-py3-none-any.whl");
     // Sizes are unknown, so PEP 700 (api-version 1.1, size mandatory) is not claimed.
     assert.equal((json(site, "simple/dumb-init/index.json") as unknown as ProjectJson).meta["api-version"], "1.0");

@@ -98,9 +98,7 @@ function summaryOf(p: Project): string {
 /** The projects a query should leave visible: each term in the name, display name or summary. */
 function matching(query: string): string[] {
   const terms = query.toLowerCase().split(/\s+/).filter(Boolean);
-  return index.projects
-    .filter((p) => terms.every((t) => `${p.name} ${p.displayName} ${summaryOf(p)}`.toLowerCase().includes(t)))
-    .map((p) => p.name);
+  return index.projects.filter((p) => terms.every((t) => `${p.name} ${p.displayName} ${summaryOf(p)}`.toLowerCase().includes(t))).map((p) => p.name);
 }
 
 const squash = (s: string | null | undefined): string => (s ?? "").replace(/\s+/g, " ").trim();
@@ -179,8 +177,7 @@ test("the landing page lists every project with its latest version and summary",
       summary: summaryOf(p),
       hidden: false,
     }));
-    const tidy = (r: Row[]): Row[] =>
-      r.map((x) => ({ ...x, text: squash(x.text), version: squash(x.version), summary: squash(x.summary) })).sort((a, b) => ((a.name ?? "") < (b.name ?? "") ? -1 : 1));
+    const tidy = (r: Row[]): Row[] => r.map((x) => ({ ...x, text: squash(x.text), version: squash(x.version), summary: squash(x.summary) })).sort((a, b) => ((a.name ?? "") < (b.name ?? "") ? -1 : 1));
     assert.deepEqual(tidy(rows), tidy(expected));
     // Neither a yanked release nor one only a future Python could install (2.0.0 needs >= 3.99) counts as the latest.
     assert.equal(rows.find((r) => r.name === "demo-core")?.version.trim(), "1.2.0");
@@ -321,9 +318,9 @@ test("navigation: landing → demo-app → its dependency demo-core, with versio
     }
 
     // Each file row's sha256 is the real digest of that file's bytes.
-    const rows = await page.locator("#versions code.sha256").evaluateAll((codes: PageElement[]) =>
-      codes.map((c) => ({ hash: c.textContent.trim(), row: (c.closest("tr") ?? c.parentElement)?.textContent ?? "" })),
-    );
+    const rows = await page
+      .locator("#versions code.sha256")
+      .evaluateAll((codes: PageElement[]) => codes.map((c) => ({ hash: c.textContent.trim(), row: (c.closest("tr") ?? c.parentElement)?.textContent ?? "" })));
     assert.equal(rows.length, core.files.length, "one sha256 per file");
     const seen = new Map<string, string>();
     for (const { hash, row } of rows) {
@@ -332,7 +329,9 @@ test("navigation: landing → demo-app → its dependency demo-core, with versio
       seen.set(files[0]!.filename, hash);
     }
     for (const f of core.files) {
-      const real = createHash("sha256").update(readFileSync(join(demoDists, f.filename))).digest("hex");
+      const real = createHash("sha256")
+        .update(readFileSync(join(demoDists, f.filename)))
+        .digest("hex");
       assert.equal(seen.get(f.filename), real, `sha256 of ${f.filename}`);
     }
   });
@@ -379,11 +378,7 @@ async function assertOnlyOwnScript(page: Page): Promise<void> {
   const scripts = await page.evaluate(() => [...document.scripts].map((s) => s.getAttribute("src")));
   assert.ok(scripts.length >= 1, "the catalog script is present");
   for (const src of scripts) assert.ok(typeof src === "string" && src.endsWith("assets/catalog.js"), `script src=${src}`);
-  const handlers = await page.evaluate(() =>
-    [...document.querySelectorAll("*")].flatMap((el) =>
-      [...el.attributes].filter((a) => /^on/i.test(a.name)).map((a) => `${el.tagName}[${a.name}]`),
-    ),
-  );
+  const handlers = await page.evaluate(() => [...document.querySelectorAll("*")].flatMap((el) => [...el.attributes].filter((a) => /^on/i.test(a.name)).map((a) => `${el.tagName}[${a.name}]`)));
   assert.deepEqual(handlers, []);
   const csp = await page.locator('meta[http-equiv="Content-Security-Policy" i]').getAttribute("content");
   assert.ok(csp, "CSP meta");
@@ -437,9 +432,7 @@ async function accessibilityProblems(page: Page, where: string): Promise<string[
       .filter((el) => el.type !== "hidden" && el.labels.length === 0 && !el.getAttribute("aria-label") && !el.getAttribute("aria-labelledby"))
       .map((el) => `form field without a label: ${el.outerHTML}`),
     noAlt: [...document.querySelectorAll("img:not([alt])")].map((el) => `img without alt: ${el.outerHTML}`),
-    unnamed: [...document.querySelectorAll("button")]
-      .filter((b) => !b.textContent.trim() && !b.getAttribute("aria-label"))
-      .map((b) => `button without a name: ${b.outerHTML}`),
+    unnamed: [...document.querySelectorAll("button")].filter((b) => !b.textContent.trim() && !b.getAttribute("aria-label")).map((b) => `button without a name: ${b.outerHTML}`),
     lang: document.documentElement.getAttribute("lang") === "en" ? [] : [`<html lang> is ${String(document.documentElement.getAttribute("lang"))}`],
   }));
   return [...found.unlabelled, ...found.noAlt, ...found.unnamed, ...found.lang].map((p) => `${where}: ${p}`);
@@ -539,13 +532,19 @@ test("a README's image from another host loads in a public catalog, and in a pri
     }
   };
   try {
-    assert.deepEqual(built.index.projects.map((p) => p.name), ["acme-pixel"]);
+    assert.deepEqual(
+      built.index.projects.map((p) => p.name),
+      ["acme-pixel"],
+    );
     const open = await visit(publicServer.url, DESKTOP);
     assert.deepEqual(open, { pixels: 1, violations: [], shown: true }, "the public catalog shows the README as written");
     const gated = await visit(privateServer.url, { ...DESKTOP, httpCredentials: { username: "alice", password: ALICE } });
     assert.equal(gated.pixels, 0, "the browser never asked the tracker");
     assert.equal(gated.shown, false);
-    assert.ok(gated.violations.some((v) => v.includes("https://tracker.example/pixel.png") && v.includes("img-src 'self' data:")), gated.violations.join("\n"));
+    assert.ok(
+      gated.violations.some((v) => v.includes("https://tracker.example/pixel.png") && v.includes("img-src 'self' data:")),
+      gated.violations.join("\n"),
+    );
   } finally {
     await Promise.all([publicServer.close(), privateServer.close(), emu.close()]);
   }

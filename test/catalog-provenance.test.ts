@@ -123,10 +123,7 @@ test("an attested file says who built it, linked to the repository, the run and 
 test("without a run URL the workflow links to its file at the commit built; branch refs are shown short too", () => {
   const page = render([ATTESTATIONS]).get("project/pypi-attestations/index.html") ?? "";
   const line = element(fileRow(page, "pypi_attestations-0.0.18.tar.gz"), "p", 'class="built-by"');
-  assert.equal(
-    byClass(anchors(line), "build-workflow")?.href,
-    "https://github.com/trailofbits/pypi-attestations/blob/08802efe1f8e5fec4ad842d6b8ce97656092ee72/.github/workflows/release.yml",
-  );
+  assert.equal(byClass(anchors(line), "build-workflow")?.href, "https://github.com/trailofbits/pypi-attestations/blob/08802efe1f8e5fec4ad842d6b8ce97656092ee72/.github/workflows/release.yml");
   assert.match(text(line), /^built by trailofbits\/pypi-attestations release\.yml at v0\.0\.18 · provenance$/);
 
   const main = { ...RELEASE, ref: "refs/heads/main" };
@@ -134,10 +131,7 @@ test("without a run URL the workflow links to its file at the commit built; bran
   const p = projectOf("p", [attested("p-1.0.tar.gz", [main, merge, main])], ["1.0"]);
   const several = element(fileRow(render([p]).get("project/p/index.html") ?? "", "p-1.0.tar.gz"), "p", 'class="built-by"');
   // Each distinct identity once, in the provenance's order.
-  assert.equal(
-    text(several),
-    "built by trailofbits/pypi-attestations release.yml at main; built by trailofbits/pypi-attestations ci.yml at refs/pull/7/merge · provenance",
-  );
+  assert.equal(text(several), "built by trailofbits/pypi-attestations release.yml at main; built by trailofbits/pypi-attestations ci.yml at refs/pull/7/merge · provenance");
   const refs = [...several.matchAll(/<code class="build-ref"[^>]*>[^<]*<\/code>/g)].map((m) => attribute(m[0], "title"));
   assert.deepEqual(refs, ["refs/heads/main", "refs/pull/7/merge"]);
 });
@@ -159,9 +153,16 @@ test("names from certificates are text: hostile workflow, repository and ref are
 
   for (const html of [page, landing]) {
     // The catalog's own script is the only one; no handler attribute and no javascript: link was written.
-    assert.deepEqual([...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]), [`<script src="${html === page ? "../../" : ""}assets/catalog.js" defer>`]);
+    assert.deepEqual(
+      [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]),
+      [`<script src="${html === page ? "../../" : ""}assets/catalog.js" defer>`],
+    );
     const names = attributeNames(html);
-    assert.deepEqual(names.filter((n) => /^on/i.test(n)), [], "no event-handler attribute");
+    assert.deepEqual(
+      names.filter((n) => /^on/i.test(n)),
+      [],
+      "no event-handler attribute",
+    );
     assert.doesNotMatch(html, /href="javascript:/i);
   }
 
@@ -177,9 +178,15 @@ test("names from certificates are text: hostile workflow, repository and ref are
   // A hostile repository name stays inside the github.com URL; a server that is not http(s) links nothing.
   const links = anchors(line);
   const repository = links.filter((a) => a.attrs.get("class") === "build-repository").map((a) => new URL(a.href));
-  assert.deepEqual(repository.map((u) => [u.origin, decodeURIComponent(u.pathname)]), [["https://github.com", `/${hostile.repository}`]]);
+  assert.deepEqual(
+    repository.map((u) => [u.origin, decodeURIComponent(u.pathname)]),
+    [["https://github.com", `/${hostile.repository}`]],
+  );
   assert.equal(elements(line, "span", "build-repository").length, 1);
-  assert.deepEqual(links.filter((a) => a.attrs.get("class") === "build-workflow").map((a) => a.href), ["https://github.com/x/y/actions/runs/1"]);
+  assert.deepEqual(
+    links.filter((a) => a.attrs.get("class") === "build-workflow").map((a) => a.href),
+    ["https://github.com/x/y/actions/runs/1"],
+  );
 
   const badge = element(page, "span", 'class="badge attested"');
   assert.equal(attribute(badge, "title"), `Every file of version 1.0 is attested: built by ${hostile.repository} ${hostile.workflow}, trailofbits/pypi-attestations release.yml`);
@@ -228,7 +235,10 @@ test("without provenance a page has the bytes it had before: attested pages diff
 
   // Strip the badge and the built-by lines: what remains is, byte for byte, the unattested page.
   const strip = (html: string): string =>
-    html.replace(/<p class="attested">[\s\S]*?<\/p>\n/g, "").replace(/<p class="built-by">[\s\S]*?<\/p>/g, "").replace(/ <span class="attested"[^>]*>[^<]*<\/span>/g, "");
+    html
+      .replace(/<p class="attested">[\s\S]*?<\/p>\n/g, "")
+      .replace(/<p class="built-by">[\s\S]*?<\/p>/g, "")
+      .replace(/ <span class="attested"[^>]*>[^<]*<\/span>/g, "");
   const attestedPage = mixed.get("project/pypi-attestations/index.html") ?? "";
   assert.notEqual(attestedPage, plainIndex.get("project/pypi-attestations/index.html"));
   assert.equal(strip(attestedPage), plainIndex.get("project/pypi-attestations/index.html"));

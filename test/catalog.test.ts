@@ -83,10 +83,7 @@ describe("the catalog of a site built from the demo and hostile dists", async ()
       assert.ok(html.includes(`<link rel="icon" href="${root}assets/favicon.svg" type="image/svg+xml">`), `${path}: an icon, so browsers do not ask for /favicon.ico`);
       assert.equal(html.match(/<h1[ >]/g)?.length, 1, `${path}: one <h1>`);
     }
-    assert.equal(
-      CONTENT_SECURITY_POLICY,
-      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; object-src 'none'; base-uri 'none'; form-action 'none'",
-    );
+    assert.equal(CONTENT_SECURITY_POLICY, "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; object-src 'none'; base-uri 'none'; form-action 'none'");
   });
 
   test("no inline script or style anywhere: one external script, no event handlers, no style attributes", () => {
@@ -303,12 +300,7 @@ function render(projects: Project[], title = "Python package index"): Map<string
 test("latest is the newest final, non-yanked version; pre-releases and yanks are badged", () => {
   const p = projectOf(
     "pkg",
-    [
-      file("pkg-1.0.tar.gz", { meta: { summary: "old" } }),
-      file("pkg-1.1.tar.gz", { meta: { summary: "current" } }),
-      file("pkg-1.2.tar.gz", { yanked: "oops" }),
-      file("pkg-2.0rc1.tar.gz"),
-    ],
+    [file("pkg-1.0.tar.gz", { meta: { summary: "old" } }), file("pkg-1.1.tar.gz", { meta: { summary: "current" } }), file("pkg-1.2.tar.gz", { yanked: "oops" }), file("pkg-2.0rc1.tar.gz")],
     ["1.0", "1.1", "1.2", "2.0rc1"],
   );
   const facts = catalogFacts(p);
@@ -444,11 +436,11 @@ test("descriptions: Markdown is sanitised, other content types are escaped text"
     "",
     "###### Deep",
     "",
-    "<script>alert(1)</script><style>body{}</style><iframe src=\"https://evil.example\"></iframe><object data=\"x\"></object><embed src=\"x\"><form><input></form>",
+    '<script>alert(1)</script><style>body{}</style><iframe src="https://evil.example"></iframe><object data="x"></object><embed src="x"><form><input></form>',
     "",
     `<p onclick="alert(1)" style="color:red" id="install-pip" class="copy">para</p>`,
     "",
-    "[js](javascript:alert(1)) [ok](https://ok.example) [rel](docs/x.md) [mail](mailto:a@b.example) <a href=\"//evil.example\">proto</a>",
+    '[js](javascript:alert(1)) [ok](https://ok.example) [rel](docs/x.md) [mail](mailto:a@b.example) <a href="//evil.example">proto</a>',
     "",
     `![img](https://img.example/a.png) <img src="data:image/png;base64,AAAA" alt="d"> <img src="http://insecure.example/a.png" alt="h"> <img src="x.png" onerror="alert(1)">`,
     "",
@@ -459,7 +451,24 @@ test("descriptions: Markdown is sanitised, other content types are escaped text"
     "> quote",
   ].join("\n");
   const html = renderDescription(hostile, "text/markdown; charset=UTF-8; variant=GFM");
-  for (const bad of [/<script/i, /<style/i, /<iframe/i, /<object/i, /<embed/i, /<form/i, /<input/i, /\son\w+=/i, /style=/i, /\sid=/i, /class="copy"/, /javascript:/i, /alert/, /data:image/, /http:\/\/insecure/, /\/\/evil/]) {
+  for (const bad of [
+    /<script/i,
+    /<style/i,
+    /<iframe/i,
+    /<object/i,
+    /<embed/i,
+    /<form/i,
+    /<input/i,
+    /\son\w+=/i,
+    /style=/i,
+    /\sid=/i,
+    /class="copy"/,
+    /javascript:/i,
+    /alert/,
+    /data:image/,
+    /http:\/\/insecure/,
+    /\/\/evil/,
+  ]) {
     assert.doesNotMatch(html, bad);
   }
   assert.match(html, /<h3>Top<\/h3>/);
@@ -545,7 +554,10 @@ describe("a site with namespaces Acme and acme-internal", async () => {
 });
 
 test("a namespaced project from another organisation's repository is said not to be published by the namespace's owner", () => {
-  const from = (repository: string) => (name: string): Project => projectOf(name, [file(`${name.replace(/-/g, "_")}-1.0.tar.gz`, { repository })], ["1.0"]);
+  const from =
+    (repository: string) =>
+    (name: string): Project =>
+      projectOf(name, [file(`${name.replace(/-/g, "_")}-1.0.tar.gz`, { repository })], ["1.0"]);
   const config = validateIndexConfig({ title: "Acme", namespaces: ["Acme"] });
   const pages = new Map(renderCatalog({ projects: [from("Acme/app")("acme-app"), from("mallory/fork")("acme-fork")] }, config, "acme"));
   const headOf = (name: string): string => text(element(pages.get(`project/${name}/index.html`) ?? "", "div", 'class="page-head"'));

@@ -50,8 +50,14 @@ test("pip installs through the edge function and the S3 origin: JSON by negotiat
   assert.equal(pkgs.get("demo-core"), "1.2.0", "2.0.0 needs Python >= 3.99");
   assert.equal(execFileSync(venv.python, ["-c", "import demo_core; print(demo_core.__version__)"], { env: clientEnv() }).toString().trim(), "1.2.0");
   // The function turned pip's directory URL into the JSON file, which S3 serves with the PEP 691 type.
-  assert.ok(log.some((l) => l === "GET /simple/demo-app/ -> /simple/demo-app/index.json 200 application/vnd.pypi.simple.v1+json"), log.join("\n"));
-  assert.ok(log.some((l) => /demo_app-0\.3\.0-py3-none-any\.whl\.metadata 200/.test(l)), log.join("\n"));
+  assert.ok(
+    log.some((l) => l === "GET /simple/demo-app/ -> /simple/demo-app/index.json 200 application/vnd.pypi.simple.v1+json"),
+    log.join("\n"),
+  );
+  assert.ok(
+    log.some((l) => /demo_app-0\.3\.0-py3-none-any\.whl\.metadata 200/.test(l)),
+    log.join("\n"),
+  );
   const yanked = await venv.pip(["install", "--index-url", `${frontUrl}/simple/`, "demo-core==1.0.0"]);
   assert.match(yanked.stdout + yanked.stderr, /yanked.*broken/is);
 });

@@ -31,10 +31,21 @@ test("the command runs compiled: --help loads dist/cli/main.js alone, no TypeScr
   const traced = await run(process.execPath, ["--import", join(repoRoot, "test/fixtures/load-trace/register.mjs"), cliPath, "--help"], { cwd: repoRoot });
   assert.equal(traced.code, 0, traced.stderr);
   const loaded = [...traced.stderr.matchAll(/^load-trace (\S+)$/gm)].map((m) => m[1] ?? "");
-  assert.ok(loaded.some((u) => u.endsWith("/dist/cli/main.js")), loaded.join("\n"));
-  assert.deepEqual(loaded.filter((u) => u.endsWith(".ts") || /\/node_modules\/(tsx|zod|@octokit|@aws-sdk|yaml|marked)\//.test(u) || /dist\/cli\/(build|serve|demo)-command/.test(u)), [], "nothing a command needs");
+  assert.ok(
+    loaded.some((u) => u.endsWith("/dist/cli/main.js")),
+    loaded.join("\n"),
+  );
+  assert.deepEqual(
+    loaded.filter((u) => u.endsWith(".ts") || /\/node_modules\/(tsx|zod|@octokit|@aws-sdk|yaml|marked)\//.test(u) || /dist\/cli\/(build|serve|demo)-command/.test(u)),
+    [],
+    "nothing a command needs",
+  );
   // A command loads its own modules when it runs.
-  const build = await run(process.execPath, ["--import", join(repoRoot, "test/fixtures/load-trace/register.mjs"), cliPath, "build", "--from", demoDists, "--out", join(tempDir("cli-traced"), "site"), "--quiet"], { cwd: repoRoot });
+  const build = await run(
+    process.execPath,
+    ["--import", join(repoRoot, "test/fixtures/load-trace/register.mjs"), cliPath, "build", "--from", demoDists, "--out", join(tempDir("cli-traced"), "site"), "--quiet"],
+    { cwd: repoRoot },
+  );
   assert.equal(build.code, 0, build.stderr);
   assert.match(build.stderr, /^load-trace \S+\/dist\/cli\/build-command-\w+\.js$/m);
 });
@@ -133,10 +144,7 @@ test("--config takes the stack's sources and files keys, with paths relative to 
   const cfgDir = join(dir, "conf");
   mkdirSync(cfgDir);
   // The same shape as github-pypi:* stack config: one file serves `github-pypi build` and documents the stack.
-  writeFileSync(
-    join(cfgDir, "index.yaml"),
-    `title: From file\nfiles: mirror\nsources:\n  localDirs: [${JSON.stringify(relative(cfgDir, demoDists))}]\nyanked:\n  demo-core:\n    "1.0.0": broken\n`,
-  );
+  writeFileSync(join(cfgDir, "index.yaml"), `title: From file\nfiles: mirror\nsources:\n  localDirs: [${JSON.stringify(relative(cfgDir, demoDists))}]\nyanked:\n  demo-core:\n    "1.0.0": broken\n`);
   const out = join(dir, "site");
   const r = await cli(["build", "--config", join(cfgDir, "index.yaml"), "--out", out]);
   assert.equal(r.code, 0, r.stderr);
@@ -164,7 +172,13 @@ test("package lists are read as they stream: CRLF line ends, no final newline, a
   // A first line of spaces (blank, so skipped) long enough that one "ï" (two bytes in UTF-8) starts on the chunk's last byte.
   const at = Buffer.from(`\r\n${lines.join("\r\n")}`).indexOf(Buffer.from("ï"), CHUNK - 100);
   const text = `${" ".repeat(CHUNK - 1 - at)}\r\n${lines.join("\r\n")}`;
-  assert.equal(Buffer.from(text).subarray(CHUNK - 1, CHUNK + 1).toString(), "ï", "the character straddles the chunk boundary");
+  assert.equal(
+    Buffer.from(text)
+      .subarray(CHUNK - 1, CHUNK + 1)
+      .toString(),
+    "ï",
+    "the character straddles the chunk boundary",
+  );
   writeFileSync(join(dir, "list.jsonl"), text);
   const out = join(dir, "site");
   const built = await cli(["build", "--package-list-json", join(dir, "list.jsonl"), "--packages-url", "https://files.example/", "--out", out, "--quiet"]);
@@ -173,7 +187,10 @@ test("package lists are read as they stream: CRLF line ends, no final newline, a
   const seen = page.files.map((f) => `${f.filename} ${f.yanked}`).sort();
   assert.deepEqual(seen, Array.from({ length: 1500 }, (_, i) => `naive-1.0.${i}.tar.gz naïve ${i}`).sort(), "every line, the last one too, with no broken character");
 
-  const piped = await run(process.execPath, [cliPath, "build", "--package-list", "-", "--packages-url", "https://files.example/", "--out", join(dir, "site-2"), "--quiet"], { cwd: repoRoot, input: "plain-1.0.tar.gz\r\nplain-2.0.tar.gz" });
+  const piped = await run(process.execPath, [cliPath, "build", "--package-list", "-", "--packages-url", "https://files.example/", "--out", join(dir, "site-2"), "--quiet"], {
+    cwd: repoRoot,
+    input: "plain-1.0.tar.gz\r\nplain-2.0.tar.gz",
+  });
   assert.equal(piped.code, 0, piped.stderr);
   const stdinPage = JSON.parse(readFileSync(join(dir, "site-2", "simple", "plain", "index.json"), "utf8")) as { files: { filename: string }[] };
   assert.deepEqual(stdinPage.files.map((f) => f.filename).sort(), ["plain-1.0.tar.gz", "plain-2.0.tar.gz"], "no \\r left on a name");

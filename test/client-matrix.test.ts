@@ -133,10 +133,12 @@ function viewOfStatic(host: StaticHost): HostView {
 async function publicHosts(): Promise<HostView[]> {
   const serve = await startObservedServer({ root: site });
   const staticHost = await startStaticHost(site);
-  closers.push(() => serve.close(), () => staticHost.close());
+  closers.push(
+    () => serve.close(),
+    () => staticHost.close(),
+  );
   return [viewOfServe(serve), viewOfStatic(staticHost)];
 }
-
 
 const out = (r: { stdout: string; stderr: string }): string => r.stdout + r.stderr;
 const downloaded = (dir: string): string[] => readdirSync(dir).sort();
@@ -153,10 +155,13 @@ async function publicScenarios(t: TestContext, row: PipCandidate, venv: Venv, ho
   const target = join(work, "target");
   const demo = await pip(["install", "--target", target, "demo-app"]);
   assert.equal(demo.code, 0, out(demo));
-  const dists = readdirSync(target).filter((n) => n.endsWith(".dist-info")).map((n) => n.replace(/\.dist-info$/, "")).map((n) => {
-    const [name = "", version = ""] = n.split("-");
-    return `${normalise(name)}==${version}`;
-  });
+  const dists = readdirSync(target)
+    .filter((n) => n.endsWith(".dist-info"))
+    .map((n) => n.replace(/\.dist-info$/, ""))
+    .map((n) => {
+      const [name = "", version = ""] = n.split("-");
+      return `${normalise(name)}==${version}`;
+    });
   assert.deepEqual(dists.sort(), ["demo-app==0.3.0", "demo-core==1.2.0"]);
   const imported = await run(venv.python, ["-c", "import demo_app, demo_core; print(demo_core.__version__)"], { env: { PYTHONPATH: target } });
   assert.equal(imported.stdout.trim(), "1.2.0", out(imported));
@@ -223,7 +228,11 @@ async function oneUrlScenario(t: TestContext, oneUrl: OneUrlIndex, row: PipCandi
   assertUpstreamClean(traffic);
   const pages = traffic.ours.filter((q) => q.path.startsWith("/simple/acme-") && q.status === 200).map((q) => (q.contentType === "application/vnd.pypi.simple.v1+json" ? "JSON" : "HTML"));
   assert.deepEqual([...new Set(pages)], [name !== "static" && asksJson(row) ? "JSON" : "HTML"]);
-  assert.equal(traffic.ours.some((q) => q.path.endsWith(".whl.metadata") && q.status === 200), readsCoreMetadata(row), "PEP 658 files read from pip 23.2");
+  assert.equal(
+    traffic.ours.some((q) => q.path.endsWith(".whl.metadata") && q.status === 200),
+    readsCoreMetadata(row),
+    "PEP 658 files read from pip 23.2",
+  );
   // After the redirect pip asks the upstream again with its own Accept, and no credentials.
   const upstreamPage = traffic.upstream.find((q) => q.path === "/simple/public-dep/");
   assert.equal(/application\/vnd\.pypi\.simple\.v1\+json/.test(upstreamPage?.accept ?? ""), asksJson(row), JSON.stringify(traffic.upstream));
@@ -271,7 +280,15 @@ describe("pip", { concurrency: 2 }, () => {
           await assertPublished(oneUrl, dir);
         }
         // Only once every host passed, both ways: the row says what was shown.
-        if (oneUrlPassed.size === 3) table.add({ client: "pip", version: row.pip, python, host: "all three", result: "yes", configuration: "`--index-url URL` (on the private host `https://token:TOKEN@HOST/simple/`); `requirements.txt` whose first line is `--index-url URL`" });
+        if (oneUrlPassed.size === 3)
+          table.add({
+            client: "pip",
+            version: row.pip,
+            python,
+            host: "all three",
+            result: "yes",
+            configuration: "`--index-url URL` (on the private host `https://token:TOKEN@HOST/simple/`); `requirements.txt` whose first line is `--index-url URL`",
+          });
       });
 
       if (pipAtLeast(row, 25, 1)) {
@@ -288,7 +305,14 @@ describe("pip", { concurrency: 2 }, () => {
             }
             assert.doesNotMatch(readFileSync(file, "utf8"), new RegExp(oneUrl.host("private").password ?? "-"), "no token in the lock file");
           }
-          table.add({ client: "pip", version: row.pip, python, host: "all three", result: "yes", configuration: "`pip lock --index-url URL acme-app` (pylock.toml: the published sha256 of every wheel)" });
+          table.add({
+            client: "pip",
+            version: row.pip,
+            python,
+            host: "all three",
+            result: "yes",
+            configuration: "`pip lock --index-url URL acme-app` (pylock.toml: the published sha256 of every wheel)",
+          });
         });
       }
 
@@ -302,13 +326,27 @@ describe("pip", { concurrency: 2 }, () => {
             assert.equal(r.code, 0, out(r));
             assert.deepEqual(downloaded(dir), COOLED);
           }
-          table.add({ client: "pip", version: row.pip, python, host: "serve (JSON)", result: "yes", configuration: "`--uploaded-prior-to P7D` (or a date): older files only, ours and the upstream's" });
+          table.add({
+            client: "pip",
+            version: row.pip,
+            python,
+            host: "serve (JSON)",
+            result: "yes",
+            configuration: "`--uploaded-prior-to P7D` (or a date): older files only, ours and the upstream's",
+          });
         });
         await t.test("--uploaded-prior-to on the static host: refused, as pip reads upload times from JSON only", async () => {
           const r = await venv.pip(["download", "--no-cache-dir", "-d", join(work, "cool-static"), "--index-url", oneUrl.host("static").index, "--uploaded-prior-to", "P7D", "acme-app"]);
           assert.notEqual(r.code, 0);
           assert.match(out(r), /Index \S+\/simple\/acme-app\/ does not provide upload-time metadata/, out(r));
-          table.add({ client: "pip", version: row.pip, python, host: "static (HTML)", result: "no: pip reads upload times from JSON pages only (PEP 700), and a static host serves HTML; use uv's `--exclude-newer`, which reads `data-upload-time`", configuration: "`--uploaded-prior-to P7D`" });
+          table.add({
+            client: "pip",
+            version: row.pip,
+            python,
+            host: "static (HTML)",
+            result: "no: pip reads upload times from JSON pages only (PEP 700), and a static host serves HTML; use uv's `--exclude-newer`, which reads `data-upload-time`",
+            configuration: "`--uploaded-prior-to P7D`",
+          });
         });
       }
     });

@@ -42,8 +42,14 @@ test("the tools are pinned in sections of their own, hashed the same way, and ar
   for (const t of tools) assert.ok(!clients.has(t.venv), `${t.venv} is listed among the clients`);
   // A tool section after the last client does not become part of that client's requirements.
   const text = "# venv pip-1.0 python 3.12\npip==1.0 \\\n    --hash=sha256:00\n\n# tool t python 3.12: a==1 b==2\na==1 \\\n    --hash=sha256:00\nb==2 \\\n    --hash=sha256:00\n";
-  assert.deepEqual(pinnedVenvs(text).map((p) => p.requirements), ["pip==1.0 \\\n    --hash=sha256:00\n"]);
-  assert.deepEqual(pinnedSections(text).map((p) => `${p.kind} ${p.venv}`), ["client pip-1.0", "tool t"]);
+  assert.deepEqual(
+    pinnedVenvs(text).map((p) => p.requirements),
+    ["pip==1.0 \\\n    --hash=sha256:00\n"],
+  );
+  assert.deepEqual(
+    pinnedSections(text).map((p) => `${p.kind} ${p.venv}`),
+    ["client pip-1.0", "tool t"],
+  );
   assert.throws(() => pinnedTools(text.replace(": a==1 b==2", ": a==1 b==3")), /tool t names b==3 but its section pins b==2/);
   assert.throws(() => pinnedTools(text.replace(": a==1 b==2", ": a==1 c==2")), /section t does not pin c/);
   assert.throws(() => pinnedTools(text.replace(": a==1 b==2", ": a b==2")), /tool t: "a" is not an exact pin/);

@@ -11,7 +11,19 @@ import { after, before, describe, test, type TestContext } from "node:test";
 import { parse as parseToml } from "smol-toml";
 import { clientTable } from "./helpers/client-table.js";
 import { clientVenv, interpreter, type ClientVenv } from "./helpers/client-venvs.js";
-import { ALICE, BOB, assertUpstreamClean, describeTraffic, recordTraffic, startOneUrlIndex, type HostName, type IndexHost, type OneUrlIndex, type Traffic, venvDistributions } from "./helpers/one-url-index.js";
+import {
+  ALICE,
+  BOB,
+  assertUpstreamClean,
+  describeTraffic,
+  recordTraffic,
+  startOneUrlIndex,
+  type HostName,
+  type IndexHost,
+  type OneUrlIndex,
+  type Traffic,
+  venvDistributions,
+} from "./helpers/one-url-index.js";
 import { tempDir } from "./helpers/paths.js";
 import { clientEnv, run, type RunResult } from "./helpers/python.js";
 
@@ -66,7 +78,6 @@ function workspace(client: "pdm" | "pipenv", label: string, settings: NodeJS.Pro
 const pdmRun = (args: string[], ws: Workspace): Promise<RunResult> => run(pdm.bin("pdm"), args, { cwd: ws.dir, env: ws.env });
 const pipenvRun = (args: string[], ws: Workspace): Promise<RunResult> => run(pipenv.bin("pipenv"), args, { cwd: ws.dir, env: ws.env });
 
-
 /** The published files of `name` `version` (ours or the upstream's): file name -> `sha256:...`. */
 function published(name: string, version: string): Map<string, string> {
   const prefix = `${normalise(name).replace(/-/g, "_")}-${version}-`;
@@ -79,16 +90,36 @@ function assertFetched(t: TestContext, client: string, host: IndexHost, traffic:
   assert.ok(pages.length > 0, JSON.stringify(traffic.ours));
   const expected = host.name === "static" ? "text/html" : "application/vnd.pypi.simple.v1+json";
   assert.deepEqual([...new Set(pages.map((p) => p.contentType))], [expected], `${client} asks for PEP 691 JSON first and takes HTML where that is all there is`);
-  assert.ok(traffic.ours.some((r) => r.path.endsWith(".whl.metadata") && r.status === 200), `${client} reads PEP 658 .metadata files`);
-  assert.deepEqual(traffic.ours.filter((r) => r.range !== "").map((r) => r.path), [], `${client} makes no Range requests`);
+  assert.ok(
+    traffic.ours.some((r) => r.path.endsWith(".whl.metadata") && r.status === 200),
+    `${client} reads PEP 658 .metadata files`,
+  );
+  assert.deepEqual(
+    traffic.ours.filter((r) => r.range !== "").map((r) => r.path),
+    [],
+    `${client} makes no Range requests`,
+  );
   for (const file of ["acme_app-1.0.0-py3-none-any.whl", "acme_lib-1.1.0-py3-none-any.whl"]) {
-    assert.ok(traffic.ours.some((r) => r.path.endsWith(`/${file}`) && r.status === 200), `${file} is downloaded from our host`);
+    assert.ok(
+      traffic.ours.some((r) => r.path.endsWith(`/${file}`) && r.status === 200),
+      `${file} is downloaded from our host`,
+    );
   }
   // public-dep is not ours: our host sends the client on to the upstream, which serves it.
-  assert.ok(traffic.ours.some((r) => r.path === "/simple/public-dep/" && r.status === 302), "our host redirects public-dep's page");
-  assert.ok(traffic.upstream.some((q) => q.path === "/simple/public-dep/"), "the upstream serves public-dep's page");
+  assert.ok(
+    traffic.ours.some((r) => r.path === "/simple/public-dep/" && r.status === 302),
+    "our host redirects public-dep's page",
+  );
+  assert.ok(
+    traffic.upstream.some((q) => q.path === "/simple/public-dep/"),
+    "the upstream serves public-dep's page",
+  );
   if (host.name === "private") {
-    assert.deepEqual(traffic.ours.filter((r) => !r.credentials).map((r) => r.path), [], `${client} sends the credentials with every request to our host, none waits for a 401`);
+    assert.deepEqual(
+      traffic.ours.filter((r) => !r.credentials).map((r) => r.path),
+      [],
+      `${client} sends the credentials with every request to our host, none waits for a 401`,
+    );
   }
   assert.doesNotMatch(output, API_VERSION);
   assertUpstreamClean(traffic);
@@ -146,7 +177,14 @@ describe("pdm: the index as the pypi source", () => {
       assertFetched(t, "pdm", host, await rec.stop(), output);
       assert.doesNotMatch(output + lockText, new RegExp(ALICE), "the token is neither printed nor locked");
       const url = name === "private" ? "https://token:TOKEN@HOST/simple/" : "URL";
-      table.add({ client: "pdm", version: pdm.version, python: PYTHON, host: HOST_LABEL[name], result: "yes", configuration: `\`[[tool.pdm.source]]\` \`name = "pypi"\`, \`url = "${url}"\`; \`pdm lock\`, \`pdm install --no-self\`` });
+      table.add({
+        client: "pdm",
+        version: pdm.version,
+        python: PYTHON,
+        host: HOST_LABEL[name],
+        result: "yes",
+        configuration: `\`[[tool.pdm.source]]\` \`name = "pypi"\`, \`url = "${url}"\`; \`pdm lock\`, \`pdm install --no-self\``,
+      });
     });
 
     test(`pdm: a claimed name the index does not hold is not found, and the upstream never hears it: ${name}`, async (t) => {
@@ -159,7 +197,10 @@ describe("pdm: the index as the pypi source", () => {
       const traffic = await rec.stop();
       assert.notEqual(lock.code, 0, out(lock));
       assert.match(flat(out(lock)), /Unable to find candidates for acme-ghost/, out(lock));
-      assert.ok(traffic.ours.some((q) => q.path === "/simple/acme-ghost/" && q.status === 404), JSON.stringify(traffic.ours));
+      assert.ok(
+        traffic.ours.some((q) => q.path === "/simple/acme-ghost/" && q.status === 404),
+        JSON.stringify(traffic.ours),
+      );
       assertUpstreamClean(traffic);
       t.diagnostic(`pdm, acme-ghost on ${name}: exit ${lock.code}; ${describeTraffic(traffic)}`);
     });
@@ -168,7 +209,11 @@ describe("pdm: the index as the pypi source", () => {
   test("pdm: the private index's URL and credentials in pdm's own configuration (pdm config pypi.*)", async (t) => {
     const host = index.host("private");
     const ws = workspace("pdm", "config");
-    for (const [key, value] of [["pypi.url", host.index], ["pypi.username", "token"], ["pypi.password", ALICE]] as const) {
+    for (const [key, value] of [
+      ["pypi.url", host.index],
+      ["pypi.username", "token"],
+      ["pypi.password", ALICE],
+    ] as const) {
       const set = await pdmRun(["config", key, value], ws);
       assert.equal(set.code, 0, out(set));
     }
@@ -180,7 +225,14 @@ describe("pdm: the index as the pypi source", () => {
     const { output, lockText } = await pdmLockInstall(ws);
     assertFetched(t, "pdm", host, await rec.stop(), output);
     assert.doesNotMatch(output + lockText, new RegExp(ALICE), "the token is neither printed nor locked");
-    table.add({ client: "pdm", version: pdm.version, python: PYTHON, host: "serve --auth github", result: "yes", configuration: "`pdm config pypi.url URL`, `pdm config pypi.username token`, `pdm config pypi.password TOKEN`; `pdm lock`, `pdm install --no-self`" });
+    table.add({
+      client: "pdm",
+      version: pdm.version,
+      python: PYTHON,
+      host: "serve --auth github",
+      result: "yes",
+      configuration: "`pdm config pypi.url URL`, `pdm config pypi.username token`, `pdm config pypi.password TOKEN`; `pdm lock`, `pdm install --no-self`",
+    });
   });
 
   test("pdm: our 401 (no credentials) and 404 (a token without access) stop pdm lock", async (t) => {
@@ -204,7 +256,14 @@ describe("pdm: the index as the pypi source", () => {
       assertUpstreamClean(traffic);
       t.diagnostic(`${c.label}: exit ${lock.code}: ${/\[CandidateNotFound\][^\n]*/.exec(out(lock))?.[0] ?? ""}; ${describeTraffic(traffic)}`);
     }
-    table.add({ client: "pdm", version: pdm.version, python: PYTHON, host: "serve --auth github", result: "yes", configuration: "our 401 (no token) and 404 (no access): `pdm lock` stops with `Unable to find candidates for acme-app`" });
+    table.add({
+      client: "pdm",
+      version: pdm.version,
+      python: PYTHON,
+      host: "serve --auth github",
+      result: "yes",
+      configuration: "our 401 (no token) and 404 (no access): `pdm lock` stops with `Unable to find candidates for acme-app`",
+    });
   });
 });
 
@@ -230,7 +289,13 @@ async function pipenvLockSync(ws: Workspace): Promise<{ output: string; lockText
   assert.equal(lock.code, 0, out(lock));
   const lockText = readFileSync(join(ws.dir, "Pipfile.lock"), "utf8");
   const locked = (JSON.parse(lockText) as PipfileLock).default;
-  assert.deepEqual(Object.entries(locked).map(([name, p]) => `${name}${p.version}`).sort(), RESOLVED, "ours (not the squatters' 99.0.0) and the public dependency from the upstream");
+  assert.deepEqual(
+    Object.entries(locked)
+      .map(([name, p]) => `${name}${p.version}`)
+      .sort(),
+    RESOLVED,
+    "ours (not the squatters' 99.0.0) and the public dependency from the upstream",
+  );
   for (const [name, p] of Object.entries(locked)) {
     assert.deepEqual([...p.hashes].sort(), [...published(name, p.version.replace(/^==/, "")).values()].sort(), `${name}: the locked hashes are the published files'`);
   }
@@ -270,7 +335,10 @@ describe("pipenv: the index as the Pipfile's source", () => {
       const traffic = await rec.stop();
       assert.notEqual(lock.code, 0, out(lock));
       assert.match(flat(out(lock)), /No matching distribution found for acme-ghost/, out(lock));
-      assert.ok(traffic.ours.some((q) => q.path === "/simple/acme-ghost/" && q.status === 404), JSON.stringify(traffic.ours));
+      assert.ok(
+        traffic.ours.some((q) => q.path === "/simple/acme-ghost/" && q.status === 404),
+        JSON.stringify(traffic.ours),
+      );
       assertUpstreamClean(traffic);
       t.diagnostic(`pipenv, acme-ghost on ${name}: exit ${lock.code}; ${describeTraffic(traffic)}`);
     });
@@ -289,7 +357,14 @@ describe("pipenv: the index as the Pipfile's source", () => {
     assert.doesNotMatch(out(lock), new RegExp(BOB));
     assertUpstreamClean(traffic);
     t.diagnostic(`a token without access: exit ${lock.code}; ${describeTraffic(traffic)}`);
-    table.add({ client: "pipenv", version: pipenv.version, python: PYTHON, host: "serve --auth github", result: "yes", configuration: "our 404 (no access): `pipenv lock` stops with `No matching distribution found for acme-app`" });
+    table.add({
+      client: "pipenv",
+      version: pipenv.version,
+      python: PYTHON,
+      host: "serve --auth github",
+      result: "yes",
+      configuration: "our 404 (no access): `pipenv lock` stops with `No matching distribution found for acme-app`",
+    });
   });
 });
 

@@ -84,7 +84,19 @@ async function ok(ws: Workspace, args: string[], bin?: string): Promise<RunResul
 function writeProject(dir: string, url: string, dependencies: string[] = ["acme-app"]): void {
   writeFileSync(
     join(dir, "pyproject.toml"),
-    ["[project]", 'name = "consumer"', 'version = "0.0.0"', 'requires-python = ">=3.9"', `dependencies = ${JSON.stringify(dependencies)}`, "", "[[tool.poetry.source]]", 'name = "acme"', `url = "${url}"`, 'priority = "primary"', ""].join("\n"),
+    [
+      "[project]",
+      'name = "consumer"',
+      'version = "0.0.0"',
+      'requires-python = ">=3.9"',
+      `dependencies = ${JSON.stringify(dependencies)}`,
+      "",
+      "[[tool.poetry.source]]",
+      'name = "acme"',
+      `url = "${url}"`,
+      'priority = "primary"',
+      "",
+    ].join("\n"),
   );
 }
 
@@ -93,9 +105,21 @@ function writeLegacyProject(dir: string, url: string, dependency: string): void 
   writeFileSync(
     join(dir, "pyproject.toml"),
     [
-      "[tool.poetry]", 'name = "consumer"', 'version = "0.0.0"', 'description = ""', "authors = []", "",
-      "[tool.poetry.dependencies]", 'python = ">=3.9"', `${dependency} = "*"`, "",
-      "[[tool.poetry.source]]", 'name = "acme"', `url = "${url}"`, "default = true", "",
+      "[tool.poetry]",
+      'name = "consumer"',
+      'version = "0.0.0"',
+      'description = ""',
+      "authors = []",
+      "",
+      "[tool.poetry.dependencies]",
+      'python = ">=3.9"',
+      `${dependency} = "*"`,
+      "",
+      "[[tool.poetry.source]]",
+      'name = "acme"',
+      `url = "${url}"`,
+      "default = true",
+      "",
     ].join("\n"),
   );
 }
@@ -141,8 +165,17 @@ function assertLockTraffic(t: TestContext, host: IndexHost, traffic: Traffic, la
   assert.deepEqual([...new Set(pages)], [host.name === "static" ? "text/html" : JSON_TYPE], "Poetry asks for PEP 691 JSON, and takes HTML where that is all there is");
   assert.ok(ourMetadata(traffic) > 0, "Poetry reads the .metadata files");
   assert.equal(ourFiles(traffic), 0, "with .metadata to read, the lock downloads no wheel of ours");
-  assert.deepEqual(traffic.ours.filter((r) => r.range !== ""), [], "nor asks for a range of one");
-  if (host.name === "private") assert.deepEqual(traffic.ours.filter((r) => !r.credentials).map((r) => r.path), [], "Poetry sends the configured credentials with every request");
+  assert.deepEqual(
+    traffic.ours.filter((r) => r.range !== ""),
+    [],
+    "nor asks for a range of one",
+  );
+  if (host.name === "private")
+    assert.deepEqual(
+      traffic.ours.filter((r) => !r.credentials).map((r) => r.path),
+      [],
+      "Poetry sends the configured credentials with every request",
+    );
   assertUpstreamClean(traffic);
   t.diagnostic(`${host.name}, ${label}: ${describeTraffic(traffic)}`);
 }
@@ -226,7 +259,10 @@ describe("the pinned Poetry through the one URL", () => {
       const traffic = await rec.stop();
       assert.equal(r.code, 1, out(r));
       assert.match(out(r), /Could not find a matching version of package acme-ghost/, out(r));
-      assert.ok(traffic.ours.some((q) => q.path === "/simple/acme-ghost/" && q.status === 404), JSON.stringify(traffic.ours));
+      assert.ok(
+        traffic.ours.some((q) => q.path === "/simple/acme-ghost/" && q.status === 404),
+        JSON.stringify(traffic.ours),
+      );
       assertUpstreamClean(traffic);
       assert.doesNotMatch(readFileSync(join(ws.dir, "pyproject.toml"), "utf8"), /acme-ghost/, "a failed add leaves the project as it was");
     });
@@ -248,7 +284,11 @@ describe("the pinned Poetry through the one URL", () => {
       const traffic = await rec.stop();
       assert.equal(r.code, 1, `${c.label}: ${out(r)}`);
       assert.match(out(r), c.message, out(r));
-      assert.deepEqual(traffic.ours.map((q) => `${q.path} ${q.status} ${q.credentials}`), [`/simple/acme-app/ ${c.status} ${c.token !== undefined}`], "one request, refused; Poetry asks nothing further");
+      assert.deepEqual(
+        traffic.ours.map((q) => `${q.path} ${q.status} ${q.credentials}`),
+        [`/simple/acme-app/ ${c.status} ${c.token !== undefined}`],
+        "one request, refused; Poetry asks nothing further",
+      );
       assertUpstreamClean(traffic);
       assert.doesNotMatch(out(r), new RegExp(BOB));
       assert.ok(!existsSync(join(ws.dir, "poetry.lock")));
@@ -319,7 +359,10 @@ describe("an explicit source: the configuration the catalog printed before", () 
     const locked = readLock(ws.dir);
     assert.deepEqual(lockedFrom(locked, index.sha256), ["acme-app==1.0.0", "acme-lib==99.0.0", "public-dep==1.1.0"]);
     assert.deepEqual(locked.package.map((p) => `${normalise(p.name)} ${p.source?.reference}`).sort(), ["acme-app acme", "acme-lib pypi-stand-in", "public-dep pypi-stand-in"]);
-    assert.ok(traffic.upstream.some((q) => q.path === "/simple/acme-lib/"), "the upstream heard our private name");
+    assert.ok(
+      traffic.upstream.some((q) => q.path === "/simple/acme-lib/"),
+      "the upstream heard our private name",
+    );
     assert.ok(!traffic.ours.some((q) => q.path.includes("acme-lib")), "and our index was never asked for it");
     assert.deepEqual(venvDistributions(join(ws.dir, ".venv")), ["acme-app==1.0.0", "acme-lib==99.0.0", "public-dep==1.1.0"], "the squatter's code is installed");
     t.diagnostic(`explicit source beside a primary one: ${describeTraffic(traffic)}; the upstream was asked ${[...new Set(traffic.upstream.map((q) => q.path))].join(" ")}`);
@@ -411,13 +454,19 @@ describe("Debian's Poetry (python3-poetry), what an old distribution gives", () 
     const check = await run(python, ["-m", "pip", "check"], { env: ws.env });
     assert.match(check.stdout, /demo-app 0\.3\.0 requires demo-core, which is not installed/, out(check));
     // Why: the pkginfo Poetry 1.3 runs on reads metadata versions up to the ones it lists.
-    const shebang = readFileSync(DEBIAN_POETRY, "utf8").split("\n")[0]?.replace(/^#!\s*/, "").split(" ")[0] ?? "";
+    const shebang =
+      readFileSync(DEBIAN_POETRY, "utf8")
+        .split("\n")[0]
+        ?.replace(/^#!\s*/, "")
+        .split(" ")[0] ?? "";
     const probe = await run(shebang, ["-c", "import pkginfo.distribution as d; print(' '.join(sorted(d.HEADER_ATTRS)))"], { env: ws.env });
     assert.equal(probe.code, 0, out(probe));
     const known = probe.stdout.trim().split(" ");
     assert.ok(!known.includes("2.4"), probe.stdout);
     assertQuiet(out(lock) + out(install));
-    t.diagnostic(`Poetry ${version}, demo-app (Metadata-Version 2.4): exit 0, locked ${locked.package.map((p) => p.name).join(", ")}; its pkginfo knows ${known.join(", ")}; requests ${paths.join(" ")}`);
+    t.diagnostic(
+      `Poetry ${version}, demo-app (Metadata-Version 2.4): exit 0, locked ${locked.package.map((p) => p.name).join(", ")}; its pkginfo knows ${known.join(", ")}; requests ${paths.join(" ")}`,
+    );
     table.add({
       client: "Poetry",
       version,

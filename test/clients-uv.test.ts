@@ -49,7 +49,6 @@ function workspace(label: string, settings: NodeJS.ProcessEnv = {}): { dir: stri
 
 const uvRun = (args: string[], ws: { dir: string; env: NodeJS.ProcessEnv }): Promise<RunResult> => run(uv.bin("uv"), args, { cwd: ws.dir, env: ws.env });
 
-
 /** Checks and notes what the host saw: the page format (the static host has HTML only), .metadata reads, no word on our api-version. */
 function assertFetched(t: TestContext, host: IndexHost, traffic: Traffic, output: string): void {
   const pages = traffic.ours.filter((r) => r.path.startsWith("/simple/acme-") && r.status === 200);
@@ -57,7 +56,10 @@ function assertFetched(t: TestContext, host: IndexHost, traffic: Traffic, output
   const expected = host.name === "static" ? "text/html" : "application/vnd.pypi.simple.v1+json";
   assert.deepEqual([...new Set(pages.map((p) => p.contentType))], [expected], "uv asks for PEP 691 JSON first, and takes HTML where that is all there is");
   // uv reads PEP 658 core metadata instead of downloading a wheel to resolve.
-  assert.ok(traffic.ours.some((r) => r.path.endsWith(".whl.metadata") && r.status === 200), "uv reads the .metadata files");
+  assert.ok(
+    traffic.ours.some((r) => r.path.endsWith(".whl.metadata") && r.status === 200),
+    "uv reads the .metadata files",
+  );
   assert.doesNotMatch(output, /api-version|repository-version|unsupported.*version/i);
   assertUpstreamClean(traffic);
   t.diagnostic(`${host.name}: ${describeTraffic(traffic)}`);
@@ -80,7 +82,20 @@ interface UvLock {
 function writeProject(dir: string, url: string, extra: string[] = []): void {
   writeFileSync(
     join(dir, "pyproject.toml"),
-    ["[project]", 'name = "consumer"', 'version = "0.0.0"', `requires-python = ">=${PYTHON}"`, 'dependencies = ["acme-app"]', "", "[[tool.uv.index]]", 'name = "acme"', `url = "${url}"`, "default = true", ...extra, ""].join("\n"),
+    [
+      "[project]",
+      'name = "consumer"',
+      'version = "0.0.0"',
+      `requires-python = ">=${PYTHON}"`,
+      'dependencies = ["acme-app"]',
+      "",
+      "[[tool.uv.index]]",
+      'name = "acme"',
+      `url = "${url}"`,
+      "default = true",
+      ...extra,
+      "",
+    ].join("\n"),
   );
 }
 
@@ -101,7 +116,10 @@ async function lockAndSync(ws: { dir: string; env: NodeJS.ProcessEnv }): Promise
   }
   const sync = await uvRun(["sync"], ws);
   assert.equal(sync.code, 0, out(sync));
-  assert.deepEqual(venvDistributions(join(ws.dir, ".venv")).filter((n) => !n.startsWith("consumer")), RESOLVED);
+  assert.deepEqual(
+    venvDistributions(join(ws.dir, ".venv")).filter((n) => !n.startsWith("consumer")),
+    RESOLVED,
+  );
   return { lock, sync, lockText };
 }
 
@@ -117,7 +135,14 @@ describe(`uv ${"(pinned)"}`, () => {
       const traffic = await rec.stop();
       assertFetched(t, host, traffic, out(r));
       if (name === "private") assert.doesNotMatch(out(r), new RegExp(ALICE), "uv keeps the token out of its output");
-      table.add({ client: "uv", version: uv.version, python: PYTHON, host: HOST_LABEL[name], result: "yes", configuration: `\`uv pip install --index-url ${name === "private" ? "https://token:TOKEN@HOST/simple/" : "URL"} acme-app\`` });
+      table.add({
+        client: "uv",
+        version: uv.version,
+        python: PYTHON,
+        host: HOST_LABEL[name],
+        result: "yes",
+        configuration: `\`uv pip install --index-url ${name === "private" ? "https://token:TOKEN@HOST/simple/" : "URL"} acme-app\``,
+      });
     });
 
     test(`uv lock and uv sync with [[tool.uv.index]] default = true: ${name}`, async (t) => {
@@ -147,7 +172,10 @@ describe(`uv ${"(pinned)"}`, () => {
       assert.notEqual(r.code, 0);
       assert.match(out(r), /acme-ghost was not found in the package registry|no versions of acme-ghost/, out(r));
       const traffic = await rec.stop();
-      assert.ok(traffic.ours.some((q) => q.path === "/simple/acme-ghost/" && q.status === 404), JSON.stringify(traffic.ours));
+      assert.ok(
+        traffic.ours.some((q) => q.path === "/simple/acme-ghost/" && q.status === 404),
+        JSON.stringify(traffic.ours),
+      );
       assertUpstreamClean(traffic);
     });
   }
@@ -163,7 +191,14 @@ describe("uv's credentials for the private index", () => {
     const { lock, sync, lockText } = await lockAndSync(ws);
     assertFetched(t, host(), await rec.stop(), out(lock) + out(sync));
     assert.doesNotMatch(lockText, new RegExp(ALICE));
-    table.add({ client: "uv", version: uv.version, python: PYTHON, host: "serve --auth github", result: "yes", configuration: "`[[tool.uv.index]]` `url = \"https://token:TOKEN@HOST/simple/\"`; `uv lock`, `uv sync`" });
+    table.add({
+      client: "uv",
+      version: uv.version,
+      python: PYTHON,
+      host: "serve --auth github",
+      result: "yes",
+      configuration: '`[[tool.uv.index]]` `url = "https://token:TOKEN@HOST/simple/"`; `uv lock`, `uv sync`',
+    });
   });
 
   test("from ~/.netrc", async (t) => {
@@ -174,7 +209,14 @@ describe("uv's credentials for the private index", () => {
     const rec = await recordTraffic(index, host());
     const { lock, sync } = await lockAndSync(ws);
     assertFetched(t, host(), await rec.stop(), out(lock) + out(sync));
-    table.add({ client: "uv", version: uv.version, python: PYTHON, host: "serve --auth github", result: "yes", configuration: "`~/.netrc`: `machine HOST login token password TOKEN`; `uv lock`, `uv sync`" });
+    table.add({
+      client: "uv",
+      version: uv.version,
+      python: PYTHON,
+      host: "serve --auth github",
+      result: "yes",
+      configuration: "`~/.netrc`: `machine HOST login token password TOKEN`; `uv lock`, `uv sync`",
+    });
   });
 
   test('authenticate = "always": credentials are sent on the first request, and without any uv stops before asking', async (t) => {
@@ -184,7 +226,11 @@ describe("uv's credentials for the private index", () => {
     const { lock, sync } = await lockAndSync(ws);
     const traffic = await rec.stop();
     assertFetched(t, host(), traffic, out(lock) + out(sync));
-    assert.deepEqual(traffic.ours.filter((q) => q.status === 401), [], "no request went out without credentials");
+    assert.deepEqual(
+      traffic.ours.filter((q) => q.status === 401),
+      [],
+      "no request went out without credentials",
+    );
 
     const bare = workspace("cred-always-none");
     writeProject(bare.dir, host().index, ['authenticate = "always"']);
@@ -193,9 +239,19 @@ describe("uv's credentials for the private index", () => {
     assert.notEqual(failed.code, 0);
     assert.match(out(failed), /Failed to fetch|missing credentials|authentication/i, out(failed));
     const none = await rec2.stop();
-    assert.deepEqual(none.ours.filter((q) => q.credentials), []);
+    assert.deepEqual(
+      none.ours.filter((q) => q.credentials),
+      [],
+    );
     t.diagnostic(`without credentials: exit ${failed.code}; ${describeTraffic(none)}`);
-    table.add({ client: "uv", version: uv.version, python: PYTHON, host: "serve --auth github", result: "yes", configuration: '`authenticate = "always"` with `UV_INDEX_ACME_USERNAME`/`_PASSWORD`; `uv lock`, `uv sync`' });
+    table.add({
+      client: "uv",
+      version: uv.version,
+      python: PYTHON,
+      host: "serve --auth github",
+      result: "yes",
+      configuration: '`authenticate = "always"` with `UV_INDEX_ACME_USERNAME`/`_PASSWORD`; `uv lock`, `uv sync`',
+    });
   });
 
   test("our 401 (no credentials, a token GitHub refuses) and 404 (a token without access) stop uv with the status in its message", async (t) => {
@@ -210,7 +266,10 @@ describe("uv's credentials for the private index", () => {
       const { r } = await pipInstall(ws, ["--index-url", c.url, "acme-app"]);
       const traffic = await rec.stop();
       assert.notEqual(r.code, 0, `${c.label}: ${out(r)}`);
-      assert.ok(traffic.ours.some((q) => q.status === c.status), `${c.label}: our host answered ${c.status}`);
+      assert.ok(
+        traffic.ours.some((q) => q.status === c.status),
+        `${c.label}: our host answered ${c.status}`,
+      );
       // uv names the status for a 401; for a 404 it says the package was not found, as for any missing name.
       if (c.status === 401) assert.match(out(r), /401 Unauthorized|Missing credentials|authentication/i, out(r));
       else assert.match(out(r), /not found in the package registry|no versions of acme-app/i, out(r));
@@ -219,7 +278,14 @@ describe("uv's credentials for the private index", () => {
       t.diagnostic(`${c.label}: exit ${r.code}: ${out(r).trim().split("\n").slice(-2).join(" / ")}`);
     }
     // 403 is not among them: a token GitHub refuses is our 401, a person without access our 404 (as for a missing name).
-    table.add({ client: "uv", version: uv.version, python: PYTHON, host: "serve --auth github", result: "yes", configuration: "our 401 (no or refused token): uv stops, naming `401 Unauthorized`; our 404 (no access): `acme-app was not found`; the index never answers 403" });
+    table.add({
+      client: "uv",
+      version: uv.version,
+      python: PYTHON,
+      host: "serve --auth github",
+      result: "yes",
+      configuration: "our 401 (no or refused token): uv stops, naming `401 Unauthorized`; our 404 (no access): `acme-app was not found`; the index never answers 403",
+    });
   });
 });
 
@@ -237,7 +303,15 @@ describe("cooldowns through the one URL: uv --exclude-newer", () => {
         const traffic = await rec.stop();
         assertUpstreamClean(traffic);
         t.diagnostic(`${name}, --exclude-newer ${cutoff}: ${got.join(", ")}; ${describeTraffic(traffic)}`);
-        if (cutoff === "7 days") table.add({ client: "uv", version: uv.version, python: PYTHON, host: HOST_LABEL[name], result: "yes", configuration: '`uv pip install --exclude-newer "7 days"` (or a date): older files only, ours and the upstream\'s' });
+        if (cutoff === "7 days")
+          table.add({
+            client: "uv",
+            version: uv.version,
+            python: PYTHON,
+            host: HOST_LABEL[name],
+            result: "yes",
+            configuration: '`uv pip install --exclude-newer "7 days"` (or a date): older files only, ours and the upstream\'s',
+          });
       });
     }
   }

@@ -59,7 +59,11 @@ test("the demo: one printed URL installs a wheel project, and builds an sdist wh
   const { stdout } = await startDemo(["--upstream", up.url]);
   assert.match(stdout, new RegExp(`Names this index does not hold come from ${up.url.replace(/[.]/g, "\\.")}, and demo-\\* stay ours`));
   const printed = [...stdout.matchAll(/pip install (--index-url \S+ [\w-]+)$/gm)].map((m) => (m[1] ?? "").split(" "));
-  assert.deepEqual(printed.map((p) => p.at(-1)), ["demo-app", "demo-sdist-only"], stdout);
+  assert.deepEqual(
+    printed.map((p) => p.at(-1)),
+    ["demo-app", "demo-sdist-only"],
+    stdout,
+  );
 
   const venv = await createVenv(join(tempDir("demo-venv"), "v"), DEBIAN_PYTHON);
   for (const args of printed) {
@@ -73,7 +77,11 @@ test("the demo: one printed URL installs a wheel project, and builds an sdist wh
   await up.settle();
   const asked = up.requests.map((r) => r.path);
   assert.ok(asked.includes("/simple/setuptools/"), asked.join("\n"));
-  assert.deepEqual(asked.filter((p) => p.includes("demo")), [], "the upstream never hears the demo's names");
+  assert.deepEqual(
+    asked.filter((p) => p.includes("demo")),
+    [],
+    "the upstream never hears the demo's names",
+  );
 
   // The same demo without its upstream cannot build the sdist: the upstream is what found setuptools.
   const alone = await startDemo(["--no-upstream"]);

@@ -87,5 +87,9 @@ test("the README's client summary is the client table's rows summarised", () => 
   const rows = tableRows();
   assert.ok(rows.length > 20, `the table in docs/clients.md has ${rows.length} rows`);
   const expected = [...SUMMARY_HEADER.split("\n"), ...clientSummary(rows)];
-  assert.deepEqual(between(readme, "client-summary", "README.md").filter((l) => l !== ""), expected, "run node --import tsx scripts/client-table.ts");
+  assert.deepEqual(
+    between(readme, "client-summary", "README.md").filter((l) => l !== ""),
+    expected,
+    "run node --import tsx scripts/client-table.ts",
+  );
 });

@@ -2,19 +2,14 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import vm from "node:vm";
 import ts from "typescript";
-import {
-  EDGE_FUNCTION_MAX_BYTES,
-  EDGE_FUNCTION_RUNTIME,
-  viewerRequestFunctionCode,
-} from "../infra/cdn/edge-function.js";
+import { EDGE_FUNCTION_MAX_BYTES, EDGE_FUNCTION_RUNTIME, viewerRequestFunctionCode } from "../infra/cdn/edge-function.js";
 import { PYPI_HTML, PYPI_JSON } from "../generator/protocol/media-types.js";
 import { route, type RouteResult } from "../generator/serving/routing/router.js";
 
 const PIP = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html; q=0.1, text/html; q=0.01";
 const UV = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01";
 const FIREFOX = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
-const CHROME =
-  "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7";
+const CHROME = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7";
 const TEXT_PLAIN = "text/plain; charset=utf-8";
 const MAX_AGE = 300;
 
@@ -350,10 +345,7 @@ describe("edge function: errors", () => {
 // ---------------------------------------------------------------------------------------------
 // One routing source for both hosts: for every case the edge decides exactly what route() decides.
 
-type Decision =
-  | { kind: "file"; uri: string; path: string }
-  | { kind: "redirect"; location: string }
-  | { kind: "error"; status: number; body: string };
+type Decision = { kind: "file"; uri: string; path: string } | { kind: "redirect"; location: string } | { kind: "error"; status: number; body: string };
 
 /** What the local server would send, as a decision; HEAD responses carry no body on either host. */
 function routerDecision(r: RouteResult, method: string): Decision {

@@ -50,5 +50,8 @@ test("CI runs the suite on the lowest Node.js the project declares", () => {
 test("the check .ci/run makes before npm ci reads engines.node as semver does", () => {
   const versions = ["20.20.2", "22.0.0", "22.22.1", "22.22.2", "22.99.0", "23.0.0", "24.15.0", "25.9.9", "26.0.0", "30.1.2", semver.minVersion(declared)?.version ?? ""];
   const answers = versions.map((v) => [v, spawnSync(process.execPath, [join(repoRoot, "scripts/node-admitted.mjs"), v]).status]);
-  assert.deepEqual(answers, versions.map((v) => [v, semver.satisfies(v, declared) ? 0 : 1]));
+  assert.deepEqual(
+    answers,
+    versions.map((v) => [v, semver.satisfies(v, declared) ? 0 : 1]),
+  );
 });

@@ -129,7 +129,8 @@ function deployProblems(workflow: Workflow, add: (rule: Rule, message: string) =
       const name = PULUMI_LOGIN.exec(s.run ?? "")?.[1];
       return name === undefined ? [] : [{ ...envOf(workflow.env), ...envOf(job?.env), ...envOf(s.env) }[name]];
     });
-    if (!logins.some(fromSettings)) add("state-backend", `${where(deploy)} runs Pulumi with no \`pulumi login "\${VAR:?...}"\` before it, VAR a variable or secret: the state would go to Pulumi Cloud by default`);
+    if (!logins.some(fromSettings))
+      add("state-backend", `${where(deploy)} runs Pulumi with no \`pulumi login "\${VAR:?...}"\` before it, VAR a variable or secret: the state would go to Pulumi Cloud by default`);
     if (!before.some((s) => isAwsCredentials(s) && fromSettings(String(s.with?.["role-to-assume"] ?? "")))) {
       add("aws-oidc", `${where(deploy)} runs Pulumi with no AWS credentials from OIDC before it (configure-aws-credentials with role-to-assume from a variable or secret)`);
     }
@@ -150,10 +151,13 @@ function problemsOf(text: string, dispatchTypes: string[]): Problem[] {
     if (uses && !(/@[0-9a-f]{40}$/.test(uses[1] as string) && /#\s*v\d/.test(uses[2] as string))) add("pinned", `line ${i + 1}: ${uses[1]} is not pinned to a commit with its version beside it`);
   });
   const top = workflow.permissions;
-  if (top === undefined || typeof top === "string" || Object.keys(top).length > 0) add("permissions", `the workflow grants ${JSON.stringify(top ?? "GitHub's default")} to every job; grant {} and let each job ask`);
+  if (top === undefined || typeof top === "string" || Object.keys(top).length > 0)
+    add("permissions", `the workflow grants ${JSON.stringify(top ?? "GitHub's default")} to every job; grant {} and let each job ask`);
   for (const job of Object.keys(workflow.jobs)) {
     const own = workflow.jobs[job]?.steps ?? [];
-    const needed = [...new Set([...(own.some(isAttest) ? ["attestations", "id-token"] : []), ...(own.some(isAwsCredentials) ? ["id-token"] : []), ...(own.some(isRelease) ? ["contents"] : [])])].sort();
+    const needed = [
+      ...new Set([...(own.some(isAttest) ? ["attestations", "id-token"] : []), ...(own.some(isAwsCredentials) ? ["id-token"] : []), ...(own.some(isRelease) ? ["contents"] : [])]),
+    ].sort();
     const granted = writeScopes(workflow, job);
     if (granted.join() !== needed.join()) add("permissions", `job ${job} may write ${granted.join(", ") || "nothing"}; it needs ${needed.join(", ") || "nothing"}`);
   }
@@ -231,7 +235,12 @@ async function zizmor(files: string[]): Promise<LintFinding[]> {
   });
   // Exit 10 to 14: findings, by their highest severity.
   assert.ok(zz.code === 0 || (zz.code !== null && zz.code >= 10 && zz.code <= 14), `zizmor failed to run (exit ${zz.code}): ${zz.stderr}`);
-  type Finding = { ident: string; desc: string; determinations: { severity: string }; locations: { symbolic: { key: { Local?: { verbatim_path?: string } } }; concrete: { location: { start_point: { row: number } } } }[] };
+  type Finding = {
+    ident: string;
+    desc: string;
+    determinations: { severity: string };
+    locations: { symbolic: { key: { Local?: { verbatim_path?: string } } }; concrete: { location: { start_point: { row: number } } } }[];
+  };
   return (JSON.parse(zz.stdout || "[]") as Finding[])
     .filter((f) => SEVERITIES.indexOf(f.determinations.severity) >= SEVERITIES.indexOf("Medium"))
     .map((f) => {
@@ -240,7 +249,6 @@ async function zizmor(files: string[]): Promise<LintFinding[]> {
       return { file, what: `${basename(file)}:${(loc?.concrete.location.start_point.row ?? -1) + 1}: ${f.ident} (${f.determinations.severity}): ${f.desc}` };
     });
 }
-
 
 /** A copy of `text` changed by `edit`, written as `<dir>/<name>.yml` (comments kept). */
 function brokenCopy(dir: string, name: string, text: string, edit: (doc: Document) => void): string {
@@ -265,9 +273,14 @@ test("zizmor (offline) finds nothing of medium severity or more in any example w
   const release = steps(parseWorkflow(text), isRelease)[0] as StepAt;
   const dir = tempDir("zizmor-broken");
   try {
-    const injected = brokenCopy(dir, "tag-in-script", text, (d) => d.setIn(["jobs", release.job, "steps", release.index, "run"], (release.step.run ?? "").replaceAll('"$TAG"', '"${{ github.ref_name }}"')));
+    const injected = brokenCopy(dir, "tag-in-script", text, (d) =>
+      d.setIn(["jobs", release.job, "steps", release.index, "run"], (release.step.run ?? "").replaceAll('"$TAG"', '"${{ github.ref_name }}"')),
+    );
     const said = (await zizmor([injected])).map((f) => f.what);
-    assert.ok(said.some((w) => /template-injection \((Medium|High)\)/.test(w)), said.join(" | ") || "zizmor said nothing");
+    assert.ok(
+      said.some((w) => /template-injection \((Medium|High)\)/.test(w)),
+      said.join(" | ") || "zizmor said nothing",
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -297,21 +310,33 @@ test("each rule catches a copy of the publish workflow broken for it", () => {
     ["default-backend", "state-backend", (d) => d.deleteIn(at(login.index))],
     ["empty-backend-allowed", "state-backend", (d) => d.setIn([...at(login.index), "run"], (login.step.run ?? "").replace(PULUMI_LOGIN, 'pulumi login "$$$1"'))],
     ["backend-typed-in", "state-backend", (d) => d.setIn(["jobs", job, "env", PULUMI_LOGIN.exec(login.step.run ?? "")?.[1] ?? ""], "s3://someone-elses-bucket")],
-    ["stored-keys", "aws-oidc", (d) => {
-      d.deleteIn([...at(aws.index), "with", "role-to-assume"]);
-      d.setIn([...at(aws.index), "with", "aws-access-key-id"], "${{ secrets.AWS_ACCESS_KEY_ID }}");
-      d.setIn([...at(aws.index), "with", "aws-secret-access-key"], "${{ secrets.AWS_SECRET_ACCESS_KEY }}");
-    }],
+    [
+      "stored-keys",
+      "aws-oidc",
+      (d) => {
+        d.deleteIn([...at(aws.index), "with", "role-to-assume"]);
+        d.setIn([...at(aws.index), "with", "aws-access-key-id"], "${{ secrets.AWS_ACCESS_KEY_ID }}");
+        d.setIn([...at(aws.index), "with", "aws-secret-access-key"], "${{ secrets.AWS_SECRET_ACCESS_KEY }}");
+      },
+    ],
     ["keys-in-env", "aws-oidc", (d) => d.setIn([...at(deploy.index), "env", "AWS_SECRET_ACCESS_KEY"], "${{ secrets.AWS_SECRET_ACCESS_KEY }}")],
-    ["no-aws-credentials", "aws-oidc", (d) => {
-      d.deleteIn(at(aws.index));
-      d.setIn(["jobs", job, "permissions"], withoutIdToken);
-    }],
-    ["aws-after-pulumi", "aws-oidc", (d) => {
-      const node = d.getIn(at(aws.index), true);
-      d.deleteIn(at(aws.index));
-      d.addIn(["jobs", job, "steps"], node);
-    }],
+    [
+      "no-aws-credentials",
+      "aws-oidc",
+      (d) => {
+        d.deleteIn(at(aws.index));
+        d.setIn(["jobs", job, "permissions"], withoutIdToken);
+      },
+    ],
+    [
+      "aws-after-pulumi",
+      "aws-oidc",
+      (d) => {
+        const node = d.getIn(at(aws.index), true);
+        d.deleteIn(at(aws.index));
+        d.addIn(["jobs", job, "steps"], node);
+      },
+    ],
     ["id-token-for-every-job", "permissions", (d) => d.set("permissions", { "id-token": "write" })],
     ["stack-in-script", "expression-in-run", (d) => d.setIn([...at(deploy.index), "run"], (deploy.step.run ?? "").replace(/"\$\{PULUMI_STACK[^"]*"/, "${{ vars.PULUMI_STACK }}"))],
   ];
@@ -350,7 +375,15 @@ test("each rule catches a copy of the release workflow broken for it", () => {
     ["attests-wheels-only", "same-files", (d) => d.setIn(["jobs", attest.job, "steps", attest.index, "with", "subject-path"], "dist/*.whl")],
     ["releases-another-artifact", "same-files", (d) => d.setIn(["jobs", release.job, "steps", firstDownload, "with", "name"], "rebuilt")],
     ["release-unchecked", "same-files", (d) => d.deleteIn(["jobs", release.job, "steps", guard])],
-    ["releases-first", "attest-before-release", (d) => d.setIn(["jobs", release.job, "needs"], [...upstreamJobs(workflow, release.job)].filter((j) => j !== attest.job))],
+    [
+      "releases-first",
+      "attest-before-release",
+      (d) =>
+        d.setIn(
+          ["jobs", release.job, "needs"],
+          [...upstreamJobs(workflow, release.job)].filter((j) => j !== attest.job),
+        ),
+    ],
     ["notifies-early", "notify-after-release", (d) => d.setIn(["jobs", notify.job, "needs"], attest.job)],
     ["tag-in-script", "expression-in-run", (d) => d.setIn(["jobs", release.job, "steps", release.index, "run"], (release.step.run ?? "").replaceAll('"$TAG"', '"${{ github.ref_name }}"'))],
     ["token-for-all", "permissions", (d) => d.set("permissions", { contents: "write", "id-token": "write" })],
@@ -408,8 +441,13 @@ test("the release workflow's own scripts, run on real wheels and sdists: each wh
       assert.equal(r.code, 0, `${step.name}: ${r.stderr}`);
     }
 
-    const wheels = readdirSync(join(dir, "dist")).filter((f) => f.endsWith(".whl")).sort();
-    assert.deepEqual(readdirSync(join(dir, "metadata")).sort(), wheels.map((w) => `${w}.metadata`));
+    const wheels = readdirSync(join(dir, "dist"))
+      .filter((f) => f.endsWith(".whl"))
+      .sort();
+    assert.deepEqual(
+      readdirSync(join(dir, "metadata")).sort(),
+      wheels.map((w) => `${w}.metadata`),
+    );
     for (const wheel of wheels) {
       const parsed = parseFilename(wheel);
       assert.ok(parsed.ok);

@@ -21,10 +21,7 @@ const ORACLE = path.resolve(repoRoot, "test/oracle/parse_filenames.py");
 
 /** File names where we knowingly differ from packaging, each with the reason. */
 const DELIBERATE_DISAGREEMENTS: ReadonlyMap<string, string> = new Map([
-  [
-    "-20160920.193125.zip",
-    'empty name: packaging returns project "", which would put the file at the root of /simple/; we report it invalid',
-  ],
+  ["-20160920.193125.zip", 'empty name: packaging returns project "", which would put the file at the root of /simple/; we report it invalid'],
 ]);
 
 interface OracleRow {
@@ -45,9 +42,7 @@ function describe(r: FilenameResult): string {
 
 test("parseFilename agrees with packaging on 71k real PyPI file names", (t) => {
   if (!existsSync(DATA)) {
-    assert.fail(
-      `oracle data missing: ${DATA} (the 71k PyPI file-name list is part of the repository; this test must not be skipped)`,
-    );
+    assert.fail(`oracle data missing: ${DATA} (the 71k PyPI file-name list is part of the repository; this test must not be skipped)`);
   }
   const text = gunzipSync(readFileSync(DATA)).toString("utf8");
   const names = text.split("\n");
@@ -86,9 +81,7 @@ test("parseFilename agrees with packaging on 71k real PyPI file names", (t) => {
 
     compared++;
     if (row.ok) oracleOk++;
-    const agrees = ours.ok
-      ? row.ok && ours.value.kind === row.kind && ours.value.project === row.name && ours.value.version === row.version
-      : !row.ok;
+    const agrees = ours.ok ? row.ok && ours.value.kind === row.kind && ours.value.project === row.name && ours.value.version === row.version : !row.ok;
     if (DELIBERATE_DISAGREEMENTS.has(name)) {
       deliberateSeen.add(name);
       assert.ok(!agrees, `${name} is listed as a deliberate disagreement but now agrees with packaging; remove it`);
@@ -108,11 +101,7 @@ test("parseFilename agrees with packaging on 71k real PyPI file names", (t) => {
       `(both ok ${agreedOk}, both reject ${agreedNotOk}); deliberate ${deliberateSeen.size}; disagree ${disagreements.length}`,
   );
 
-  assert.deepEqual(
-    disagreements.slice(0, 50),
-    [],
-    `${disagreements.length} disagreement(s) with packaging (first 50 shown)`,
-  );
+  assert.deepEqual(disagreements.slice(0, 50), [], `${disagreements.length} disagreement(s) with packaging (first 50 shown)`);
   const stale = [...DELIBERATE_DISAGREEMENTS.keys()].filter((n) => !deliberateSeen.has(n));
   assert.deepEqual(stale, [], "deliberate disagreements not found in the data");
 

@@ -2,12 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
 import { normalizeVersion } from "../generator/names/version.js";
-import {
-  isSafeFilename,
-  parseFilename,
-  type FilenameResult,
-  type ParsedFilename,
-} from "../generator/names/filename.js";
+import { isSafeFilename, parseFilename, type FilenameResult, type ParsedFilename } from "../generator/names/filename.js";
 
 function ok(filename: string): ParsedFilename {
   const r = parseFilename(filename);
@@ -110,10 +105,7 @@ describe("parseFilename: wheels", () => {
     const w = ok("six-1.16.0-py2.py3-none-ANY.whl");
     assert.deepEqual(w.tags, ["py2-none-any", "py3-none-any"]);
     const m = ok("numpy-1.26.0-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl");
-    assert.deepEqual(m.tags, [
-      "cp312-cp312-manylinux_2_17_x86_64",
-      "cp312-cp312-manylinux2014_x86_64",
-    ]);
+    assert.deepEqual(m.tags, ["cp312-cp312-manylinux_2_17_x86_64", "cp312-cp312-manylinux2014_x86_64"]);
   });
 
   test("build tags", () => {

@@ -59,7 +59,14 @@ for (const [what, projects, each, threaded] of [
   test(`aborted while the site is ${what}: no folder left, the previous site as it was, no signal listener of the process's added`, { timeout: 120_000 }, async () => {
     const { parent, out, next } = await previousAndNext("abort-while", projects, each);
     const portable = [...next.values()].map(portableOf).filter((p) => p !== undefined);
-    assert.equal(wantsThread(portable.length, portable.reduce((n, p) => n + p.links, 0)), threaded, "the site takes the path this test is about");
+    assert.equal(
+      wantsThread(
+        portable.length,
+        portable.reduce((n, p) => n + p.links, 0),
+      ),
+      threaded,
+      "the site takes the path this test is about",
+    );
     const before = snapshot(out);
     const listenersBefore = listeners();
     const controller = new AbortController();
@@ -68,7 +75,10 @@ for (const [what, projects, each, threaded] of [
     // A few turns in: files written, the thread (when there is one) busy with its batches.
     for (let i = 0; i < 5; i++) await nextTurn();
     assert.equal(settled, false, "still writing when aborted");
-    assert.ok(readdirSync(parent).some((n) => n.startsWith(".site.building-")), "the temporary folder is there");
+    assert.ok(
+      readdirSync(parent).some((n) => n.startsWith(".site.building-")),
+      "the temporary folder is there",
+    );
     assert.deepEqual(listeners(), listenersBefore, "the library listens to no process signal");
     const reason = new DOMException("stop", "AbortError");
     controller.abort(reason);

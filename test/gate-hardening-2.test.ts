@@ -90,7 +90,10 @@ describe("a hidden project and a missing one cost the same", () => {
   const HIDDEN = ["acme-app", "acme-core", "acme-secret"];
   const MISSING = ["acme-zap", "acme-zero", "acme-sequel"];
   /** GitHub calls by path shape: `/repos/acme/app` and `/repos/acme/acme-zap` are the same question to an onlooker. */
-  const shapes = (): string[] => githubCalls().map((c) => c.replace(/^GET \/repos\/[^/?]+\/[^/?]+$/, "GET /repos/{owner}/{repo}")).sort();
+  const shapes = (): string[] =>
+    githubCalls()
+      .map((c) => c.replace(/^GET \/repos\/[^/?]+\/[^/?]+$/, "GET /repos/{owner}/{repo}"))
+      .sort();
   /** The first and the second request for each name, with the calls each cost. */
   const twice = async (token: string, names: string[]): Promise<{ first: { calls: string[]; ms: number }[]; again: { calls: string[]; ms: number }[] }> => {
     const out = { first: [] as { calls: string[]; ms: number }[], again: [] as { calls: string[]; ms: number }[] };
@@ -106,7 +109,10 @@ describe("a hidden project and a missing one cost the same", () => {
   };
   /** GitHub is 150 ms away: a call shows in the time, cached answers do not (margins a loaded machine cannot cross). */
   const assertTimes = (first: { ms: number }[], again: { ms: number }[], what: string): void => {
-    assert.ok(first.every((r) => r.ms >= LATENCY_MS), `${what}, first: ${first.map((r) => r.ms.toFixed(0)).join(",")}`);
+    assert.ok(
+      first.every((r) => r.ms >= LATENCY_MS),
+      `${what}, first: ${first.map((r) => r.ms.toFixed(0)).join(",")}`,
+    );
     assert.ok(median(again.map((r) => r.ms)) < LATENCY_MS / 2, `${what}, again: ${again.map((r) => r.ms.toFixed(0)).join(",")}`);
   };
 
@@ -128,7 +134,10 @@ describe("a hidden project and a missing one cost the same", () => {
     const missing = await twice(BOB, MISSING);
     assert.deepEqual(hidden.first[0]?.calls, ["GET /repos/{owner}/{repo}", "GET /user"]);
     assert.deepEqual(missing.first[0]?.calls, hidden.first[0]?.calls);
-    assert.deepEqual(hidden.first.slice(1).map((r) => r.calls), missing.first.slice(1).map((r) => r.calls));
+    assert.deepEqual(
+      hidden.first.slice(1).map((r) => r.calls),
+      missing.first.slice(1).map((r) => r.calls),
+    );
     for (const r of [...hidden.again, ...missing.again]) assert.deepEqual(r.calls, []);
     assertTimes(hidden.first, hidden.again, "hidden");
     assertTimes(missing.first, missing.again, "missing");
@@ -149,7 +158,11 @@ describe("a hidden project and a missing one cost the same", () => {
 test("a repository the person's warm listing does not name is asked about: a renamed one (301) and one the listing leaves out (an enterprise's internal one) are readable", async () => {
   const own = await GitHubEmulator.start();
   try {
-    own.setOrg("acme", [{ name: "pypi", private: true }, { name: "renamed", private: true, formerNames: ["old"] }, { name: "inside", visibility: "internal" }]);
+    own.setOrg("acme", [
+      { name: "pypi", private: true },
+      { name: "renamed", private: true, formerNames: ["old"] },
+      { name: "inside", visibility: "internal" },
+    ]);
     own.setPeople([{ login: "pat", tokens: [ALICE], repositories: ["acme/pypi", "acme/renamed", "acme/inside"] }]);
     // The build saw acme/old before its rename; GitHub's listing for pat leaves acme/inside out, as it may for enterprise members.
     const entry = (name: string) => ({ full_name: `acme/${name}`, permissions: { pull: true } });
@@ -161,7 +174,10 @@ test("a repository the person's warm listing does not name is asked about: a ren
     assert.deepEqual(await gate.check(`Bearer ${ALICE}`, "simple/old-tool/index.html"), { kind: "allow", who: "pat" });
     assert.deepEqual(await gate.check(`Bearer ${ALICE}`, "simple/inside-tool/index.html"), { kind: "allow", who: "pat" });
     const calls = own.requests.filter((r) => r.server === "api").map((r) => `${r.url} ${r.status}`);
-    assert.deepEqual(calls.filter((c) => !c.startsWith("/repositories/")), ["/repos/acme/old 301", "/repos/acme/inside 200"]);
+    assert.deepEqual(
+      calls.filter((c) => !c.startsWith("/repositories/")),
+      ["/repos/acme/old 301", "/repos/acme/inside 200"],
+    );
   } finally {
     await own.close();
   }
@@ -186,7 +202,10 @@ describe("invented tokens", () => {
     }
     const calls = githubCalls();
     assert.ok(calls.length <= 40, `${calls.length} GitHub calls`);
-    assert.ok(calls.every((c) => c === "GET /user"), "an invented token is asked about once, never its repository");
+    assert.ok(
+      calls.every((c) => c === "GET /user"),
+      "an invented token is asked about once, never its repository",
+    );
     assert.equal(statuses.filter((s) => s === 401).length, calls.length, "each call was one token's");
     assert.equal(statuses.filter((s) => s === 429).length, 100 - calls.length);
     assert.equal((await getFrom("127.0.0.3", "/simple/acme-app/", ALICE)).status, 200, "a known token is not throttled");
@@ -202,7 +221,10 @@ describe("invented tokens", () => {
       newTokensPerClient: { ...DEFAULT_NEW_TOKENS_PER_CLIENT, burst: 3 },
     });
     // GitHub's secondary rate limit, without Retry-After: it says nothing about who the token is.
-    const secondary = { message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.", documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api" };
+    const secondary = {
+      message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+      documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api",
+    };
     emu.addFault({ path: "/user", fault: { kind: "status", status: 403, body: secondary } });
     const invented = `Bearer ghp_locked${"0".repeat(30)}`;
     assert.equal((await gate.check(basic(CARL), "simple/acme-app/index.html", "192.0.2.60")).kind, "unavailable", "carl may read acme/app, but GitHub did not say who he is");
@@ -221,12 +243,18 @@ describe("invented tokens", () => {
       const answers = await Promise.all(STAFF.slice(batch, batch + 10).map((token) => getFrom("127.0.0.5", "/simple/acme-app/", token)));
       statuses.push(...answers.map((r) => r.status));
     }
-    assert.deepEqual(statuses, STAFF.map(() => 200));
+    assert.deepEqual(
+      statuses,
+      STAFF.map(() => 200),
+    );
     // GitHub confirmed each token, so each lookup was given back: invented tokens from there still get their own allowance.
     emu.latencyMs = 0;
     const junk = [];
     for (let i = 0; i < DEFAULT_NEW_TOKENS_PER_CLIENT.burst; i++) junk.push((await getFrom("127.0.0.5", "/simple/", `ghp_after${String(i).padStart(31, "0")}`)).status);
-    assert.deepEqual(junk, junk.map(() => 401));
+    assert.deepEqual(
+      junk,
+      junk.map(() => 401),
+    );
   });
 
   test("a real person's first request works, asking who they are first", async () => {
@@ -240,8 +268,7 @@ describe("invented tokens", () => {
 });
 
 describe("new tokens are limited per client: an IPv6 /64 is one client, inside its /48", () => {
-  const gateFor = () =>
-    createAccessGate({ gateRepository: "acme/pypi", map: org.map, github: createGitHubAccess({ apiUrl: emu.apiUrl }), now: () => Date.UTC(2026, 0, 1) });
+  const gateFor = () => createAccessGate({ gateRepository: "acme/pypi", map: org.map, github: createGitHubAccess({ apiUrl: emu.apiUrl }), now: () => Date.UTC(2026, 0, 1) });
   const junk = (i: number): string => `Bearer ghp_v6${String(i).padStart(34, "0")}`;
 
   test("300 invented tokens from 300 addresses of one /64 cost the burst, no more; another /64 has its own", async () => {
@@ -297,7 +324,10 @@ test("an answer in flight when GitHub rejects the token grants nothing: not to i
   assert.equal(emu.requests.length, meanwhile, "without asking GitHub");
   release();
   assert.equal((await pending).status, 401);
-  assert.ok(emu.requests.some((r) => r.url.startsWith("/user/repos") && r.status === 200), "the held listing did arrive, granting");
+  assert.ok(
+    emu.requests.some((r) => r.url.startsWith("/user/repos") && r.status === 200),
+    "the held listing did arrive, granting",
+  );
   // Once the refusal expires and GitHub takes the token again, nothing from the listing that was in flight is used.
   offset += 31_000;
   emu.clearRequests();

@@ -86,7 +86,10 @@ describe("answers that are not GitHub's never grant", () => {
     emu.addFault({ path: "/user", fault: { kind: "status", status: 200, body: { login: "mallory\nGET /simple/acme-app/ 200 alice", id: 7 } } });
     // GitHub has not confirmed this token yet: 503 after that one call; the log names no forged person.
     assert.equal((await get("/simple/acme-app/", ALICE)).status, 503);
-    assert.deepEqual(emu.requests.filter((r) => r.server === "api").map((r) => r.url), ["/user"]);
+    assert.deepEqual(
+      emu.requests.filter((r) => r.server === "api").map((r) => r.url),
+      ["/user"],
+    );
     assert.equal(log.length, 1);
     assert.match(log[0] ?? "", /^GET \/simple\/acme-app\/ 503 \(GitHub: GET \/user answered 200 with an unexpected body \(login: [^\n]*\)\)$/);
     assert.doesNotMatch(log[0] ?? "", /mallory/);
@@ -106,7 +109,10 @@ describe("refusals say nothing about private repositories", () => {
   test("a hidden project and a missing one look the same to bob on every path form", async () => {
     const seen = async (path: string): Promise<string> => {
       const r = await get(path, BOB);
-      const headers = [...r.headers.entries()].filter(([k]) => k !== "date").map(([k, v]) => `${k}: ${v}`).sort();
+      const headers = [...r.headers.entries()]
+        .filter(([k]) => k !== "date")
+        .map(([k, v]) => `${k}: ${v}`)
+        .sort();
       return JSON.stringify({ status: r.status, headers, body: await r.text() });
     };
     const forms = (name: string, file: string): string[] => [

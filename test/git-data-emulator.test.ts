@@ -177,7 +177,12 @@ describe("Git Data emulator", () => {
   test("a lost race is a 422 not a fast forward; injected failures; force wins", async () => {
     const theirs = gh.pushOutside("gh-pages", { "other.txt": "someone else\n" });
     assert.equal((await call<GitRef>("GET", `${repo}/git/ref/heads/gh-pages`)).json.object.sha, theirs);
-    assert.equal(snapshot(gh.checkout() ?? "").get("other.txt")?.toString(), "someone else\n");
+    assert.equal(
+      snapshot(gh.checkout() ?? "")
+        .get("other.txt")
+        ?.toString(),
+      "someone else\n",
+    );
 
     const mine = await call<GitCommit>("POST", `${repo}/git/commits`, { message: "Mine", tree: first.tree.sha, parents: [second.sha] });
     const lost = await call<{ message: string; documentation_url: string; status: string }>("PATCH", `${repo}/git/refs/heads/gh-pages`, { sha: mine.json.sha });

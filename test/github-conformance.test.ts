@@ -202,11 +202,14 @@ describe("the emulator answers as api.github.com did (recordings of @octokit/fix
   test("paging: Link relations, their order and page numbers, and Octokit reads every item (paginate-issues)", async () => {
     const pages = recording("paginate-issues").filter((x) => x.method === "GET" && x.status === 200);
     const relations = (link: string | null): string[] =>
-      (link ?? "").split(",").filter(Boolean).map((part) => {
-        const [, url, rel] = /<([^>]+)>;\s*rel="([^"]+)"/.exec(part.trim()) ?? [];
-        const params = new URL(url ?? "http://x/").searchParams;
-        return `${rel} page=${params.get("page")} per_page=${params.get("per_page")}`;
-      });
+      (link ?? "")
+        .split(",")
+        .filter(Boolean)
+        .map((part) => {
+          const [, url, rel] = /<([^>]+)>;\s*rel="([^"]+)"/.exec(part.trim()) ?? [];
+          const params = new URL(url ?? "http://x/").searchParams;
+          return `${rel} page=${params.get("page")} per_page=${params.get("per_page")}`;
+        });
     const emulated: string[][] = [];
     let next: string | undefined = `/repos/${ORG}/paginate-issues/releases?per_page=3`;
     while (next) {
@@ -216,7 +219,10 @@ describe("the emulator answers as api.github.com did (recordings of @octokit/fix
       const url = /<([^>]+)>;\s*rel="next"/.exec(page.header("link") ?? "")?.[1];
       next = url === undefined ? undefined : url.slice(emu.apiUrl.length);
     }
-    assert.deepEqual(emulated, pages.map((p) => relations(recordedHeader(p, "link"))));
+    assert.deepEqual(
+      emulated,
+      pages.map((p) => relations(recordedHeader(p, "link"))),
+    );
     for (const p of pages) assertSameHeaders(p, await ask(emu.apiUrl, "GET", `/repos/${ORG}/paginate-issues/releases?${new URL(p.path, "http://x").searchParams.toString()}`));
 
     const replay = await startReplay(pages.map((answer) => ({ method: "GET", path: new RegExp(`^${answer.path.replace(/[?.]/g, "\\$&")}$`), answer })));
@@ -297,7 +303,9 @@ describe("the Git Data emulator answers as api.github.com did (git-refs, errors)
     const refused = await ask(git.apiUrl, "PATCH", `/repos/${ORG}/git-refs/git/refs/heads/main`, undefined, { sha: main });
     assertSameHeaders(recorded, refused);
     // A validation failure lists `errors`; a lost race ("Update is not a fast forward") has none.
-    assertSameShape(recorded.body, refused.body, "422", { oneSided: { ".errors": "only validation failures list them: https://docs.github.com/rest/using-the-rest-api/troubleshooting-the-rest-api" } });
+    assertSameShape(recorded.body, refused.body, "422", {
+      oneSided: { ".errors": "only validation failures list them: https://docs.github.com/rest/using-the-rest-api/troubleshooting-the-rest-api" },
+    });
   });
 });
 
@@ -318,8 +326,7 @@ const DOCUMENTED_ONLY: Record<string, string> = {
   "GET /repos/{owner}/{repo}/releases": "https://docs.github.com/rest/releases/releases#list-releases (items and paging: release-assets, paginate-issues)",
   "GET /repos/{owner}/{repo}/releases/assets/{asset_id} (bytes)": "https://docs.github.com/rest/releases/assets#get-a-release-asset (302 to the storage host)",
   "GET /repos/{owner}/{repo}/tags": "https://docs.github.com/rest/repos/repos#list-repository-tags",
-  "GET /repos/{owner}/{repo}/attestations/{subject_digest}":
-    "https://docs.github.com/rest/repos/repos#list-attestations (404 for none, as the gh CLI reads it; bundle_url since 2026-07)",
+  "GET /repos/{owner}/{repo}/attestations/{subject_digest}": "https://docs.github.com/rest/repos/repos#list-attestations (404 for none, as the gh CLI reads it; bundle_url since 2026-07)",
   "GET /repos/{owner}/{repo}/git/ref/{ref}": "https://docs.github.com/rest/git/refs#get-a-reference (item shape: git-refs)",
   "GET /repos/{owner}/{repo}/git/commits/{sha}": "https://docs.github.com/rest/git/commits#get-a-commit-object",
   "GET /repos/{owner}/{repo}/git/trees/{sha}": "https://docs.github.com/rest/git/trees#get-a-tree",
@@ -383,7 +390,9 @@ test("every endpoint the project calls is held to a recording or named with its 
     // A binary file travels as a blob of its own; text goes inline in the tree.
     const bytes = Buffer.from([0, 1, 2, 255]);
     writeFileSync(join(site, "file.bin"), bytes);
-    const blob = createHash("sha1").update(Buffer.concat([Buffer.from(`blob ${bytes.length}\0`), bytes])).digest("hex");
+    const blob = createHash("sha1")
+      .update(Buffer.concat([Buffer.from(`blob ${bytes.length}\0`), bytes]))
+      .digest("hex");
     const inputs = { apiUrl: git.apiUrl, owner: ORG, repository: "git-refs", branch: "gh-pages", siteDir: site, message: "publish" };
     await publish({ ...inputs, files: { "file.bin": blob } }, undefined);
     await unpublish(await publish({ ...inputs, files: {} }, undefined), undefined);
@@ -438,13 +447,23 @@ test("a build from GitHub's recorded answers themselves: an organisation with a 
     const r = await run(process.execPath, [cliPath, "build", "--github-org", ORG, "--out", out, "--cache-dir", tempDir("replay-cache")], { cwd: repoRoot, env });
     assert.equal(r.code, 0, `${r.stdout}${r.stderr}`);
     assert.match(r.stdout, /^GitHub: 1 repository.*, 1 release, 0 distributions, 1 tag link, 1 other asset not indexed;/m);
-    assert.deepEqual(replay.requests.filter((q) => q.status === 599), [], "every request had a recorded answer");
-    assert.deepEqual(replay.requests.filter((q) => q.url.includes("/contents/")).map((q) => [q.accept, q.status]), [
-      ["application/vnd.github.v3.raw", 200],
-      ["application/vnd.github.v3.raw", 200],
-    ]);
+    assert.deepEqual(
+      replay.requests.filter((q) => q.status === 599),
+      [],
+      "every request had a recorded answer",
+    );
+    assert.deepEqual(
+      replay.requests.filter((q) => q.url.includes("/contents/")).map((q) => [q.accept, q.status]),
+      [
+        ["application/vnd.github.v3.raw", 200],
+        ["application/vnd.github.v3.raw", 200],
+      ],
+    );
     const page = JSON.parse(readFileSync(join(out, "simple", "hello-world", "index.json"), "utf8")) as { files: { filename: string; url: string }[] };
-    assert.deepEqual(page.files.map((f) => f.url), ["git+https://github.com/octokit-fixture-org/hello-world.git@v0.1#egg=hello-world-0.1"]);
+    assert.deepEqual(
+      page.files.map((f) => f.url),
+      ["git+https://github.com/octokit-fixture-org/hello-world.git@v0.1#egg=hello-world-0.1"],
+    );
   } finally {
     await replay.close();
   }

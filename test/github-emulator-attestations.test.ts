@@ -39,11 +39,7 @@ function bundle(predicateType?: string): Record<string, unknown> {
 }
 
 const real = (): EmulatedAttestation => ({ bundle: bundle(), repositoryId: SHARED_ENTRY.repository_id });
-const three: EmulatedAttestation[] = [
-  { bundle: bundle(), initiator: "user" },
-  { bundle: { deliberately: "broken" } },
-  { bundle: bundle("https://example.com/custom/v1") },
-];
+const three: EmulatedAttestation[] = [{ bundle: bundle(), initiator: "user" }, { bundle: { deliberately: "broken" } }, { bundle: bundle("https://example.com/custom/v1") }];
 
 let urlMode: GitHubEmulator;
 let inlineMode: GitHubEmulator;

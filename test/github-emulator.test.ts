@@ -28,7 +28,13 @@ before(async () => {
       topics: ["python"],
       releases: [
         { tag: "v1.1", draft: true, assets: [] },
-        { tag: "v1.0", assets: [{ name: wheel.filename, bytes: wheel.bytes }, { name: "data.bin", bytes: () => DATA }] },
+        {
+          tag: "v1.0",
+          assets: [
+            { name: wheel.filename, bytes: wheel.bytes },
+            { name: "data.bin", bytes: () => DATA },
+          ],
+        },
       ],
       tags: [{ name: "v1.0", files: { "pyproject.toml": PYPROJECT } }],
     },
@@ -86,7 +92,14 @@ describe("API", () => {
     const etag = first.headers.get("etag") ?? "";
     assert.match(etag, /^"[0-9a-f]{64}"$/);
     const releases = (await first.json()) as Release[];
-    assert.deepEqual(releases.map((r) => [r.tag_name, r.draft]), [["v1.1", true], ["v1.0", false]], "drafts are listed");
+    assert.deepEqual(
+      releases.map((r) => [r.tag_name, r.draft]),
+      [
+        ["v1.1", true],
+        ["v1.0", false],
+      ],
+      "drafts are listed",
+    );
     const asset = releases[1]?.assets[0];
     assert.equal(asset?.digest, `sha256:${createHash("sha256").update(wheel.bytes).digest("hex")}`);
     assert.equal(asset?.browser_download_url, `${gh.htmlBase}/acme/alpha/releases/download/v1.0/${wheel.filename}`);
@@ -100,7 +113,10 @@ describe("API", () => {
     const changed = await api("/repos/acme/alpha/releases", { headers: { "if-none-match": 'W/"0000"' } });
     assert.equal(changed.status, 200);
     assert.equal(remaining(changed), remaining(first) - 1);
-    assert.deepEqual(gh.requests.slice(-4).map((r) => r.status), [200, 304, 304, 200]);
+    assert.deepEqual(
+      gh.requests.slice(-4).map((r) => r.status),
+      [200, 304, 304, 200],
+    );
   });
 
   test("faults: persistent, counted, rate limit, reset", async (t) => {

@@ -40,7 +40,10 @@ const hits = (path: string) => emu.requests.filter((r) => r.server === "api" && 
 test("a first build writes the site and reports what GitHub cost; the token never appears in output", async () => {
   const r = await build();
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /^GitHub: 4 repositories \(1 archived, marked so; skipped 1 private, 1 filtered out\), 5 releases, 6 distributions, 3 tag links, 1 other asset not indexed; API requests: .*; downloads: \d+ requests, .*$/m);
+  assert.match(
+    r.stdout,
+    /^GitHub: 4 repositories \(1 archived, marked so; skipped 1 private, 1 filtered out\), 5 releases, 6 distributions, 3 tag links, 1 other asset not indexed; API requests: .*; downloads: \d+ requests, .*$/m,
+  );
   assert.match(r.stdout, /^Built 5 projects, 9 files into /m);
   assert.match(r.stderr, /^warning\[private-repository-skipped\]: .*acme\/secret/m);
   assert.ok(!(r.stdout + r.stderr).includes(TOKEN));
@@ -53,8 +56,14 @@ test("5xx answers and dropped connections are retried until GitHub answers", asy
   const r = await build(["--cache-dir", tempDir("gh-cache")]);
   emu.clearFaults();
   assert.equal(r.code, 0, r.stderr);
-  assert.deepEqual(hits("/repos/acme/core/releases").map((x) => x.status), [502, 502, 200]);
-  assert.deepEqual(hits("/repos/acme/app/releases").map((x) => x.status), [0, 200]);
+  assert.deepEqual(
+    hits("/repos/acme/core/releases").map((x) => x.status),
+    [502, 502, 200],
+  );
+  assert.deepEqual(
+    hits("/repos/acme/app/releases").map((x) => x.status),
+    [0, 200],
+  );
 });
 
 test("a persistent failure stops the build with the repository and status named, and the previous site is untouched", async () => {
@@ -87,16 +96,55 @@ test("answers that are not the JSON GitHub documents stop the build with a named
   const before = snapshot(out);
   const html = { "content-type": "text/html; charset=utf-8" };
   const release = { tag_name: "v9.9.9", draft: false, prerelease: false, assets: [] as unknown[] };
-  const asset = { id: 1, name: "acme_core-9.9.9-py3-none-any.whl", size: 10, state: "uploaded", digest: null, created_at: "2024-01-01T00:00:00Z", browser_download_url: "https://github.invalid/x.whl" };
+  const asset = {
+    id: 1,
+    name: "acme_core-9.9.9-py3-none-any.whl",
+    size: 10,
+    state: "uploaded",
+    digest: null,
+    created_at: "2024-01-01T00:00:00Z",
+    browser_download_url: "https://github.invalid/x.whl",
+  };
   const cases: { path: string | RegExp; body: unknown; headers?: Record<string, string>; expect: RegExp }[] = [
-    { path: "/orgs/acme/repos", body: "<html><body>Sign in to your proxy</body></html>", headers: html, expect: /^error: GitHub: listing the repositories of organisation acme failed: GET \/orgs\/acme\/repos answered an HTML page, not the JSON GitHub sends$/m },
-    { path: "/repos/acme/core/releases", body: {}, expect: /^error: GitHub: listing the releases of acme\/core failed: GET \/repos\/acme\/core\/releases answered a JSON object, not the JSON list GitHub sends$/m },
-    { path: "/repos/acme/core/releases", body: [{ tag_name: "v9.9.9", draft: false, prerelease: false }], expect: /^error: GitHub: listing the releases of acme\/core failed: GET \/repos\/acme\/core\/releases: item 0 is not a release as GitHub documents it \(assets: Invalid input: expected array/m },
-    { path: "/repos/acme/core/releases", body: [{ ...release, assets: [{ ...asset, updated_at: "yesterday" }] }], expect: /^error: GitHub: listing the releases of acme\/core failed: GET \/repos\/acme\/core\/releases: item 0 is not a release as GitHub documents it \(assets\.0\.updated_at: /m },
-    { path: "/repos/acme/tagged/tags", body: { message: "ok" }, expect: /^error: GitHub: listing the tags of acme\/tagged failed: GET \/repos\/acme\/tagged\/tags answered a JSON object, not the JSON list GitHub sends$/m },
+    {
+      path: "/orgs/acme/repos",
+      body: "<html><body>Sign in to your proxy</body></html>",
+      headers: html,
+      expect: /^error: GitHub: listing the repositories of organisation acme failed: GET \/orgs\/acme\/repos answered an HTML page, not the JSON GitHub sends$/m,
+    },
+    {
+      path: "/repos/acme/core/releases",
+      body: {},
+      expect: /^error: GitHub: listing the releases of acme\/core failed: GET \/repos\/acme\/core\/releases answered a JSON object, not the JSON list GitHub sends$/m,
+    },
+    {
+      path: "/repos/acme/core/releases",
+      body: [{ tag_name: "v9.9.9", draft: false, prerelease: false }],
+      expect: /^error: GitHub: listing the releases of acme\/core failed: GET \/repos\/acme\/core\/releases: item 0 is not a release as GitHub documents it \(assets: Invalid input: expected array/m,
+    },
+    {
+      path: "/repos/acme/core/releases",
+      body: [{ ...release, assets: [{ ...asset, updated_at: "yesterday" }] }],
+      expect: /^error: GitHub: listing the releases of acme\/core failed: GET \/repos\/acme\/core\/releases: item 0 is not a release as GitHub documents it \(assets\.0\.updated_at: /m,
+    },
+    {
+      path: "/repos/acme/tagged/tags",
+      body: { message: "ok" },
+      expect: /^error: GitHub: listing the tags of acme\/tagged failed: GET \/repos\/acme\/tagged\/tags answered a JSON object, not the JSON list GitHub sends$/m,
+    },
     // A raw file is judged as GitHub answers it (its raw media type), and the message names the real path.
-    { path: /^\/repos\/acme\/tagged\/contents\//, body: "<html><body>Sign in to your proxy</body></html>", headers: html, expect: /^error: GitHub: reading pyproject\.toml of acme\/tagged at tag v\S+ failed: GET \/repos\/acme\/tagged\/contents\/pyproject\.toml answered an HTML page \(text\/html; charset=utf-8\), not the raw file GitHub sends$/m },
-    { path: "/repos/acme/tagged/tags", body: [{ name: "v1.0.0" }], expect: /^error: GitHub: listing the tags of acme\/tagged failed: GET \/repos\/acme\/tagged\/tags: item 0 is not a tag as GitHub documents it \(commit: Invalid input: expected object/m },
+    {
+      path: /^\/repos\/acme\/tagged\/contents\//,
+      body: "<html><body>Sign in to your proxy</body></html>",
+      headers: html,
+      expect:
+        /^error: GitHub: reading pyproject\.toml of acme\/tagged at tag v\S+ failed: GET \/repos\/acme\/tagged\/contents\/pyproject\.toml answered an HTML page \(text\/html; charset=utf-8\), not the raw file GitHub sends$/m,
+    },
+    {
+      path: "/repos/acme/tagged/tags",
+      body: [{ name: "v1.0.0" }],
+      expect: /^error: GitHub: listing the tags of acme\/tagged failed: GET \/repos\/acme\/tagged\/tags: item 0 is not a tag as GitHub documents it \(commit: Invalid input: expected object/m,
+    },
   ];
   for (const c of cases) {
     emu.addFault({ path: c.path, fault: { kind: "status", status: 200, body: c.body, ...(c.headers ? { headers: c.headers } : {}) } });
@@ -117,7 +165,10 @@ test("a primary rate limit (403 or 429 with x-ratelimit-remaining: 0) is waited 
     emu.clearFaults();
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /^notice: GitHub rate limit on GET \/orgs\/acme\/repos: waiting [12]s for it to reset \(at \d\d:\d\d:\d\d UTC\)$/m);
-    assert.deepEqual(hits("/orgs/acme/repos").map((x) => x.status), [status, 304]);
+    assert.deepEqual(
+      hits("/orgs/acme/repos").map((x) => x.status),
+      [status, 304],
+    );
   }
 });
 
@@ -136,10 +187,17 @@ test("Ctrl+C or a termination while the build waits on GitHub (a rate limit) sto
   const before = snapshot(out);
   const parent = dirname(out);
   const around = readdirSync(parent).sort();
-  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+  for (const [signal, code] of [
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+  ] as const) {
     emu.addFault({ path: "/orgs/acme/repos", fault: { kind: "rate-limit", resetInSeconds: 600 } });
     const env = { ...process.env, GITHUB_TOKEN: TOKEN, GITHUB_API_URL: emu.apiUrl };
-    const child = spawn(process.execPath, [cliPath, "build", "--github-org", "acme", "--topic", "python", "--out", out, "--cache-dir", cacheDir], { cwd: repoRoot, env, stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(process.execPath, [cliPath, "build", "--github-org", "acme", "--topic", "python", "--out", out, "--cache-dir", cacheDir], {
+      cwd: repoRoot,
+      env,
+      stdio: ["ignore", "ignore", "pipe"],
+    });
     const exited = new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
     // Signalled once the build says it waits: well inside the build, long before anything is written.
     await new Promise<void>((resolve, reject) => {

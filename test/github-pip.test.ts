@@ -30,8 +30,7 @@ async function taggedRepository(): Promise<string> {
   mkdirSync(join(work, "acme_tagged"), { recursive: true });
   writeFileSync(join(work, "pyproject.toml"), TAGGED_PYPROJECT);
   writeFileSync(join(work, "acme_tagged", "__init__.py"), 'VERSION = "from-git-tag"\n');
-  const git = (args: string[], cwd = work) =>
-    execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.invalid", "-c", "init.defaultBranch=main", ...args], { cwd, stdio: "pipe" });
+  const git = (args: string[], cwd = work) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.invalid", "-c", "init.defaultBranch=main", ...args], { cwd, stdio: "pipe" });
   git(["init", "-q"]);
   git(["add", "."]);
   git(["commit", "-qm", "1.0.0"]);
@@ -71,8 +70,14 @@ test("pip installs a package and its dependency from mirrored release assets, re
   assert.equal(pkgs.get("acme-app"), "0.1.0");
   // The newest final release whose Requires-Python fits (1.2.0rc1 is a pre-release, skipped by default).
   assert.equal(pkgs.get("acme-core"), "1.1.0");
-  assert.ok(requests.some((l) => new RegExp(`/files/acme-core/${dists.core11.filename.replace(/\./g, "\\.")} 200`).test(l)), requests.join("\n"));
-  assert.ok(requests.some((l) => /acme_app-0\.1\.0-py3-none-any\.whl\.metadata 200/.test(l)), requests.join("\n"));
+  assert.ok(
+    requests.some((l) => new RegExp(`/files/acme-core/${dists.core11.filename.replace(/\./g, "\\.")} 200`).test(l)),
+    requests.join("\n"),
+  );
+  assert.ok(
+    requests.some((l) => /acme_app-0\.1\.0-py3-none-any\.whl\.metadata 200/.test(l)),
+    requests.join("\n"),
+  );
   const pre = await venv.pip(["install", "--upgrade", "--pre", "--index-url", `${server.url}/simple/`, "acme-core"]);
   assert.equal(pre.code, 0, pre.stderr);
   assert.equal((await installed(venv)).get("acme-core"), "1.2.0rc1");

@@ -103,7 +103,9 @@ test("indexes release assets and version tags of the selected repositories, link
     assert.match(f["upload-time"] ?? "", /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
   }
   // upload-time is when the asset was uploaded (created_at), not when its label was last edited (updated_at).
-  const listed = (await (await fetch(`${emu.apiUrl}/repos/acme/core/releases`, { headers: { authorization: `token ${TOKEN}` } })).json()) as { assets: { name: string; created_at: string; updated_at: string }[] }[];
+  const listed = (await (await fetch(`${emu.apiUrl}/repos/acme/core/releases`, { headers: { authorization: `token ${TOKEN}` } })).json()) as {
+    assets: { name: string; created_at: string; updated_at: string }[];
+  }[];
   const assets = new Map(listed.flatMap((r) => r.assets).map((a) => [a.name, a]));
   for (const d of [dists.core10, dists.core11]) {
     const asset = assets.get(d.filename);
@@ -130,7 +132,10 @@ test("indexes release assets and version tags of the selected repositories, link
       [`git+${cloneUrl}@v1.1.0#egg=acme-tagged-1.1.0`, ">=3.9"],
     ],
   );
-  assert.deepEqual(projectJson(site, "tagged").files.map((f) => f.url), [`git+${cloneUrl}@v0.9#egg=tagged-0.9`]);
+  assert.deepEqual(
+    projectJson(site, "tagged").files.map((f) => f.url),
+    [`git+${cloneUrl}@v0.9#egg=tagged-0.9`],
+  );
   const html = siteText(site).get("simple/acme-tagged/index.html") ?? "";
   assert.ok(html.includes(`href="git+${cloneUrl}@v1.0.0#egg=acme-tagged-1.0.0"`), html);
 
@@ -141,12 +146,18 @@ test("indexes release assets and version tags of the selected repositories, link
   assert.equal(github.otherAssets, 1, "checksums.txt is not a distribution");
   const privateWarning = result.warnings.items.find((w) => w.code === "private-repository-skipped");
   assert.match(privateWarning?.message ?? "", /acme\/secret/);
-  assert.deepEqual(result.warnings.items.map((w) => w.code), ["private-repository-skipped"]);
+  assert.deepEqual(
+    result.warnings.items.map((w) => w.code),
+    ["private-repository-skipped"],
+  );
 
   // The token goes to the API only; the file host never sees it.
   assert.ok(api().every((r) => r.headers.authorization === `token ${TOKEN}`));
   assert.ok(downloads().length > 0);
-  assert.ok(downloads().every((r) => r.headers.authorization === undefined), "no token on signed URLs");
+  assert.ok(
+    downloads().every((r) => r.headers.authorization === undefined),
+    "no token on signed URLs",
+  );
 
   // Range: the 1.0.0 wheel (with a digest) was read with ranges only, and not whole; the 1.1.0
   // wheel (no digest) had to be downloaded whole to be hashed.
@@ -155,7 +166,10 @@ test("indexes release assets and version tags of the selected repositories, link
   assert.ok(core10.length >= 1 && core10.every((r) => r.status === 206 && typeof r.headers.range === "string"), JSON.stringify(core10));
   assert.ok(core10.reduce((n, r) => n + r.bytes, 0) < dists.core10.bytes.length / 2);
   const core11 = fetched(dists.core11.filename);
-  assert.deepEqual(core11.map((r) => [r.status, r.bytes]), [[200, dists.core11.bytes.length]]);
+  assert.deepEqual(
+    core11.map((r) => [r.status, r.bytes]),
+    [[200, dists.core11.bytes.length]],
+  );
   // The sdist is read from its start and the stream closed after PKG-INFO.
   const sdist = fetched(dists.core10sdist.filename);
   assert.equal(sdist.length, 1);
@@ -169,7 +183,12 @@ test("a warm run sends only conditional requests answered 304 and downloads noth
   const warm = await build(options(cacheDir));
   assert.deepEqual(siteText(warm.site), siteText(cold.site), "same site from the cache");
   assert.ok(api().length > 0);
-  assert.deepEqual(api().filter((r) => r.status !== 304).map((r) => `${r.status} ${r.url}`), []);
+  assert.deepEqual(
+    api()
+      .filter((r) => r.status !== 304)
+      .map((r) => `${r.status} ${r.url}`),
+    [],
+  );
   assert.equal(downloads().length, 0);
   assert.equal(warm.github?.api.answeredOtherThan304, 0);
   assert.equal(warm.github?.downloads.bytes, 0);
@@ -180,7 +199,10 @@ test("a warm run sends only conditional requests answered 304 and downloads noth
   emu.clearRequests();
   const changed = await build(options(cacheDir));
   assert.deepEqual(
-    api().filter((r) => r.status !== 304).map((r) => `${r.status} ${decodeURIComponent(r.url.split("?")[0] ?? "")}`).sort(),
+    api()
+      .filter((r) => r.status !== 304)
+      .map((r) => `${r.status} ${decodeURIComponent(r.url.split("?")[0] ?? "")}`)
+      .sort(),
     [
       "200 /repos/acme/core/releases",
       `302 /repos/acme/core/releases/assets/${/\/assets\/(\d+)/.exec(api().find((r) => r.status === 302)?.url ?? "")?.[1]}`,
@@ -202,7 +224,10 @@ test("--include-private and archived repositories add those repositories; an arc
   // PEP 792: archived, with the repository named; its files are still offered.
   const legacy = projectJson(result.site, "acme-legacy");
   assert.deepEqual(legacy["project-status"], { status: "archived", reason: "The GitHub repository acme/legacy is archived" });
-  assert.deepEqual(legacy.files.map((f) => f.filename), [dists.legacy.filename]);
+  assert.deepEqual(
+    legacy.files.map((f) => f.filename),
+    [dists.legacy.filename],
+  );
   assert.equal(projectJson(result.site, "acme-core")["project-status"], undefined, "an active project carries no status");
   assert.equal(result.github?.archived, 1);
   const w = result.warnings.items.find((x) => x.code === "private-files-linked");
@@ -212,7 +237,10 @@ test("--include-private and archived repositories add those repositories; an arc
 
 test("--repo globs select repositories; a pattern that matches nothing is named", async () => {
   const result = await build(options(tempDir("gh-cache"), { org: undefined, topics: [], repositories: ["acme/c*", "acme/nothing-*"] }));
-  assert.deepEqual(result.index.projects.map((p) => p.name), ["acme-core"]);
+  assert.deepEqual(
+    result.index.projects.map((p) => p.name),
+    ["acme-core"],
+  );
   assert.deepEqual(
     result.warnings.items.map((w) => [w.code, w.message]),
     [["repository-pattern-unmatched", "--repo acme/nothing-* matched no repository"]],
@@ -265,12 +293,17 @@ test("a file host that ignores Range sends whole files: metadata is still read a
 });
 
 test("pagination: every page of a long listing is read through its Link header", async () => {
-  emu.setOrg("many", Array.from({ length: 105 }, (_, i) => ({ name: `repo-${String(i).padStart(3, "0")}` })));
+  emu.setOrg(
+    "many",
+    Array.from({ length: 105 }, (_, i) => ({ name: `repo-${String(i).padStart(3, "0")}` })),
+  );
   emu.clearRequests();
   const result = await build(options(tempDir("gh-cache"), { org: "many", topics: [], tags: false }), true);
   assert.equal(result.github?.repositories, 105);
   assert.deepEqual(
-    api().filter((r) => r.url.startsWith("/orgs/many/repos")).map((r) => new URL(r.url, "http://x").searchParams.get("page") ?? "1"),
+    api()
+      .filter((r) => r.url.startsWith("/orgs/many/repos"))
+      .map((r) => new URL(r.url, "http://x").searchParams.get("page") ?? "1"),
     ["1", "2"],
   );
 });
@@ -321,7 +354,10 @@ test("files downloaded whole are checked to the end: a cut archive is a named wa
   const mirror = () => build(options(cacheDir, { org: "cutorg", topics: [], files: "mirror" }));
   const cold = await mirror();
   assert.deepEqual(corruptNamed(cold), Object.keys(cut).sort());
-  assert.deepEqual(cold.index.projects.map((p) => p.name), ["acme-good"]);
+  assert.deepEqual(
+    cold.index.projects.map((p) => p.name),
+    ["acme-good"],
+  );
   assert.deepEqual([...cold.site.keys()].filter((p) => p.startsWith("files/")).sort(), [`files/acme-good/${good.filename}`, `files/acme-good/${good.filename}.metadata`]);
   emu.clearRequests();
   const warm = await mirror();
@@ -332,7 +368,10 @@ test("files downloaded whole are checked to the end: a cut archive is a named wa
   emu.setOrg("cutorg", [{ name: "cut", releases: [{ tag: "v1.0.0", assets: assets(null) }] }]);
   const linked = await build(options(tempDir("gh-cache"), { org: "cutorg", topics: [] }));
   assert.deepEqual(corruptNamed(linked), Object.keys(cut).sort());
-  assert.deepEqual(linked.index.projects.map((p) => p.name), ["acme-good"]);
+  assert.deepEqual(
+    linked.index.projects.map((p) => p.name),
+    ["acme-good"],
+  );
 });
 
 test("link mode: an sdist read to its end is checked against GitHub's digest, and a download shorter than the listed size is refused", async () => {
@@ -345,14 +384,20 @@ test("link mode: an sdist read to its end is checked against GitHub's digest, an
   // With the right digest the same file is indexed, and the missing PKG-INFO is named.
   emu.setOrg("digestorg", [{ name: "plain", releases: [{ tag: "v1.0.0", assets: [{ name: "acme_plain-1.0.0.tar.gz", bytes: noPkgInfo }] }] }]);
   const ok = await build(options(tempDir("gh-cache"), { org: "digestorg", topics: [] }));
-  assert.deepEqual(ok.index.projects.map((p) => p.name), ["acme-plain"]);
+  assert.deepEqual(
+    ok.index.projects.map((p) => p.name),
+    ["acme-plain"],
+  );
   assert.ok(ok.warnings.items.some((w) => w.code === "metadata-unreadable" && w.message.includes("acme_plain-1.0.0.tar.gz")));
 
   // No digest to compare, and the host stops early with no error: the listed size tells.
   const wheel = makeWheel({ name: "acme-short", version: "1.0.0" });
   emu.setOrg("digestorg", [{ name: "short", releases: [{ tag: "v1.0.0", assets: [{ name: wheel.filename, bytes: wheel.bytes, digest: null, listedSize: wheel.bytes.length + 100 }] }] }]);
   await assert.rejects(build(options(tempDir("gh-cache"), { org: "digestorg", topics: [], files: "mirror" })), (e: Error) => {
-    assert.match(e.message, new RegExp(`asset ${wheel.filename.replace(/\./g, "\\.")}: the download ended after ${wheel.bytes.length} bytes, but GitHub lists the asset at ${wheel.bytes.length + 100}`));
+    assert.match(
+      e.message,
+      new RegExp(`asset ${wheel.filename.replace(/\./g, "\\.")}: the download ended after ${wheel.bytes.length} bytes, but GitHub lists the asset at ${wheel.bytes.length + 100}`),
+    );
     return true;
   });
 });
@@ -399,15 +444,28 @@ test("a user account's repositories are listed too: its public ones for anyone, 
     const at = (token: string): GitHubSourceOptions => ({ ...options(tempDir("gh-cache"), { org: "octo", topics: [], includePrivate: true, token }), apiUrl: other.apiUrl });
     // Another token (the bot's): GET /orgs/octo/repos is 404, so the user's public listing.
     const seen = await build(at(TOKEN));
-    assert.deepEqual(seen.index.projects.map((p) => p.name), ["octo-tool"]);
+    assert.deepEqual(
+      seen.index.projects.map((p) => p.name),
+      ["octo-tool"],
+    );
     // Asked for private repositories it cannot list: a named warning, never silence.
-    assert.deepEqual(seen.warnings.items.map((w) => w.code), ["private-repositories-unlisted"]);
+    assert.deepEqual(
+      seen.warnings.items.map((w) => w.code),
+      ["private-repositories-unlisted"],
+    );
     const paths = other.requests.filter((r) => r.server === "api" && /repos$|repos\?/.test(r.url)).map((r) => `${r.status} ${r.url.replace(/\?.*/, "")}`);
     assert.deepEqual(paths, ["404 /orgs/octo/repos", "200 /users/octo/repos"]);
     // The owner's own token: the private repository too.
     const own = await build(at(OCTO));
-    assert.deepEqual(own.index.projects.map((p) => p.name), ["octo-secret", "octo-tool"]);
-    assert.deepEqual(own.warnings.items.map((w) => w.code), ["private-files-linked"], "its own token: nothing unlisted (the private files are linked, as for any private repository)");
+    assert.deepEqual(
+      own.index.projects.map((p) => p.name),
+      ["octo-secret", "octo-tool"],
+    );
+    assert.deepEqual(
+      own.warnings.items.map((w) => w.code),
+      ["private-files-linked"],
+      "its own token: nothing unlisted (the private files are linked, as for any private repository)",
+    );
     // Neither an organisation nor a user: the error says what was tried.
     await assert.rejects(build({ ...at(TOKEN), org: "nobody" }), /listing the repositories of nobody \(not an organisation, so as a user account\) failed with HTTP 404/);
   } finally {

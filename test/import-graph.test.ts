@@ -27,7 +27,10 @@ function importsBreaking(from: (m: string) => boolean, allowed: (to: string) => 
 
 test("the folders the rules name hold modules (a rename must not turn a rule into a no-op)", () => {
   for (const folder of [PROTOCOL, SERVING]) {
-    assert.ok([...graph.keys()].some((m) => m.startsWith(folder)), `no module under ${folder}`);
+    assert.ok(
+      [...graph.keys()].some((m) => m.startsWith(folder)),
+      `no module under ${folder}`,
+    );
   }
 });
 
@@ -38,7 +41,10 @@ test("generator/ and infra/ have no import cycle", () => {
 
 test("generator/protocol/ imports nothing of ours outside itself", () => {
   assert.deepEqual(
-    importsBreaking((m) => m.startsWith(PROTOCOL), (to) => to.startsWith(PROTOCOL)),
+    importsBreaking(
+      (m) => m.startsWith(PROTOCOL),
+      (to) => to.startsWith(PROTOCOL),
+    ),
     [],
   );
 });
@@ -46,7 +52,10 @@ test("generator/protocol/ imports nothing of ours outside itself", () => {
 test("the pipeline never imports the request-time code", () => {
   const inServingOrUser = (m: string): boolean => m.startsWith(SERVING) || SERVING_USERS.some((u) => m.startsWith(u));
   assert.deepEqual(
-    importsBreaking((m) => !inServingOrUser(m), (to) => !to.startsWith(SERVING)),
+    importsBreaking(
+      (m) => !inServingOrUser(m),
+      (to) => !to.startsWith(SERVING),
+    ),
     [],
   );
 });

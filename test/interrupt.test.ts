@@ -24,21 +24,29 @@ const counts = (host: EventEmitter): number[] => ["SIGINT", "SIGTERM"].map((s) =
 test("work that is not interrupted returns its value or its error, and leaves no listener", async () => {
   const host = standIn();
   assert.equal(await interruptible(async () => 7, host), 7);
-  await assert.rejects(interruptible(() => Promise.reject(new Error("broken")), host), /broken/);
+  await assert.rejects(
+    interruptible(() => Promise.reject(new Error("broken")), host),
+    /broken/,
+  );
   assert.deepEqual(counts(host), [0, 0]);
 });
 
-for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+for (const [signal, code] of [
+  ["SIGINT", 130],
+  ["SIGTERM", 143],
+] as const) {
   test(`${signal} aborts the work, and the process exits ${code} once the work has settled (cleaned up)`, async () => {
     const host = standIn();
     let cleanedUp = false;
     const running = interruptible(
       (abort) =>
         new Promise<void>((_, reject) => {
-          abort.addEventListener("abort", () => setImmediate(() => {
-            cleanedUp = true;
-            reject(abort.reason);
-          }));
+          abort.addEventListener("abort", () =>
+            setImmediate(() => {
+              cleanedUp = true;
+              reject(abort.reason);
+            }),
+          );
         }),
       host,
     );
@@ -62,7 +70,10 @@ test("a second signal exits at once, without waiting for the work", () => {
   const host = standIn();
   void interruptible(() => new Promise<void>(() => undefined), host);
   host.emit("SIGTERM", "SIGTERM");
-  assert.throws(() => host.emit("SIGINT", "SIGINT"), (e) => e instanceof Exited && e.code === 130);
+  assert.throws(
+    () => host.emit("SIGINT", "SIGINT"),
+    (e) => e instanceof Exited && e.code === 130,
+  );
 });
 
 test("work that finishes after the signal still ends the command with the signal's code", async () => {

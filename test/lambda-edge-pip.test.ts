@@ -48,23 +48,26 @@ function cloudFront(handler: Handler): http.RequestListener {
       (headers[key.toLowerCase()] ??= []).push({ key, value: req.rawHeaders[i + 1] as string });
     }
     const request: EdgeRequest = { clientIp: "127.0.0.1", method: req.method ?? "GET", uri: q < 0 ? raw : raw.slice(0, q), querystring: q < 0 ? "" : raw.slice(q + 1), headers };
-    handler({ Records: [{ cf: { request } }] }).then(async (result) => {
-      if ("status" in result) {
-        const out: Record<string, string> = {};
-        for (const [name, values] of Object.entries(result.headers)) out[name] = values.map((v) => v.value).join(", ");
-        res.writeHead(Number(result.status), out);
-        res.end(result.body);
-        return;
-      }
-      originLog.push(`${result.uri} authorization=${"authorization" in result.headers}`);
-      const answer = await fetch(`${origin.url}${result.uri}`);
-      const body = Buffer.from(await answer.arrayBuffer());
-      res.writeHead(answer.status, { "content-type": answer.headers.get("content-type") ?? "", "cache-control": answer.headers.get("cache-control") ?? "" });
-      res.end(req.method === "HEAD" ? undefined : body);
-    }, (e: Error) => {
-      res.writeHead(502);
-      res.end(String(e));
-    });
+    handler({ Records: [{ cf: { request } }] }).then(
+      async (result) => {
+        if ("status" in result) {
+          const out: Record<string, string> = {};
+          for (const [name, values] of Object.entries(result.headers)) out[name] = values.map((v) => v.value).join(", ");
+          res.writeHead(Number(result.status), out);
+          res.end(result.body);
+          return;
+        }
+        originLog.push(`${result.uri} authorization=${"authorization" in result.headers}`);
+        const answer = await fetch(`${origin.url}${result.uri}`);
+        const body = Buffer.from(await answer.arrayBuffer());
+        res.writeHead(answer.status, { "content-type": answer.headers.get("content-type") ?? "", "cache-control": answer.headers.get("cache-control") ?? "" });
+        res.end(req.method === "HEAD" ? undefined : body);
+      },
+      (e: Error) => {
+        res.writeHead(502);
+        res.end(String(e));
+      },
+    );
   };
 }
 
@@ -122,10 +125,22 @@ test("pip installs a private project and its dependency through the edge functio
   assert.equal(pkgs.get("acme-core"), "1.1.0");
   // The function chose the JSON page by negotiation and passed the file on; the token never reached the origin.
   assert.ok(originLog.includes("/simple/acme-app/index.json authorization=false"), originLog.join("\n"));
-  assert.ok(originLog.every((l) => l.endsWith("authorization=false")), originLog.join("\n"));
-  const calls = emu.requests.filter((x) => x.server === "api").map((x) => `${x.method} ${x.url}`).sort();
+  assert.ok(
+    originLog.every((l) => l.endsWith("authorization=false")),
+    originLog.join("\n"),
+  );
+  const calls = emu.requests
+    .filter((x) => x.server === "api")
+    .map((x) => `${x.method} ${x.url}`)
+    .sort();
   assert.deepEqual(calls, ["GET /repos/acme/app", "GET /repos/acme/core", "GET /user"]);
-  assert.ok(edgeLog.some((l) => { const line = JSON.parse(l) as { who?: unknown; status?: unknown }; return line.who === "alice" && line.status === 200; }), edgeLog.join("\n"));
+  assert.ok(
+    edgeLog.some((l) => {
+      const line = JSON.parse(l) as { who?: unknown; status?: unknown };
+      return line.who === "alice" && line.status === 200;
+    }),
+    edgeLog.join("\n"),
+  );
   assert.ok(!edgeLog.join("\n").includes(ALICE), "the function never logs a token");
 });
 
@@ -185,7 +200,16 @@ test("one URL through the edge function: public names redirect upstream without 
       "acme-app": [makeWheel({ name: "acme-app", version: "99.0.0" })],
     }),
   );
-  const code = lambdaEdgeBundle({ gateRepository: "acme/pypi", apiUrl: emu.apiUrl, indexMaxAgeSeconds: 300, positiveTtlSeconds: 300, negativeTtlSeconds: 30, timeoutMs: 2000, map: siteMap, upstream: { url: up.url, claimed: [] } });
+  const code = lambdaEdgeBundle({
+    gateRepository: "acme/pypi",
+    apiUrl: emu.apiUrl,
+    indexMaxAgeSeconds: 300,
+    positiveTtlSeconds: 300,
+    negativeTtlSeconds: 30,
+    timeoutMs: 2000,
+    map: siteMap,
+    upstream: { url: up.url, claimed: [] },
+  });
   const upFront = http.createServer(cloudFront(loadLambdaBundle(code)));
   await new Promise<void>((resolve) => upFront.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(upFront.address() as AddressInfo).port}`;
@@ -198,15 +222,25 @@ test("one URL through the edge function: public names redirect upstream without 
     assert.equal(pkgs.get("acme-app"), "0.1.0", "ours, not the squatter's 99.0.0");
     assert.equal(pkgs.get("public-dep"), "1.0.0");
     await up.settle();
-    assert.ok(up.requests.some((q) => q.path === "/simple/public-dep/"), JSON.stringify(up.requests));
-    assert.deepEqual(up.requests.filter((q) => q.credentials || q.path.includes("acme")), []);
+    assert.ok(
+      up.requests.some((q) => q.path === "/simple/public-dep/"),
+      JSON.stringify(up.requests),
+    );
+    assert.deepEqual(
+      up.requests.filter((q) => q.credentials || q.path.includes("acme")),
+      [],
+    );
 
     const bob = await createVenv(join(tempDir("edge-up-venv"), "bob"));
     const denied = await bob.pip(["download", "--no-deps", "--dest", tempDir("edge-up-dl"), "--index-url", `${url.replace("://", `://token:${BOB}@`)}/simple/`, "acme-app"]);
     assert.notEqual(denied.code, 0);
     assert.match(denied.stderr, /No matching distribution found for acme-app/);
     await up.settle();
-    assert.deepEqual(up.requests.filter((q) => q.path.includes("acme")), [], "the hidden project never went upstream");
+    assert.deepEqual(
+      up.requests.filter((q) => q.path.includes("acme")),
+      [],
+      "the hidden project never went upstream",
+    );
     assert.equal((await fetch(`${url}/simple/public-dep/`, { redirect: "manual" })).status, 401, "anonymous: 401 on every name");
   } finally {
     up.close();

@@ -47,8 +47,22 @@ describe("a repository in a namespace reserves its name before its first release
 
   const build = (label: string, settings: string, extra: string[] = []): Promise<RunResult> =>
     cli([
-      "build", "--github-org", "acme", "--no-tags", "--files", "mirror", "--github-api-url", emu.apiUrl,
-      "--config", settingsFile(label, settings), "--cache-dir", tempDir(`${label}-cache`), "--out", join(tempDir(`${label}-out`), "site"), "--quiet", ...extra,
+      "build",
+      "--github-org",
+      "acme",
+      "--no-tags",
+      "--files",
+      "mirror",
+      "--github-api-url",
+      emu.apiUrl,
+      "--config",
+      settingsFile(label, settings),
+      "--cache-dir",
+      tempDir(`${label}-cache`),
+      "--out",
+      join(tempDir(`${label}-out`), "site"),
+      "--quiet",
+      ...extra,
     ]);
 
   test("build --check-upstream names the reserved name the upstream holds, with the repository and its namespace; a repository outside every namespace is not asked about", async () => {

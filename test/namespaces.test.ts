@@ -41,7 +41,14 @@ const BUCKET = "acme-namespaces";
 const REGION = "us-east-1";
 /** The projects the reader is asked about: two namespaced (a root's and a child's), one outside. */
 const PROJECTS = ["acme-app", "acme-internal-tool", "demo-core"];
-const EXPECTED = { "acme-app": [{ name: "acme", owned: true }], "acme-internal-tool": [{ name: "acme", owned: true }, { name: "acme-internal", owned: true }], "demo-core": null };
+const EXPECTED = {
+  "acme-app": [{ name: "acme", owned: true }],
+  "acme-internal-tool": [
+    { name: "acme", owned: true },
+    { name: "acme-internal", owned: true },
+  ],
+  "demo-core": null,
+};
 
 let site: string;
 let upstream: UpstreamIndex;
@@ -91,7 +98,9 @@ before(async () => {
   moto = await MotoServer.start();
   const { s3 } = await moto.createSite(BUCKET, REGION, "namespaces-test");
   await bucketSyncProvider.create({ bucket: BUCKET, region: REGION, endpoint: moto.motoEndpoint, siteDir: site, objects: bucketManifest(await folderObjects(site, 300)) });
-  const originResponse = loadLambdaBundle<(event: OriginResponseEvent) => Promise<EdgeResponse>>(upstreamEdgeBundle({ upstream: recorded, indexMaxAgeSeconds: 300, held: built.index.projects.map((p) => p.name) }));
+  const originResponse = loadLambdaBundle<(event: OriginResponseEvent) => Promise<EdgeResponse>>(
+    upstreamEdgeBundle({ upstream: recorded, indexMaxAgeSeconds: 300, held: built.index.projects.map((p) => p.name) }),
+  );
   front = await startCloudFrontFront({ viewerRequest: viewerRequestFunctionCode({ indexMaxAgeSeconds: 300 }), bucket: BUCKET, s3, originResponse });
 });
 
@@ -107,7 +116,10 @@ describe("the setting", () => {
     assert.deepEqual(namespaceProblems(["acme", "acme-internal"]), []);
     assert.match(namespaceProblems(["acme", "-acme"])[0] ?? "", /"-acme" is not a valid project name/);
     assert.match(namespaceProblems(["Acme.Internal", "acme_internal"])[0] ?? "", /"acme_internal" and "Acme\.Internal" are the same namespace \(acme-internal\)/);
-    assert.match(namespaceProblems(["acme", "acme-internal", "acme-internal-tools"])[0] ?? "", /"acme-internal-tools" would be a grant inside acme inside acme-internal: namespaces nest 2 deep at most/);
+    assert.match(
+      namespaceProblems(["acme", "acme-internal", "acme-internal-tools"])[0] ?? "",
+      /"acme-internal-tools" would be a grant inside acme inside acme-internal: namespaces nest 2 deep at most/,
+    );
     // A prefix that is not followed by a hyphen is no parent: `acmecorp` is a root of its own.
     assert.deepEqual(namespaceGrants(["acme", "acmecorp", "Acme_Internal"]), [
       { name: "acme", displayName: "acme", parent: null, children: ["acme-internal"] },
@@ -124,7 +136,10 @@ describe("the setting", () => {
     const dists = tempDir("ns-clash");
     const wheel = makeWheel({ name: "namespaces", version: "1.0.0" });
     writeFileSync(join(dists, wheel.filename), wheel.bytes);
-    await assert.rejects(buildTo(join(tempDir("ns-clash-site"), "site"), { from: [dists], config: { namespaces: ["acme"] } }), /a project named `namespaces` cannot be published beside PEP 752's \/simple\/namespaces page/);
+    await assert.rejects(
+      buildTo(join(tempDir("ns-clash-site"), "site"), { from: [dists], config: { namespaces: ["acme"] } }),
+      /a project named `namespaces` cannot be published beside PEP 752's \/simple\/namespaces page/,
+    );
     // Without namespaces there is no list to collide with.
     await buildTo(join(tempDir("ns-clash-ok"), "site"), { from: [dists] });
   });
@@ -134,7 +149,12 @@ describe("routing", () => {
   const get = (path: string) => route({ method: "GET", path, query: "", accept: "application/vnd.pypi.simple.v1+json" });
   test("/simple/namespaces and /simple/namespace/<name> are the PEP's JSON; with a trailing slash they are project pages", () => {
     assert.deepEqual(get("/simple/namespaces"), { kind: "file", path: "simple/namespaces", contentType: "application/vnd.pypi.simple.v1+json", cacheControl: "public, max-age=300" });
-    assert.deepEqual(get("/simple/namespace/acme-internal"), { kind: "file", path: "simple/namespace/acme-internal", contentType: "application/vnd.pypi.simple.v1+json", cacheControl: "public, max-age=300" });
+    assert.deepEqual(get("/simple/namespace/acme-internal"), {
+      kind: "file",
+      path: "simple/namespace/acme-internal",
+      contentType: "application/vnd.pypi.simple.v1+json",
+      cacheControl: "public, max-age=300",
+    });
     assert.deepEqual(get("/simple/namespace/Acme.Internal"), { kind: "redirect", status: 301, location: "/simple/namespace/acme-internal" });
     assert.equal((get("/simple/namespaces/") as { path?: string }).path, "simple/namespaces/index.json");
     assert.equal((get("/simple/namespace/") as { path?: string }).path, "simple/namespace/index.json");
@@ -168,7 +188,10 @@ describe("the PEP's JSON, read by an independent reader, on every host", () => {
   test("the CDN: the viewer-request function and the upstream origin-response function over the bucket", async () => {
     const got = await read(`${front.url}/simple/`);
     assert.deepEqual(got, { namespaces: NAMESPACES, projects: EXPECTED });
-    assert.ok(front.log.some((l) => /GET \/simple\/namespaces -> \/simple\/namespaces 200/.test(l)), front.log.join("\n"));
+    assert.ok(
+      front.log.some((l) => /GET \/simple\/namespaces -> \/simple\/namespaces 200/.test(l)),
+      front.log.join("\n"),
+    );
   });
 
   test("behind the GitHub gate, each person's own landing page says which namespace a project is in, as the site's does", async () => {

@@ -50,12 +50,23 @@ async function visit(token: string, query: string, shot: string): Promise<{ list
   let out = { listed: [] as string[], found: [] as string[], count: "", received: "" };
   await inContext(browser, { ...DESKTOP, httpCredentials: { username: "token", password: token } }, async (context, pages) => {
     const bodies: Promise<string>[] = [];
-    context.on("response", (res) => bodies.push(res.body().then((b) => `${res.url()}\n${b.toString("utf8")}`, () => res.url())));
+    context.on("response", (res) =>
+      bodies.push(
+        res.body().then(
+          (b) => `${res.url()}\n${b.toString("utf8")}`,
+          () => res.url(),
+        ),
+      ),
+    );
     const page = await pages.open(context, `${server.url}/`);
     const listed = (await visibleNames(page)).sort();
     await page.locator("input#search").pressSequentially(query);
     // The count says "N of M projects", or names the query when nothing matches.
-    await page.waitForFunction((q: string) => /\bof\b/.test(document.querySelector("#result-count")?.textContent ?? "") || (document.querySelector("#result-count")?.textContent ?? "").includes(`"${q}"`), query, { timeout: 3000 });
+    await page.waitForFunction(
+      (q: string) => /\bof\b/.test(document.querySelector("#result-count")?.textContent ?? "") || (document.querySelector("#result-count")?.textContent ?? "").includes(`"${q}"`),
+      query,
+      { timeout: 3000 },
+    );
     const found = (await visibleNames(page)).sort();
     const count = ((await page.locator("#result-count").textContent()) ?? "").replace(/\s+/g, " ").trim();
     await screenshot(page, shot);

@@ -90,11 +90,13 @@ async function startFront(viewer: Handler, lists: ListHandler): Promise<string> 
 /** A raw GET (no automatic decompression), for what went over the wire. */
 function rawGet(url: string, headers: Record<string, string>): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
   return new Promise((resolve, reject) => {
-    http.get(url, { headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-    }).on("error", reject);
+    http
+      .get(url, { headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      })
+      .on("error", reject);
   });
 }
 
@@ -131,7 +133,10 @@ after(async () => {
 });
 
 test("through the edge, each person's JSON root lists their projects, gzipped when asked, never cached; the bucket is not asked", async () => {
-  for (const [token, who] of [[BOB, "bob"], [DAVE, "dave"]] as const) {
+  for (const [token, who] of [
+    [BOB, "bob"],
+    [DAVE, "dave"],
+  ] as const) {
     seen.bucket.length = 0;
     const res = await rawGet(`${front}/simple/`, { authorization: basic(token), accept: "application/vnd.pypi.simple.v1+json", "accept-encoding": "gzip, deflate" });
     assert.equal(res.status, 200, res.body.toString());
@@ -152,7 +157,10 @@ test("through the edge, each person's JSON root lists their projects, gzipped wh
   const html = await rawGet(`${front}/simple/index.html`, { authorization: basic(DAVE) });
   assert.match(html.body.toString(), /acme-core/);
   // The token went no further than the gate: the renderer saw the list URI, never an Authorization header.
-  assert.ok(seen.listRequests.every((u) => u.startsWith("/.list/")), seen.listRequests.join("\n"));
+  assert.ok(
+    seen.listRequests.every((u) => u.startsWith("/.list/")),
+    seen.listRequests.join("\n"),
+  );
 });
 
 test("real pip through the edge: dave downloads acme-core, bob gets 'not found'", async () => {
@@ -209,7 +217,11 @@ test("5,000 projects in 2,000 repositories: both bundles within Lambda@Edge's li
       const repo = `acme/repo-${String(i % 2000).padStart(4, "0")}`;
       projects[name] = [repo];
       const summary = `Client library ${i} for the ${i % 40} team's service: retries, tracing, typed models and a command line.`;
-      entries.push({ name, displayName: name, row: `<li class="project" data-name="${name}" data-search="${name} ${summary.toLowerCase()}"><a class="project-name" href="project/${name}/">${name}</a> <span class="version">1.${i % 30}.0</span><p class="summary">${summary}</p><p class="project-meta"><a class="repository" href="https://github.com/${repo}">${repo}</a></p></li>\n` });
+      entries.push({
+        name,
+        displayName: name,
+        row: `<li class="project" data-name="${name}" data-search="${name} ${summary.toLowerCase()}"><a class="project-name" href="project/${name}/">${name}</a> <span class="version">1.${i % 30}.0</span><p class="summary">${summary}</p><p class="project-meta"><a class="repository" href="https://github.com/${repo}">${repo}</a></p></li>\n`,
+      });
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : 1));
     const viewerCode = lambdaEdgeBundle({ ...GATE_CONFIG, apiUrl: big.apiUrl, map: { version: 1, projects, public: [] } });
@@ -219,7 +231,11 @@ test("5,000 projects in 2,000 repositories: both bundles within Lambda@Edge's li
 
     const viewer = loadLambdaBundle(viewerCode);
     const lists = loadLambdaBundle<ListHandler>(listsCode);
-    const event = (uri: string) => ({ Records: [{ cf: { request: { clientIp: "127.0.0.1", method: "GET", uri, querystring: "", headers: { authorization: [{ key: "Authorization", value: basic(PERSON) }] } as EdgeRequest["headers"] } } }] });
+    const event = (uri: string) => ({
+      Records: [
+        { cf: { request: { clientIp: "127.0.0.1", method: "GET", uri, querystring: "", headers: { authorization: [{ key: "Authorization", value: basic(PERSON) }] } as EdgeRequest["headers"] } } },
+      ],
+    });
     const rewritten = await viewer(event("/"));
     assert.ok(!("status" in rewritten), JSON.stringify(rewritten).slice(0, 300));
     assert.ok(rewritten.uri.length < 8192, `the list URI is ${rewritten.uri.length} characters; CloudFront takes 8,192`);

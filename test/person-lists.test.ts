@@ -94,7 +94,10 @@ beforeEach(() => {
 describe("what each person's list pages hold", () => {
   test("the build knows acme-js's repository is public; the site's own static root lists every project", () => {
     assert.deepEqual(org.map.public, ["acme/js"]);
-    assert.deepEqual(org.lists.projects.map((p) => p.name), EVERY);
+    assert.deepEqual(
+      org.lists.projects.map((p) => p.name),
+      EVERY,
+    );
     // What the server must never send: the static page on disk names them all.
     const onDisk = readFileSync(join(org.siteDir, "simple", "index.html"), "utf8");
     assert.deepEqual(mentions(onDisk, EVERY), EVERY);
@@ -107,7 +110,10 @@ describe("what each person's list pages hold", () => {
   });
 
   test("the HTML root and the landing page too, with their count; a hidden project is named nowhere, in no spelling", async () => {
-    for (const [token, who] of [[BOB, "bob"], [DAVE, "dave"]] as const) {
+    for (const [token, who] of [
+      [BOB, "bob"],
+      [DAVE, "dave"],
+    ] as const) {
       const hidden = EVERY.filter((n) => !SEES[who].includes(n));
       for (const path of ["/simple/", "/simple/index.html", "/", "/index.html"]) {
         const res = await get(path, token);
@@ -190,15 +196,26 @@ describe("what a view costs, and when GitHub says no", () => {
     assert.deepEqual(await jsonRoot(DAVE), SEES.dave);
     assert.equal((await get("/", DAVE)).status, 200);
     assert.deepEqual(githubCalls(), [], "warm: from the verdict cache");
-    assert.ok(log.some((l) => /^GET \/ 200 dave \(lists 6\)$/.test(l)), log.slice(-3).join("\n"));
+    assert.ok(
+      log.some((l) => /^GET \/ 200 dave \(lists 6\)$/.test(l)),
+      log.slice(-3).join("\n"),
+    );
   });
 
   test("a person who may read many repositories: the first page gives the count, the rest are fetched together", async () => {
-    emu.setOrg("elsewhere", Array.from({ length: 250 }, (_, i) => ({ name: `repo-${i}`, private: true })));
+    emu.setOrg(
+      "elsewhere",
+      Array.from({ length: 250 }, (_, i) => ({ name: `repo-${i}`, private: true })),
+    );
     for (let i = 0; i < 250; i++) emu.grant("erin", `elsewhere/repo-${i}`);
     assert.deepEqual(await jsonRoot(ERIN), SEES.dave, "erin's grants match dave's in this organisation");
-    const pages = githubCalls().filter((c) => c.startsWith("GET /user/repos")).sort();
-    assert.deepEqual(pages, [1, 2, 3].map((n) => `GET /user/repos?per_page=100&page=${n}`));
+    const pages = githubCalls()
+      .filter((c) => c.startsWith("GET /user/repos"))
+      .sort();
+    assert.deepEqual(
+      pages,
+      [1, 2, 3].map((n) => `GET /user/repos?per_page=100&page=${n}`),
+    );
     assert.ok(MAX_LIST_PAGES >= 20, "2,000 repositories fit the listing");
   });
 
@@ -252,7 +269,10 @@ describe("the gate's listing against the emulator directly", () => {
       assert.equal(listed.kind, "allow");
       assert.deepEqual(listed.kind === "allow" ? listed.projects : [], ["acme-core", "acme-js", "local"]);
       assert.deepEqual(
-        solo.requests.filter((r) => r.server === "api" && r.url.includes("repos")).map((r) => `${r.url} ${r.status}`).sort(),
+        solo.requests
+          .filter((r) => r.server === "api" && r.url.includes("repos"))
+          .map((r) => `${r.url} ${r.status}`)
+          .sort(),
         ["/installation/repositories?per_page=100&page=1 200", "/orgs/acme/repos?type=public&per_page=100&page=1 200", "/repos/acme/pypi 200", "/user/repos?per_page=100&page=1 403"],
       );
       // A person granted nothing but the gate: acme-js is public, but only the build can say so.

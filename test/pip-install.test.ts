@@ -48,8 +48,14 @@ test("pip installs a package and its dependency, skipping a version whose Requir
   // 2.0.0 needs Python >= 3.99: pip must skip it because of data-requires-python / requires-python.
   assert.equal(pkgs.get("demo-core"), "1.2.0");
   // pip asked for JSON (PEP 691) and read dependencies from the PEP 658 .metadata file.
-  assert.ok(requests.some((l) => /\/simple\/demo-app\/ 200/.test(l)), requests.join("\n"));
-  assert.ok(requests.some((l) => /demo_app-0\.3\.0-py3-none-any\.whl\.metadata 200/.test(l)), requests.join("\n"));
+  assert.ok(
+    requests.some((l) => /\/simple\/demo-app\/ 200/.test(l)),
+    requests.join("\n"),
+  );
+  assert.ok(
+    requests.some((l) => /demo_app-0\.3\.0-py3-none-any\.whl\.metadata 200/.test(l)),
+    requests.join("\n"),
+  );
   const out = execFileSync(venv.python, ["-c", "import demo_app, demo_core; print(demo_core.__version__)"], { env: clientEnv() }).toString().trim();
   assert.equal(out, "1.2.0");
 
@@ -83,10 +89,7 @@ test("pip downloads an sdist with hash checking, and refuses bytes that do not m
   writeFileSync(req, `demo-sdist-only==0.1.0 --hash=sha256:${sha256}\n`);
   const out = join(venv.dir, "downloads");
   // The sdist's build dependencies (setuptools, wheel) come from Debian's wheels on the disk.
-  const ok = await venv.pip(
-    ["download", "--no-deps", "--no-binary", "demo-sdist-only", "--require-hashes", "-r", req, "--index-url", `${server.url}/simple/`, "-d", out],
-    { buildBackend: true },
-  );
+  const ok = await venv.pip(["download", "--no-deps", "--no-binary", "demo-sdist-only", "--require-hashes", "-r", req, "--index-url", `${server.url}/simple/`, "-d", out], { buildBackend: true });
   assert.equal(ok.code, 0, ok.stdout + ok.stderr);
   assert.match(ok.stdout, new RegExp(`${server.url.replace(/[.]/g, "\\.")}/files/demo-sdist-only/demo_sdist_only-0\\.1\\.0\\.tar\\.gz`));
   assert.deepEqual(readdirSync(out), ["demo_sdist_only-0.1.0.tar.gz"]);

@@ -23,9 +23,10 @@ import { clientSnippets } from "../infra/outputs/client-snippets.js";
 
 const RESOLVED = ["acme-app==1.0.0", "acme-lib==1.1.0", "public-dep==1.1.0"];
 /** The pip the printed pip lines run with: the newest the matrix pins. */
-const NEWEST_PIP = pinnedVenvs()
-  .filter((p) => p.client === "pip")
-  .sort((a, b) => b.version.localeCompare(a.version, "en", { numeric: true }))[0]?.venv ?? "pip";
+const NEWEST_PIP =
+  pinnedVenvs()
+    .filter((p) => p.client === "pip")
+    .sort((a, b) => b.version.localeCompare(a.version, "en", { numeric: true }))[0]?.venv ?? "pip";
 let oneUrl: OneUrlIndex;
 /** An index without an upstream: `acme-tool` needs our `acme-lib`; nothing else is asked of PyPI. */
 let closed: ObservedServer;
@@ -34,7 +35,8 @@ let python: string;
 before(async () => {
   [oneUrl, python] = await Promise.all([startOneUrlIndex("printed"), interpreter("3.12")]);
   const dists = tempDir("printed-closed-dists");
-  for (const d of [makeWheel({ name: "acme-tool", version: "1.0.0", requiresDist: ["acme-lib>=1.0"] }), makeWheel({ name: "acme-lib", version: "1.0.0" })]) writeFileSync(join(dists, d.filename), d.bytes);
+  for (const d of [makeWheel({ name: "acme-tool", version: "1.0.0", requiresDist: ["acme-lib>=1.0"] }), makeWheel({ name: "acme-lib", version: "1.0.0" })])
+    writeFileSync(join(dists, d.filename), d.bytes);
   const site = join(tempDir("printed-closed-site"), "site");
   const built = await buildTo(site, { from: [dists], config: { title: "Acme packages" } });
   assert.deepEqual(built.warnings, []);
@@ -45,7 +47,13 @@ after(async () => {
 });
 
 const out = (r: RunResult): string => r.stdout + r.stderr;
-const unescape = (s: string): string => s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, "&");
+const unescape = (s: string): string =>
+  s
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, "&");
 
 /** The project page's commands as a person copies them: text only, the index URL filled in as catalog.js does. */
 async function printedCommands(server: string, project: string, index: string): Promise<Map<string, { label: string; text: string }>> {
@@ -97,7 +105,10 @@ async function runLines(s: { sh(line: string): Promise<RunResult> }, block: stri
 }
 
 const pyproject = (dir: string): void =>
-  writeFileSync(join(dir, "pyproject.toml"), ["[project]", 'name = "consumer"', 'version = "0.0.0"', 'requires-python = ">=3.12"', "dependencies = []", "", "[tool.poetry]", "package-mode = false", ""].join("\n"));
+  writeFileSync(
+    join(dir, "pyproject.toml"),
+    ["[project]", 'name = "consumer"', 'version = "0.0.0"', 'requires-python = ">=3.12"', "dependencies = []", "", "[tool.poetry]", "package-mode = false", ""].join("\n"),
+  );
 
 const lockedVersions = (file: string): string[] =>
   ((parseToml(readFileSync(file, "utf8")) as { package: { name: string; version: string }[] }).package ?? [])
@@ -192,7 +203,11 @@ describe("without an upstream: the index first for every name it holds, PyPI onl
     assert.equal(r.code, 0, out(r));
     assert.deepEqual(lockedVersions(join(s.dir, "uv.lock")), ["acme-lib==1.0.0", "acme-tool==1.0.0"], "our acme-lib, not the squatter's 99.0.0 on the default index");
     await oneUrl.upstream.settle();
-    assert.deepEqual(oneUrl.upstream.requests.slice(before).filter((q) => /acme/.test(q.path)), [], "the default index is never asked for a name ours holds");
+    assert.deepEqual(
+      oneUrl.upstream.requests.slice(before).filter((q) => /acme/.test(q.path)),
+      [],
+      "the default index is never asked for a name ours holds",
+    );
   });
 
   test("Poetry 2, as printed (a primary source and PyPI as supplemental): our dependency comes from the index", async () => {
@@ -214,7 +229,10 @@ describe("without an upstream: the index first for every name it holds, PyPI onl
 describe("the stack's snippets output, pasted into a project as given", () => {
   /** A project needing `dependency`, with the snippet appended as its documentation says. */
   const projectWith = (dir: string, dependency: string, snippet: string): void =>
-    writeFileSync(join(dir, "pyproject.toml"), ["[project]", 'name = "consumer"', 'version = "0.0.0"', 'requires-python = ">=3.12"', `dependencies = ["${dependency}"]`, "", "[tool.poetry]", "package-mode = false", "", snippet].join("\n"));
+    writeFileSync(
+      join(dir, "pyproject.toml"),
+      ["[project]", 'name = "consumer"', 'version = "0.0.0"', 'requires-python = ">=3.12"', `dependencies = ["${dependency}"]`, "", "[tool.poetry]", "package-mode = false", "", snippet].join("\n"),
+    );
 
   for (const oneUrlCase of [true, false]) {
     test(`uv's and Poetry's snippets ${oneUrlCase ? "with one URL" : "without an upstream"}`, async () => {

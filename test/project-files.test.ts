@@ -16,7 +16,9 @@ test("Pulumi.yaml runs infra/ through tsx and documents exactly the stack keys t
   assert.equal(project.runtime.name, "nodejs");
   assert.equal(project.runtime.options.nodeargs, "--import tsx");
   assert.equal(project.runtime.options.typescript, false, "Pulumi's ts-node must not compete with tsx");
-  const documented = Object.keys(project.config).filter((k) => k.startsWith("github-pypi:")).map((k) => k.slice("github-pypi:".length));
+  const documented = Object.keys(project.config)
+    .filter((k) => k.startsWith("github-pypi:"))
+    .map((k) => k.slice("github-pypi:".length));
   assert.deepEqual([...documented].sort(), [...STACK_KEYS].sort());
   for (const [key, spec] of Object.entries(project.config)) assert.ok(spec.description && spec.description.length > 20, `${key} is described`);
   // Pulumi applies a project default as if the stack had set it; files must stay unset so a private index can default to mirror.
@@ -24,7 +26,11 @@ test("Pulumi.yaml runs infra/ through tsx and documents exactly the stack keys t
 });
 
 test("the publish workflow runs pulumi up on a schedule and on the dispatch the release example sends, never two at once", () => {
-  type Workflow = { on: Record<string, unknown>; concurrency: { group: string; "cancel-in-progress": boolean }; jobs: Record<string, { env?: Record<string, string>; steps: { uses?: string; run?: string; with?: Record<string, unknown> }[] }> };
+  type Workflow = {
+    on: Record<string, unknown>;
+    concurrency: { group: string; "cancel-in-progress": boolean };
+    jobs: Record<string, { env?: Record<string, string>; steps: { uses?: string; run?: string; with?: Record<string, unknown> }[] }>;
+  };
   const publish = readYaml<Workflow>(".github/workflows/publish-index.yml");
   // The index repository's workflow is the example a newcomer copies, byte for byte.
   assert.equal(readFileSync(join(repoRoot, ".github/workflows/publish-index.yml"), "utf8"), readFileSync(join(repoRoot, "examples/publish-index.yml"), "utf8"));
@@ -58,5 +64,9 @@ test("Pulumi.dev.yaml's people are placeholders no GitHub login can be (team mem
   assert.ok(people.length > 0, "the example shows where people go");
   // GitHub logins: letters, digits and single hyphens, up to 39, not starting with a hyphen.
   const login = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
-  assert.deepEqual(people.filter((p) => login.test(p)), [], "a copy left as it is would invite these accounts");
+  assert.deepEqual(
+    people.filter((p) => login.test(p)),
+    [],
+    "a copy left as it is would invite these accounts",
+  );
 });

@@ -25,7 +25,10 @@ const STATUS = {
 } as const;
 
 test("two status keys that name the same project are an error naming both", async () => {
-  await assert.rejects(buildTo(tempDir("status-dup"), { from: [demoDists], config: { status: { "Demo.Core": { status: "archived" }, demo_core: { status: "deprecated" } } } }), /status\.Demo\.Core and status\.demo_core name the same project \(demo-core\)/);
+  await assert.rejects(
+    buildTo(tempDir("status-dup"), { from: [demoDists], config: { status: { "Demo.Core": { status: "archived" }, demo_core: { status: "deprecated" } } } }),
+    /status\.Demo\.Core and status\.demo_core name the same project \(demo-core\)/,
+  );
 });
 
 let site: string;
@@ -79,7 +82,10 @@ test("every status reads back the same from the HTML and the JSON page, by an in
   // Its pages stay guarded as its (local, so gate-guarded) files were, in a private index.
   assert.deepEqual(accessMapFor(built.index).projects["demo-zip"], ["(gate)"]);
   // The unknown name is a named warning; "active" in the settings is the default, so no marker.
-  assert.deepEqual(warnings.map((w) => w.code), ["status-unmatched"]);
+  assert.deepEqual(
+    warnings.map((w) => w.code),
+    ["status-unmatched"],
+  );
   assert.match(warnings[0]?.message ?? "", /status\.not-in-the-index names no project/);
 });
 
@@ -108,16 +114,26 @@ test("the catalog shows each status with its reason, on the landing page and the
     assert.equal(await badge("demo-sdist-only"), "", "active shows nothing");
     // The reason is text, escaped: its angle brackets show as written.
     assert.equal(await page.locator(`li.project[data-name="demo-core"] .status-reason`).textContent(), STATUS["Demo.Core"].reason);
-    assert.deepEqual((await contrastAudit(page)).filter((s) => s.ratio === null || s.ratio < s.required), []);
+    assert.deepEqual(
+      (await contrastAudit(page)).filter((s) => s.ratio === null || s.ratio < s.required),
+      [],
+    );
     await screenshot(page, "status-landing.png");
 
-    for (const [name, word] of [["demo-core", "Archived."], ["demo-app", "Deprecated."], ["demo-zip", "Quarantined."]] as const) {
+    for (const [name, word] of [
+      ["demo-core", "Archived."],
+      ["demo-app", "Deprecated."],
+      ["demo-zip", "Quarantined."],
+    ] as const) {
       await page.goto(`${server.url}/project/${name}/`);
       const notice = page.locator(".status-notice[role=note]");
       assert.equal(await notice.locator("strong").textContent(), word);
       assert.match((await notice.textContent()) ?? "", name === "demo-zip" ? /offers none of its files/ : /still offered/);
       assert.equal(await page.locator("#install").count(), name === "demo-zip" ? 0 : 1, `${name}: install commands`);
-      assert.deepEqual((await contrastAudit(page)).filter((s) => s.ratio === null || s.ratio < s.required), []);
+      assert.deepEqual(
+        (await contrastAudit(page)).filter((s) => s.ratio === null || s.ratio < s.required),
+        [],
+      );
       await screenshot(page, `status-${name}.png`);
     }
   });

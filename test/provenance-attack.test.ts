@@ -211,7 +211,8 @@ describe("attacks that once succeeded", () => {
 
   test("a 403 from one organisation (SAML enforcement) does not stop provenance for every other repository", async () => {
     const api = await host((req, res) => {
-      if (req.url?.startsWith("/repos/sso-org/")) return json(res, 403, { message: "Resource protected by organization SAML enforcement. You must grant your Personal Access token access to this organization." });
+      if (req.url?.startsWith("/repos/sso-org/"))
+        return json(res, 403, { message: "Resource protected by organization SAML enforcement. You must grant your Personal Access token access to this organization." });
       json(res, 200, { attestations: [{ bundle: realBundleJson() }] });
     });
     const { reader: r } = reader(api.url);
@@ -222,7 +223,12 @@ describe("attacks that once succeeded", () => {
 
   test("a rate limit that outlasts --max-rate-limit-wait is not reported as a token without Attestations: read", async () => {
     const api = await host((_req, res) =>
-      json(res, 403, { message: "API rate limit exceeded for installation ID 1." }, { "x-ratelimit-remaining": "0", "x-ratelimit-limit": "5000", "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + 3600) }),
+      json(
+        res,
+        403,
+        { message: "API rate limit exceeded for installation ID 1." },
+        { "x-ratelimit-remaining": "0", "x-ratelimit-limit": "5000", "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + 3600) },
+      ),
     );
     const { reader: r, warnings } = reader(api.url);
     await r.provenanceOf(sdist());
@@ -285,7 +291,13 @@ describe("the JSON page", () => {
       origin: "github",
       provenance: provenanceFile([]),
     };
-    const unsized: DistributionFile = { filename: "pypi_attestations-0.0.18.tar.gz", parsed: parsed("pypi_attestations-0.0.18.tar.gz"), location: { kind: "url", url: "https://example.com/a.tar.gz" }, hashes: {}, origin: "list" };
+    const unsized: DistributionFile = {
+      filename: "pypi_attestations-0.0.18.tar.gz",
+      parsed: parsed("pypi_attestations-0.0.18.tar.gz"),
+      location: { kind: "url", url: "https://example.com/a.tar.gz" },
+      hashes: {},
+      origin: "list",
+    };
     const page = JSON.parse(renderProjectJson({ name: "pypi-attestations", displayName: "pypi-attestations", versions: ["0.0.18", "0.0.19"], files: [unsized, attested] })) as {
       meta: { "api-version": string };
       files: { provenance?: string }[];
@@ -301,9 +313,24 @@ describe("a confused operator", () => {
     const emu = await GitHubEmulator.start({ token: TOKEN });
     try {
       const attestations = [{ bundle: realBundleJson() }];
-      emu.setOrg("trailofbits", [{ name: "pypi-attestations", releases: [{ tag: "v0.0.19", assets: [{ name: SDIST, bytes: readFileSync(sdistPath) }] }], attestations: { [`sha256:${REAL_SHA256}`]: attestations } }]);
+      emu.setOrg("trailofbits", [
+        { name: "pypi-attestations", releases: [{ tag: "v0.0.19", assets: [{ name: SDIST, bytes: readFileSync(sdistPath) }] }], attestations: { [`sha256:${REAL_SHA256}`]: attestations } },
+      ]);
       const site = join(tempDir("attack-site"), "site");
-      const options = (cacheDir: string) => ({ apiUrl: emu.apiUrl, token: TOKEN, org: "trailofbits", repositories: [], topics: [], includePrivate: false, includeArchived: false, tags: false, files: "link" as const, cacheDir, maxRateLimitWaitSeconds: 5, retryBaseMs: 1 });
+      const options = (cacheDir: string) => ({
+        apiUrl: emu.apiUrl,
+        token: TOKEN,
+        org: "trailofbits",
+        repositories: [],
+        topics: [],
+        includePrivate: false,
+        includeArchived: false,
+        tags: false,
+        files: "link" as const,
+        cacheDir,
+        maxRateLimitWaitSeconds: 5,
+        retryBaseMs: 1,
+      });
       await buildTo(site, { github: options(tempDir("attack-cache-1")) });
       const published = readFileSync(join(site, "files/pypi-attestations", `${SDIST}.provenance`));
       attestations.push({ bundle: realBundleJson() });
@@ -314,5 +341,4 @@ describe("a confused operator", () => {
       await emu.close();
     }
   });
-
 });

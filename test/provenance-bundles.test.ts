@@ -147,7 +147,14 @@ describe("the publisher PEP 740 can name", () => {
   };
 
   test("a workflow of the built repository, at the built ref or commit", () => {
-    assert.deepEqual(githubSigner(claims), { serverUrl: "https://github.com", repository: "acme/tools", workflow: "release.yml", workflowPath: ".github/workflows/release.yml", ref: "refs/tags/v1.0.0", commit: "a".repeat(40) });
+    assert.deepEqual(githubSigner(claims), {
+      serverUrl: "https://github.com",
+      repository: "acme/tools",
+      workflow: "release.yml",
+      workflowPath: ".github/workflows/release.yml",
+      ref: "refs/tags/v1.0.0",
+      commit: "a".repeat(40),
+    });
     const byCommit = githubSigner({ ...claims, buildConfigUri: `https://github.com/acme/tools/.github/workflows/release.yml@${"a".repeat(40)}` });
     assert.ok(!("problem" in byCommit));
   });
@@ -180,7 +187,16 @@ describe("the provenance object", () => {
     const b = provenanceFile([other, later, base]);
     assert.deepEqual(Buffer.from(a.bytes), Buffer.from(b.bytes));
     const doc = JSON.parse(Buffer.from(a.bytes).toString("utf8")) as { attestation_bundles: { publisher: Json; attestations: unknown[] }[] };
-    assert.deepEqual(doc.attestation_bundles.map((x) => [x.publisher.workflow, x.attestations.length]), [["nightly.yml", 1], ["release.yml", 2]]);
-    assert.deepEqual(a.builtBy.map((x) => x.workflow), ["nightly.yml", "release.yml", "release.yml"]);
+    assert.deepEqual(
+      doc.attestation_bundles.map((x) => [x.publisher.workflow, x.attestations.length]),
+      [
+        ["nightly.yml", 1],
+        ["release.yml", 2],
+      ],
+    );
+    assert.deepEqual(
+      a.builtBy.map((x) => x.workflow),
+      ["nightly.yml", "release.yml", "release.yml"],
+    );
   });
 });

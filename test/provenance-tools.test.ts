@@ -137,7 +137,9 @@ describe("index", () => {
       }
       if (path === "/simple/pypi-attestations/") {
         const attribute = page.html === null ? "" : ` data-provenance="${page.html ?? ""}"`;
-        return void res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(`<!DOCTYPE html><html><body><a href="../..${FILE_PATH}#sha256=${ATTESTED_SHA256}"${attribute}>${ATTESTED_DIST}</a></body></html>`);
+        return void res
+          .writeHead(200, { "Content-Type": "text/html; charset=utf-8" })
+          .end(`<!DOCTYPE html><html><body><a href="../..${FILE_PATH}#sha256=${ATTESTED_SHA256}"${attribute}>${ATTESTED_DIST}</a></body></html>`);
       }
       if (path === `${FILE_PATH}.provenance`) return void res.writeHead(200, { "Content-Type": page.type }).end(readFileSync(provenance));
       res.writeHead(404).end();

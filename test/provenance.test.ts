@@ -83,7 +83,9 @@ function githubOptions(extra: Partial<GitHubSourceOptions> = {}): GitHubSourceOp
 }
 
 const attestationCalls = (): string[] =>
-  emu.requests.filter((r) => (r.server === "api" && r.url.includes("/attestations/")) || (r.server === "download" && r.url.startsWith("/attestation-bundles/"))).map((r) => `${r.status} ${decodeURIComponent(r.url.split("?")[0] ?? "")}`);
+  emu.requests
+    .filter((r) => (r.server === "api" && r.url.includes("/attestations/")) || (r.server === "download" && r.url.startsWith("/attestation-bundles/")))
+    .map((r) => `${r.status} ${decodeURIComponent(r.url.split("?")[0] ?? "")}`);
 
 function warningsAbout(warnings: Warning[], code: string): string[] {
   return warnings.filter((w) => w.code === code).map((w) => w.message);
@@ -131,7 +133,11 @@ before(async () => {
     {
       name: "forged",
       releases: release(forged),
-      attestations: { [digestKey(forged.sha256)]: [{ bundle: await forgeBundle({ repository: `${OWNER}/forged`, workflow: ".github/workflows/release.yml" }, statementAbout([{ name: forged.filename, sha256: forged.sha256 }])) }] },
+      attestations: {
+        [digestKey(forged.sha256)]: [
+          { bundle: await forgeBundle({ repository: `${OWNER}/forged`, workflow: ".github/workflows/release.yml" }, statementAbout([{ name: forged.filename, sha256: forged.sha256 }])) },
+        ],
+      },
     },
     // One statement for two files, as `subject-path: dist/*` writes it.
     {
@@ -140,7 +146,13 @@ before(async () => {
       attestations: {
         [digestKey(multi.sha256)]: [
           {
-            bundle: await forgeBundle({ repository: `${OWNER}/multi`, workflow: ".github/workflows/release.yml" }, statementAbout([{ name: multi.filename, sha256: multi.sha256 }, { name: "multi_tool-1.0.0.tar.gz", sha256: "e".repeat(64) }])),
+            bundle: await forgeBundle(
+              { repository: `${OWNER}/multi`, workflow: ".github/workflows/release.yml" },
+              statementAbout([
+                { name: multi.filename, sha256: multi.sha256 },
+                { name: "multi_tool-1.0.0.tar.gz", sha256: "e".repeat(64) },
+              ]),
+            ),
           },
         ],
       },
@@ -259,7 +271,10 @@ describe("attestations left out, each with its named warning; the file is indexe
       assert.match(about[0] as string, reason);
       const page = cold.index.projects.find((p) => p.name === project);
       assert.ok(page, `${project} is indexed`);
-      assert.ok(page.files.every((f) => f.provenance === undefined), `${project} has no provenance`);
+      assert.ok(
+        page.files.every((f) => f.provenance === undefined),
+        `${project} has no provenance`,
+      );
     }
   });
 

@@ -53,7 +53,9 @@ test("cdn on: a private, encrypted bucket only this distribution can read, throu
   const oac = one("aws:cloudfront/originAccessControl:OriginAccessControl");
   assert.deepEqual([oac.originAccessControlOriginType, oac.signingBehavior, oac.signingProtocol], ["s3", "always", "sigv4"]);
 
-  const policy = JSON.parse(String(one("aws:s3/bucketPolicy:BucketPolicy").policy)) as { Statement: { Effect: string; Principal: unknown; Action: string[]; Resource: string[]; Condition: unknown }[] };
+  const policy = JSON.parse(String(one("aws:s3/bucketPolicy:BucketPolicy").policy)) as {
+    Statement: { Effect: string; Principal: unknown; Action: string[]; Resource: string[]; Condition: unknown }[];
+  };
   assert.equal(policy.Statement.length, 1);
   const [grant] = policy.Statement;
   assert.deepEqual(grant?.Principal, { Service: "cloudfront.amazonaws.com" });
@@ -89,7 +91,14 @@ test("cdn on: HTTPS only, HTTP/2 and 3, compression, the routing function on eve
   assert.equal(dist.httpVersion, "http2and3");
   assert.equal(dist.priceClass, "PriceClass_All");
   assert.deepEqual(dist.viewerCertificate, { cloudfrontDefaultCertificate: true });
-  type Behaviour = { viewerProtocolPolicy: string; compress: boolean; functionAssociations: { eventType: string; functionArn: string }[]; cachePolicyId: string; pathPattern?: string; allowedMethods: string[] };
+  type Behaviour = {
+    viewerProtocolPolicy: string;
+    compress: boolean;
+    functionAssociations: { eventType: string; functionArn: string }[];
+    cachePolicyId: string;
+    pathPattern?: string;
+    allowedMethods: string[];
+  };
   const behaviours = [dist.defaultCacheBehavior, ...(dist.orderedCacheBehaviors as unknown[])] as Behaviour[];
   for (const b of behaviours) {
     assert.equal(b.viewerProtocolPolicy, "redirect-to-https");
@@ -97,7 +106,10 @@ test("cdn on: HTTPS only, HTTP/2 and 3, compression, the routing function on eve
     assert.deepEqual(b.functionAssociations, [{ eventType: "viewer-request", functionArn: "arn:aws:cloudfront::123456789012:function/cdn" }]);
     assert.deepEqual(b.allowedMethods, ["GET", "HEAD"]);
   }
-  assert.deepEqual(behaviours.map((b) => b.pathPattern), [undefined, "files/*"]);
+  assert.deepEqual(
+    behaviours.map((b) => b.pathPattern),
+    [undefined, "files/*"],
+  );
   assert.notEqual(behaviours[0]?.cachePolicyId, behaviours[1]?.cachePolicyId);
   const [origin] = dist.origins as { domainName: string; originAccessControlId: string }[];
   assert.equal(origin?.domainName, "cdn-bucket-1a2b.s3.eu-west-1.amazonaws.com");
@@ -142,11 +154,16 @@ test("an upstream on the public CDN: an origin-response Lambda@Edge function on 
   assert.deepEqual(pages?.lambdaFunctionAssociations, [{ eventType: "origin-response", lambdaArn: "arn:aws:lambda:us-east-1:123456789012:function:cdn-upstream:1", includeBody: false }]);
   assert.equal(files?.pathPattern, "files/*");
   assert.equal(files?.lambdaFunctionAssociations, undefined, "files never go upstream");
-  for (const b of [pages, files]) assert.deepEqual(b?.functionAssociations?.map((a) => a.eventType), ["viewer-request"]);
+  for (const b of [pages, files])
+    assert.deepEqual(
+      b?.functionAssociations?.map((a) => a.eventType),
+      ["viewer-request"],
+    );
 
   // The uploaded code is the redirect with the stack's upstream (slash added) and claimed patterns baked in.
   const handler = loadLambdaBundle<(event: OriginResponseEvent) => Promise<EdgeResponse>>(await bundleText(fn.inputs.code));
-  const ask = (uri: string) => handler({ Records: [{ cf: { request: { method: "GET", uri, querystring: "", headers: {} }, response: { status: "404", statusDescription: "Not Found", headers: {} } } }] });
+  const ask = (uri: string) =>
+    handler({ Records: [{ cf: { request: { method: "GET", uri, querystring: "", headers: {} }, response: { status: "404", statusDescription: "Not Found", headers: {} } } }] });
   const moved = await ask("/simple/requests/index.json");
   assert.equal(moved.status, "302");
   assert.equal(moved.headers.location?.[0]?.value, "https://pypi.org/simple/requests/");
@@ -183,12 +200,21 @@ test("at preview, the stack lists our names the upstream also holds; a private i
     await deploy({ enabled: true }, upstream);
     assert.equal(await asked(), 4, "one question per project of the demo index");
     const notices = logged.filter((l) => l.includes("notice: "));
-    assert.ok(notices.some((l) => l.includes(`notice: demo-core is also on ${up.url} (highest 9.0.0)`)), notices.join("\n"));
-    assert.ok(notices.some((l) => l.includes(`notice: 1 of 4 names are also on ${up.url}`)), notices.join("\n"));
+    assert.ok(
+      notices.some((l) => l.includes(`notice: demo-core is also on ${up.url} (highest 9.0.0)`)),
+      notices.join("\n"),
+    );
+    assert.ok(
+      notices.some((l) => l.includes(`notice: 1 of 4 names are also on ${up.url}`)),
+      notices.join("\n"),
+    );
     // A claimed glob that is exactly `<prefix>-*` is named as the PEP 752 namespace it is.
     logged.length = 0;
     await deploy({ enabled: true }, { "github-pypi:upstream": JSON.stringify({ url: up.url, claimed: ["demo-*"] }) });
-    assert.ok(logged.some((l) => l.includes('notice: upstream.claimed "demo-*" is the PEP 752 namespace "demo" in the older spelling')), logged.join("\n"));
+    assert.ok(
+      logged.some((l) => l.includes('notice: upstream.claimed "demo-*" is the PEP 752 namespace "demo" in the older spelling')),
+      logged.join("\n"),
+    );
     up.requests.length = 0;
     await deploy({ enabled: true, access: "github" }, upstream);
     assert.equal(await asked(), 0, "a private index's names are not told to the upstream unless asked");
@@ -212,7 +238,13 @@ test("a custom domain with a hosted zone: a DNS-validated certificate in us-east
   const validation = records.find((r) => r.type === "CNAME");
   assert.equal(validation?.name, "_x.pypi.acme.example.");
   assert.deepEqual(validation?.records, ["_y.acm-validations.aws."]);
-  assert.deepEqual(records.filter((r) => r.aliases).map((r) => r.type).sort(), ["A", "AAAA"]);
+  assert.deepEqual(
+    records
+      .filter((r) => r.aliases)
+      .map((r) => r.type)
+      .sort(),
+    ["A", "AAAA"],
+  );
   for (const alias of records.filter((r) => r.aliases)) {
     assert.deepEqual(alias.aliases, [{ name: "d111abcdef8.cloudfront.net", zoneId: "Z2FDTNDATAQYW2", evaluateTargetHealth: false }]);
   }
@@ -237,7 +269,10 @@ test("one max-age: the CDN, its functions and the bucket's objects follow github
   console.warn = (...args: unknown[]) => void warned.push(args.map(String).join(" "));
   try {
     const { of, one } = await deploy({ enabled: true, indexMaxAgeSeconds: 90 });
-    assert.ok(warned.some((w) => /warning\[deprecated-key\]: cdn\.indexMaxAgeSeconds is now github-pypi:indexMaxAgeSeconds .*using 90/.test(w)), warned.join("\n"));
+    assert.ok(
+      warned.some((w) => /warning\[deprecated-key\]: cdn\.indexMaxAgeSeconds is now github-pypi:indexMaxAgeSeconds .*using 90/.test(w)),
+      warned.join("\n"),
+    );
     assert.ok(of("aws:cloudfront/cachePolicy:CachePolicy").some((p) => p.inputs.defaultTtl === 90));
     const objects = one("pulumi-nodejs:dynamic/cdn:BucketSync").objects as Record<string, { cacheControl: string }>;
     assert.match(objects["simple/index.json"]?.cacheControl ?? "", /max-age=90\b/, "the pages render with the same max-age");

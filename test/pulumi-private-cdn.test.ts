@@ -50,7 +50,13 @@ const monitor = pulumi.runtime.getMonitor() as unknown as Monitor;
 assert.equal(typeof monitor?.registerResource, "function", "the mock monitor has registerResource");
 const mockRegister = monitor.registerResource.bind(monitor);
 monitor.registerResource = (req, callback) => {
-  registrations.push({ type: req.getType(), name: req.getName(), retainOnDelete: req.getRetainondelete(), wire: req.getObject()?.toJavaScript() ?? {}, aliases: [...req.getAliasesList().map((a) => JSON.stringify(a.toObject())), ...req.getAliasurnsList()] });
+  registrations.push({
+    type: req.getType(),
+    name: req.getName(),
+    retainOnDelete: req.getRetainondelete(),
+    wire: req.getObject()?.toJavaScript() ?? {},
+    aliases: [...req.getAliasesList().map((a) => JSON.stringify(a.toObject())), ...req.getAliasurnsList()],
+  });
   return mockRegister(req, callback);
 };
 
@@ -70,10 +76,10 @@ async function ask(handler: Handler, event: ViewerRequestEvent): Promise<{ resul
   const logged: string[] = [];
   const realFetch = globalThis.fetch;
   const realLog = console.log;
-  globalThis.fetch = ((input: string | URL | Request) => {
+  globalThis.fetch = (input: string | URL | Request) => {
     fetched.push(String(input instanceof Request ? input.url : input));
     return Promise.reject(new Error("GitHub must not be called here"));
-  });
+  };
   console.log = (...args: unknown[]) => void logged.push(args.map(String).join(" "));
   try {
     return { result: await handler(event), fetched, logged };
@@ -98,7 +104,10 @@ test("access github: two Lambda@Edge functions in us-east-1 with their own roles
   assert.equal(provider.name, "cdn-us-east-1");
   assert.equal(provider.inputs.region, "us-east-1");
 
-  for (const [fnName, timeout] of [["cdn-access", 5], ["cdn-lists", 10]] as const) {
+  for (const [fnName, timeout] of [
+    ["cdn-access", 5],
+    ["cdn-lists", 10],
+  ] as const) {
     const role = named(ROLE, fnName);
     const policy = JSON.parse(String(role.inputs.assumeRolePolicy)) as { Statement: { Effect: string; Principal: { Service: string[] }; Action: string }[] };
     assert.equal(policy.Statement.length, 1);
@@ -129,12 +138,27 @@ test("access github: two Lambda@Edge functions in us-east-1 with their own roles
 
   assert.equal(of("aws:cloudfront/function:Function").length, 0, "no CloudFront Function: a distribution runs one viewer-request function");
   const dist = one(DISTRIBUTION);
-  type Behaviour = { pathPattern?: string; functionAssociations?: unknown; lambdaFunctionAssociations?: { eventType: string; lambdaArn: string }[]; cachePolicyId?: string; originRequestPolicyId?: string };
+  type Behaviour = {
+    pathPattern?: string;
+    functionAssociations?: unknown;
+    lambdaFunctionAssociations?: { eventType: string; lambdaArn: string }[];
+    cachePolicyId?: string;
+    originRequestPolicyId?: string;
+  };
   const behaviours = [dist.defaultCacheBehavior, ...(dist.orderedCacheBehaviors as unknown[])] as Behaviour[];
-  assert.deepEqual(behaviours.map((b) => b.pathPattern), [undefined, "files/*", "simple/*/*", "project/*", "assets/*"]);
+  assert.deepEqual(
+    behaviours.map((b) => b.pathPattern),
+    [undefined, "files/*", "simple/*/*", "project/*", "assets/*"],
+  );
   const LISTS_ARN = "arn:aws:lambda:us-east-1:123456789012:function:cdn-lists:1";
   for (const b of behaviours) {
-    const expected = b.pathPattern === undefined ? [{ eventType: "viewer-request", lambdaArn: QUALIFIED_ARN, includeBody: false }, { eventType: "origin-request", lambdaArn: LISTS_ARN, includeBody: false }] : [{ eventType: "viewer-request", lambdaArn: QUALIFIED_ARN, includeBody: false }];
+    const expected =
+      b.pathPattern === undefined
+        ? [
+            { eventType: "viewer-request", lambdaArn: QUALIFIED_ARN, includeBody: false },
+            { eventType: "origin-request", lambdaArn: LISTS_ARN, includeBody: false },
+          ]
+        : [{ eventType: "viewer-request", lambdaArn: QUALIFIED_ARN, includeBody: false }];
     assert.deepEqual(b.lambdaFunctionAssociations, expected, `behaviour ${b.pathPattern ?? "default"}`);
     assert.equal(b.functionAssociations, undefined, `behaviour ${b.pathPattern ?? "default"}`);
   }
@@ -149,7 +173,13 @@ test("access github: two Lambda@Edge functions in us-east-1 with their own roles
 
   // The patterns send every page that is the same for all its readers to the cached behaviours, and no list page.
   // CloudFront's patterns: `*` is any run of characters, slashes included; `?` is one character.
-  const cloudFrontMatch = (pattern: string, path: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`).test(path);
+  const cloudFrontMatch = (pattern: string, path: string) =>
+    new RegExp(
+      `^${pattern
+        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+        .replace(/\*/g, ".*")
+        .replace(/\?/g, ".")}$`,
+    ).test(path);
   const matches = (path: string) => behaviours.slice(1).some((b) => cloudFrontMatch(String(b.pathPattern), path));
   for (const path of ["simple/acme-core/", "simple/acme-core/index.json", "project/acme-core/", "assets/catalog.css", "files/acme-core/a.whl"]) assert.ok(matches(path), path);
   for (const path of ["", "index.html", "simple/", "simple/index.html", "simple/index.json"]) assert.ok(!matches(path), path);
@@ -209,9 +239,15 @@ test("access github: the function, its role and the policy attachment are retain
   for (const r of all("github-pypi:cdn:EdgeLambda")) assert.equal(r.retainOnDelete, false, r.name);
   // The gate keeps the identity it had before the component also served the public upstream redirect, so an upgrade replaces nothing.
   const gate = all("github-pypi:cdn:EdgeLambda").find((r) => r.name === "cdn-access");
-  assert.ok(gate?.aliases.some((a) => a.includes("github-pypi:cdn:EdgeAccess")), gate?.aliases.join());
+  assert.ok(
+    gate?.aliases.some((a) => a.includes("github-pypi:cdn:EdgeAccess")),
+    gate?.aliases.join(),
+  );
   assert.deepEqual(
-    registrations.filter((r) => r.retainOnDelete).map((r) => r.type).sort(),
+    registrations
+      .filter((r) => r.retainOnDelete)
+      .map((r) => r.type)
+      .sort(),
     [ATTACHMENT, ATTACHMENT, ROLE, ROLE, LAMBDA, LAMBDA].sort(),
     "only the edge functions and what they run as",
   );

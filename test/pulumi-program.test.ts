@@ -88,7 +88,13 @@ test("the worked example Pulumi.dev.yaml is valid stack config", () => {
   withConfig(Object.fromEntries(Object.entries(example.config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])));
   const c = readStackConfig();
   assert.equal(c.sources.org, "acme");
-  assert.deepEqual(c.teams.map((t) => [t.name, t.permission]), [["Data Engineering", "push"], ["Python Readers", "pull"]]);
+  assert.deepEqual(
+    c.teams.map((t) => [t.name, t.permission]),
+    [
+      ["Data Engineering", "push"],
+      ["Python Readers", "pull"],
+    ],
+  );
 });
 
 test("a bad or unknown stack config key is an error naming the key", () => {
@@ -100,7 +106,12 @@ test("a bad or unknown stack config key is an error naming the key", () => {
   assert.throws(() => readStackConfig(), /unknown key\(s\) github-pypi:team; known: title, /);
   withConfig({ "github-pypi:sources": JSON.stringify({ org: "acme", repos: ["x"] }) });
   assert.throws(() => readStackConfig(), /sources: Unrecognized key: "repos"/);
-  withConfig({ "github-pypi:teams": JSON.stringify([{ name: "A", permission: "pull" }, { name: "a", permission: "push" }]) });
+  withConfig({
+    "github-pypi:teams": JSON.stringify([
+      { name: "A", permission: "pull" },
+      { name: "a", permission: "push" },
+    ]),
+  });
   assert.throws(() => readStackConfig(), /teams: team names must be unique/);
 });
 
@@ -178,7 +189,8 @@ test("the program builds the index from the organisation at deploy time, publish
   assert.ok(publication);
   const { files, siteDir, ...rest } = publication.inputs as { files: Record<string, string>; siteDir: string } & Record<string, unknown>;
   assert.deepEqual(files, siteManifest(await folderObjects(siteDir)), "the manifest describes the folder the provider will read");
-  for (const path of [".nojekyll", "index.html", "simple/index.html", "simple/index.json", "simple/acme-core/index.json", "simple/acme-tagged/index.html", "simple/acme-legacy/index.json"]) assert.ok(files[path], path);
+  for (const path of [".nojekyll", "index.html", "simple/index.html", "simple/index.json", "simple/acme-core/index.json", "simple/acme-tagged/index.html", "simple/acme-legacy/index.json"])
+    assert.ok(files[path], path);
   assert.ok(!Object.keys(files).some((p) => p.includes("acme-secret") || p.includes("acme-js")));
   assert.equal(files[".github-pypi/access.json"], undefined, "the access map is baked into the edge, never published on Pages");
   assert.match(String(rest.__provider), /exports\.handler/, "the provider is serialised into the resource");
@@ -188,7 +200,10 @@ test("the program builds the index from the organisation at deploy time, publish
   );
   assert.doesNotMatch(JSON.stringify(publication.inputs), new RegExp(TOKEN), "the token never enters the publication's inputs or state");
 
-  assert.deepEqual(of("github:index/team:Team").map((t) => t.inputs.name), ["Data Eng", "Readers"]);
+  assert.deepEqual(
+    of("github:index/team:Team").map((t) => t.inputs.name),
+    ["Data Eng", "Readers"],
+  );
   const members = of("github:index/teamMembers:TeamMembers").map((m) => m.inputs.members);
   members.sort((a, b) => JSON.stringify(b).length - JSON.stringify(a).length);
   assert.deepEqual(members, [
@@ -201,7 +216,14 @@ test("the program builds the index from the organisation at deploy time, publish
   // Default repositories: the index and every repository discovery indexed (archived ones too; not the private or filtered ones).
   const access = of("github:index/teamRepository:TeamRepository").map((r) => `${String(r.inputs.repository)}:${String(r.inputs.permission)}`);
   assert.deepEqual(access.sort(), ["app:push", "core:push", "legacy:push", "python-index:pull", "python-index:push", "tagged:push"]);
-  assert.deepEqual((await valueOf(program.teamGrants)).sort(), ["Data Eng → app: push", "Data Eng → core: push", "Data Eng → legacy: push", "Data Eng → python-index: push", "Data Eng → tagged: push", "Readers → python-index: pull"]);
+  assert.deepEqual((await valueOf(program.teamGrants)).sort(), [
+    "Data Eng → app: push",
+    "Data Eng → core: push",
+    "Data Eng → legacy: push",
+    "Data Eng → python-index: push",
+    "Data Eng → tagged: push",
+    "Readers → python-index: pull",
+  ]);
 });
 
 test("local sources only: no GitHub request, a CNAME file for the custom domain, and the project count", async () => {
@@ -225,7 +247,10 @@ test("local sources only: no GitHub request, a CNAME file for the custom domain,
   assert.equal(readFileSync(join(String(publication?.inputs.siteDir), "CNAME"), "utf8"), "pypi.acme.example\n");
   // The site (and the GitHub cache beside it) live in GITHUB_PYPI_WORK_DIR, the folder the publish workflow caches.
   assert.equal(String(publication?.inputs.siteDir), join(String(process.env.GITHUB_PYPI_WORK_DIR), "site"));
-  assert.ok(Object.keys(files).some((p) => p.endsWith(".whl")), "local distributions are copied into the site");
+  assert.ok(
+    Object.keys(files).some((p) => p.endsWith(".whl")),
+    "local distributions are copied into the site",
+  );
   assert.deepEqual(of("github:index/repositoryPages:RepositoryPages").at(-1)?.inputs.cname, "pypi.acme.example");
 });
 

@@ -42,12 +42,22 @@ function sources(dir: string): { path: string; text: string }[] {
 }
 
 test("every warning code the code prints is described, and every described code is raised somewhere", () => {
-  const code = sources("generator").concat(sources("infra")).filter((f) => !f.path.endsWith("diagnostics/warning-codes.ts"));
+  const code = sources("generator")
+    .concat(sources("infra"))
+    .filter((f) => !f.path.endsWith("diagnostics/warning-codes.ts"));
   const described = new Set(Object.keys(WARNING_CODES));
   const printed = code.flatMap((f) => [...f.text.matchAll(/warning\[([a-z-]+)\]/g)].map((m) => `${m[1]} (${f.path})`));
-  assert.deepEqual(printed.filter((p) => !described.has(p.split(" ")[0] ?? "")), [], "printed but not in generator/diagnostics/warning-codes.ts");
+  assert.deepEqual(
+    printed.filter((p) => !described.has(p.split(" ")[0] ?? "")),
+    [],
+    "printed but not in generator/diagnostics/warning-codes.ts",
+  );
   const raised = [...described].filter((c) => code.some((f) => f.text.includes(`"${c}"`) || f.text.includes(`warning[${c}]`)));
-  assert.deepEqual([...described].filter((c) => !raised.includes(c)), [], "described but never raised");
+  assert.deepEqual(
+    [...described].filter((c) => !raised.includes(c)),
+    [],
+    "described but never raised",
+  );
 });
 
 test("Pulumi.yaml's project defaults change nothing the program reads (Pulumi applies them as if the stack had set them)", () => {
@@ -55,8 +65,7 @@ test("Pulumi.yaml's project defaults change nothing the program reads (Pulumi ap
   const defaults = Object.entries(project.config).filter(([, spec]) => spec.default !== undefined);
   assert.ok(defaults.length > 0, "some keys have a project default");
   // Pulumi hands every value to the program as a string; objects arrive as JSON.
-  const asConfig = (values: Record<string, unknown>): Record<string, string> =>
-    Object.fromEntries(Object.entries(values).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+  const asConfig = (values: Record<string, unknown>): Record<string, string> => Object.fromEntries(Object.entries(values).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
   const read = (values: Record<string, unknown>): unknown => {
     pulumi.runtime.setAllConfig(asConfig(values));
     try {

@@ -8,8 +8,7 @@ import { negotiate, route, type RouteRequest, type RouteResult, type SimpleForma
 const PIP = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html; q=0.1, text/html; q=0.01";
 const UV = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01";
 const FIREFOX = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8";
-const CHROME =
-  "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7";
+const CHROME = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7";
 const HTML_UTF8 = "text/html; charset=utf-8";
 const SHORT = "public, max-age=300";
 const IMMUTABLE = "public, max-age=31536000, immutable";
@@ -137,14 +136,8 @@ describe("route", () => {
   test("?format= overrides Accept in routes; unknown value is 406, bad encoding 400", () => {
     assert.deepEqual(get("/simple/foo/", FIREFOX, "format=json"), negotiatedFile("simple/foo/index.json", PYPI_JSON));
     assert.deepEqual(get("/simple/foo/", PIP, "?format=text/html"), negotiatedFile("simple/foo/index.html", HTML_UTF8));
-    assert.deepEqual(
-      get("/simple/foo/", PIP, "x=1&format=application%2Fvnd.pypi.simple.v1%2Bhtml"),
-      negotiatedFile("simple/foo/index.html", PYPI_HTML),
-    );
-    assert.deepEqual(
-      get("/simple/", undefined, "format=application/vnd.pypi.simple.v1+json"),
-      negotiatedFile("simple/index.json", PYPI_JSON),
-    );
+    assert.deepEqual(get("/simple/foo/", PIP, "x=1&format=application%2Fvnd.pypi.simple.v1%2Bhtml"), negotiatedFile("simple/foo/index.html", PYPI_HTML));
+    assert.deepEqual(get("/simple/", undefined, "format=application/vnd.pypi.simple.v1+json"), negotiatedFile("simple/index.json", PYPI_JSON));
     assert.deepEqual(get("/simple/", PIP, "format="), negotiatedFile("simple/index.json", PYPI_JSON));
     assert.equal((get("/simple/", PIP, "format=yaml") as { status: number }).status, 406);
     assert.equal((get("/simple/", PIP, "format=%zz") as { status: number }).status, 400);
@@ -459,9 +452,12 @@ test("the tie cases excluded from the oracle follow the documented tie rule", ()
     // Winners reached only through */*: text/html (when it is among them); otherwise server
     // preference json > v1html > html.
     const order: SimpleFormat[] = specificity < 4 ? ["html", "json", "v1html"] : ["json", "v1html", "html"];
-    assert.equal(ours, order.find((f) => winners.includes(f)), accept);
+    assert.equal(
+      ours,
+      order.find((f) => winners.includes(f)),
+      accept,
+    );
     if (specificity < 4) wildcard++;
   }
   assert.ok(wildcard > 0, "no */*-only tie was generated");
 });
-

@@ -78,7 +78,10 @@ test("the build records which repository guards each project; local projects fal
   assert.deepEqual(map?.projects["acme-core"], ["acme/core"]);
   assert.deepEqual(map?.projects["demo-core"], ["(gate)"]);
   // The map is private to the build: it lives beside the site, so no host (static or ours) can serve it.
-  assert.deepEqual([...snapshot(siteDir).keys()].filter((p) => p.includes("access") || p.startsWith(".github-pypi")), []);
+  assert.deepEqual(
+    [...snapshot(siteDir).keys()].filter((p) => p.includes("access") || p.startsWith(".github-pypi")),
+    [],
+  );
 });
 
 describe("real pip", () => {
@@ -91,7 +94,10 @@ describe("real pip", () => {
     assert.equal(pkgs.get("acme-core"), "1.1.0");
     // Cold: who is this, then may they read each project's repository; each asked once however many files pip fetched.
     assert.deepEqual(githubCalls().sort(), ["GET /repos/acme/app", "GET /repos/acme/core", "GET /user"]);
-    assert.ok(log.some((l) => /^GET \/files\/acme-core\/\S+\.whl 200 alice$/.test(l)), log.join("\n"));
+    assert.ok(
+      log.some((l) => /^GET \/files\/acme-core\/\S+\.whl 200 alice$/.test(l)),
+      log.join("\n"),
+    );
 
     emu.clearRequests();
     const again = await createVenv(join(tempDir("auth-venv"), "alice-warm"));
@@ -112,7 +118,10 @@ describe("real pip", () => {
     const pkgs = await installed(venv);
     assert.equal(pkgs.get("demo-app"), "0.3.0");
     assert.equal(pkgs.get("acme-core"), "1.1.0");
-    assert.ok(log.some((l) => /^GET \/simple\/demo-app\/ 200 dave$/.test(l)), log.join("\n"));
+    assert.ok(
+      log.some((l) => /^GET \/simple\/demo-app\/ 200 dave$/.test(l)),
+      log.join("\n"),
+    );
   });
 
   test("bob reads the gate but not acme/app: pip cannot find acme-app, exactly as if it did not exist", async () => {
@@ -120,7 +129,10 @@ describe("real pip", () => {
     const denied = await venv.pip(["install", "--index-url", indexFor(BOB), "acme-app"]);
     assert.notEqual(denied.code, 0);
     assert.match(denied.stderr, /No matching distribution found for acme-app/);
-    assert.ok(log.some((l) => /^GET \/simple\/acme-app\/ 404 bob \(acme\/app: not found for this token\)$/.test(l)), log.join("\n"));
+    assert.ok(
+      log.some((l) => /^GET \/simple\/acme-app\/ 404 bob \(acme\/app: not found for this token\)$/.test(l)),
+      log.join("\n"),
+    );
     const ok = await venv.pip(["install", "--index-url", indexFor(BOB), "demo-core==1.2.0"]);
     assert.equal(ok.code, 0, ok.stderr);
     // The same answer for a project bob may not read and one that does not exist.
@@ -151,7 +163,10 @@ describe("real pip", () => {
       const r = await venv.pip(["install", "--index-url", `${pub.url}/simple/`, "--extra-index-url", `${server.url}/simple/`, "acme-core"]);
       assert.equal(r.code, 0, r.stdout + r.stderr);
       assert.equal((await installed(venv)).get("acme-core"), "9.9.9", "pip installed the look-alike without stopping");
-      assert.ok(log.some((l) => /^GET \/simple\/acme-core\/ 401/.test(l)), log.join("\n"));
+      assert.ok(
+        log.some((l) => /^GET \/simple\/acme-core\/ 401/.test(l)),
+        log.join("\n"),
+      );
       // With the private index alone, the same mistake fails loudly instead.
       const safe = await createVenv(join(tempDir("auth-venv"), "safe"));
       const refused = await safe.pip(["install", "--index-url", `${server.url}/simple/`, "acme-core"]);

@@ -30,15 +30,12 @@ const logLines: string[] = [];
 /** A raw HTTP request: the path is sent exactly as given (no URL normalisation, unlike fetch). */
 function request(method: string, rawPath: string, headers: Record<string, string> = {}): Promise<Response> {
   return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: "127.0.0.1", port: server.port, method, path: rawPath, headers, agent: false },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-        res.on("error", reject);
-      },
-    );
+    const req = http.request({ host: "127.0.0.1", port: server.port, method, path: rawPath, headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on("error", reject);
+    });
     req.on("error", reject);
     req.end();
   });
@@ -59,9 +56,9 @@ before(async () => {
   await writeFile(path.join(tmp, "package.json"), `{"secret": "${SECRET}"}`);
   await write("index.html", "<!doctype html><title>landing</title>");
   await write(".nojekyll", "nojekyll-marker");
-  await write("simple/index.html", "<!doctype html><a href=\"foo-bar/\">foo-bar</a>");
+  await write("simple/index.html", '<!doctype html><a href="foo-bar/">foo-bar</a>');
   await write("simple/index.json", JSON.stringify({ meta: { "api-version": "1.1" }, projects: [{ name: "foo-bar" }] }));
-  await write("simple/foo-bar/index.html", "<!doctype html><a href=\"../../files/foo-bar/x.whl\">x</a>");
+  await write("simple/foo-bar/index.html", '<!doctype html><a href="../../files/foo-bar/x.whl">x</a>');
   await write("simple/foo-bar/index.json", JSON.stringify({ meta: { "api-version": "1.1" }, name: "foo-bar", files: [] }));
   await write(WHEEL, WHEEL_BYTES);
   await write(`${WHEEL}.metadata`, "Metadata-Version: 2.1\nName: foo-bar\nVersion: 1.0\n");
@@ -308,11 +305,6 @@ describe("serve", () => {
     await get("/simple/nope/");
     await request("POST", "/simple/");
     await get("/simple");
-    assert.deepEqual(logLines, [
-      "GET /simple/foo-bar/ 200",
-      "GET /simple/nope/ 404",
-      "POST /simple/ 405",
-      "GET /simple 301",
-    ]);
+    assert.deepEqual(logLines, ["GET /simple/foo-bar/ 200", "GET /simple/nope/ 404", "POST /simple/ 405", "GET /simple 301"]);
   });
 });

@@ -21,7 +21,17 @@ test("a fixed build writes the same bytes, page for page, as the committed diges
   // and the others in the build's own thread.
   assert.ok(wantsThread(actual.simple.pages, actual.simple.links), `the page writer takes ${actual.simple.pages} pages of ${actual.simple.links} links`);
   // The build renders what it should: the kinds of page the digest is meant to cover are all there.
-  for (const kind of [/^command\/simple\/[^/]+\/index\.json$/, /^command\/project\/[^/]+\/index\.html$/, /^command\/simple\/namespace\/acme-data$/, /^command\/files\/.+\.metadata$/, /^command\/\.github-pypi/, /^render\/files\/.+\.provenance$/]) {
-    assert.ok(paths.some((p) => kind.test(p)), `a page matching ${kind}`);
+  for (const kind of [
+    /^command\/simple\/[^/]+\/index\.json$/,
+    /^command\/project\/[^/]+\/index\.html$/,
+    /^command\/simple\/namespace\/acme-data$/,
+    /^command\/files\/.+\.metadata$/,
+    /^command\/\.github-pypi/,
+    /^render\/files\/.+\.provenance$/,
+  ]) {
+    assert.ok(
+      paths.some((p) => kind.test(p)),
+      `a page matching ${kind}`,
+    );
   }
 });

@@ -45,7 +45,9 @@ function inputs(files: Record<string, string>): Record<string, unknown> {
 }
 
 function git(...args: string[]): string {
-  return execFileSync("git", ["--git-dir", emu.bareRepo, ...args], { env: { PATH: process.env.PATH ?? "", HOME: tempDir("git-home") } }).toString().trim();
+  return execFileSync("git", ["--git-dir", emu.bareRepo, ...args], { env: { PATH: process.env.PATH ?? "", HOME: tempDir("git-home") } })
+    .toString()
+    .trim();
 }
 
 /** The requests since `from`, as "METHOD /path-without-repo-prefix", GETs left out unless asked. */
@@ -149,10 +151,7 @@ describe("publication through the serialised dynamic provider", () => {
     assert.equal(git("rev-list", "--count", "gh-pages"), "2");
     assert.equal(git("rev-parse", "gh-pages^"), before, "a fast-forward on top of the previous publication");
     // The yank's three pages: the project's two index pages and its catalog page.
-    assert.deepEqual(
-      { added: 0, changed: 3, deleted: 0, blobs: 0 },
-      (({ added, changed, deleted, blobs }) => ({ added, changed, deleted, blobs }))(state.lastPublish as Record<string, number>),
-    );
+    assert.deepEqual({ added: 0, changed: 3, deleted: 0, blobs: 0 }, (({ added, changed, deleted, blobs }) => ({ added, changed, deleted, blobs }))(state.lastPublish as Record<string, number>));
     assert.match(git("log", "-1", "--format=%B", "gh-pages"), /^Publish the package index\n\n0 added, 3 changed, 0 deleted\./);
   });
 
@@ -201,11 +200,19 @@ describe("publication through the serialised dynamic provider", () => {
     const commits = Number(git("rev-list", "--count", "gh-pages"));
     state = await host.update(id, URN, state, inputs(files));
     const seen = emu.requests.slice(from).map((r) => `${r.method} ${r.status}`);
-    assert.deepEqual(seen.filter((r) => /^(GET|POST) (5\d\d|429)$/.test(r)), ["GET 502", "GET 502", "POST 503", "POST 429"], seen.join("\n"));
+    assert.deepEqual(
+      seen.filter((r) => /^(GET|POST) (5\d\d|429)$/.test(r)),
+      ["GET 502", "GET 502", "POST 503", "POST 429"],
+      seen.join("\n"),
+    );
     assert.match(host.stderr, /GitHub rate limit on POST \/repos\/acme\/pypi\/git\/commits: waiting [1-3]s for it to reset/);
     assert.equal(Number(git("rev-list", "--count", "gh-pages")), commits + 1, "one commit, not one per attempt");
     assertCheckoutEqualsSite();
-    assert.deepEqual(emu.faults.map((f) => f.times), [0, 0, 0], "every fault was met");
+    assert.deepEqual(
+      emu.faults.map((f) => f.times),
+      [0, 0, 0],
+      "every fault was met",
+    );
     emu.faults.length = 0;
     // Back to the first site, for the tests after this one.
     state = await host.update(id, URN, state, inputs(await build()));
@@ -221,7 +228,10 @@ describe("publication through the serialised dynamic provider", () => {
       const writes = emu.requests.slice(from).filter((r) => r.method !== "GET");
       assert.ok(writes.length >= 3, `a tree, a commit and a ref update at least (${writes.length})`);
       const gaps = writes.slice(1).map((w, i) => w.at - (writes[i] as (typeof writes)[number]).at);
-      assert.ok(gaps.every((g) => g >= 900), `gaps between writes: ${gaps.join(", ")} ms`);
+      assert.ok(
+        gaps.every((g) => g >= 900),
+        `gaps between writes: ${gaps.join(", ")} ms`,
+      );
       assertCheckoutEqualsSite();
     } finally {
       await other.stop();
@@ -294,7 +304,10 @@ describe("publication through the serialised dynamic provider", () => {
     try {
       await other.configure({ "github:token": "ghp_wrongWrongWrong" });
       await assert.rejects(other.create(URN, inputs(siteManifest(await folderObjects(siteDir)))), (e: Error) => {
-        assert.match(e.message, /GitHub: GET \/repos\/acme\/pypi\/git\/ref\/heads\/gh-pages failed with HTTP 401: Bad credentials \(the token was rejected: set a valid one with `pulumi config set --secret github:token`/);
+        assert.match(
+          e.message,
+          /GitHub: GET \/repos\/acme\/pypi\/git\/ref\/heads\/gh-pages failed with HTTP 401: Bad credentials \(the token was rejected: set a valid one with `pulumi config set --secret github:token`/,
+        );
         assert.doesNotMatch(e.message, /ghp_wrong/);
         return true;
       });
@@ -334,4 +347,3 @@ describe("publication through the serialised dynamic provider", () => {
     assert.equal(snapshot(left).size, 0, "the default branch is left with an empty tree");
   });
 });
-

@@ -76,14 +76,24 @@ test("through the CDN, one --index-url installs our project and its public depen
   // The bucket had no page for public-dep; the origin-response function turned its 404 into the redirect.
   assert.ok(front.log.includes("GET /simple/public-dep/ -> /simple/public-dep/index.json 302"), front.log.join("\n"));
   await upstream.settle();
-  assert.ok(upstream.requests.some((q) => q.path === "/simple/public-dep/"), JSON.stringify(upstream.requests));
-  assert.deepEqual(upstream.requests.filter((q) => /acme/.test(q.path)), [], "the upstream never sees a claimed name");
+  assert.ok(
+    upstream.requests.some((q) => q.path === "/simple/public-dep/"),
+    JSON.stringify(upstream.requests),
+  );
+  assert.deepEqual(
+    upstream.requests.filter((q) => /acme/.test(q.path)),
+    [],
+    "the upstream never sees a claimed name",
+  );
 
   const pinned = await venv.pip(["download", "--no-deps", "--dest", tempDir("upstream-cdn-dl"), "--index-url", `${front.url}/simple/`, "acme-cdnapp==99.0.0", "acme-removed"]);
   assert.notEqual(pinned.code, 0);
   assert.match(pinned.stderr, /No matching distribution found for acme-cdnapp==99\.0\.0/);
   await upstream.settle();
-  assert.deepEqual(upstream.requests.filter((q) => /acme/.test(q.path)), []);
+  assert.deepEqual(
+    upstream.requests.filter((q) => /acme/.test(q.path)),
+    [],
+  );
 });
 
 test("through the CDN, a claimed name stays the bucket's 404; each representation of a public name is a cacheable redirect", async () => {
@@ -107,7 +117,10 @@ test("through the CDN, a claimed name stays the bucket's 404; each representatio
     assert.equal((await fetch(`${front.url}${path}`, { redirect: "manual" })).status, 404, path);
   }
   const root = (await (await fetch(`${front.url}/simple/`, { headers: { accept: "application/vnd.pypi.simple.v1+json" } })).json()) as { projects: { name: string }[] };
-  assert.deepEqual(root.projects.map((p) => p.name), ["acme-cdnapp"]);
+  assert.deepEqual(
+    root.projects.map((p) => p.name),
+    ["acme-cdnapp"],
+  );
 });
 
 test("only the bucket's 404 for a name the index does not hold goes upstream: a 403 or a 5xx passes through, and a held name's missing page stays 404", async () => {

@@ -90,7 +90,10 @@ test("one --index-url installs our project and its public dependency; the squatt
   await upstream.settle();
   assert.ok(upstreamSaw((p) => p === "/simple/public-dep/").length >= 1, JSON.stringify(upstream.requests));
   assert.deepEqual(upstreamSaw(ourNames), [], "the upstream never sees a claimed name");
-  assert.deepEqual(upstream.requests.filter((q) => q.credentials), []);
+  assert.deepEqual(
+    upstream.requests.filter((q) => q.credentials),
+    [],
+  );
   // pip sent its PEP 691 Accept again after the redirect, so negotiation happens at the upstream.
   assert.match(upstreamSaw((p) => p === "/simple/public-dep/")[0]?.accept ?? "", /application\/vnd\.pypi\.simple\.v1\+json/);
 
@@ -152,7 +155,10 @@ test("every other name redirects to the same normalised name upstream; the root 
     assert.match(r.headers.get("cache-control") ?? "", /^public, max-age=\d+$/);
   }
   const root = await (await fetch(`${publicServer.url}/simple/`, { headers: { accept: "application/vnd.pypi.simple.v1+json" } })).json();
-  assert.deepEqual((root as { projects: { name: string }[] }).projects.map((p) => p.name), ["acme-upapp"]);
+  assert.deepEqual(
+    (root as { projects: { name: string }[] }).projects.map((p) => p.name),
+    ["acme-upapp"],
+  );
   // Files and catalog pages are never sent upstream.
   assert.equal((await fetch(`${publicServer.url}/files/public-dep/x-1.0.tar.gz`, { redirect: "manual" })).status, 404);
   assert.equal((await fetch(`${publicServer.url}/project/public-dep/`, { redirect: "manual" })).status, 404);
@@ -185,7 +191,11 @@ test("a private index: credentials never reach the upstream; anonymous is 401 ev
   assert.match(r.stdout, /Successfully installed acme-upapp-1\.0\.0 public-dep-1\.0\.0/);
   await upstream.settle();
   assert.ok(upstream.requests.length > 0);
-  assert.deepEqual(upstream.requests.filter((q) => q.credentials), [], "tested at the upstream: no Authorization, no user info");
+  assert.deepEqual(
+    upstream.requests.filter((q) => q.credentials),
+    [],
+    "tested at the upstream: no Authorization, no user info",
+  );
   assert.deepEqual(upstreamSaw(ourNames), []);
 
   // Nobody can probe which names are ours: without credentials, every name is 401.

@@ -75,7 +75,38 @@ test("order, equality, normalisation and pre-release agree with packaging on 4,0
 });
 
 test("a Requires-Python is valid exactly when packaging's SpecifierSet accepts it (a trailing comma included)", () => {
-  const fixed = [">=3.8", ">=3.8,", ",>=3.8", "", ">=3.8,,<4", " >= 3.8 , <4 ,", "~=3", "==3.*", ">=3.8a", "=>3", ">3.8.*", "==3.8.*,!=3.8.1", "~=3.8.0.post1", "<=3.9.dev0", "===foo", "!=3.*", ">=1.0+local", "== 1.0+local", ">=3.8;", "3.8", "==3.8a1.*", "!=3.8.post1.*", "===1.0+abc.*", "===3.8.dev1.*", "\ufeff>=3.8", ">=3.8\x85", "~=1.0+local", "=== ", ">= v3.8", "==1!2.*"];
+  const fixed = [
+    ">=3.8",
+    ">=3.8,",
+    ",>=3.8",
+    "",
+    ">=3.8,,<4",
+    " >= 3.8 , <4 ,",
+    "~=3",
+    "==3.*",
+    ">=3.8a",
+    "=>3",
+    ">3.8.*",
+    "==3.8.*,!=3.8.1",
+    "~=3.8.0.post1",
+    "<=3.9.dev0",
+    "===foo",
+    "!=3.*",
+    ">=1.0+local",
+    "== 1.0+local",
+    ">=3.8;",
+    "3.8",
+    "==3.8a1.*",
+    "!=3.8.post1.*",
+    "===1.0+abc.*",
+    "===3.8.dev1.*",
+    "\ufeff>=3.8",
+    ">=3.8\x85",
+    "~=1.0+local",
+    "=== ",
+    ">= v3.8",
+    "==1!2.*",
+  ];
   // Generated: every operator with versions of every shape, wildcards, locals and Python's whitespace around them.
   const r = random(440);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;

@@ -49,7 +49,6 @@ export interface CatalogFacts {
   description?: { text: string; contentType?: string; version: string };
 }
 
-
 /** The metadata the version's files agree on: a wheel's when there is one (sdist PKG-INFO may be partial). */
 function metadataOf(files: DistributionFile[]): CoreMetadata | undefined {
   let fallback: CoreMetadata | undefined;

@@ -50,7 +50,15 @@ export function catalogPages(index: ProjectIndex, config: IndexConfig, owner?: s
       },
     ]);
   }
-  pages.push(["index.html", () => renderLandingPage(index.projects.map((p) => rows.of(p)), index.projects.length, config.title)]);
+  pages.push([
+    "index.html",
+    () =>
+      renderLandingPage(
+        index.projects.map((p) => rows.of(p)),
+        index.projects.length,
+        config.title,
+      ),
+  ]);
   return pages;
 }
 

@@ -88,7 +88,10 @@ export function truncate(text: string, max: number): string {
   if (flat.length <= max) return flat;
   const chars = Array.from(flat);
   if (chars.length <= max) return flat;
-  return `${chars.slice(0, max - 1).join("").trimEnd()}…`;
+  return `${chars
+    .slice(0, max - 1)
+    .join("")
+    .trimEnd()}…`;
 }
 
 /** A lower-case slug for names such as a Poetry source: `Acme packages!` -> `acme-packages`. */

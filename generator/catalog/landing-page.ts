@@ -75,10 +75,7 @@ export function renderLandingPage(projectRows: Iterable<string>, projectsShown: 
   const count = projectCount(projectsShown);
   let rows = "";
   for (const row of projectRows) rows += row;
-  const list =
-    projectsShown === 0
-      ? `<ul id="projects"></ul>\n<p class="empty">This index holds no projects yet.</p>\n`
-      : `<ul id="projects">\n${rows}</ul>\n`;
+  const list = projectsShown === 0 ? `<ul id="projects"></ul>\n<p class="empty">This index holds no projects yet.</p>\n` : `<ul id="projects">\n${rows}</ul>\n`;
   const main = `<div class="page-head">
 <h1>${escapeHtml(title)}</h1>
 <p class="lede">A Python package index with ${count}. Point pip, uv or Poetry at it and install as usual.</p>

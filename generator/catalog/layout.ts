@@ -5,8 +5,7 @@ import { escapeHtml } from "../render/escape.js";
  * prefix, e.g. GitHub Pages' `/<repo>/`), and a Content-Security-Policy that allows no inline script
  * or style: everything dynamic lives in `assets/catalog.js`, everything visual in `assets/catalog.css`.
  */
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; object-src 'none'; base-uri 'none'; form-action 'none'";
+export const CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; object-src 'none'; base-uri 'none'; form-action 'none'";
 
 /** Site-relative paths of the shared assets. */
 export const CATALOG_CSS_PATH = "assets/catalog.css";

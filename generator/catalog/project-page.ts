@@ -84,17 +84,12 @@ export function dependencyItem(requirement: string, projectNames: ReadonlySet<st
   const name = m[1] as string;
   const rest = requirement.slice(m[0].length).trim();
   const normalised = normalizeName(name);
-  const label = projectNames.has(normalised)
-    ? `<a href="../${escapeHtml(normalised)}/">${escapeHtml(name)}</a>`
-    : `<span class="dependency-name">${escapeHtml(name)}</span>`;
+  const label = projectNames.has(normalised) ? `<a href="../${escapeHtml(normalised)}/">${escapeHtml(name)}</a>` : `<span class="dependency-name">${escapeHtml(name)}</span>`;
   return `<li class="dependency">${label}${rest === "" ? "" : ` <span class="requirement">${escapeHtml(rest)}</span>`}</li>`;
 }
 
 function dependencies(f: CatalogFacts, projectNames: ReadonlySet<string>): string {
-  const body =
-    f.requiresDist.length === 0
-      ? `<p class="empty">No dependencies.</p>`
-      : `<ul class="dependencies">\n${f.requiresDist.map((r) => dependencyItem(r, projectNames)).join("\n")}\n</ul>`;
+  const body = f.requiresDist.length === 0 ? `<p class="empty">No dependencies.</p>` : `<ul class="dependencies">\n${f.requiresDist.map((r) => dependencyItem(r, projectNames)).join("\n")}\n</ul>`;
   const of = f.latest === "" ? "" : `<p class="note">Requirements of version ${escapeHtml(f.latest)}.</p>\n`;
   return `<section id="dependencies" aria-labelledby="dependencies-heading">
 <h2 id="dependencies-heading">Dependencies</h2>
@@ -178,8 +173,7 @@ ${groups}
 function description(f: CatalogFacts): string {
   let body = `<p class="empty">No description.</p>`;
   if (f.description) {
-    const note =
-      f.description.version === f.latest ? "" : `<p class="note">From version ${escapeHtml(f.description.version)}.</p>\n`;
+    const note = f.description.version === f.latest ? "" : `<p class="note">From version ${escapeHtml(f.description.version)}.</p>\n`;
     body = `${note}<div class="description">\n${renderDescription(f.description.text, f.description.contentType)}\n</div>`;
   }
   return `<section id="description" aria-labelledby="description-heading">

@@ -31,9 +31,7 @@ function workflowUrl(id: BuildIdentity): string | undefined {
 
 function linkOrText(cls: string, href: string | undefined, text: string, title?: string): string {
   const t = title === undefined ? "" : ` title="${escapeHtml(title)}"`;
-  return href === undefined
-    ? `<span class="${cls}"${t}>${escapeHtml(text)}</span>`
-    : `<a class="${cls}" href="${escapeHtml(href)}"${t} rel="nofollow noopener">${escapeHtml(text)}</a>`;
+  return href === undefined ? `<span class="${cls}"${t}>${escapeHtml(text)}</span>` : `<a class="${cls}" href="${escapeHtml(href)}"${t} rel="nofollow noopener">${escapeHtml(text)}</a>`;
 }
 
 /** `built by <repository> <workflow> at <ref>`, as HTML. */

@@ -86,12 +86,15 @@ async function build(opts: BuildCommandOptions, signal: AbortSignal): Promise<vo
   const started = performance.now();
   const file: ProjectFile = opts.config ? await loadProjectFile(opts.config) : { index: validateIndexConfig({}), sources: sourcesSchema.parse({}), files: DEFAULT_FILES_MODE };
   const sources = mergeSourceFlags(file, opts);
-  const config = validateIndexConfig({
-    ...file.index,
-    ...(sources.packagesUrl !== undefined ? { packagesUrl: sources.packagesUrl } : {}),
-    ...(opts.title !== undefined ? { title: opts.title } : {}),
-    ...(opts.packagesUrl !== undefined ? { packagesUrl: opts.packagesUrl } : {}),
-  }, "command line");
+  const config = validateIndexConfig(
+    {
+      ...file.index,
+      ...(sources.packagesUrl !== undefined ? { packagesUrl: sources.packagesUrl } : {}),
+      ...(opts.title !== undefined ? { title: opts.title } : {}),
+      ...(opts.packagesUrl !== undefined ? { packagesUrl: opts.packagesUrl } : {}),
+    },
+    "command line",
+  );
   const grants = namespaceGrants(config.namespaces);
   // Shown even with --quiet, like warnings: a setting to move, not progress.
   for (const line of claimedGlobNotices(config.upstream?.claimed ?? [], grants)) process.stderr.write(`notice: ${line}\n`);

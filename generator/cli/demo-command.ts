@@ -82,7 +82,9 @@ async function runPrivateDemo(opts: DemoCommandOptions): Promise<void> {
     await writeAccessMap(defaultAccessMapPath(opts.out), map, built.lists);
     return { built, map };
   });
-  process.stdout.write(`Built ${plural(built.index.projects.length, "project")}, ${plural(built.files, "file")} into ${opts.out} as a private index (its access map: ${defaultAccessMapPath(opts.out)}).\n`);
+  process.stdout.write(
+    `Built ${plural(built.index.projects.length, "project")}, ${plural(built.files, "file")} into ${opts.out} as a private index (its access map: ${defaultAccessMapPath(opts.out)}).\n`,
+  );
 
   const people = demoPeople();
   const standIn = await startGitHubStandIn(people);

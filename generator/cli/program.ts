@@ -1,6 +1,17 @@
 import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError, Option } from "commander";
-import { DEFAULT_AUTH_CACHE, DEFAULT_CACHE_DIR, DEFAULT_DEMO_SITE_DIR, DEFAULT_FILES_MODE, DEFAULT_GITHUB_API_URL, DEFAULT_HOST, DEFAULT_INDEX_MAX_AGE_SECONDS, DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS, DEFAULT_PORT, FILES_MODES } from "../config/defaults.js";
+import {
+  DEFAULT_AUTH_CACHE,
+  DEFAULT_CACHE_DIR,
+  DEFAULT_DEMO_SITE_DIR,
+  DEFAULT_FILES_MODE,
+  DEFAULT_GITHUB_API_URL,
+  DEFAULT_HOST,
+  DEFAULT_INDEX_MAX_AGE_SECONDS,
+  DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS,
+  DEFAULT_PORT,
+  FILES_MODES,
+} from "../config/defaults.js";
 import type { BuildCommandOptions } from "./build-command.js";
 import type { ServeCommandOptions } from "./serve-command.js";
 import type { DemoCommandOptions } from "./demo-command.js";
@@ -62,7 +73,9 @@ export function buildProgram(): Command {
     // Archived repositories are indexed by default now; the old flag still parses, so scripts that pass it keep working.
     .addOption(new Option("--include-archived").hideHelp())
     .option("--no-tags", "do not turn version tags of repositories without release files into git links")
-    .addOption(new Option("--files <mode>", `link: point at GitHub's download URLs; mirror: copy files into the site (default: the settings file's files, else ${DEFAULT_FILES_MODE})`).choices(FILES_MODES))
+    .addOption(
+      new Option("--files <mode>", `link: point at GitHub's download URLs; mirror: copy files into the site (default: the settings file's files, else ${DEFAULT_FILES_MODE})`).choices(FILES_MODES),
+    )
     .option("--cache-dir <dir>", "where ETags, metadata and mirrored files are kept between runs", DEFAULT_CACHE_DIR)
     .addOption(new Option("--token <token>", "GitHub token (prefer the environment variable: a flag shows in the process list)").env("GITHUB_TOKEN"))
     .addOption(new Option("--github-api-url <url>", "REST API root; GitHub Enterprise Server: https://HOST/api/v3").env("GITHUB_API_URL").default(DEFAULT_GITHUB_API_URL))

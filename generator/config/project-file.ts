@@ -13,11 +13,17 @@ import { DEFAULT_FILES_MODE, FILES_MODES, type FilesMode } from "./defaults.js";
  */
 export const projectFileSchema = indexConfigSchema
   .extend({
-    sources: sourcesSchema.default(sourcesSchema.parse({})).describe("Where the packages come from: the same keys as the build's source flags, which win over them. The stack indexes the github:owner organisation when no source is named, and runs the build on every preview and up."),
+    sources: sourcesSchema
+      .default(sourcesSchema.parse({}))
+      .describe(
+        "Where the packages come from: the same keys as the build's source flags, which win over them. The stack indexes the github:owner organisation when no source is named, and runs the build on every preview and up.",
+      ),
     files: z
       .enum(FILES_MODES)
       .default(DEFAULT_FILES_MODE)
-      .describe("How release files are published (--files): link points at GitHub's download URLs; mirror copies the files into the site. A private index (cdn.access: github) mirrors unless told otherwise, and must: pip cannot download a private repository's files from GitHub."),
+      .describe(
+        "How release files are published (--files): link points at GitHub's download URLs; mirror copies the files into the site. A private index (cdn.access: github) mirrors unless told otherwise, and must: pip cannot download a private repository's files from GitHub.",
+      ),
   })
   .strict();
 
@@ -40,7 +46,9 @@ export async function loadProjectFile(path: string): Promise<ProjectFile> {
   const value = await readConfigFile(path);
   const stackOnly = value && typeof value === "object" ? Object.keys(value).filter(isStackOnly) : [];
   if (stackOnly.length) {
-    throw new UserError(`${path}: ${stackOnly.join(", ")} ${stackOnly.length === 1 ? "is a stack setting" : "are stack settings"} (github-pypi:${stackOnly[0]} in Pulumi config), not used by \`github-pypi build\``);
+    throw new UserError(
+      `${path}: ${stackOnly.join(", ")} ${stackOnly.length === 1 ? "is a stack setting" : "are stack settings"} (github-pypi:${stackOnly[0]} in Pulumi config), not used by \`github-pypi build\``,
+    );
   }
   const result = projectFileSchema.safeParse(value ?? {});
   if (!result.success) throw new UserError(describeZodError(path, result.error));

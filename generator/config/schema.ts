@@ -44,7 +44,9 @@ export const indexConfigSchema = z
     yanked: z
       .record(projectName, z.record(z.string().min(1).meta({ title: "version" }), yankReason))
       .default({})
-      .describe("PEP 592 yanks: project -> version -> reason (a string, or true for no reason). Names compare normalised (PEP 503), versions by PEP 440 equality; a yank that matches no file is warned about (yank-unmatched)."),
+      .describe(
+        "PEP 592 yanks: project -> version -> reason (a string, or true for no reason). Names compare normalised (PEP 503), versions by PEP 440 equality; a yank that matches no file is warned about (yank-unmatched).",
+      ),
     packagesUrl: z.string().min(1).optional().describe("Where files named by a package list live (an absolute URL, or one relative to a project page)."),
     indexMaxAgeSeconds: z
       .number()
@@ -55,7 +57,9 @@ export const indexConfigSchema = z
       .describe("Cache lifetime, in seconds, of index pages on every host (GitHub Pages, serve, the CDN and clients); distribution files are always cached as immutable."),
     upstream: upstreamSchema
       .optional()
-      .describe("One index URL: names the index does not hold, and no claimed glob or namespace covers, redirect to the upstream's page for the same name. Served at the CDN's edge, public or private, and by serve; GitHub Pages alone is static (the stack warns there)."),
+      .describe(
+        "One index URL: names the index does not hold, and no claimed glob or namespace covers, redirect to the upstream's page for the same name. Served at the CDN's edge, public or private, and by serve; GitHub Pages alone is static (the stack warns there).",
+      ),
     namespaces: z
       .array(z.string())
       .default([])

@@ -87,7 +87,13 @@ function walk(properties: Record<string, Node>, required: readonly string[], pre
     rows.push(row);
     // What is nested: an object's keys, a list's items' keys, a map's values' keys.
     const map = typeof node.additionalProperties === "object" ? node.additionalProperties : undefined;
-    const nested = node.properties ? { node, path: `${key}.` } : node.items?.properties ? { node: node.items, path: `${key}[].` } : map?.properties ? { node: map, path: `${key}.<${node.propertyNames?.title ?? "name"}>.` } : undefined;
+    const nested = node.properties
+      ? { node, path: `${key}.` }
+      : node.items?.properties
+        ? { node: node.items, path: `${key}[].` }
+        : map?.properties
+          ? { node: map, path: `${key}.<${node.propertyNames?.title ?? "name"}>.` }
+          : undefined;
     if (nested?.node.properties) {
       row.children = Object.keys(nested.node.properties);
       walk(nested.node.properties, nested.node.required ?? [], nested.path, depth + 1, rows);

@@ -9,14 +9,21 @@ const list = z.array(z.string().min(1));
 
 export const sourcesSchema = z
   .object({
-    org: z.string().min(1).optional().describe("The GitHub organisation (or user) whose release assets and version tags are indexed (--github-org). The stack defaults to github:owner when no source is named."),
+    org: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("The GitHub organisation (or user) whose release assets and version tags are indexed (--github-org). The stack defaults to github:owner when no source is named."),
     topics: list.default([]).describe("Only repositories with one of these topics (--topic)."),
     repositories: z
       .array(z.string().regex(/^[^/\s]+\/[^/\s]+$/, "expected OWNER/NAME"))
       .default([])
       .describe("Only these repositories, OWNER/NAME; NAME may be a glob such as tools-* (--repo)."),
     includePrivate: z.boolean().default(false).describe("Also index private and internal repositories (--include-private). The stack turns it on with cdn.access: github."),
-    includeArchived: z.boolean().default(true).describe("Archived repositories are indexed, their projects marked archived (PEP 792), so pinned installs keep working; false leaves them out (--skip-archived)."),
+    includeArchived: z
+      .boolean()
+      .default(true)
+      .describe("Archived repositories are indexed, their projects marked archived (PEP 792), so pinned installs keep working; false leaves them out (--skip-archived)."),
     tags: z.boolean().default(true).describe("Turn version tags of repositories without release files into git links (--no-tags turns it off)."),
     localDirs: list.default([]).describe("Folders of wheels and sdists to copy into the site (--from), relative to the settings file (the project folder for the stack)."),
     packageList: list.default([]).describe("dumb-pypi lists of file names, one a line (--package-list); - is stdin."),

@@ -31,10 +31,7 @@ function barProgress(stream: NodeJS.WriteStream): Progress {
     start(label, total) {
       if (total < MIN_TOTAL) return;
       bars ??= createRequire(import.meta.url)("cli-progress") as typeof cliProgress;
-      bar = new bars.SingleBar(
-        { stream, format: `${label} [{bar}] {value}/{total} {percentage}% eta {eta_formatted} {detail}`, hideCursor: true, clearOnComplete: true },
-        bars.Presets.shades_classic,
-      );
+      bar = new bars.SingleBar({ stream, format: `${label} [{bar}] {value}/{total} {percentage}% eta {eta_formatted} {detail}`, hideCursor: true, clearOnComplete: true }, bars.Presets.shades_classic);
       bar.start(total, 0, { detail: "" });
     },
     tick(count = 1, detail) {

@@ -36,7 +36,8 @@ export const WARNING_CODES = {
   },
   "corrupt-archive": {
     from: "build",
-    means: "A file read whole that is not a complete archive: a gzip stream that ends early or is corrupt, a tar without its end-of-archive marker, a zip without its central directory or with an entry past its end, or one that inflates past 2 GiB. The file is not indexed.",
+    means:
+      "A file read whole that is not a complete archive: a gzip stream that ends early or is corrupt, a tar without its end-of-archive marker, a zip without its central directory or with an entry past its end, or one that inflates past 2 GiB. The file is not indexed.",
     action: "Upload the file again.",
   },
   "invalid-requires-python": {
@@ -96,12 +97,14 @@ export const WARNING_CODES = {
   },
   "control-characters": {
     from: "build",
-    means: "Core metadata, or a package list's or tag's Requires-Python, holding characters no page may carry. They are removed from text; a Home-page, Project-URL or Requires-Dist holding one is left out. The .metadata file keeps its bytes.",
+    means:
+      "Core metadata, or a package list's or tag's Requires-Python, holding characters no page may carry. They are removed from text; a Home-page, Project-URL or Requires-Dist holding one is left out. The .metadata file keeps its bytes.",
     action: "Fix the project's metadata in its next release.",
   },
   "private-name-unclaimed": {
     from: "build",
-    means: "A private index with an upstream holds a project that only some readers of the gate may see, and no namespace or upstream.claimed pattern covers its name: it answers 404 where a missing name answers 302, so guessed names can be tested.",
+    means:
+      "A private index with an upstream holds a project that only some readers of the gate may see, and no namespace or upstream.claimed pattern covers its name: it answers 404 where a missing name answers 302, so guessed names can be tested.",
     action: "Cover the name, e.g. namespaces: [acme].",
   },
   "attestation-mismatch": {
@@ -111,7 +114,8 @@ export const WARNING_CODES = {
   },
   "attestation-unsupported": {
     from: "build",
-    means: "A well-formed attestation PEP 740 cannot carry: another predicate (an SBOM), one statement for several files, a bare message signature, or a signer that is not a workflow of the built repository on github.com. It is left out.",
+    means:
+      "A well-formed attestation PEP 740 cannot carry: another predicate (an SBOM), one statement for several files, a bare message signature, or a signer that is not a workflow of the built repository on github.com. It is left out.",
     action: "Nothing, unless PEP 740 provenance is wanted: then attest each file in a step of its own, with SLSA provenance, from the repository's own workflow.",
   },
   "attestation-unlogged": {
@@ -126,17 +130,20 @@ export const WARNING_CODES = {
   },
   "attestation-unverified": {
     from: "build",
-    means: "A bundle that does not verify against Sigstore's public-good roots as this version ships them (a forged certificate, a broken log proof, or a key Sigstore rotated in after this release). It is left out.",
+    means:
+      "A bundle that does not verify against Sigstore's public-good roots as this version ships them (a forged certificate, a broken log proof, or a key Sigstore rotated in after this release). It is left out.",
     action: "Update github-pypi; if it persists, treat the attestation as forged.",
   },
   "attestations-private-sigstore": {
     from: "build",
-    means: "Files attested through GitHub's private Sigstore instance (private repositories): no public log entry, so no PEP 740 form. Said once per build; those files are indexed without provenance.",
+    means:
+      "Files attested through GitHub's private Sigstore instance (private repositories): no public log entry, so no PEP 740 form. Said once per build; those files are indexed without provenance.",
     action: "Nothing.",
   },
   "attestations-unavailable": {
     from: "build",
-    means: "GitHub's attestations for a file could not be read this run (a 5xx or network failure after retries, an answer that is not GitHub's list, blob storage failing, or a token refused). The file is indexed without provenance.",
+    means:
+      "GitHub's attestations for a file could not be read this run (a 5xx or network failure after retries, an answer that is not GitHub's list, blob storage failing, or a token refused). The file is indexed without provenance.",
     action: "Nothing: they are asked again next run.",
   },
   "deprecated-key": {

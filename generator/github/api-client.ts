@@ -106,17 +106,19 @@ export function createGitHubClient(options: GitHubClientOptions): { client: GitH
   };
   // Filled in once the client exists: rate-limit notices name the request's real path.
   let describe = (request: RequestOptionsLike): string => describeRequest(request);
-  const onLimit = (kind: string) => (retryAfter: number, request: RequestOptionsLike, _octokit: unknown, retryCount: number): boolean => {
-    const what = describe(request);
-    if (retryAfter > options.maxRateLimitWaitSeconds) {
-      options.notice(`GitHub ${kind} on ${what}: it resets in ${retryAfter}s, more than the ${options.maxRateLimitWaitSeconds}s allowed by --max-rate-limit-wait; giving up`);
-      return false;
-    }
-    if (retryCount >= 3) return false;
-    const at = new Date(Date.now() + retryAfter * 1000).toISOString().slice(11, 19);
-    options.notice(`GitHub ${kind} on ${what}: waiting ${retryAfter}s for it to reset (at ${at} UTC)`);
-    return true;
-  };
+  const onLimit =
+    (kind: string) =>
+    (retryAfter: number, request: RequestOptionsLike, _octokit: unknown, retryCount: number): boolean => {
+      const what = describe(request);
+      if (retryAfter > options.maxRateLimitWaitSeconds) {
+        options.notice(`GitHub ${kind} on ${what}: it resets in ${retryAfter}s, more than the ${options.maxRateLimitWaitSeconds}s allowed by --max-rate-limit-wait; giving up`);
+        return false;
+      }
+      if (retryCount >= 3) return false;
+      const at = new Date(Date.now() + retryAfter * 1000).toISOString().slice(11, 19);
+      options.notice(`GitHub ${kind} on ${what}: waiting ${retryAfter}s for it to reset (at ${at} UTC)`);
+      return true;
+    };
   const client = new GitHubOctokit({
     baseUrl: options.baseUrl.replace(/\/+$/, ""),
     ...(options.token ? { auth: options.token } : {}),

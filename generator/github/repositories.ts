@@ -97,11 +97,7 @@ export function selectRepositories(listing: readonly OrgRepository[], selection:
     if (repo.archived) result.archived++;
   }
   if (privateSkipped.length) {
-    warnings.add(
-      "private-repository-skipped",
-      `skipped ${privateSkipped.length} private repositories (pass --include-private to index them): ${privateSkipped.join(", ")}`,
-      privateSkipped.join(","),
-    );
+    warnings.add("private-repository-skipped", `skipped ${privateSkipped.length} private repositories (pass --include-private to index them): ${privateSkipped.join(", ")}`, privateSkipped.join(","));
   }
   return result;
 }
@@ -131,7 +127,11 @@ async function listOwner(client: GitHubClient, owner: string, includePrivate: bo
       return await client.paginate(client.rest.repos.listForAuthenticatedUser, { affiliation: "owner", visibility: "all", per_page: 100 }, pagesOnce(repositorySchema, "a repository"));
     }
     if (includePrivate) {
-      warnings.add("private-repositories-unlisted", `${owner} is a user account and the token is not ${owner}'s own: GitHub lists only its public repositories (use ${owner}'s token to index its private ones)`, owner);
+      warnings.add(
+        "private-repositories-unlisted",
+        `${owner} is a user account and the token is not ${owner}'s own: GitHub lists only its public repositories (use ${owner}'s token to index its private ones)`,
+        owner,
+      );
     }
     return await client.paginate(client.rest.repos.listForUser, { username: owner, type: "owner", per_page: 100 }, pagesOnce(repositorySchema, "a repository"));
   } catch (e) {

@@ -20,10 +20,6 @@ export function checkMetadataAgainstFilename(file: DistributionFile, metadata: C
   }
   const metadataVersion = metadata.version === undefined ? undefined : normalizeVersion(metadata.version);
   if (metadata.version !== undefined && !(metadataVersion && compareVersions(metadataVersion, parsed.version) === 0)) {
-    warnings.add(
-      "metadata-mismatch",
-      `${file.origin}: metadata says version ${metadata.version} but the file name says ${parsed.version}; listed as ${parsed.version}`,
-      file.origin,
-    );
+    warnings.add("metadata-mismatch", `${file.origin}: metadata says version ${metadata.version} but the file name says ${parsed.version}; listed as ${parsed.version}`, file.origin);
   }
 }

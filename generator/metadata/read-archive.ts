@@ -23,10 +23,7 @@ export interface ArchiveMetadata {
 export type ZipOpener = (options: yauzl.Options, callback: (err: Error | null, zip?: yauzl.ZipFile) => void) => void;
 
 /** Where an archive's bytes come from: a file on disk, or a stream/zip opener for remote files. */
-export type ArchiveSource =
-  | { kind: "path"; path: string }
-  | { kind: "zip"; open: ZipOpener }
-  | { kind: "stream"; open: () => Readable };
+export type ArchiveSource = { kind: "path"; path: string } | { kind: "zip"; open: ZipOpener } | { kind: "stream"; open: () => Readable };
 
 /**
  * Reads the raw core metadata bytes from a distribution on disk: `{name}-{version}.dist-info/METADATA`

@@ -44,24 +44,10 @@ export interface ParsedFilename {
   extension: string;
 }
 
-export type FilenameResult =
-  | { ok: true; value: ParsedFilename }
-  | { ok: false; problem: "unsafe" | "unsupported" | "invalid"; reason: string };
+export type FilenameResult = { ok: true; value: ParsedFilename } | { ok: false; problem: "unsafe" | "unsupported" | "invalid"; reason: string };
 
 /** The archive forms pip accepts as sdists (pip._internal.utils.filetypes). */
-const SDIST_EXTENSIONS = [
-  ".tar.gz",
-  ".zip",
-  ".tar.bz2",
-  ".tar.xz",
-  ".tar.lzma",
-  ".tar.lz",
-  ".tar",
-  ".tgz",
-  ".tbz",
-  ".txz",
-  ".tlz",
-] as const;
+const SDIST_EXTENSIONS = [".tar.gz", ".zip", ".tar.bz2", ".tar.xz", ".tar.lzma", ".tar.lz", ".tar", ".tgz", ".tbz", ".txz", ".tlz"] as const;
 const KNOWN_EXTENSIONS: readonly string[] = [".whl", ".egg", ...SDIST_EXTENSIONS];
 
 // C0, DEL and C1 controls, path separators, and lone surrogates (which cannot be
@@ -128,19 +114,13 @@ function parseWheel(filename: string): FilenameResult {
   const parts = stem.split("-");
   const dashes = parts.length - 1;
   if (dashes !== 4 && dashes !== 5) {
-    return fail(
-      "invalid",
-      `wheel name must have 5 or 6 dash-separated parts (name-version[-build]-python-abi-platform), found ${parts.length}`,
-    );
+    return fail("invalid", `wheel name must have 5 or 6 dash-separated parts (name-version[-build]-python-abi-platform), found ${parts.length}`);
   }
   const name = parts[0]!;
   if (name === "") return fail("invalid", "empty project name");
   const { project, wheelName } = factsOf(name);
   if (!wheelName) {
-    return fail(
-      "invalid",
-      `invalid project name ${JSON.stringify(name)} in wheel (only letters, digits, '.' and single '_' allowed)`,
-    );
+    return fail("invalid", `invalid project name ${JSON.stringify(name)} in wheel (only letters, digits, '.' and single '_' allowed)`);
   }
   const rawVersion = parts[1]!;
   const version = normalizeVersion(rawVersion);

@@ -206,4 +206,3 @@ export function isPreRelease(version: string): boolean {
   const k = keyOf(version);
   return k !== null && (k.pre !== undefined || k.dev !== undefined);
 }
-

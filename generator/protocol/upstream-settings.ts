@@ -18,7 +18,10 @@ export const UPSTREAM_SETTINGS_PATH = ".github-pypi-upstream.json";
 export function claimedTest(patterns: readonly string[]): (normalisedName: string) => boolean {
   const regexes = patterns.map((p) => {
     const norm = p.toLowerCase().replace(/[-_.]+/g, "-");
-    const body = norm.replace(/[\\^$+.()|{}[\]]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+    const body = norm
+      .replace(/[\\^$+.()|{}[\]]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".");
     return new RegExp(`^${body}$`);
   });
   return (name) => regexes.some((r) => r.test(name));

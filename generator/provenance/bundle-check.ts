@@ -172,7 +172,8 @@ export function checkBundle(json: unknown, filename: string, sha256: string): Bu
 
   // Last and dearest: the chain to Fulcio, the CT and Rekor proofs, as a consumer will check them.
   const unverified = sigstoreProblem(bundle);
-  if (unverified !== undefined) return { problem: "unverified", reason: `it does not verify against Sigstore's public-good roots as this version ships them (${unverified}); if Sigstore rotated a key since, update github-pypi` };
+  if (unverified !== undefined)
+    return { problem: "unverified", reason: `it does not verify against Sigstore's public-good roots as this version ships them (${unverified}); if Sigstore rotated a key since, update github-pypi` };
 
   const serialized = bundleToJSON(bundle).verificationMaterial.tlogEntries[0];
   return {

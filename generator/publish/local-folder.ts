@@ -100,7 +100,13 @@ export async function writeSiteToFolder(site: Site, out: string, options: Folder
   signal?.addEventListener("abort", stopThread, { once: true });
   try {
     const portable = [...site.values()].map(portableOf).filter((p) => p !== undefined);
-    if (wantsThread(portable.length, portable.reduce((n, p) => n + p.links, 0))) thread = new PageWriter(filesOptions);
+    if (
+      wantsThread(
+        portable.length,
+        portable.reduce((n, p) => n + p.links, 0),
+      )
+    )
+      thread = new PageWriter(filesOptions);
     await writeEntries(site, files, thread, signal);
     const report = merged(files.done(), await thread?.finish());
     // From here to the return nothing waits, so an abort cannot land between the two renames.
@@ -115,7 +121,12 @@ export async function writeSiteToFolder(site: Site, out: string, options: Folder
       );
     }
     const objects = report.objects;
-    if (objects) stats.objects = Object.fromEntries(Object.keys(objects).sort().map((p) => [p, objects[p] as SiteObjects[string]]));
+    if (objects)
+      stats.objects = Object.fromEntries(
+        Object.keys(objects)
+          .sort()
+          .map((p) => [p, objects[p] as SiteObjects[string]]),
+      );
     if (hadOld) {
       stats.removed = listTree(outDir).filter((p) => !site.has(p)).length;
       const previous = `${tmp}.previous`;

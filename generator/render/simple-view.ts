@@ -37,7 +37,19 @@ export type PageNamespaces = { name: string; owned: boolean }[] | null;
 type HashesData = string | Hashes;
 
 /** One file, flat: [filename, project, site path or undefined, URL or undefined, hashes, size, upload time, Requires-Python, core metadata hashes, provenance, yanked]. */
-type FileData = [string, string, string | undefined, string | undefined, HashesData, number | undefined, string | undefined, string | undefined, HashesData | undefined, boolean, string | true | undefined];
+type FileData = [
+  string,
+  string,
+  string | undefined,
+  string | undefined,
+  HashesData,
+  number | undefined,
+  string | undefined,
+  string | undefined,
+  HashesData | undefined,
+  boolean,
+  string | true | undefined,
+];
 
 export interface SimplePagesData {
   name: string;

@@ -70,13 +70,7 @@ function clearHeaders(res: http.ServerResponse): void {
   res.setHeader("X-Content-Type-Options", "nosniff");
 }
 
-function sendText(
-  req: http.IncomingMessage,
-  res: http.ServerResponse,
-  status: number,
-  body: string,
-  headers: Record<string, string> = {},
-): void {
+function sendText(req: http.IncomingMessage, res: http.ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
   if (res.headersSent) {
     res.destroy();
     return;
@@ -154,8 +148,7 @@ async function serveFile(
     let status = err.status ?? err.statusCode ?? 500;
     if (status === 403) status = 404; // dotfiles: do not reveal that they exist
     clearHeaders(res);
-    const message =
-      status === 404 ? "Not Found" : status === 416 ? "Range Not Satisfiable" : (http.STATUS_CODES[status] ?? "Error");
+    const message = status === 404 ? "Not Found" : status === 416 ? "Range Not Satisfiable" : (http.STATUS_CODES[status] ?? "Error");
     sendText(req, res, status, message, err.headers ?? {});
   });
   stream.pipe(res);
@@ -213,10 +206,7 @@ export function createIndexServer(options: ServeOptions): http.Server {
     res.setHeader("X-Content-Type-Options", "nosniff");
     let result: RouteResult;
     try {
-      result = route(
-        { method, path: rawPath, query, accept: req.headers.accept },
-        { indexMaxAgeSeconds },
-      );
+      result = route({ method, path: rawPath, query, accept: req.headers.accept }, { indexMaxAgeSeconds });
     } catch {
       sendText(req, res, 500, "Internal Server Error");
       return;
@@ -234,8 +224,7 @@ export function createIndexServer(options: ServeOptions): http.Server {
       case "file": {
         const access = options.access;
         const file = result;
-        const toUpstream = (location: string, cacheControl: string): void =>
-          sendText(req, res, UPSTREAM_REDIRECT_STATUS, `Found: ${location}`, { Location: location, "Cache-Control": cacheControl });
+        const toUpstream = (location: string, cacheControl: string): void => sendText(req, res, UPSTREAM_REDIRECT_STATUS, `Found: ${location}`, { Location: location, "Cache-Control": cacheControl });
         const decided = upstream ? decideUpstream(file.path, () => false, upstream, isClaimed) : ({ kind: "site" } as const);
         // Only a project page the site lacks goes upstream: look at the disk just then.
         const decision = decided.kind === "site" ? Promise.resolve(decided) : holdsPage(root, file.path).then((held) => (held ? ({ kind: "site" } as const) : decided));
@@ -246,8 +235,7 @@ export function createIndexServer(options: ServeOptions): http.Server {
           return;
         }
         if (isListPage(file.path)) {
-          serveListPage(req, res, file, access, (w) => (who = w))
-            .catch(() => sendText(req, res, 500, "Internal Server Error"));
+          serveListPage(req, res, file, access, (w) => (who = w)).catch(() => sendText(req, res, 500, "Internal Server Error"));
           return;
         }
         decision

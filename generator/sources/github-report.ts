@@ -59,11 +59,9 @@ export function formatBytes(n: number): string {
 
 /** One line for the build summary. */
 export function describeGitHubReport(r: GitHubSourceReport): string {
-  const skipped = [
-    r.skippedArchived ? `${r.skippedArchived} archived` : "",
-    r.skippedPrivate ? `${r.skippedPrivate} private` : "",
-    r.filteredOut ? `${r.filteredOut} filtered out` : "",
-  ].filter(Boolean);
+  const skipped = [r.skippedArchived ? `${r.skippedArchived} archived` : "", r.skippedPrivate ? `${r.skippedPrivate} private` : "", r.filteredOut ? `${r.filteredOut} filtered out` : ""].filter(
+    Boolean,
+  );
   const notes = [r.archived ? `${r.archived} archived, marked so` : "", skipped.length ? `skipped ${skipped.join(", ")}` : ""].filter(Boolean);
   const d = r.downloads;
   return (

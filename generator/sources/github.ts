@@ -152,9 +152,7 @@ export async function readGitHub(options: GitHubSourceOptions, warnings: Warning
       filename: parsed.filename,
       parsed,
       location:
-        options.files === "mirror"
-          ? { kind: "site", path: `files/${parsed.project}/${parsed.filename}`, sourcePath: mirroredPath(cache, sha256) }
-          : { kind: "url", url: asset.browserDownloadUrl },
+        options.files === "mirror" ? { kind: "site", path: `files/${parsed.project}/${parsed.filename}`, sourcePath: mirroredPath(cache, sha256) } : { kind: "url", url: asset.browserDownloadUrl },
       hashes: { sha256 },
       size: asset.size,
       // created_at: when it was uploaded (updated_at moves when a label is edited; uv's exclude-newer and pip's --uploaded-prior-to rely on this).

@@ -96,7 +96,11 @@ export async function readPackageList(path: string, packagesUrl: string | undefi
     }
   }
   if (files.length > 0) {
-    warnings.add("missing-hash", `${path}: a plain package list carries no hashes, so pip cannot verify the ${plural(files.length, "file")} it lists; use --package-list-json with "hash" to add them`, path);
+    warnings.add(
+      "missing-hash",
+      `${path}: a plain package list carries no hashes, so pip cannot verify the ${plural(files.length, "file")} it lists; use --package-list-json with "hash" to add them`,
+      path,
+    );
   }
   return files;
 }

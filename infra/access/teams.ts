@@ -26,20 +26,13 @@ export class Teams extends pulumi.ComponentResource {
     const grants: pulumi.Output<string>[] = [];
     for (const config of args.teams) {
       const id = slug(config.name);
-      const team = new github.Team(
-        `${name}-${id}`,
-        { name: config.name, privacy: "closed", ...(config.description !== undefined ? { description: config.description } : {}) },
-        { parent: this },
-      );
+      const team = new github.Team(`${name}-${id}`, { name: config.name, privacy: "closed", ...(config.description !== undefined ? { description: config.description } : {}) }, { parent: this });
       this.teams.push(team);
       const members = new github.TeamMembers(
         `${name}-${id}`,
         {
           teamId: team.id,
-          members: [
-            ...config.maintainers.map((username) => ({ username, role: "maintainer" })),
-            ...config.members.map((username) => ({ username, role: "member" })),
-          ],
+          members: [...config.maintainers.map((username) => ({ username, role: "maintainer" })), ...config.members.map((username) => ({ username, role: "member" }))],
         },
         { parent: team },
       );

@@ -253,9 +253,7 @@ export class Cdn extends pulumi.ComponentResource {
           : {}),
     };
     // Only project pages can go upstream, so files/* never pays for the origin-response function.
-    const pagesAssociations = this.upstreamRedirect
-      ? { lambdaFunctionAssociations: [{ eventType: "origin-response", lambdaArn: this.upstreamRedirect.qualifiedArn, includeBody: false }] }
-      : {};
+    const pagesAssociations = this.upstreamRedirect ? { lambdaFunctionAssociations: [{ eventType: "origin-response", lambdaArn: this.upstreamRedirect.qualifiedArn, includeBody: false }] } : {};
     this.distribution = new aws.cloudfront.Distribution(
       name,
       {
@@ -274,10 +272,7 @@ export class Cdn extends pulumi.ComponentResource {
               // name "/" alone, so the cached paths are the ones named.
               defaultCacheBehavior: {
                 ...behaviour,
-                lambdaFunctionAssociations: [
-                  gateAssociation,
-                  { eventType: "origin-request", lambdaArn: this.listPages.qualifiedArn, includeBody: false },
-                ],
+                lambdaFunctionAssociations: [gateAssociation, { eventType: "origin-request", lambdaArn: this.listPages.qualifiedArn, includeBody: false }],
                 cachePolicyId: listPolicies.cache.id,
                 originRequestPolicyId: listPolicies.origin.id,
               },
@@ -292,9 +287,7 @@ export class Cdn extends pulumi.ComponentResource {
             }),
         restrictions: { geoRestriction: { restrictionType: "none" } },
         viewerCertificate:
-          settings.domain && certificateArn
-            ? { acmCertificateArn: certificateArn, sslSupportMethod: "sni-only", minimumProtocolVersion: "TLSv1.2_2021" }
-            : { cloudfrontDefaultCertificate: true },
+          settings.domain && certificateArn ? { acmCertificateArn: certificateArn, sslSupportMethod: "sni-only", minimumProtocolVersion: "TLSv1.2_2021" } : { cloudfrontDefaultCertificate: true },
       },
       { parent: this, dependsOn: [ownership, publicAccess, encryption] },
     );

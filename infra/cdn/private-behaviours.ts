@@ -9,5 +9,12 @@ export const PRIVATE_PAGE_PATTERNS = ["simple/*/*", "project/*", "assets/*"];
 
 /** Whether a site path (no leading slash) falls to one of `patterns`, as CloudFront matches them. */
 export function matchesPattern(patterns: readonly string[], sitePath: string): boolean {
-  return patterns.some((p) => new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`).test(sitePath));
+  return patterns.some((p) =>
+    new RegExp(
+      `^${p
+        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+        .replace(/\*/g, ".*")
+        .replace(/\?/g, ".")}$`,
+    ).test(sitePath),
+  );
 }

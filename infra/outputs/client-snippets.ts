@@ -26,9 +26,7 @@ export function clientSnippets(indexUrl: string, name: string, example = "your-p
     requirementsTxt: `--index-url ${indexUrl}`,
     uv: `[[tool.uv.index]]\nname = "${name}"\nurl = "${indexUrl}"\n${oneUrl ? "default = true\n" : ""}`,
     // A primary source turns Poetry's implicit PyPI off (1.8 and later).
-    poetry:
-      `[[tool.poetry.source]]\nname = "${name}"\nurl = "${indexUrl}"\npriority = "primary"\n` +
-      (oneUrl ? "" : `\n[[tool.poetry.source]]\nname = "PyPI"\npriority = "supplemental"\n`),
+    poetry: `[[tool.poetry.source]]\nname = "${name}"\nurl = "${indexUrl}"\npriority = "primary"\n` + (oneUrl ? "" : `\n[[tool.poetry.source]]\nname = "PyPI"\npriority = "supplemental"\n`),
     condaEnvironment: `dependencies:\n  - python\n  - pip\n  - pip:\n      - --index-url ${indexUrl}\n      - ${example}\n`,
   };
 }

@@ -53,11 +53,7 @@ export class IndexRepository extends pulumi.ComponentResource {
       { parent: this },
     );
     if (!args.private) {
-      this.publication = new SitePublication(
-        name,
-        { ...args.site, owner: args.owner, repository: this.repository.name, branch: args.pagesBranch },
-        { parent: this },
-      );
+      this.publication = new SitePublication(name, { ...args.site, owner: args.owner, repository: this.repository.name, branch: args.pagesBranch }, { parent: this });
       this.pages = new github.RepositoryPages(
         name,
         {

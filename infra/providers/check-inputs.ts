@@ -30,4 +30,8 @@ export function stringThat(valid: (s: string) => boolean, reason: (input: unknow
   return z.string({ error }).refine(valid, { error });
 }
 
-export const nonEmpty = (name: string) => stringThat((s) => s !== "", () => `${name} must be a non-empty string`);
+export const nonEmpty = (name: string) =>
+  stringThat(
+    (s) => s !== "",
+    () => `${name} must be a non-empty string`,
+  );

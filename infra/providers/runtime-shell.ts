@@ -38,7 +38,9 @@ function loadRuntime(name: RuntimeName, wanted: number): dynamic.ResourceProvide
     throw new Error(`github-pypi: cannot load the provider runtime (github-pypi/provider-runtime) from the Pulumi project ${from}: ${(e as Error).message}; run \`npm ci\` there, which builds it`);
   }
   if (!runtime.interfaces.includes(wanted)) {
-    throw new Error(`github-pypi: this stack's state needs provider runtime interface ${wanted}, and the installed runtime offers ${runtime.interfaces.join(", ")}; install the github-pypi version that wrote the state`);
+    throw new Error(
+      `github-pypi: this stack's state needs provider runtime interface ${wanted}, and the installed runtime offers ${runtime.interfaces.join(", ")}; install the github-pypi version that wrote the state`,
+    );
   }
   const provider = runtime.providers[name];
   if (!provider) throw new Error(`github-pypi: the provider runtime has no ${name} provider`);

@@ -5,5 +5,9 @@ import type { SiteObjects } from "../../generator/site/site-objects.js";
  * with the branch's tree tells which files changed without downloading any.
  */
 export function siteManifest(objects: SiteObjects): Record<string, string> {
-  return Object.fromEntries(Object.keys(objects).sort().map((path) => [path, (objects[path] as SiteObjects[string]).gitBlob]));
+  return Object.fromEntries(
+    Object.keys(objects)
+      .sort()
+      .map((path) => [path, (objects[path] as SiteObjects[string]).gitBlob]),
+  );
 }

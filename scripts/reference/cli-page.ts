@@ -33,7 +33,15 @@ function section(cmd: Command, name: string): string {
     `\`${help.commandUsage(cmd)}\``,
     "",
     `${cmd.description()}.`,
-    ...(args.length ? ["", table(["argument", "what it is"], args.map((a) => [`\`${help.argumentTerm(a)}\``, a.description]))] : []),
+    ...(args.length
+      ? [
+          "",
+          table(
+            ["argument", "what it is"],
+            args.map((a) => [`\`${help.argumentTerm(a)}\``, a.description]),
+          ),
+        ]
+      : []),
     "",
     optionsTable(cmd),
   ].join("\n");

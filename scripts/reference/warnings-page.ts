@@ -23,7 +23,17 @@ export function warningsPage(codes: Readonly<Record<string, WarningDescription>>
   ];
   for (const { from, title, intro } of SECTIONS) {
     const rows = Object.entries(codes).filter(([, d]) => d.from === from);
-    lines.push("", `## ${title}`, "", intro, "", table(["code", "what it means", "what to do"], rows.map(([c, d]) => [`\`${c}\``, d.means, d.action])));
+    lines.push(
+      "",
+      `## ${title}`,
+      "",
+      intro,
+      "",
+      table(
+        ["code", "what it means", "what to do"],
+        rows.map(([c, d]) => [`\`${c}\``, d.means, d.action]),
+      ),
+    );
   }
   return `${lines.join("\n")}\n`;
 }

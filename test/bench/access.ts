@@ -21,7 +21,10 @@ import { GitHubEmulator, type EmulatedRepo } from "../helpers/github-emulator.js
 const INSTALL = Number(process.env.BENCH_ACCESS_INSTALL ?? 10);
 const PROJECTS = Number(process.env.BENCH_ACCESS_PROJECTS ?? 5000);
 const WARM_CHECKS = 100_000;
-for (const [name, n] of [["BENCH_ACCESS_INSTALL", INSTALL], ["BENCH_ACCESS_PROJECTS", PROJECTS]] as const) {
+for (const [name, n] of [
+  ["BENCH_ACCESS_INSTALL", INSTALL],
+  ["BENCH_ACCESS_PROJECTS", PROJECTS],
+] as const) {
   if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer`);
 }
 
@@ -99,9 +102,7 @@ try {
   const flooded = createAccessGate({ gateRepository: "acme/pypi", map, github });
   emu.clearRequests();
   const f0 = performance.now();
-  const verdicts = await Promise.all(
-    Array.from({ length: FLOOD }, (_, i) => flooded.check(basic(`ghp_${String(i).padStart(36, "z")}`), "simple/index.json", "192.0.2.1")),
-  );
+  const verdicts = await Promise.all(Array.from({ length: FLOOD }, (_, i) => flooded.check(basic(`ghp_${String(i).padStart(36, "z")}`), "simple/index.json", "192.0.2.1")));
   const floodMs = performance.now() - f0;
   const throttled = verdicts.filter((v) => v.kind === "throttled").length;
   const floodCalls = apiCalls();
@@ -109,8 +110,12 @@ try {
   if (bystander.kind !== "allow") failed = true;
   const junk = Array.from({ length: FLOOD }, (_, i) => flooded.check(basic(`not-a-token-${i}`), "simple/index.json", "192.0.2.2"));
   const junkVerdicts = await Promise.all(junk);
-  console.log(`  ${count(FLOOD)} invented tokens from one address: ${count(floodCalls)} GitHub calls, ${count(throttled)} answered 429, in ${floodMs.toFixed(0)} ms; a person elsewhere: ${bystander.kind}`);
-  console.log(`  ${count(FLOOD)} strings that are not GitHub tokens: ${count(junkVerdicts.filter((v) => v.kind === "unauthorised").length)} refused, ${count(apiCalls() - floodCalls - 2)} GitHub calls`);
+  console.log(
+    `  ${count(FLOOD)} invented tokens from one address: ${count(floodCalls)} GitHub calls, ${count(throttled)} answered 429, in ${floodMs.toFixed(0)} ms; a person elsewhere: ${bystander.kind}`,
+  );
+  console.log(
+    `  ${count(FLOOD)} strings that are not GitHub tokens: ${count(junkVerdicts.filter((v) => v.kind === "unauthorised").length)} refused, ${count(apiCalls() - floodCalls - 2)} GitHub calls`,
+  );
 
   const iterations = WARM_CHECKS;
   const t0 = performance.now();
@@ -127,6 +132,18 @@ const code = lambdaEdgeBundle({ gateRepository: "acme/pypi", apiUrl: "https://ap
 const bundleMs = performance.now() - t0;
 const bytes = Buffer.byteLength(code);
 const gz = gzipSync(code).length;
-const empty = Buffer.byteLength(lambdaEdgeBundle({ gateRepository: "acme/pypi", apiUrl: "https://api.github.com", map: { version: 1, projects: {} }, indexMaxAgeSeconds: 300, positiveTtlSeconds: 300, negativeTtlSeconds: 30, timeoutMs: 2000 }));
-console.log(`Lambda@Edge bundle: ${kib(empty)} of code; with ${count(PROJECTS)} projects ${kib(bytes)} (${kib(gz)} zipped), ${((gz / LAMBDA_EDGE_MAX_BYTES) * 100).toFixed(1)}% of the 1 MB limit; bundled in ${bundleMs.toFixed(0)} ms`);
+const empty = Buffer.byteLength(
+  lambdaEdgeBundle({
+    gateRepository: "acme/pypi",
+    apiUrl: "https://api.github.com",
+    map: { version: 1, projects: {} },
+    indexMaxAgeSeconds: 300,
+    positiveTtlSeconds: 300,
+    negativeTtlSeconds: 30,
+    timeoutMs: 2000,
+  }),
+);
+console.log(
+  `Lambda@Edge bundle: ${kib(empty)} of code; with ${count(PROJECTS)} projects ${kib(bytes)} (${kib(gz)} zipped), ${((gz / LAMBDA_EDGE_MAX_BYTES) * 100).toFixed(1)}% of the 1 MB limit; bundled in ${bundleMs.toFixed(0)} ms`,
+);
 if (failed) process.exit(1);

@@ -24,7 +24,7 @@ for (const [path, length] of index) {
     made.add(dir);
   }
   if (length > buffer.length) buffer = Buffer.alloc(length);
-  for (let got = 0; got < length; ) {
+  for (let got = 0; got < length;) {
     const n = readSync(fd, buffer, got, length - got, null);
     if (n === 0) throw new Error(`${pack} ends inside ${path}`);
     got += n;

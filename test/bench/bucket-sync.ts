@@ -174,7 +174,9 @@ try {
   const inputs = (objects: Record<string, BucketObject>) => ({ bucket: BUCKET, region: REGION, endpoint: moto.endpoint, distributionId, siteDir, objects, __provider: sf.text });
   const last = (props: Record<string, unknown>) => props.lastSync as SyncFigures;
 
-  console.log(`S3 sync: ${count(PROJECTS)} listed projects + demo distributions -> ${count(keys.length)} objects, ${kib(siteBytes)} (built in ${secs(buildMs)}, manifest in ${secs(manifestMs)}); moto_server behind a recording front, provider run by Pulumi's dynamic-provider host over gRPC`);
+  console.log(
+    `S3 sync: ${count(PROJECTS)} listed projects + demo distributions -> ${count(keys.length)} objects, ${kib(siteBytes)} (built in ${secs(buildMs)}, manifest in ${secs(manifestMs)}); moto_server behind a recording front, provider run by Pulumi's dynamic-provider host over gRPC`,
+  );
   console.log(`  provider serialised like Pulumi does: ${kib(sf.text.length)} of text`);
 
   // 1. Cold: an empty bucket.
@@ -182,7 +184,9 @@ try {
   const coldFig = last(cold.result.properties);
   console.log(`\n  cold sync to an empty bucket: ${secs(cold.phase.ms)}, ${count(cold.phase.requests.length)} requests (${count(cold.phase.writes)} writes), ${kib(cold.phase.bytes)} uploaded`);
   console.log(table(cold.phase));
-  console.log(`    one PUT per object: ${count(n(cold.phase, "PutObject"))} for ${count(keys.length)} -> ${goal(n(cold.phase, "PutObject") === keys.length)}; provider's own figures: ${count(coldFig.uploaded)} uploaded, ${count(coldFig.bytes)} bytes, ${coldFig.lists} listing page(s), ${coldFig.retries} retries`);
+  console.log(
+    `    one PUT per object: ${count(n(cold.phase, "PutObject"))} for ${count(keys.length)} -> ${goal(n(cold.phase, "PutObject") === keys.length)}; provider's own figures: ${count(coldFig.uploaded)} uploaded, ${count(coldFig.bytes)} bytes, ${coldFig.lists} listing page(s), ${coldFig.retries} retries`,
+  );
   const violations = orderViolations(cold.phase.requests.filter((r) => r.operation === "PutObject"));
   console.log(`    upload order files -> project pages -> root pages: ${violations.length === 0 ? "kept" : `${violations.length} VIOLATIONS`}`);
   failures.push(...violations.map((v) => `cold order: ${v}`));
@@ -203,7 +207,9 @@ try {
   const one = await measure(moto, () => h.update(cold.result.id, URN, cold.result.properties, inputs(changed)));
   const oneFig = last(one.result);
   console.log(`\n  one changed page (${edited}), manifest again in ${secs(changedManifestMs)}:`);
-  console.log(`    diff: changes ${oneDiff.result.changes}, [${oneDiff.result.changedObjects.map((c) => `${c.kind} ${c.key}`).join(", ")}], ${oneDiff.phase.requests.length} requests -> ${goal(oneDiff.result.changes === true && oneDiff.result.changedObjects.length === 1 && oneDiff.phase.requests.length === 0)}`);
+  console.log(
+    `    diff: changes ${oneDiff.result.changes}, [${oneDiff.result.changedObjects.map((c) => `${c.kind} ${c.key}`).join(", ")}], ${oneDiff.phase.requests.length} requests -> ${goal(oneDiff.result.changes === true && oneDiff.result.changedObjects.length === 1 && oneDiff.phase.requests.length === 0)}`,
+  );
   console.log(`    update: ${secs(one.phase.ms)}, ${count(one.phase.requests.length)} requests (${one.phase.writes} writes), ${kib(one.phase.bytes)} uploaded`);
   console.log(table(one.phase));
   const onePut = one.phase.requests.filter((r) => r.operation === "PutObject").map((r) => r.key);
@@ -216,7 +222,9 @@ try {
   const noneFig = last(none.result);
   console.log(`\n  no change:`);
   console.log(`    diff: changes ${noneDiff.result.changes}, ${noneDiff.phase.requests.length} requests -> ${goal(noneDiff.result.changes === false && noneDiff.phase.requests.length === 0)}`);
-  console.log(`    update anyway: ${secs(none.phase.ms)}, ${count(none.phase.requests.length)} requests (${none.phase.writes} writes) -> ${goal(none.phase.writes === 0 && n(none.phase, "HeadObject") === 0 && n(none.phase, "ListObjectsV2") === none.phase.requests.length)}; ${count(noneFig.unchanged)} objects unchanged`);
+  console.log(
+    `    update anyway: ${secs(none.phase.ms)}, ${count(none.phase.requests.length)} requests (${none.phase.writes} writes) -> ${goal(none.phase.writes === 0 && n(none.phase, "HeadObject") === 0 && n(none.phase, "ListObjectsV2") === none.phase.requests.length)}; ${count(noneFig.unchanged)} objects unchanged`,
+  );
   console.log(table(none.phase));
 
   const finalDiff = await differences(s3, changed);

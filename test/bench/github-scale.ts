@@ -25,7 +25,18 @@ async function organisation(): Promise<EmulatedRepo[]> {
     const name = `scale-${String(r).padStart(4, "0")}`;
     const wheel = makeWheel({ name, version: "1.0.0", requiresPython: ">=3.9" });
     const sdist = await makeSdist({ name, version: "1.0.0", requiresPython: ">=3.9" });
-    repos.push({ name, releases: [{ tag: "v1.0.0", assets: [{ name: wheel.filename, bytes: wheel.bytes }, { name: sdist.filename, bytes: sdist.bytes }] }] });
+    repos.push({
+      name,
+      releases: [
+        {
+          tag: "v1.0.0",
+          assets: [
+            { name: wheel.filename, bytes: wheel.bytes },
+            { name: sdist.filename, bytes: sdist.bytes },
+          ],
+        },
+      ],
+    });
   }
   return repos;
 }

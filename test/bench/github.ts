@@ -94,7 +94,9 @@ try {
     const d = result.github?.downloads;
     console.log(`  ${label}: ${(ms / 1000).toFixed(2)} s, ${count(result.files)} files indexed`);
     console.log(`    API requests:  ${count(api)} (${byStatus(s.api)}); answered with anything but 304: ${count(api - notModified)}`);
-    console.log(`    file host:     ${count(Object.values(s.download).reduce((a, b) => a + b, 0))} requests (${byStatus(s.download)}), ${mib(d?.bytes ?? 0)} received = ${(((d?.bytes ?? 0) / org.bytes) * 100).toFixed(1)}% of the assets' size`);
+    console.log(
+      `    file host:     ${count(Object.values(s.download).reduce((a, b) => a + b, 0))} requests (${byStatus(s.download)}), ${mib(d?.bytes ?? 0)} received = ${(((d?.bytes ?? 0) / org.bytes) * 100).toFixed(1)}% of the assets' size`,
+    );
     console.log(`    whole-file downloads: ${count(d?.fullDownloads ?? 0)}; saved by Range and early stops: ${mib(d?.bytesSaved ?? 0)}`);
     return result.github;
   };

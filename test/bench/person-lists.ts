@@ -29,7 +29,10 @@ import { tempDir } from "../helpers/paths.js";
 const PROJECTS = Number(process.env.BENCH_LIST_PROJECTS ?? 5000);
 const REPOS = Number(process.env.BENCH_LIST_REPOS ?? 2000);
 const RENDERS = 20;
-for (const [name, n] of [["BENCH_LIST_PROJECTS", PROJECTS], ["BENCH_LIST_REPOS", REPOS]] as const) {
+for (const [name, n] of [
+  ["BENCH_LIST_PROJECTS", PROJECTS],
+  ["BENCH_LIST_REPOS", REPOS],
+] as const) {
   if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer`);
 }
 type ListHandler = (event: OriginRequestEvent) => Promise<EdgeRequest | EdgeResponse>;
@@ -90,13 +93,19 @@ try {
   const viewer = loadLambdaBundle(viewerCode);
   const lists = loadLambdaBundle<ListHandler>(listsCode);
   console.log(`Per-person list pages: ${count(PROJECTS)} projects in ${count(REPOS)} repositories`);
-  console.log(`  Gate bundle (viewer-request):  ${kib(Buffer.byteLength(viewerCode))}, ${kib(gzipSync(viewerCode).length)} zipped, ${((gzipSync(viewerCode).length / LAMBDA_EDGE_MAX_BYTES) * 100).toFixed(1)}% of 1 MB`);
-  console.log(`  List bundle (origin-request):  ${kib(Buffer.byteLength(listsCode))}, ${kib(gzipSync(listsCode).length)} zipped, ${((Buffer.byteLength(listsCode) / LAMBDA_EDGE_ORIGIN_MAX_BYTES) * 100).toFixed(1)}% of 50 MB; both bundled in ${bundleMs.toFixed(0)} ms`);
+  console.log(
+    `  Gate bundle (viewer-request):  ${kib(Buffer.byteLength(viewerCode))}, ${kib(gzipSync(viewerCode).length)} zipped, ${((gzipSync(viewerCode).length / LAMBDA_EDGE_MAX_BYTES) * 100).toFixed(1)}% of 1 MB`,
+  );
+  console.log(
+    `  List bundle (origin-request):  ${kib(Buffer.byteLength(listsCode))}, ${kib(gzipSync(listsCode).length)} zipped, ${((Buffer.byteLength(listsCode) / LAMBDA_EDGE_ORIGIN_MAX_BYTES) * 100).toFixed(1)}% of 50 MB; both bundled in ${bundleMs.toFixed(0)} ms`,
+  );
 
   const view = async (token: string, uri: string): Promise<{ uri: string; ms: number; calls: number }> => {
     emu.clearRequests();
     const start = performance.now();
-    const out = await viewer({ Records: [{ cf: { request: { clientIp: "127.0.0.1", method: "GET", uri, querystring: "", headers: { authorization: [{ key: "Authorization", value: basic(token) }] } } } }] });
+    const out = await viewer({
+      Records: [{ cf: { request: { clientIp: "127.0.0.1", method: "GET", uri, querystring: "", headers: { authorization: [{ key: "Authorization", value: basic(token) }] } } } }],
+    });
     const ms = performance.now() - start;
     if ("status" in out) throw new Error(`the gate answered ${out.status}: ${out.body ?? ""}`);
     return { uri: out.uri, ms, calls: emu.requests.filter((r) => r.server === "api").length };
@@ -104,7 +113,9 @@ try {
   const cold = await view(EVERYTHING, "/");
   const warm = await view(EVERYTHING, "/simple/");
   const half = await view(HALF, "/");
-  console.log(`  Cold view, all ${count(REPOS + 1)} repositories readable: ${count(cold.calls)} GitHub calls in ${cold.ms.toFixed(0)} ms (loopback); list URI ${count(cold.uri.length)} characters of 8,192`);
+  console.log(
+    `  Cold view, all ${count(REPOS + 1)} repositories readable: ${count(cold.calls)} GitHub calls in ${cold.ms.toFixed(0)} ms (loopback); list URI ${count(cold.uri.length)} characters of 8,192`,
+  );
   console.log(`  Cold view, half of them:       ${count(half.calls)} GitHub calls in ${half.ms.toFixed(0)} ms`);
   console.log(`  Warm view:                     ${count(warm.calls)} GitHub calls, ${warm.ms.toFixed(2)} ms`);
 
@@ -112,7 +123,9 @@ try {
     let last: EdgeResponse | undefined;
     const start = performance.now();
     for (let i = 0; i < RENDERS; i++) {
-      const out = await lists({ Records: [{ cf: { request: { clientIp: "127.0.0.1", method: "GET", uri, querystring: "", headers: { "accept-encoding": [{ key: "Accept-Encoding", value: "gzip" }] } } } }] });
+      const out = await lists({
+        Records: [{ cf: { request: { clientIp: "127.0.0.1", method: "GET", uri, querystring: "", headers: { "accept-encoding": [{ key: "Accept-Encoding", value: "gzip" }] } } } }],
+      });
       if (!("status" in out) || out.status !== "200" || out.body === undefined) throw new Error(`the list function did not render ${uri}`);
       last = out;
     }
@@ -132,7 +145,9 @@ try {
   const f0 = performance.now();
   for (let i = 0; i < RENDERS; i++) gzipSync(Buffer.from(entries.map((e) => e.row).join(""), "utf8"));
   const floorMs = (performance.now() - f0) / RENDERS;
-  console.log(`  Landing page, every project:   ${landing.ms.toFixed(1)} ms to render and gzip, ${kib(landing.raw)} (${kib(landing.gz)} gzipped, ${((landing.gz / 1_000_000) * 100).toFixed(1)}% of the 1 MB answer); floor (join + gzip the rows) ${floorMs.toFixed(1)} ms, ${(landing.ms / floorMs).toFixed(1)}x`);
+  console.log(
+    `  Landing page, every project:   ${landing.ms.toFixed(1)} ms to render and gzip, ${kib(landing.raw)} (${kib(landing.gz)} gzipped, ${((landing.gz / 1_000_000) * 100).toFixed(1)}% of the 1 MB answer); floor (join + gzip the rows) ${floorMs.toFixed(1)} ms, ${(landing.ms / floorMs).toFixed(1)}x`,
+  );
   console.log(`  Landing page, half of them:    ${halfLanding.ms.toFixed(1)} ms, ${kib(halfLanding.gz)} gzipped`);
   console.log(`  JSON root, every project:      ${root.ms.toFixed(1)} ms, ${kib(root.raw)} (${kib(root.gz)} gzipped)`);
   // Each function in a process of its own, as Lambda runs it, against a bare Node process.

@@ -143,9 +143,19 @@ try {
   await provider.configure?.({ config: { get: (key) => (key === "github:token" ? TOKEN : undefined), require: (key) => (key === "github:token" ? TOKEN : "") } });
   if (!provider.update) throw new Error("the serialised provider has no update");
   const update = provider.update.bind(provider);
-  const inputs = (manifest: Record<string, string>): PublicationInputs => ({ apiUrl: emu.apiUrl, owner: "acme", repository: "pypi", branch: BRANCH, siteDir, files: manifest, message: "Publish the package index" });
+  const inputs = (manifest: Record<string, string>): PublicationInputs => ({
+    apiUrl: emu.apiUrl,
+    owner: "acme",
+    repository: "pypi",
+    branch: BRANCH,
+    siteDir,
+    files: manifest,
+    message: "Publish the package index",
+  });
 
-  console.log(`One-commit publication: ${count(PROJECTS)} listed projects + ${built.files - 2 * PROJECTS} demo distributions -> ${count(paths.length)} site files, ${kib(siteBytes)} (built in ${secs(buildMs)}); Git Data API emulator (local HTTP, real bare git repository)`);
+  console.log(
+    `One-commit publication: ${count(PROJECTS)} listed projects + ${built.files - 2 * PROJECTS} demo distributions -> ${count(paths.length)} site files, ${kib(siteBytes)} (built in ${secs(buildMs)}); Git Data API emulator (local HTTP, real bare git repository)`,
+  );
   console.log(`  provider serialised like Pulumi does: ${kib(sf.text.length)} of text, loaded with require-from-string`);
 
   // 1. Cold: the branch does not exist yet.
@@ -154,8 +164,12 @@ try {
   const coldCommits = commitsOn(emu, BRANCH);
   console.log(`\n  cold publication to a new branch: ${secs(cold.phase.ms)}, ${count(cold.phase.requests.length)} requests (${cold.phase.writes} writes), ${kib(cold.phase.bytes)} of request bodies`);
   console.log(table(cold.phase));
-  console.log(`    blobs: ${coldOuts.lastPublish.blobs} for ${binaries} binary files in the site (${count(paths.length - binaries)} text files travelled inline in the trees) -> ${goal(n(cold.phase, "POST blobs") === binaries)}`);
-  console.log(`    commits on ${BRANCH}: ${coldCommits} -> ${goal(coldCommits === 1)}; provider's own figures: ${coldOuts.lastPublish.added} added, ${coldOuts.lastPublish.requests} requests, ${coldOuts.lastPublish.attempts} attempt(s)`);
+  console.log(
+    `    blobs: ${coldOuts.lastPublish.blobs} for ${binaries} binary files in the site (${count(paths.length - binaries)} text files travelled inline in the trees) -> ${goal(n(cold.phase, "POST blobs") === binaries)}`,
+  );
+  console.log(
+    `    commits on ${BRANCH}: ${coldCommits} -> ${goal(coldCommits === 1)}; provider's own figures: ${coldOuts.lastPublish.added} added, ${coldOuts.lastPublish.requests} requests, ${coldOuts.lastPublish.attempts} attempt(s)`,
+  );
   if (coldOuts.lastPublish.requests !== cold.phase.requests.length) failures.push(`the provider counted ${coldOuts.lastPublish.requests} requests, the emulator saw ${cold.phase.requests.length}`);
   const coldDiff = differences(emu, siteDir);
   console.log(`    checkout of ${BRANCH} vs site folder: ${coldDiff.length === 0 ? `identical (${count(paths.length)} files, byte for byte)` : `${coldDiff.length} DIFFERENCES`}`);
@@ -169,7 +183,9 @@ try {
   const one = await measure(emu, () => update(cold.result.id, coldOuts, inputs(changed)));
   const oneOuts = one.result.outs as PublicationOutputs;
   console.log(`\n  one changed file (${edited}):`);
-  console.log(`    diff: changes ${oneDiff.result.changes}, ${oneDiff.result.changedPaths.length} changed path(s) [${oneDiff.result.changedPaths.map((c) => `${c.kind} ${c.path}`).join(", ")}], ${oneDiff.phase.requests.length} requests -> ${goal(oneDiff.result.changes === true && oneDiff.result.changedPaths.length === 1 && oneDiff.phase.requests.length === 0)}`);
+  console.log(
+    `    diff: changes ${oneDiff.result.changes}, ${oneDiff.result.changedPaths.length} changed path(s) [${oneDiff.result.changedPaths.map((c) => `${c.kind} ${c.path}`).join(", ")}], ${oneDiff.phase.requests.length} requests -> ${goal(oneDiff.result.changes === true && oneDiff.result.changedPaths.length === 1 && oneDiff.phase.requests.length === 0)}`,
+  );
   console.log(`    update: ${secs(one.phase.ms)}, ${one.phase.requests.length} requests (${one.phase.writes} writes), ${kib(one.phase.bytes)} of request bodies`);
   console.log(table(one.phase));
   const oneGoal = n(one.phase, "POST trees") === 1 && n(one.phase, "POST commits") === 1 && n(one.phase, "PATCH ref") === 1 && n(one.phase, "POST blobs") === 0 && one.phase.writes === 3;
@@ -181,13 +197,17 @@ try {
   const noneOuts = none.result.outs as PublicationOutputs;
   console.log(`\n  no change:`);
   console.log(`    diff: changes ${noneDiff.result.changes}, ${noneDiff.phase.requests.length} requests -> ${goal(noneDiff.result.changes === false && noneDiff.phase.requests.length === 0)}`);
-  console.log(`    update anyway: ${secs(none.phase.ms)}, ${none.phase.requests.length} requests (${none.phase.writes} writes), commit ${noneOuts.commit === oneOuts.commit ? "unchanged" : "MOVED"} -> ${goal(none.phase.writes === 0 && noneOuts.commit === oneOuts.commit)}`);
+  console.log(
+    `    update anyway: ${secs(none.phase.ms)}, ${none.phase.requests.length} requests (${none.phase.writes} writes), commit ${noneOuts.commit === oneOuts.commit ? "unchanged" : "MOVED"} -> ${goal(none.phase.writes === 0 && noneOuts.commit === oneOuts.commit)}`,
+  );
   console.log(table(none.phase));
 
   // 4. Against one commit per file (the GitHub provider's RepositoryFile: at least one PUT, i.e. one commit, per file).
   const ours = cold.phase.writes;
   console.log(`\n  vs one RepositoryFile per file (>= 1 PUT and 1 commit per file):`);
-  console.log(`    cold:            ${count(paths.length)} writes, ${count(paths.length)} commits vs ours ${ours} writes, ${coldCommits} commit -> ${(paths.length / ours).toFixed(0)}x fewer writes, ${(paths.length / coldCommits).toFixed(0)}x fewer commits`);
+  console.log(
+    `    cold:            ${count(paths.length)} writes, ${count(paths.length)} commits vs ours ${ours} writes, ${coldCommits} commit -> ${(paths.length / ours).toFixed(0)}x fewer writes, ${(paths.length / coldCommits).toFixed(0)}x fewer commits`,
+  );
   console.log(`    one change:      1 write, 1 commit vs ours ${one.phase.writes} writes, 1 commit (a tree, a commit and a ref update instead of one PUT)`);
 
   // 5. Correctness once more, after the update and the no-op.

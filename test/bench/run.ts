@@ -111,12 +111,20 @@ function measure(argv: string[], stdout?: string): Measured {
 }
 
 /** The line that says why a command failed: its error's first line, not the stack below it. */
-const why = (m: Measured): string => (m.stderr ?? "").split("\n").find((l) => /error/i.test(l))?.trim() ?? `exit ${m.code}`;
+const why = (m: Measured): string =>
+  (m.stderr ?? "")
+    .split("\n")
+    .find((l) => /error/i.test(l))
+    ?.trim() ?? `exit ${m.code}`;
 
 const ours = (list: string, out: string): string[] => [process.execPath, bin, "build", "--package-list-json", list, "--packages-url", PACKAGES_URL, "--out", out, "--quiet"];
 const tools: Tool[] = [
   { key: "ours", label: "github-pypi build", argv: ours },
-  { key: "dumb", label: "dumb-pypi --no-per-release-json", argv: (list, out) => [dumb.bin("dumb-pypi"), "--package-list-json", list, "--packages-url", PACKAGES_URL, "--output-dir", out, "--no-per-release-json"] },
+  {
+    key: "dumb",
+    label: "dumb-pypi --no-per-release-json",
+    argv: (list, out) => [dumb.bin("dumb-pypi"), "--package-list-json", list, "--packages-url", PACKAGES_URL, "--output-dir", out, "--no-per-release-json"],
+  },
   {
     key: "dumbFixed",
     label: "  the same, --no-generate-timestamp",
@@ -145,7 +153,15 @@ try {
   console.log("  start-up:    node -e 0");
 
   const floorRuns = Array.from({ length: RUNS }, () => measure([process.execPath, "-e", "0"]));
-  console.log(`\nstart-up floor, node -e 0: ${spread(floorRuns.map((r) => r.seconds), sec)} s, ${spread(floorRuns.map((r) => r.maxRssKiB), mib)} MiB`);
+  console.log(
+    `\nstart-up floor, node -e 0: ${spread(
+      floorRuns.map((r) => r.seconds),
+      sec,
+    )} s, ${spread(
+      floorRuns.map((r) => r.maxRssKiB),
+      mib,
+    )} MiB`,
+  );
 
   type Row = Record<Tool["key"], Measured[]>;
   const rows = new Map<number, Row>();
@@ -196,7 +212,13 @@ try {
       const w = wrote.get(tool.key);
       const perFile = tool.key === "writer" || tool.key === "reader" ? "" : `${((s / files) * 1e6).toFixed(0)} µs ${(kib / files).toFixed(2)} KiB`;
       console.log(
-        `  ${label} ${spread(runs.map((r) => r.seconds), sec).padEnd(19)} ${spread(runs.map((r) => r.maxRssKiB), mib).padEnd(16)} ${sec(median(runs.map((r) => r.cpuSeconds))).padEnd(6)} ${perFile.padEnd(17)} ${w ? `${int(w.files)} files, ${(w.bytes / MiB).toFixed(0)} MiB` : ""}`,
+        `  ${label} ${spread(
+          runs.map((r) => r.seconds),
+          sec,
+        ).padEnd(19)} ${spread(
+          runs.map((r) => r.maxRssKiB),
+          mib,
+        ).padEnd(16)} ${sec(median(runs.map((r) => r.cpuSeconds))).padEnd(6)} ${perFile.padEnd(17)} ${w ? `${int(w.files)} files, ${(w.bytes / MiB).toFixed(0)} MiB` : ""}`,
       );
     }
     if (sources) console.log("  * a generator source was newer than dist/ (edited during the run): the bin ran the TypeScript sources");
@@ -214,7 +236,10 @@ try {
     measure(ours(list, out));
     const counted = (argv: string[]): { m: Measured; summary: string } => {
       const stdout = join(work, "summary.txt");
-      const m = measure(argv.filter((a) => a !== "--quiet"), stdout);
+      const m = measure(
+        argv.filter((a) => a !== "--quiet"),
+        stdout,
+      );
       const text = readFileSync(stdout, "utf8");
       const found = /\((\d+) written, (\d+) unchanged/.exec(text);
       return { m, summary: found ? `wrote ${found[1]} files (${int(Number(found[2]))} unchanged)` : "(no summary line)" };
@@ -223,7 +248,12 @@ try {
     appendFileSync(list, `${JSON.stringify({ filename: "acme_data_0-99.0.0-py3-none-any.whl", hash: `sha256=${"e".repeat(64)}` })}\n`);
     const added = counted(ours(list, out));
     console.log(`\nours, incremental, ${int(incremental)} files (same measurer, the folder of a cold build):`);
-    console.log(`  unchanged rebuild: ${spread(unchanged.map((u) => u.m.seconds), sec)} s, ${unchanged[0]?.summary}`);
+    console.log(
+      `  unchanged rebuild: ${spread(
+        unchanged.map((u) => u.m.seconds),
+        sec,
+      )} s, ${unchanged[0]?.summary}`,
+    );
     console.log(`  one wheel added:   ${sec(added.m.seconds)} s (1 run), ${added.summary}`);
     rmSync(out, { recursive: true, force: true });
   }
@@ -236,7 +266,9 @@ try {
   console.log("\nRatios, medians of this run (faster: their time / ours; memory: ours / theirs, peak RSS):");
   for (const files of SIZES) {
     const vs = (key: "dumb" | "dumbFixed"): string => `${x(time(files, key) / time(files, "ours"), 1)} faster at ${x(rss(files, "ours") / rss(files, key), 2)} the memory`;
-    console.log(`  ${sizeName(files).padEnd(4)} vs dumb-pypi ${vs("dumb")}; vs --no-generate-timestamp ${vs("dumbFixed")}; ${x(time(files, "ours") / time(files, "writer"), 1)} the bare writer's time`);
+    console.log(
+      `  ${sizeName(files).padEnd(4)} vs dumb-pypi ${vs("dumb")}; vs --no-generate-timestamp ${vs("dumbFixed")}; ${x(time(files, "ours") / time(files, "writer"), 1)} the bare writer's time`,
+    );
   }
 
   // How cost grows: a straight line through the smallest and the largest size's medians splits
@@ -249,7 +281,10 @@ try {
     const perFile = (f: (n: number) => number): number => (f(large) - f(small)) / (large - small);
     const t = perFile((n) => time(n, tool.key));
     const m = perFile((n) => rss(n, tool.key));
-    const line = measured.length < 2 ? "fewer than two sizes measured" : `${sec(time(small, tool.key) - t * small)} s + ${(t * 1e6).toFixed(1)} µs a file; ${mib(rss(small, tool.key) - m * small)} MiB + ${(m * 1024).toFixed(0)} bytes a file (${sizeName(small)} to ${sizeName(large)})`;
+    const line =
+      measured.length < 2
+        ? "fewer than two sizes measured"
+        : `${sec(time(small, tool.key) - t * small)} s + ${(t * 1e6).toFixed(1)} µs a file; ${mib(rss(small, tool.key) - m * small)} MiB + ${(m * 1024).toFixed(0)} bytes a file (${sizeName(small)} to ${sizeName(large)})`;
     console.log(`  ${tool.label.trim().padEnd(36)} ${line}`);
   }
 
@@ -286,7 +321,8 @@ try {
       `  ours' ${what} per file flat or falling (each size at most ${FLAT}x the smaller's): ${steps.map((r) => x(r, 2)).join(", ")} -> ${met(steps.every((r) => r <= FLAT))}${WITH_1M ? "" : " (up to 100k only)"}`,
     );
   }
-  for (const [at, reason] of failed) console.log(`  no figure for ${at.replace(/^(\d+) (\w+)$/, (_, n: string, k: string) => `${tools.find((t) => t.key === k)?.label.trim()} at ${sizeName(Number(n))}`)}: ${reason}`);
+  for (const [at, reason] of failed)
+    console.log(`  no figure for ${at.replace(/^(\d+) (\w+)$/, (_, n: string, k: string) => `${tools.find((t) => t.key === k)?.label.trim()} at ${sizeName(Number(n))}`)}: ${reason}`);
   if (!WITH_1M) console.log("\n1M files skipped: BENCH_1M=1 runs it (about 12 minutes more on 2 cores, nearly all of it dumb-pypi's six runs).");
   if (fromSources) console.log("\nA generator source changed during the run: some of ours' runs went through the TypeScript sources, not dist/.");
   console.log(`\nload average ${loadavg()[0]?.toFixed(2)} at the end; ${((performance.now() - t0) / 1000).toFixed(0)} s in all.`);

@@ -29,7 +29,13 @@ const TOKEN = `ghp_${"b".repeat(36)}`;
 
 async function waitFor(url: string, headers: Record<string, string> = {}): Promise<void> {
   for (let i = 0; i < 200; i++) {
-    if (await fetch(url, { headers }).then((r) => r.status < 500, () => false)) return;
+    if (
+      await fetch(url, { headers }).then(
+        (r) => r.status < 500,
+        () => false,
+      )
+    )
+      return;
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`${url} did not come up`);
@@ -61,14 +67,18 @@ async function pipInstall(index: string, names: string[], work: string): Promise
   for (let i = 0; i < RUNS; i++) {
     const target = join(work, `target-${i}-${Math.random().toString(36).slice(2)}`);
     const t0 = performance.now();
-    execFileSync(pip.bin("pip"), ["install", "--quiet", "--no-cache-dir", "--disable-pip-version-check", "--index-url", index, "--target", target, ...names], { env: clientEnv(), stdio: ["ignore", "ignore", "inherit"] });
+    execFileSync(pip.bin("pip"), ["install", "--quiet", "--no-cache-dir", "--disable-pip-version-check", "--index-url", index, "--target", target, ...names], {
+      env: clientEnv(),
+      stdio: ["ignore", "ignore", "inherit"],
+    });
     times.push(performance.now() - t0);
     rmSync(target, { recursive: true, force: true });
   }
   return [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)] ?? NaN;
 }
 
-const fmtRate = (r: { median: number; min: number; max: number }): string => `${Math.round(r.median).toLocaleString("en")} req/s (${Math.round(r.min).toLocaleString("en")}–${Math.round(r.max).toLocaleString("en")})`;
+const fmtRate = (r: { median: number; min: number; max: number }): string =>
+  `${Math.round(r.median).toLocaleString("en")} req/s (${Math.round(r.min).toLocaleString("en")}–${Math.round(r.max).toLocaleString("en")})`;
 
 if (!existsSync("/usr/bin/wrk")) {
   console.log("serving: skipped, wrk is not installed (apt-get install wrk)");
@@ -99,7 +109,9 @@ try {
   children.push(start(pypiserver.bin("pypi-server"), ["run", "-p", String(theirs), "-i", "127.0.0.1", "-a", ".", "-P", ".", "--log-stream", "none", dists], true));
   emu.setOrg("acme", [{ name: "pypi", private: true }]);
   emu.setPeople([{ login: "bench", tokens: [TOKEN], repositories: ["acme/pypi"] }]);
-  children.push(start(process.execPath, [command, "serve", site, "--port", String(gated), "--quiet", "--no-upstream", "--auth", "github", "--gate-repository", "acme/pypi", "--github-api-url", emu.apiUrl]));
+  children.push(
+    start(process.execPath, [command, "serve", site, "--port", String(gated), "--quiet", "--no-upstream", "--auth", "github", "--gate-repository", "acme/pypi", "--github-api-url", emu.apiUrl]),
+  );
   const auth = { authorization: `Basic ${Buffer.from(`bench:${TOKEN}`).toString("base64")}` };
   await Promise.all([waitFor(`http://127.0.0.1:${ours}/simple/`), waitFor(`http://127.0.0.1:${theirs}/simple/`), waitFor(`http://127.0.0.1:${gated}/simple/`, auth)]);
 
@@ -111,10 +123,14 @@ try {
   const files = { ours: requestsPerSecond(`http://127.0.0.1:${ours}/files/${project}/${file}`), theirs: requestsPerSecond(`http://127.0.0.1:${theirs}/packages/${file}`) };
   console.log(`  file:          github-pypi serve ${fmtRate(files.ours)}; pypiserver ${fmtRate(files.theirs)} -> ${(files.ours.median / files.theirs.median).toFixed(1)}x`);
   const gate = { page: requestsPerSecond(`http://127.0.0.1:${gated}/simple/${project}/`, auth), file: requestsPerSecond(`http://127.0.0.1:${gated}/files/${project}/${file}`, auth) };
-  console.log(`  --auth github, warm: project page ${fmtRate(gate.page)} (${((gate.page.median / page.ours.median) * 100).toFixed(0)}% of serve), file ${fmtRate(gate.file)} (${((gate.file.median / files.ours.median) * 100).toFixed(0)}% of serve)`);
+  console.log(
+    `  --auth github, warm: project page ${fmtRate(gate.page)} (${((gate.page.median / page.ours.median) * 100).toFixed(0)}% of serve), file ${fmtRate(gate.file)} (${((gate.file.median / files.ours.median) * 100).toFixed(0)}% of serve)`,
+  );
   const pipOurs = await pipInstall(`http://127.0.0.1:${ours}/simple/`, names, work);
   const pipTheirs = await pipInstall(`http://127.0.0.1:${theirs}/simple/`, names, work);
-  console.log(`  cold pip install of ${PROJECTS} projects (pip 26.2.1, no cache): through github-pypi serve ${(pipOurs / 1000).toFixed(2)} s, through pypiserver ${(pipTheirs / 1000).toFixed(2)} s -> ${(pipTheirs / pipOurs).toFixed(2)}x`);
+  console.log(
+    `  cold pip install of ${PROJECTS} projects (pip 26.2.1, no cache): through github-pypi serve ${(pipOurs / 1000).toFixed(2)} s, through pypiserver ${(pipTheirs / 1000).toFixed(2)} s -> ${(pipTheirs / pipOurs).toFixed(2)}x`,
+  );
 } finally {
   for (const c of children) c.kill();
   await emu.close();

@@ -83,11 +83,7 @@ export class PageWatch {
 }
 
 /** Runs `body` in a fresh context, closes it, then fails on anything the pages reported. */
-export async function inContext(
-  browser: Browser,
-  options: Parameters<Browser["newContext"]>[0],
-  body: (context: BrowserContext, pages: PageWatch) => Promise<void>,
-): Promise<void> {
+export async function inContext(browser: Browser, options: Parameters<Browser["newContext"]>[0], body: (context: BrowserContext, pages: PageWatch) => Promise<void>): Promise<void> {
   const context = await browser.newContext(options);
   // Fail fast: a missing element should not hold a test for playwright's default 30 s.
   context.setDefaultTimeout(5000);

@@ -40,15 +40,22 @@ export function cdnMockState(args: pulumi.runtime.MockResourceArgs): Record<stri
   const inputs = args.inputs as Record<string, unknown>;
   const state: Record<string, unknown> = { ...inputs };
   const arn = `arn:aws:${args.type.split(":")[1]?.split("/")[0]}::123456789012:${args.name}`;
-  if (args.type === "aws:s3/bucket:Bucket") Object.assign(state, { bucket: `${args.name}-bucket-1a2b`, arn: `arn:aws:s3:::${args.name}-bucket-1a2b`, bucketRegionalDomainName: `${args.name}-bucket-1a2b.s3.eu-west-1.amazonaws.com` });
-  if (args.type === "aws:cloudfront/distribution:Distribution") Object.assign(state, { arn: "arn:aws:cloudfront::123456789012:distribution/E1ABCDEF", domainName: "d111abcdef8.cloudfront.net", hostedZoneId: "Z2FDTNDATAQYW2" });
+  if (args.type === "aws:s3/bucket:Bucket")
+    Object.assign(state, { bucket: `${args.name}-bucket-1a2b`, arn: `arn:aws:s3:::${args.name}-bucket-1a2b`, bucketRegionalDomainName: `${args.name}-bucket-1a2b.s3.eu-west-1.amazonaws.com` });
+  if (args.type === "aws:cloudfront/distribution:Distribution")
+    Object.assign(state, { arn: "arn:aws:cloudfront::123456789012:distribution/E1ABCDEF", domainName: "d111abcdef8.cloudfront.net", hostedZoneId: "Z2FDTNDATAQYW2" });
   if (args.type === "aws:cloudfront/function:Function") state.arn = "arn:aws:cloudfront::123456789012:function/cdn";
   if (args.type === "aws:wafv2/webAcl:WebAcl") state.arn = `arn:aws:wafv2:us-east-1:123456789012:global/webacl/${args.name}/1a2b`;
-  if (args.type === "aws:acm/certificate:Certificate") Object.assign(state, { arn, domainValidationOptions: [{ domainName: inputs.domainName, resourceRecordName: "_x.pypi.acme.example.", resourceRecordType: "CNAME", resourceRecordValue: "_y.acm-validations.aws." }] });
+  if (args.type === "aws:acm/certificate:Certificate")
+    Object.assign(state, {
+      arn,
+      domainValidationOptions: [{ domainName: inputs.domainName, resourceRecordName: "_x.pypi.acme.example.", resourceRecordType: "CNAME", resourceRecordValue: "_y.acm-validations.aws." }],
+    });
   if (args.type === "aws:acm/certificateValidation:CertificateValidation") state.certificateArn = inputs.certificateArn;
   if (args.type === "aws:route53/record:Record") state.fqdn = inputs.name;
   if (args.type === "aws:iam/role:Role") Object.assign(state, { name: `${args.name}-role-9z8y`, arn: `arn:aws:iam::123456789012:role/${args.name}-role-9z8y` });
-  if (args.type === "aws:lambda/function:Function") Object.assign(state, { arn: `arn:aws:lambda:us-east-1:123456789012:function:${args.name}`, qualifiedArn: `arn:aws:lambda:us-east-1:123456789012:function:${args.name}:1`, version: "1" });
+  if (args.type === "aws:lambda/function:Function")
+    Object.assign(state, { arn: `arn:aws:lambda:us-east-1:123456789012:function:${args.name}`, qualifiedArn: `arn:aws:lambda:us-east-1:123456789012:function:${args.name}:1`, version: "1" });
   if (args.type.endsWith(":SitePublication")) Object.assign(state, { commit: "c0ffee", lastPublish: {} });
   return state;
 }

@@ -75,7 +75,11 @@ export function clientTable(file: string): { add(row: ClientRow): void; check(cl
       const dir = join(repoRoot, "test/artifacts/clients");
       mkdirSync(dir, { recursive: true });
       writeFileSync(join(dir, `${file}.md`), `${TABLE_HEADER}\n${rows.map(formatRow).join("\n")}\n`);
-      assert.deepEqual(tableRows(client), mine, `${CLIENT_TABLE_PAGE}'s client table differs from what the matrix showed for ${client}; the rows it showed are in test/artifacts/clients/${file}.md (node --import tsx scripts/client-table.ts copies them)`);
+      assert.deepEqual(
+        tableRows(client),
+        mine,
+        `${CLIENT_TABLE_PAGE}'s client table differs from what the matrix showed for ${client}; the rows it showed are in test/artifacts/clients/${file}.md (node --import tsx scripts/client-table.ts copies them)`,
+      );
     },
   };
 }

@@ -227,7 +227,10 @@ async function makeClientVenv(name: string): Promise<ClientVenv> {
   // older: pip 23.2 asks for an unpinned copy of a pinned package wanted with an extra, such as
   // pdm's `hishel[httpx2]`, and --require-hashes refuses it).
   const installer = pin.client === "pip" ? undefined : newestPip();
-  const key = createHash("sha256").update(`${base}\n${installer?.requirements ?? ""}\n${pin.requirements}`).digest("hex").slice(0, 12);
+  const key = createHash("sha256")
+    .update(`${base}\n${installer?.requirements ?? ""}\n${pin.requirements}`)
+    .digest("hex")
+    .slice(0, 12);
   const dir = join(CLIENT_CACHE, `${pin.venv}-${key}`);
   const venv: ClientVenv = { ...pin, dir, python: join(dir, "bin", "python"), bin: (n) => join(dir, "bin", n) };
   const marker = join(dir, ".installed");
@@ -281,7 +284,10 @@ export async function prepareAllClients(log: (line: string) => void): Promise<st
   const worker = async (): Promise<void> => {
     for (let pin = todo.shift(); pin; pin = todo.shift()) {
       const { venv: name, kind } = pin;
-      await clientVenv(name).then(() => log(`${kind} ${name} ready`), (e: Error) => failures.push(e.message));
+      await clientVenv(name).then(
+        () => log(`${kind} ${name} ready`),
+        (e: Error) => failures.push(e.message),
+      );
     }
   };
   await Promise.all([worker(), worker()]);

@@ -92,7 +92,9 @@ export async function startCloudFrontFront(options: FrontOptions): Promise<Cloud
         const response = { status: String(answer.status), statusDescription: "", headers: toLambdaHeaders({ ...answer.headers, ...readOnly }) };
         const out = await options.originResponse({ Records: [{ cf: { request, response } }] });
         const outHeaders = Object.fromEntries(Object.entries(out.headers).map(([k, v]) => [k, v.map((h) => h.value).join(", ")]));
-        const broken = Object.entries(readOnly).filter(([k, v]) => outHeaders[k] !== v).map(([k]) => k);
+        const broken = Object.entries(readOnly)
+          .filter(([k, v]) => outHeaders[k] !== v)
+          .map(([k]) => k);
         if (broken.length > 0) {
           // CloudFront's answer to a function that touched a read-only header.
           answer = { status: 502, headers: { "content-type": "text/plain" }, body: Buffer.from(`The Lambda function result failed validation: read-only header(s) changed: ${broken.join(", ")}\n`) };

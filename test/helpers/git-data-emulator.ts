@@ -369,7 +369,9 @@ export class GitDataEmulator {
   }
 
   private repoJson(): Record<string, unknown> {
-    const head = this.git(["symbolic-ref", "HEAD"]).trim().replace(/^refs\/heads\//, "");
+    const head = this.git(["symbolic-ref", "HEAD"])
+      .trim()
+      .replace(/^refs\/heads\//, "");
     const html = `${this.apiUrl}/${this.owner}/${this.repo}`;
     return {
       id: 1,
@@ -434,7 +436,13 @@ export class GitDataEmulator {
    */
   private githubHeaders(status: number, text?: string): Record<string, string | string[]> {
     this.used++;
-    const rate = { "x-ratelimit-limit": "5000", "x-ratelimit-remaining": String(Math.max(0, 5000 - this.used)), "x-ratelimit-reset": String(this.rateReset), "x-ratelimit-used": String(this.used), "x-ratelimit-resource": "core" };
+    const rate = {
+      "x-ratelimit-limit": "5000",
+      "x-ratelimit-remaining": String(Math.max(0, 5000 - this.used)),
+      "x-ratelimit-reset": String(this.rateReset),
+      "x-ratelimit-used": String(this.used),
+      "x-ratelimit-resource": "core",
+    };
     const cached = status >= 200 && status < 300 && text !== undefined;
     return {
       "x-github-media-type": "github.v3; format=json",

@@ -504,11 +504,7 @@ export class GitHubEmulator {
   /** The asset with this id, if still present (tests mutate the live objects between runs). */
   private findAsset(id: number): AssetHome | undefined {
     const live = (h: AssetHome | undefined): h is AssetHome =>
-      !!h &&
-      this.orgs.get(h.org.name.toLowerCase()) === h.org &&
-      h.org.repos.includes(h.repo) &&
-      !!h.repo.releases?.includes(h.release) &&
-      h.release.assets.includes(h.asset);
+      !!h && this.orgs.get(h.org.name.toLowerCase()) === h.org && h.org.repos.includes(h.repo) && !!h.repo.releases?.includes(h.release) && h.release.assets.includes(h.asset);
     const home = this.assetHomes.get(id);
     if (live(home)) return home;
     this.indexAssets();
@@ -827,7 +823,8 @@ export class GitHubEmulator {
         done(err);
       }
     };
-    const waits: Promise<unknown>[] = server === "api" ? this.holds.filter((h) => (typeof h.path === "string" ? h.path === url.pathname : new RegExp(h.path).test(url.pathname))).map((h) => h.until.catch(() => undefined)) : [];
+    const waits: Promise<unknown>[] =
+      server === "api" ? this.holds.filter((h) => (typeof h.path === "string" ? h.path === url.pathname : new RegExp(h.path).test(url.pathname))).map((h) => h.until.catch(() => undefined)) : [];
     if (server === "api" && this.latencyMs > 0) waits.push(new Promise((resolve) => setTimeout(resolve, this.latencyMs)));
     if (waits.length === 0) answer();
     else void Promise.all(waits).then(answer);
@@ -1044,7 +1041,12 @@ export class GitHubEmulator {
       const releases = repo.releases ?? [];
       if (rest.length === 0) {
         const { page, link } = this.paginate(url, releases);
-        return this.reply(ctx, 200, page.map((r) => this.releaseJson(org, repo, r)), link);
+        return this.reply(
+          ctx,
+          200,
+          page.map((r) => this.releaseJson(org, repo, r)),
+          link,
+        );
       }
       if (rest[0] === "assets" && rest.length === 2) return this.assetEndpoint(Number(rest[1]), org, repo, ctx);
       if (rest[0] === "tags" && rest.length === 2) {
@@ -1058,7 +1060,12 @@ export class GitHubEmulator {
     }
     if (section === "tags" && rest.length === 0) {
       const { page, link } = this.paginate(url, repo.tags ?? []);
-      return this.reply(ctx, 200, page.map((t) => this.tagJson(org, repo, t)), link);
+      return this.reply(
+        ctx,
+        200,
+        page.map((t) => this.tagJson(org, repo, t)),
+        link,
+      );
     }
     if (section === "contents" && rest.length > 0) return this.contents(org, repo, rest.join("/"), url, ctx);
     if (section === "attestations" && rest.length === 1) return this.attestations(repo, rest[0] as string, url, ctx);
@@ -1166,7 +1173,8 @@ export class GitHubEmulator {
 
   /** `GET /installation/repositories`: an app installation's repositories (the bot's: all of them), with `total_count`. */
   private listInstallationRepos(caller: Caller, url: URL, ctx: Ctx): void {
-    if (caller.kind !== "bot") return this.reply(ctx, 403, { message: "You must authenticate with an installation access token in order to list repositories for an installation.", documentation_url: DOCS, status: "403" });
+    if (caller.kind !== "bot")
+      return this.reply(ctx, 403, { message: "You must authenticate with an installation access token in order to list repositories for an installation.", documentation_url: DOCS, status: "403" });
     const repos: MinimalRepository[] = [];
     for (const entry of this.orgs.values()) for (const r of entry.repos) repos.push(this.repoJson(entry, r, this.permissions(caller)));
     const { page, link } = this.paginate(url, repos);
@@ -1214,10 +1222,7 @@ export class GitHubEmulator {
     const branch = repo.defaultBranch ?? "main";
     const ref = url.searchParams.get("ref") || branch;
     const tags = repo.tags ?? [];
-    const tag =
-      ref === branch || ref === `refs/heads/${branch}`
-        ? tags[0]
-        : tags.find((t) => t.name === ref || `refs/tags/${t.name}` === ref || this.tagSha(org, repo, t) === ref);
+    const tag = ref === branch || ref === `refs/heads/${branch}` ? tags[0] : tags.find((t) => t.name === ref || `refs/tags/${t.name}` === ref || this.tagSha(org, repo, t) === ref);
     const text = tag?.files?.[path];
     if (text === undefined) return this.notFound(ctx);
     const data = Buffer.from(text);
@@ -1272,8 +1277,7 @@ export class GitHubEmulator {
   }
 
   private async routeDownload(url: URL, ctx: Ctx): Promise<void> {
-    const text = (status: number, message: string, headers: Record<string, string> = {}) =>
-      this.send(ctx, status, { "content-type": "text/plain; charset=utf-8", ...headers }, Buffer.from(message));
+    const text = (status: number, message: string, headers: Record<string, string> = {}) => this.send(ctx, status, { "content-type": "text/plain; charset=utf-8", ...headers }, Buffer.from(message));
     if (url.pathname.startsWith("/attestation-bundles/")) return this.bundleDownload(url, ctx);
     const m = /^\/releases-assets\/(\d+)\/([^/]+)$/.exec(url.pathname);
     let name: string | undefined;

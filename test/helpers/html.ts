@@ -19,7 +19,10 @@ export function anchors(html: string): Anchor[] {
 }
 
 /** Text content of an HTML fragment: tags dropped, entities decoded, whitespace squashed. */
-export const textOf = (html: string): string => unescapeHtml(html.replace(/<[^>]*>/g, "")).replace(/\s+/g, " ").trim();
+export const textOf = (html: string): string =>
+  unescapeHtml(html.replace(/<[^>]*>/g, ""))
+    .replace(/\s+/g, " ")
+    .trim();
 
 /** The first element `<tag ...attr...>…</tag>` whose opening tag matches `attr` (no nesting of the same tag); throws when there is none. */
 export function elementOf(html: string, tag: string, attr: string): string {

@@ -95,7 +95,19 @@ function classify(method: string, path: string, query: string, authorization: st
   const params = new URLSearchParams(query);
   if (key === "") {
     const operation =
-      method === "GET" ? (params.get("list-type") === "2" ? "ListObjectsV2" : "ListObjects") : method === "PUT" ? "CreateBucket" : method === "POST" && params.has("delete") ? "DeleteObjects" : method === "DELETE" ? "DeleteBucket" : method === "HEAD" ? "HeadBucket" : `${method} bucket`;
+      method === "GET"
+        ? params.get("list-type") === "2"
+          ? "ListObjectsV2"
+          : "ListObjects"
+        : method === "PUT"
+          ? "CreateBucket"
+          : method === "POST" && params.has("delete")
+            ? "DeleteObjects"
+            : method === "DELETE"
+              ? "DeleteBucket"
+              : method === "HEAD"
+                ? "HeadBucket"
+                : `${method} bucket`;
     return { service, operation, bucket };
   }
   const operation = method === "PUT" ? "PutObject" : method === "GET" ? "GetObject" : method === "HEAD" ? "HeadObject" : method === "DELETE" ? "DeleteObject" : `${method} object`;
@@ -103,7 +115,8 @@ function classify(method: string, path: string, query: string, authorization: st
 }
 
 function errorBody(service: string, code: string, message: string): string {
-  if (service === "cloudfront") return `<?xml version="1.0"?><ErrorResponse><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>fault</RequestId></ErrorResponse>`;
+  if (service === "cloudfront")
+    return `<?xml version="1.0"?><ErrorResponse><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>fault</RequestId></ErrorResponse>`;
   return `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message><RequestId>fault</RequestId></Error>`;
 }
 

@@ -33,7 +33,15 @@ export async function startObservedServer(options: Omit<ServeOptions, "port" | "
   server.on("request", (req, res) => {
     res.once("finish", () => {
       const type = res.getHeader("content-type");
-      responses.push({ method: req.method ?? "", path: (req.url ?? "").split("?")[0] ?? "", status: res.statusCode, contentType: typeof type === "string" ? type.split(";")[0] ?? "" : "", accept: req.headers.accept ?? "", range: req.headers.range ?? "", credentials: req.headers.authorization !== undefined });
+      responses.push({
+        method: req.method ?? "",
+        path: (req.url ?? "").split("?")[0] ?? "",
+        status: res.statusCode,
+        contentType: typeof type === "string" ? (type.split(";")[0] ?? "") : "",
+        accept: req.headers.accept ?? "",
+        range: req.headers.range ?? "",
+        credentials: req.headers.authorization !== undefined,
+      });
     });
   });
   await new Promise<void>((resolve, reject) => {

@@ -151,8 +151,16 @@ export function describeTraffic(t: Traffic): string {
 
 /** The checks every client run makes on what the upstream heard: no name of ours, no credentials. */
 export function assertUpstreamClean(t: Traffic): void {
-  assert.deepEqual(t.upstream.filter((q) => /acme/i.test(q.path)).map((q) => q.path), [], "the upstream never hears a name of ours or a claimed name");
-  assert.deepEqual(t.upstream.filter((q) => q.credentials).map((q) => q.path), [], "credentials never reach the upstream");
+  assert.deepEqual(
+    t.upstream.filter((q) => /acme/i.test(q.path)).map((q) => q.path),
+    [],
+    "the upstream never hears a name of ours or a claimed name",
+  );
+  assert.deepEqual(
+    t.upstream.filter((q) => q.credentials).map((q) => q.path),
+    [],
+    "credentials never reach the upstream",
+  );
 }
 
 /** `name==version` of the fixture's distributions (ours, the upstream's, the demo's) in a venv, from its dist-info folders. */

@@ -52,10 +52,7 @@ interface OrgOptions {
 
 async function buildPrivateSite(emu: GitHubEmulator, options: OrgOptions): Promise<{ siteDir: string; map: AccessMap; lists: ListPages }> {
   const org = await acmeOrg();
-  const repos = [
-    ...org.repos.filter((r) => options.privateRepos.includes(r.name)).map((r) => ({ ...r, private: true })),
-    ...org.repos.filter((r) => options.publicRepos?.includes(r.name)),
-  ];
+  const repos = [...org.repos.filter((r) => options.privateRepos.includes(r.name)).map((r) => ({ ...r, private: true })), ...org.repos.filter((r) => options.publicRepos?.includes(r.name))];
   emu.setOrg("acme", [...repos, { name: "pypi", private: true }]);
   emu.setPeople(options.people);
   const siteDir = join(tempDir(`${options.label}-site`), "site");

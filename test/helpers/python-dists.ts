@@ -138,8 +138,7 @@ export async function makeSdist(spec: DistSpec): Promise<BuiltDist> {
     tar.on("error", reject);
   });
   const dir = (name: string): void => void tar.entry({ name, type: "directory", mode: 0o755, mtime: TAR_MTIME });
-  const file = (name: string, data: Uint8Array): void =>
-    void tar.entry({ name, mode: 0o644, mtime: TAR_MTIME, size: data.length }, Buffer.from(data.buffer, data.byteOffset, data.length));
+  const file = (name: string, data: Uint8Array): void => void tar.entry({ name, mode: 0o644, mtime: TAR_MTIME, size: data.length }, Buffer.from(data.buffer, data.byteOffset, data.length));
   dir(`${top}/`);
   file(`${top}/PKG-INFO`, metadata);
   file(`${top}/pyproject.toml`, utf8(pyproject));

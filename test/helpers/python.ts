@@ -16,7 +16,8 @@ export interface RunResult {
  * "Failed to unlock the item!"; a pip.conf or PIP_* variable adds indexes and find-links.)
  */
 // Proxies and CA bundles too: the clients only ever talk to the tests' servers on loopback.
-const HOST_CONFIGURATION = /^(HOME|NETRC|DBUS_SESSION_BUS_ADDRESS|(HTTPS?|ALL|NO)_PROXY|REQUESTS_CA_BUNDLE|CURL_CA_BUNDLE|SSL_CERT_(FILE|DIR))$|^(XDG_|PIP_|UV_|POETRY_|PDM_|PIPENV_|PYTHON|VIRTUAL_ENV|CONDA_|KEYRING_)/i;
+const HOST_CONFIGURATION =
+  /^(HOME|NETRC|DBUS_SESSION_BUS_ADDRESS|(HTTPS?|ALL|NO)_PROXY|REQUESTS_CA_BUNDLE|CURL_CA_BUNDLE|SSL_CERT_(FILE|DIR))$|^(XDG_|PIP_|UV_|POETRY_|PDM_|PIPENV_|PYTHON|VIRTUAL_ENV|CONDA_|KEYRING_)/i;
 
 /** A home folder with nothing in it, and the XDG folders inside it. */
 function homeAt(home: string): NodeJS.ProcessEnv {

@@ -167,10 +167,14 @@ function commandPages(work: string, into: Record<string, string>): SimplePageCou
   const out = join(work, "site");
   writeFileSync(list, `${[...syntheticLines(6600), ...edgeLines()].join("\n")}\n`);
   writeFileSync(settings, JSON.stringify(SETTINGS));
-  execFileSync(process.execPath, [cliPath, "build", "--config", settings, "--from", demoDists, "--package-list-json", list, "--packages-url", "https://files.example.com/pool/", "--out", out, "--quiet"], {
-    cwd: repoRoot,
-    stdio: ["ignore", "ignore", "pipe"],
-  });
+  execFileSync(
+    process.execPath,
+    [cliPath, "build", "--config", settings, "--from", demoDists, "--package-list-json", list, "--packages-url", "https://files.example.com/pool/", "--out", out, "--quiet"],
+    {
+      cwd: repoRoot,
+      stdio: ["ignore", "ignore", "pipe"],
+    },
+  );
   digestFolder(out, "command/", into);
   into["command/OUT.access.json"] = sha256(readFileSync(`${out}.access.json`));
   return simplePageCount(out);
@@ -211,7 +215,7 @@ function renderPages(into: Record<string, string>): void {
   const metadata = {
     name: "Acme-Tools",
     summary: "Tools <for> acme",
-    requiresDist: ["acme-lib>=1.0", "requests[socks] ; python_version < \"3.12\"", "not a name!"],
+    requiresDist: ["acme-lib>=1.0", 'requests[socks] ; python_version < "3.12"', "not a name!"],
     projectUrls: ["Source, https://github.com/acme-org/tools", "Docs, javascript:alert(1)", "https://example.com/bare"],
     homePage: "https://acme.example",
     license: "MIT\nsecond line",
@@ -252,8 +256,16 @@ export function siteDigest(work: string): SiteDigest & { simple: SimplePageCount
   const pages: Record<string, string> = {};
   const simple = commandPages(work, pages);
   renderPages(pages);
-  const sorted = Object.fromEntries(Object.keys(pages).sort().map((p) => [p, pages[p] as string]));
-  const all = sha256(Object.entries(sorted).map(([p, d]) => `${p} ${d}\n`).join(""));
+  const sorted = Object.fromEntries(
+    Object.keys(pages)
+      .sort()
+      .map((p) => [p, pages[p] as string]),
+  );
+  const all = sha256(
+    Object.entries(sorted)
+      .map(([p, d]) => `${p} ${d}\n`)
+      .join(""),
+  );
   return { all, pages: sorted, simple };
 }
 

@@ -29,7 +29,15 @@ export async function startStaticFront(options: StaticFrontOptions): Promise<Obs
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     res.once("finish", () => {
       const type = res.getHeader("content-type");
-      responses.push({ method: req.method ?? "", path, status: res.statusCode, contentType: typeof type === "string" ? (type.split(";")[0] ?? "") : "", accept: req.headers.accept ?? "", range: req.headers.range ?? "", credentials: req.headers.authorization !== undefined });
+      responses.push({
+        method: req.method ?? "",
+        path,
+        status: res.statusCode,
+        contentType: typeof type === "string" ? (type.split(";")[0] ?? "") : "",
+        accept: req.headers.accept ?? "",
+        range: req.headers.range ?? "",
+        credentials: req.headers.authorization !== undefined,
+      });
     });
     const notFound = (): void => {
       let sitePath: string;

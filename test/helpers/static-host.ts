@@ -33,7 +33,10 @@ export async function startStaticHost(dir: string): Promise<StaticHost> {
   // Ready when it answers; a bounded wait, then the error says what Python printed.
   for (let i = 0; i < 100; i++) {
     if (child.exitCode !== null) break;
-    const ok = await fetch(`${url}/simple/`).then(() => true, () => false);
+    const ok = await fetch(`${url}/simple/`).then(
+      () => true,
+      () => false,
+    );
     if (ok) return host;
     await new Promise((r) => setTimeout(r, 50));
   }

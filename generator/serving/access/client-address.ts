@@ -45,6 +45,10 @@ export function clientKeys(address: string): ClientKeys {
     const [hi = 0, lo = 0] = g.slice(6);
     return { client: `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}` };
   }
-  const hex = (n: number): string => g.slice(0, n).map((x) => x.toString(16)).join(":");
+  const hex = (n: number): string =>
+    g
+      .slice(0, n)
+      .map((x) => x.toString(16))
+      .join(":");
   return { client: `${hex(4)}::/64`, site: `${hex(3)}::/48` };
 }

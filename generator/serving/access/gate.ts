@@ -162,10 +162,11 @@ export function createAccessGate(options: GateOptions): AccessGate {
    * GitHub has answered this token with a 200 that is still cached: who the person is, a
    * repository or a listing. An app's identity alone is not enough (`GET /user` was a 403).
    */
-  const confirmed = (key: string): boolean => [...(grantsOf.get(key) ?? [])].some((k) => {
-    const answer = granted.peek(k);
-    return answer !== undefined && answer.kind !== "app";
-  });
+  const confirmed = (key: string): boolean =>
+    [...(grantsOf.get(key) ?? [])].some((k) => {
+      const answer = granted.peek(k);
+      return answer !== undefined && answer.kind !== "app";
+    });
   const inFlight = new Map<string, Promise<Identity | RepositoryAccess | ListingAnswer>>();
   /** Each token's lookups in flight: a rejection marks them, so no answer on its way then grants anything. */
   const flying = new Map<string, Set<{ rejected: boolean }>>();
@@ -314,8 +315,7 @@ export function createAccessGate(options: GateOptions): AccessGate {
     return answer;
   }
   /** A failed refresh: the last good set while it is within its grace, else the failure. */
-  const publicFallback = (failure: Rejected | Unknown): Uint8Array | Rejected | Unknown =>
-    failure.kind !== "rejected" && publicGood && now() < publicGood.stale ? publicGood.bits : failure;
+  const publicFallback = (failure: Rejected | Unknown): Uint8Array | Rejected | Unknown => (failure.kind !== "rejected" && publicGood && now() < publicGood.stale ? publicGood.bits : failure);
   async function publicNow(token: string, key: string, person: boolean): Promise<Uint8Array | Rejected | Unknown> {
     if (publicOwners.length === 0) return publicAtBuild;
     const fresh = freshPublic();
@@ -342,8 +342,7 @@ export function createAccessGate(options: GateOptions): AccessGate {
     return answer.kind === "public" ? answer.bits : publicFallback(answer);
   }
 
-  const askRepo = (token: string, key: string, repo: string): Promise<RepositoryAccess> =>
-    ask<RepositoryAccess>(`${key} repo ${repo.toLowerCase()}`, () => options.github.repository(token, repo));
+  const askRepo = (token: string, key: string, repo: string): Promise<RepositoryAccess> => ask<RepositoryAccess>(`${key} repo ${repo.toLowerCase()}`, () => options.github.repository(token, repo));
   const unavailable = (u: Unknown): Unavailable => ({ kind: "unavailable", why: u.why, retryAfterSeconds: u.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS });
   const whoOf = (identity: Identity): string => (identity.kind === "person" ? identity.login : identity.kind === "app" ? "(app token)" : "(unknown)");
 

@@ -83,7 +83,15 @@ export function createLambdaEdgeHandler(config: EdgeAccessConfig, options: EdgeH
       // told which projects they may see in the URI; the bucket's own copy is never fetched.
       const listed = await gate.list(headerValue(request.headers, "authorization"), result.path, request.clientIp);
       const refusal = refusalFor(listed, config.gateRepository);
-      log(JSON.stringify({ status: refusal ? refusal.status : 200, method: request.method, uri: request.uri, who: describeVerdict(listed), ...(listed.kind === "allow" ? { listed: listed.projects.length } : {}) }));
+      log(
+        JSON.stringify({
+          status: refusal ? refusal.status : 200,
+          method: request.method,
+          uri: request.uri,
+          who: describeVerdict(listed),
+          ...(listed.kind === "allow" ? { listed: listed.projects.length } : {}),
+        }),
+      );
       if (refusal || listed.kind !== "allow") return textResponse(request, refusal?.status ?? 500, refusal?.body ?? "Internal Server Error", refusal?.headers ?? {});
       delete request.headers.authorization;
       request.uri = listUri(order, listed.projects, result.path);

@@ -14,7 +14,6 @@ import type { ProjectIndex } from "../../model/project.js";
 import { renderRootHtml, type RootEntry } from "../../render/simple-html.js";
 import { renderRootJson } from "../../render/simple-json.js";
 
-
 export interface ListEntry extends RootEntry {
   /** The landing page's row for the project (HTML). */
   row: string;
@@ -46,7 +45,11 @@ export function renderListPage(pages: ListPages, sitePath: string, visible: Read
   const shown = pages.projects.filter((p) => visible.has(p.name));
   if (sitePath === "simple/index.json") return renderRootJson(shown);
   if (sitePath === "simple/index.html") return renderRootHtml(shown);
-  if (sitePath === "index.html") return renderLandingPage(shown.map((p) => p.row), shown.length, pages.title);
+  if (sitePath === "index.html")
+    return renderLandingPage(
+      shown.map((p) => p.row),
+      shown.length,
+      pages.title,
+    );
   throw new Error(`internal: ${sitePath} is not a list page`);
 }
-

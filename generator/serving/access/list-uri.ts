@@ -18,7 +18,10 @@ export function isListPage(sitePath: string): boolean {
  * entries refuses rather than mislabel them.
  */
 export function listFingerprint(names: readonly string[]): string {
-  return createHash("sha256").update([...names].sort().join("\n"), "utf8").digest("base64url").slice(0, 22);
+  return createHash("sha256")
+    .update([...names].sort().join("\n"), "utf8")
+    .digest("base64url")
+    .slice(0, 22);
 }
 
 /**

@@ -29,7 +29,15 @@ function validKey(key: string): boolean {
  * in a stage of its own, and a pipe stops at the first stage that fails.
  */
 const entryStages: z.ZodType[] = [
-  z.looseObject({ md5: stringThat((s) => MD5.test(s), (input) => `${JSON.stringify(input)} is not a hex MD5`) }, { error: "not an object" }),
+  z.looseObject(
+    {
+      md5: stringThat(
+        (s) => MD5.test(s),
+        (input) => `${JSON.stringify(input)} is not a hex MD5`,
+      ),
+    },
+    { error: "not an object" },
+  ),
   z.looseObject({ size: z.number({ error: SIZE_REASON }).refine((n) => Number.isInteger(n) && n >= 0, { error: SIZE_REASON }) }),
   z.looseObject({ contentType: nonEmpty("contentType") }),
   z.looseObject({ cacheControl: nonEmpty("cacheControl") }),
@@ -38,11 +46,20 @@ const objectSchema = entryStages.reduce((earlier, next) => earlier.pipe(next));
 
 /** The inputs; the order of the properties is the order of the failures. */
 const inputsSchema = z.object({
-  bucket: stringThat((s) => BUCKET_NAME.test(s), (input) => `bucket must be an S3 bucket name (3-63 lower-case letters, digits, dots and hyphens), not ${JSON.stringify(input)}`),
+  bucket: stringThat(
+    (s) => BUCKET_NAME.test(s),
+    (input) => `bucket must be an S3 bucket name (3-63 lower-case letters, digits, dots and hyphens), not ${JSON.stringify(input)}`,
+  ),
   region: nonEmpty("region"),
   siteDir: nonEmpty("siteDir"),
-  endpoint: stringThat((s) => /^https?:\/\/[^/]+/.test(s), (input) => `endpoint must be an http(s) URL, not ${JSON.stringify(input)}`).optional(),
-  distributionId: stringThat((s) => /^[A-Z0-9]+$/.test(s), (input) => `distributionId must be a CloudFront distribution id, not ${JSON.stringify(input)}`).optional(),
+  endpoint: stringThat(
+    (s) => /^https?:\/\/[^/]+/.test(s),
+    (input) => `endpoint must be an http(s) URL, not ${JSON.stringify(input)}`,
+  ).optional(),
+  distributionId: stringThat(
+    (s) => /^[A-Z0-9]+$/.test(s),
+    (input) => `distributionId must be a CloudFront distribution id, not ${JSON.stringify(input)}`,
+  ).optional(),
   objects: z.record(
     stringThat(validKey, (input) => `${JSON.stringify(input)} is not a valid object key for the site`),
     objectSchema,

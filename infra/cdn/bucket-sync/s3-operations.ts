@@ -128,7 +128,9 @@ export async function deleteKeys(s3: S3, keys: readonly string[], figures: SyncF
     const first = errors[0];
     if (first) {
       const more = errors.length > 1 ? ` (and ${errors.length - 1} more keys)` : "";
-      throw Object.assign(new Error(`S3: DeleteObjects ${first.Key ?? "?"} failed: ${first.Code ?? "Error"}: ${first.Message ?? "no message"}${more}${hint(first.Code ?? "", s3)}`), { code: first.Code ?? "Error" });
+      throw Object.assign(new Error(`S3: DeleteObjects ${first.Key ?? "?"} failed: ${first.Code ?? "Error"}: ${first.Message ?? "no message"}${more}${hint(first.Code ?? "", s3)}`), {
+        code: first.Code ?? "Error",
+      });
     }
     figures.deleted += batch.length;
   }

@@ -30,7 +30,13 @@ export function sameObject(a: BucketObject | undefined, b: BucketObject | undefi
 
 /** A key as a URL path, each segment percent-encoded like the site's own links (`encodeURIComponent`); `*` too, as it means wildcard. */
 export function urlPath(key: string): string {
-  return "/" + key.split("/").map((s) => encodeURIComponent(s).replace(/\*/g, "%2A")).join("/");
+  return (
+    "/" +
+    key
+      .split("/")
+      .map((s) => encodeURIComponent(s).replace(/\*/g, "%2A"))
+      .join("/")
+  );
 }
 
 /**

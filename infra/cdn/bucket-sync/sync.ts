@@ -49,7 +49,8 @@ export async function sync(inputs: BucketSyncInputs, recorded: BucketSyncOutputs
       const have = listed.get(key);
       if (!have || have.etag !== want.md5 || have.size !== want.size) toPut.push(key);
       else if (sameObject(known[key], want)) figures.unchanged++;
-      else if (known[key]?.md5 === want.md5 && known[key]?.contentType !== "") toPut.push(key); // headers known to differ
+      else if (known[key]?.md5 === want.md5 && known[key]?.contentType !== "")
+        toPut.push(key); // headers known to differ
       else toHead.push(key);
     }
     await mapLimit(
@@ -119,7 +120,11 @@ async function invalidate(inputs: BucketSyncInputs, keys: string[], paths: strin
     countRetries(figures, res.$metadata);
     return res.Invalidation?.Id ?? "";
   } catch (e) {
-    throw awsError("CloudFront", "CreateInvalidation", `${inputs.distributionId} (${paths.length} paths)`, e, { bucket: inputs.bucket, region: inputs.region, ...(inputs.distributionId ? { distributionId: inputs.distributionId } : {}) });
+    throw awsError("CloudFront", "CreateInvalidation", `${inputs.distributionId} (${paths.length} paths)`, e, {
+      bucket: inputs.bucket,
+      region: inputs.region,
+      ...(inputs.distributionId ? { distributionId: inputs.distributionId } : {}),
+    });
   } finally {
     cloudFront.destroy();
   }

@@ -25,7 +25,8 @@ export function isGitHubError(e: unknown, status?: number): e is GitHubError {
 
 function hint(status: number, method: string): string {
   if (status === 401) return " (the token was rejected: set a valid one with `pulumi config set --secret github:token`, or GITHUB_TOKEN)";
-  if (status === 403 || (status === 404 && method !== "GET")) return " (the token needs write access to the index repository's contents: fine-grained `Contents: write`, classic `repo` or `public_repo`)";
+  if (status === 403 || (status === 404 && method !== "GET"))
+    return " (the token needs write access to the index repository's contents: fine-grained `Contents: write`, classic `repo` or `public_repo`)";
   if (status === 409) return " (the repository is empty: the Git Data API needs one commit first; the stack creates the index repository with autoInit)";
   return "";
 }

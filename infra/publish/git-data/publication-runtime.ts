@@ -10,7 +10,6 @@ import { readFiles, readTip } from "./branch-files.js";
 import { openApi, publish, unpublish } from "./publish.js";
 import type { PublicationInputs, PublicationProvider } from "./publication-types.js";
 
-
 /** Set by `configure` from stack config (`github:token`), else the GITHUB_TOKEN environment variable. */
 const credentials: { token: string | undefined } = { token: undefined };
 
@@ -29,7 +28,10 @@ const inputsSchema = z.object({
   message: nonEmpty("message"),
   files: z.record(
     stringThat(validPath, (input) => `${JSON.stringify(input)} is not a valid path in a git tree`),
-    stringThat((s) => /^[0-9a-f]{40}$/.test(s), (input) => `${JSON.stringify(input)} is not a git blob id`),
+    stringThat(
+      (s) => /^[0-9a-f]{40}$/.test(s),
+      (input) => `${JSON.stringify(input)} is not a git blob id`,
+    ),
     { error: "files must be an object of path -> git blob id" },
   ),
 });
