@@ -13,7 +13,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import http from "node:http";
-import { createServer, type AddressInfo } from "node:net";
+import type { AddressInfo } from "node:net";
 import { CloudFrontClient, CreateDistributionCommand } from "@aws-sdk/client-cloudfront";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 
@@ -67,17 +67,6 @@ export interface Fault {
 }
 
 const START_TIMEOUT_MS = 30_000;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 function classify(method: string, path: string, query: string, authorization: string): Pick<RecordedRequest, "service" | "operation" | "bucket" | "key"> {
   const scope = /Credential=[^/,]+\/\d{8}\/[^/]+\/([^/]+)\//.exec(authorization);
@@ -138,14 +127,22 @@ export class MotoServer {
   ) {}
 
   static async start(): Promise<MotoServer> {
-    const port = await freePort();
-    const child = spawn("moto_server", ["-H", "127.0.0.1", "-p", String(port)], { stdio: ["ignore", "pipe", "pipe"] });
+    // Port 0: the kernel picks the port as moto binds it, and moto prints it. Choosing a free port
+    // first is a race: another test's server can take it in between, and this one would talk to it.
+    const child = spawn("moto_server", ["-H", "127.0.0.1", "-p", "0"], { stdio: ["ignore", "pipe", "pipe"] });
     let log = "";
-    child.stdout?.on("data", (d: Buffer) => (log += d.toString()));
-    child.stderr?.on("data", (d: Buffer) => (log += d.toString()));
+    let announced: (port: number) => void = () => undefined;
+    const onOutput = (d: Buffer): void => {
+      log += d.toString();
+      if (motoEndpoint !== "") return;
+      const m = /Running on http:\/\/127\.0\.0\.1:(\d+)/.exec(log);
+      if (m) announced(Number(m[1]));
+    };
+    let motoEndpoint = "";
+    child.stdout?.on("data", onOutput);
+    child.stderr?.on("data", onOutput);
     const killOnExit = () => child.kill("SIGKILL");
     process.once("exit", killOnExit);
-    const motoEndpoint = `http://127.0.0.1:${port}`;
     try {
       await new Promise<void>((resolve, reject) => {
         const deadline = Date.now() + START_TIMEOUT_MS;
@@ -158,7 +155,7 @@ export class MotoServer {
             ),
           );
         });
-        child.once("exit", (code, signal) => reject(new Error(`moto_server exited (${code ?? signal}) before answering on ${motoEndpoint}:\n${log}`)));
+        child.once("exit", (code, signal) => reject(new Error(`moto_server exited (${code ?? signal}) before answering:\n${log}`)));
         const poll = async (): Promise<void> => {
           if (child.exitCode !== null || child.signalCode !== null) return;
           try {
@@ -171,7 +168,14 @@ export class MotoServer {
           if (Date.now() > deadline) return reject(new Error(`moto_server did not answer on ${motoEndpoint} within ${START_TIMEOUT_MS / 1000} s:\n${log}`));
           setTimeout(() => void poll(), 100);
         };
-        void poll();
+        const timer = setTimeout(() => reject(new Error(`moto_server did not say which port it bound within ${START_TIMEOUT_MS / 1000} s:\n${log}`)), START_TIMEOUT_MS);
+        announced = (port) => {
+          announced = () => undefined;
+          clearTimeout(timer);
+          motoEndpoint = `http://127.0.0.1:${port}`;
+          void poll();
+        };
+        onOutput(Buffer.alloc(0));
       });
     } catch (e) {
       child.kill("SIGKILL");
@@ -184,6 +188,8 @@ export class MotoServer {
     const server = new MotoServer(child, front, motoEndpoint, `http://127.0.0.1:${(front.address() as AddressInfo).port}`);
     holder.server = server;
     server.log = log;
+    child.stdout?.off("data", onOutput);
+    child.stderr?.off("data", onOutput);
     child.stdout?.on("data", (d: Buffer) => (server.log += d.toString()));
     child.stderr?.on("data", (d: Buffer) => (server.log += d.toString()));
     child.once("exit", () => process.removeListener("exit", killOnExit));
