@@ -1,6 +1,6 @@
 import type { IndexConfig } from "./config/schema.js";
 import { isValidSpecifierSet } from "./names/specifier.js";
-import { withinNameLimit } from "./names/filename-length.js";
+import { withinNameLimit } from "./model/filename-length.js";
 import { cleanPageText } from "./metadata/page-text.js";
 import { warnUnclaimedPrivateNames } from "./upstream/private-names.js";
 import { routedUpstream } from "./upstream/routed-upstream.js";
@@ -9,7 +9,7 @@ import { silentProgress, type Progress } from "./diagnostics/progress.js";
 import type { DistributionFile } from "./model/distribution.js";
 import { buildProjectIndex } from "./model/project-index.js";
 import type { ProjectIndex } from "./model/project.js";
-import { renderSite } from "./render/render-site.js";
+import { renderSite } from "./site/render-site.js";
 import { catalogNamespaces } from "./catalog/catalog.js";
 import { LandingRows } from "./catalog/landing-page.js";
 import type { Site } from "./site/site.js";

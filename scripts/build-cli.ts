@@ -36,7 +36,7 @@ const cli = build({
 });
 const providers = build({
   absWorkingDir: root,
-  entryPoints: ["infra/providers/runtime.ts"],
+  entryPoints: ["infra/provider-runtime.ts"],
   bundle: true,
   format: "cjs",
   platform: "node",

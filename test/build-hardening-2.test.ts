@@ -11,7 +11,7 @@ import { after, before, describe, test } from "node:test";
 import { defaultAccessMapPath, readAccessFile } from "../generator/serving/access/access-map-file.js";
 import { createAccessGate } from "../generator/serving/access/gate.js";
 import { createGitHubAccess } from "../generator/serving/access/github-access.js";
-import { stackConfigSchema } from "../infra/stack-schema.js";
+import { stackConfigSchema } from "../infra/config/stack-schema.js";
 import type { GitHubSourceOptions } from "../generator/sources/github-report.js";
 import { startServer, type RunningServer } from "../generator/serving/server.js";
 import { buildIndexForStack } from "../infra/build/build-index.js";

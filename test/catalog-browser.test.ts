@@ -19,7 +19,7 @@ import type { BuildIdentity } from "../generator/model/distribution.js";
 import { buildSite } from "../generator/build.js";
 import { validateIndexConfig } from "../generator/config/load.js";
 import { writeSiteToFolder } from "../generator/publish/local-folder.js";
-import { renderSite } from "../generator/render/render-site.js";
+import { renderSite } from "../generator/site/render-site.js";
 import { startServer, type RunningServer } from "../generator/serving/server.js";
 import { contrastAudit, inContext, launchChromium, screenshot } from "./helpers/browser.js";
 import { GitHubEmulator } from "./helpers/github-emulator.js";

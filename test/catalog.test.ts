@@ -22,7 +22,7 @@ import { CONTENT_SECURITY_POLICY } from "../generator/catalog/layout.js";
 import { parseFilename } from "../generator/names/filename.js";
 import type { DistributionFile } from "../generator/model/distribution.js";
 import type { Project } from "../generator/model/project.js";
-import type { CoreMetadata } from "../generator/metadata/core-metadata.js";
+import type { CoreMetadata } from "../generator/model/core-metadata.js";
 
 const HOSTILE_SUMMARY = `<script>alert("x")</script> & <b>bold</b>`;
 const PROJECTS = ["demo-app", "demo-core", "demo-hostile", "demo-sdist-only", "demo-zip"];

@@ -1,11 +1,11 @@
 /**
  * The layers of generator/ and infra/, as the imports draw them: no module reaches itself through
- * its imports, the shared contracts (generator/protocol/) stand on nothing of ours, and the build
+ * its imports, no folder reaches itself through its modules' imports, the shared contracts (generator/protocol/) stand on nothing of ours, and the build
  * pipeline never reaches into the request-time code (generator/serving/).
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { importCycles, importGraph } from "./helpers/import-graph.js";
+import { folderGraph, importCycles, importGraph } from "./helpers/import-graph.js";
 import { repoRoot } from "./helpers/paths.js";
 
 const graph = importGraph(repoRoot, ["generator", "infra"]);
@@ -39,6 +39,13 @@ test("generator/ and infra/ have no import cycle", () => {
   assert.deepEqual(cycles, [], `import cycles:\n${cycles.map((c) => `  ${c.join(" <-> ")}`).join("\n")}`);
 });
 
+test("the folders of generator/ and infra/ have no import cycle either: each folder is a layer", () => {
+  const folders = folderGraph(graph);
+  assert.ok(folders.size >= 20, `only ${folders.size} folders found`);
+  const cycles = importCycles(folders);
+  assert.deepEqual(cycles, [], `folder import cycles:\n${cycles.map((c) => `  ${c.join(" <-> ")}`).join("\n")}`);
+});
+
 test("generator/protocol/ imports nothing of ours outside itself", () => {
   assert.deepEqual(
     importsBreaking(
@@ -58,4 +65,17 @@ test("the pipeline never imports the request-time code", () => {
     ),
     [],
   );
+});
+
+test("the checks can fail: a folder cycle with no module cycle is found, and so is a module cycle", () => {
+  const modules = new Map([
+    ["g/a/one.ts", new Set(["g/b/two.ts"])],
+    ["g/b/two.ts", new Set<string>()],
+    ["g/b/three.ts", new Set(["g/a/four.ts"])],
+    ["g/a/four.ts", new Set<string>()],
+  ]);
+  assert.deepEqual(importCycles(modules), []);
+  assert.deepEqual(importCycles(folderGraph(modules)), [["g/a", "g/b"]]);
+  modules.get("g/b/two.ts")?.add("g/a/one.ts");
+  assert.deepEqual(importCycles(modules), [["g/a/one.ts", "g/b/two.ts"]]);
 });

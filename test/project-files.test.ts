@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { parse as parseYaml } from "yaml";
-import { STACK_KEYS } from "../infra/stack-schema.js";
+import { STACK_KEYS } from "../infra/config/stack-schema.js";
 import { repoRoot } from "./helpers/paths.js";
 
 const readYaml = <T>(path: string): T => parseYaml(readFileSync(join(repoRoot, path), "utf8")) as T;

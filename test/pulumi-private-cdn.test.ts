@@ -8,7 +8,7 @@ import { before, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import type { EdgeRequest, EdgeResponse, ViewerRequestEvent } from "../generator/serving/access/lambda-edge-handler.js";
 import { LAMBDA_EDGE_MAX_BYTES } from "../infra/cdn/lambda-edge-bundle.js";
-import { readStackConfig } from "../infra/stack-config.js";
+import { readStackConfig } from "../infra/config/stack-config.js";
 import { bundleText, cdnDeployer, setCdnMocks, QUALIFIED_ARN, valueOf, type Declared } from "./helpers/cdn-stack-mocks.js";
 import { loadLambdaBundle, type Handler } from "./helpers/lambda-bundle.js";
 import { demoDists, tempDir } from "./helpers/paths.js";

@@ -13,7 +13,7 @@ import { parse as parseYaml } from "yaml";
 import { buildProgram } from "../generator/cli/program.js";
 import { projectFileSchema } from "../generator/config/project-file.js";
 import { WARNING_CODES } from "../generator/diagnostics/warning-codes.js";
-import { readStackConfig } from "../infra/stack-config.js";
+import { readStackConfig } from "../infra/config/stack-config.js";
 import { referenceFiles } from "../scripts/reference/pages.js";
 import { repoRoot } from "./helpers/paths.js";
 

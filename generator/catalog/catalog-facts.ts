@@ -1,4 +1,4 @@
-import type { CoreMetadata } from "../metadata/core-metadata.js";
+import type { CoreMetadata } from "../model/core-metadata.js";
 import { compareVersions, isPreRelease } from "../names/version.js";
 import type { DistributionFile } from "../model/distribution.js";
 import type { Project, ProjectStatus } from "../model/project.js";

@@ -34,7 +34,7 @@ export interface ProjectFile {
 }
 
 /**
- * The stack's keys that a settings file does not take. infra/stack-schema.ts adds exactly these to
+ * The stack's keys that a settings file does not take. infra/config/stack-schema.ts adds exactly these to
  * the file's schema (the compiler holds it to this list), so the refusal below names every one.
  */
 export const STACK_ONLY_KEYS = ["indexRepository", "pagesBranch", "cname", "teams", "cdn", "replaceFiles", "checkUpstream"] as const;

@@ -2,7 +2,7 @@ import { compareVersions, normalizeVersion } from "../names/version.js";
 import { normalizeName } from "../names/normalize.js";
 import type { Warnings } from "../diagnostics/warnings.js";
 import type { DistributionFile } from "../model/distribution.js";
-import type { CoreMetadata } from "./core-metadata.js";
+import type { CoreMetadata } from "../model/core-metadata.js";
 
 /**
  * The file name decides where a file is listed (that is what pip matches on); metadata that

@@ -1,21 +1,8 @@
 /**
  * Python core metadata (METADATA / PKG-INFO): RFC 822-style headers, then an optional body that
- * holds the long description (Metadata-Version 2.1+). Only the fields the index shows are typed;
- * the original bytes are kept by the caller so PEP 658 serves them unchanged.
+ * holds the long description (Metadata-Version 2.1+), parsed into the record's CoreMetadata.
  */
-export interface CoreMetadata {
-  metadataVersion?: string;
-  name?: string;
-  version?: string;
-  summary?: string;
-  requiresPython?: string;
-  requiresDist: string[];
-  homePage?: string;
-  projectUrls: string[];
-  license?: string;
-  description?: string;
-  descriptionContentType?: string;
-}
+import type { CoreMetadata } from "../model/core-metadata.js";
 
 /** Parses the header block and body. Tolerates CRLF, continuation lines and a missing body. */
 export function parseCoreMetadata(text: string): CoreMetadata {

@@ -1,4 +1,4 @@
-import type { CoreMetadata } from "./core-metadata.js";
+import type { CoreMetadata } from "../model/core-metadata.js";
 
 /**
  * Characters no HTML or XML page may carry: the C0 controls except tab, line feed and carriage

@@ -1,5 +1,5 @@
 import type { ParsedFilename } from "../names/filename.js";
-import type { CoreMetadata } from "../metadata/core-metadata.js";
+import type { CoreMetadata } from "./core-metadata.js";
 
 /** Hash algorithm -> lower-case hex digest, as in PEP 691 `hashes`. */
 export type Hashes = Partial<Record<HashAlgorithm, string>>;

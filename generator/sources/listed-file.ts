@@ -6,7 +6,7 @@
  * Requires-Python, uploaders) are held once.
  */
 import type { CoreMetadataFile, DistributionFile, Hashes, HashAlgorithm } from "../model/distribution.js";
-import type { CoreMetadata } from "../metadata/core-metadata.js";
+import type { CoreMetadata } from "../model/core-metadata.js";
 import type { ParsedFilename } from "../names/filename.js";
 
 /** The packages URL without its trailing slashes: a file's URL is this, `/` and its name, the way dumb-pypi joins them (relative URLs stay relative). */

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as github from "@pulumi/github";
-import type { TeamConfig } from "../stack-schema.js";
+import type { TeamConfig } from "../config/stack-schema.js";
 
 export interface TeamsArgs {
   teams: TeamConfig[];

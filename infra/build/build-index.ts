@@ -4,7 +4,7 @@
  */
 import { resolve } from "node:path";
 import { validateIndexConfig } from "../../generator/config/load.js";
-import type { StackConfig } from "../stack-schema.js";
+import type { StackConfig } from "../config/stack-schema.js";
 import { DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS } from "../../generator/config/defaults.js";
 import { Warnings, type Warning } from "../../generator/diagnostics/warnings.js";
 import { lineProgress } from "../../generator/diagnostics/progress.js";

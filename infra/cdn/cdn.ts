@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import type { CdnConfig } from "../stack-schema.js";
+import type { CdnConfig } from "../config/stack-schema.js";
 import { viewerRequestFunctionCode } from "./edge-function.js";
 import { BucketSync } from "./bucket-sync.js";
 import type { BucketObject } from "./bucket-manifest.js";

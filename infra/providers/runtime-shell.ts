@@ -19,7 +19,7 @@ export const RUNTIME_INTERFACE = 1;
 /** The provider runtimes the bundle holds, by name. */
 export type RuntimeName = "publication" | "bucketSync";
 
-/** The bundle's exports (infra/providers/runtime.ts). */
+/** The bundle's exports (infra/provider-runtime.ts). */
 export interface ProviderRuntime {
   interfaces: readonly number[];
   providers: Record<RuntimeName, dynamic.ResourceProvider>;

@@ -23,7 +23,7 @@ export function settingsPage(shared: readonly SettingRow[], stackOnly: readonly 
   return [
     "# Settings reference",
     "",
-    generatedNote("the settings schemas (generator/config/schema.ts, sources-schema.ts, project-file.ts; infra/stack-schema.ts)"),
+    generatedNote("the settings schemas (generator/config/schema.ts, sources-schema.ts, project-file.ts; infra/config/stack-schema.ts)"),
     "",
     "The settings file (`github-pypi build --config FILE`, YAML or JSON) and the Pulumi stack",
     "(`github-pypi:<key>` in `Pulumi.<stack>.yaml`) are read through one schema, so a key means the",

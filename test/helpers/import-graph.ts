@@ -38,6 +38,19 @@ export function importGraph(root: string, folders: readonly string[]): ImportGra
   return graph;
 }
 
+/** The same graph between folders: a folder imports another when one of its modules imports one of the other's. */
+export function folderGraph(graph: ImportGraph): ImportGraph {
+  const folderOf = (module: string): string => module.slice(0, module.lastIndexOf("/"));
+  const folders: ImportGraph = new Map();
+  for (const [module, imports] of graph) {
+    const from = folderOf(module);
+    const edges = folders.get(from) ?? new Set<string>();
+    folders.set(from, edges);
+    for (const to of imports) if (folderOf(to) !== from) edges.add(folderOf(to));
+  }
+  return folders;
+}
+
 /** The graph's cycles: each strongly connected set of two or more modules (or one that imports itself), sorted. */
 export function importCycles(graph: ImportGraph): string[][] {
   // Tarjan's algorithm, iterative so a deep chain of imports cannot overflow the stack.

@@ -25,7 +25,7 @@ import { Warnings } from "../../generator/diagnostics/warnings.js";
 import type { BuildIdentity, DistributionFile } from "../../generator/model/distribution.js";
 import { buildProjectIndex } from "../../generator/model/project-index.js";
 import { parseFilename } from "../../generator/names/filename.js";
-import { renderSite } from "../../generator/render/render-site.js";
+import { renderSite } from "../../generator/site/render-site.js";
 import { bytesOf, isFileRef } from "../../generator/site/site.js";
 import { cliPath, demoDists, repoRoot } from "./paths.js";
 

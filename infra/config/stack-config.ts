@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { UserError } from "../generator/diagnostics/warnings.js";
-import { describeZodError } from "../generator/config/load.js";
-import { settingRows } from "../generator/config/setting-rows.js";
+import { UserError } from "../../generator/diagnostics/warnings.js";
+import { describeZodError } from "../../generator/config/load.js";
+import { settingRows } from "../../generator/config/setting-rows.js";
 import { STACK_KEYS, stackConfigSchema, type StackConfig } from "./stack-schema.js";
 
 /** Keys whose value is a string, which Pulumi hands over as it is; every other value arrives as JSON. */

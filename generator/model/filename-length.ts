@@ -1,5 +1,5 @@
 import type { Warnings } from "../diagnostics/warnings.js";
-import type { DistributionFile } from "../model/distribution.js";
+import type { DistributionFile } from "./distribution.js";
 
 /**
  * The hosts keep the site in a folder: the local one `build` writes, and GitHub Pages' git

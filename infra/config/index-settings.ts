@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { IndexConfig } from "../generator/config/schema.js";
+import type { IndexConfig } from "../../generator/config/schema.js";
 import { readStackConfig } from "./stack-config.js";
 
 /** The index settings part of the stack config: what the generator's render stage needs. */

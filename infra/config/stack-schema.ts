@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { projectFileSchema, type StackOnlyKey } from "../generator/config/project-file.js";
-import { CHECK_UPSTREAM_DEFAULT_LIMIT, DEFAULT_PRIVATE_RATE_LIMIT } from "../generator/config/defaults.js";
+import { projectFileSchema, type StackOnlyKey } from "../../generator/config/project-file.js";
+import { CHECK_UPSTREAM_DEFAULT_LIMIT, DEFAULT_PRIVATE_RATE_LIMIT } from "../../generator/config/defaults.js";
 
 /**
  * The stack's `github-pypi:*` config: the settings file's keys (index settings, `sources`,

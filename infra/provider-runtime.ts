@@ -4,9 +4,9 @@
  * scripts/build-cli.ts with its npm dependencies inside, except the AWS SDK, which it requires
  * from the installed packages.
  */
-import { bucketSyncRuntime } from "../cdn/bucket-sync/bucket-sync-runtime.js";
-import { publicationRuntime } from "../publish/git-data/publication-runtime.js";
-import type { ProviderRuntime } from "./runtime-shell.js";
+import { bucketSyncRuntime } from "./cdn/bucket-sync/bucket-sync-runtime.js";
+import { publicationRuntime } from "./publish/git-data/publication-runtime.js";
+import type { ProviderRuntime } from "./providers/runtime-shell.js";
 
 export const interfaces: ProviderRuntime["interfaces"] = [1];
 export const providers: ProviderRuntime["providers"] = {

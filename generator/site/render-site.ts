@@ -3,17 +3,17 @@ import type { Project, ProjectIndex } from "../model/project.js";
 import { cacheControlFor } from "../protocol/cache-control.js";
 import { contentTypeFor } from "../protocol/content-type.js";
 import { NAMESPACE_PREFIX, NAMESPACES_PATH } from "../protocol/site-paths.js";
-import type { PortableRender, Site, SiteEntry, SiteRender } from "../site/site.js";
-import type { PortablePage } from "./portable.js";
+import type { PortableRender, Site, SiteEntry, SiteRender } from "./site.js";
+import type { PortablePage } from "../render/portable.js";
 import { catalogPages } from "../catalog/catalog.js";
 import type { LandingRows } from "../catalog/landing-page.js";
-import { renderProjectHtml, renderRootHtml } from "./simple-html.js";
-import { renderProjectJson, renderRootJson } from "./simple-json.js";
+import { renderProjectHtml, renderRootHtml } from "../render/simple-html.js";
+import { renderProjectJson, renderRootJson } from "../render/simple-json.js";
 import { namespaceGrants } from "../names/namespaces.js";
-import { projectNamespaces, renderNamespaceJson, renderNamespacesJson } from "./namespace-json.js";
+import { projectNamespaces, renderNamespaceJson, renderNamespacesJson } from "../render/namespace-json.js";
 import type { NamespaceGrant } from "../names/namespaces.js";
-import { provenancePath } from "./file-links.js";
-import { simplePagesData, type PageNamespaces, type SimplePagesData } from "./simple-view.js";
+import { provenancePath } from "../render/file-links.js";
+import { simplePagesData, type PageNamespaces, type SimplePagesData } from "../render/simple-view.js";
 
 /**
  * Turns the project index into the site: PEP 503 HTML and PEP 691 JSON for the root and every
