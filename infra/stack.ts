@@ -21,6 +21,7 @@ import type { PublishFigures } from "./publish/git-data-provider.js";
 import type { BuiltIndex } from "./build/build-index.js";
 import { sharedProjects } from "../generator/serving/access/access-map.js";
 import { CHECK_UPSTREAM_DEFAULT_LIMIT, DEFAULT_GATE_GRANTED_TTL_SECONDS, DEFAULT_GATE_REFUSED_TTL_SECONDS, DEFAULT_GITHUB_API_URL } from "../generator/config/defaults.js";
+import { plural } from "../generator/diagnostics/plural.js";
 
 export interface StackOutputs {
   title: string;
@@ -78,7 +79,7 @@ export async function defineStack(): Promise<StackOutputs> {
       apiUrl,
       siteDir: built.siteDir,
       files: built.files,
-      message: `Publish ${config.title}: ${built.projects} projects, ${built.distributions} files`,
+      message: `Publish ${config.title}: ${plural(built.projects, "project")}, ${plural(built.distributions, "file")}`,
     },
   });
 

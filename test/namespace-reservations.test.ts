@@ -89,7 +89,7 @@ describe("a repository in a namespace reserves its name before its first release
     const plain = await build("unreserved", `upstream:\n  url: ${upstream.url}\n`, ["--check-upstream"]);
     assert.equal(plain.code, 0, plain.stderr);
     assert.doesNotMatch(plain.stderr, /billing/i);
-    assert.match(plain.stderr, new RegExp(`^notice: 1 of 1 names are also on ${escape(upstream.url)}`, "m"));
+    assert.match(plain.stderr, new RegExp(`^notice: 1 of 1 name is also on ${escape(upstream.url)}`, "m"));
   });
 });
 

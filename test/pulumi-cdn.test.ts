@@ -205,7 +205,7 @@ test("at preview, the stack lists our names the upstream also holds; a private i
       notices.join("\n"),
     );
     assert.ok(
-      notices.some((l) => l.includes(`notice: 1 of 4 names are also on ${up.url}`)),
+      notices.some((l) => l.includes(`notice: 1 of 4 names is also on ${up.url}`)),
       notices.join("\n"),
     );
     // A claimed glob that is exactly `<prefix>-*` is named as the PEP 752 namespace it is.

@@ -245,7 +245,7 @@ test("build --check-upstream lists our names the upstream also holds, with its h
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, new RegExp(`^notice: acme-upapp is also on ${upstream.url.replace(/[.]/g, "\\.")} \\(highest 99\\.0\\.0\\)`, "m"));
   assert.doesNotMatch(r.stderr, /acme-lonely is also/);
-  assert.match(r.stderr, /^notice: 1 of 2 names are also on /m);
+  assert.match(r.stderr, /^notice: 1 of 2 names is also on /m);
   const none = await run(process.execPath, [cliPath, "build", "--from", dists, "--out", join(dir, "site2"), "--check-upstream", "--quiet"]);
   assert.equal(none.code, 1);
   assert.match(none.stderr, /--check-upstream needs an upstream/);

@@ -1,6 +1,7 @@
 import { UserError } from "../diagnostics/warnings.js";
 import type { DistributionFile } from "../model/distribution.js";
 import type { CacheStore } from "./cache-store.js";
+import { plural } from "../diagnostics/plural.js";
 
 interface PublishedName {
   sha256: string;
@@ -30,7 +31,7 @@ export async function keepPublishedBytes(files: readonly DistributionFile[], cac
   }
   if (changed.length > 0) {
     throw new UserError(
-      `${changed.length} GitHub file(s) changed bytes under a name already indexed; nothing was written:\n  ${changed.sort().join("\n  ")}\n` +
+      `${plural(changed.length, "GitHub file")} changed bytes under a name already indexed; nothing was written:\n  ${changed.sort().join("\n  ")}\n` +
         "A file name keeps its bytes once published (lock files pin its sha256; pip, proxies and the CDN cache it). " +
         "Publish a new version (or a wheel build tag), or replace on purpose with --replace-file NAME (stack: github-pypi:replaceFiles).",
     );

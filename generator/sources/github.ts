@@ -83,7 +83,7 @@ export async function readGitHub(options: GitHubSourceOptions, warnings: Warning
       report.tagLinks += links.length;
       tagFiles.push(links);
     }
-    progress.tick(1, `${jobs.length} distributions`);
+    progress.tick(1, plural(jobs.length, "distribution"));
   });
   progress.stop();
 

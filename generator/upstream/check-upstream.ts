@@ -10,6 +10,7 @@ import { isValidProjectName, normalizeName } from "../names/normalize.js";
 import { compareVersions, isValidVersion } from "../names/version.js";
 import type { UpstreamSettings } from "../protocol/upstream-settings.js";
 import { mapLimit } from "../util/pool.js";
+import { plural } from "../diagnostics/plural.js";
 
 export interface UpstreamOverlap {
   name: string;
@@ -103,6 +104,6 @@ export function describeUpstreamCheck(check: UpstreamCheck, names: number, upstr
   return [
     ...check.overlaps.map(describe),
     ...check.failures.map((f) => `could not check ${f} on ${upstream.url}`),
-    `${check.overlaps.length} of ${names} names are also on ${upstream.url}${check.failures.length ? `; ${check.failures.length} could not be checked` : ""}`,
+    `${check.overlaps.length} of ${plural(names, "name")} ${check.overlaps.length === 1 ? "is" : "are"} also on ${upstream.url}${check.failures.length ? `; ${check.failures.length} could not be checked` : ""}`,
   ];
 }

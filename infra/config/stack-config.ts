@@ -35,7 +35,7 @@ export function readStackConfig(config = new pulumi.Config("github-pypi")): Stac
     .filter((k) => k.startsWith("github-pypi:"))
     .map((k) => k.slice("github-pypi:".length))
     .filter((k) => !(STACK_KEYS as string[]).includes(k));
-  if (unknown.length) throw new UserError(`${where}: unknown key(s) ${unknown.map((k) => `github-pypi:${k}`).join(", ")}; known: ${STACK_KEYS.join(", ")}`);
+  if (unknown.length) throw new UserError(`${where}: unknown ${unknown.length === 1 ? "key" : "keys"} ${unknown.map((k) => `github-pypi:${k}`).join(", ")}; known: ${STACK_KEYS.join(", ")}`);
   const result = stackConfigSchema.safeParse(raw);
   if (!result.success) throw new UserError(describeZodError(where, result.error));
   return privateIndexDefaults(oneMaxAge(result.data, raw, where), raw, where);
