@@ -103,7 +103,7 @@ test("a bad or unknown stack config key is an error naming the key", () => {
   withConfig({ "github-pypi:teams": JSON.stringify([{ name: "Data", permission: "write" }]) });
   assert.throws(() => readStackConfig(), /teams\.0\.permission: Invalid option: expected one of "pull"\|"triage"\|"push"\|"maintain"\|"admin"/);
   withConfig({ "github-pypi:team": "[]" });
-  assert.throws(() => readStackConfig(), /unknown key\(s\) github-pypi:team; known: title, /);
+  assert.throws(() => readStackConfig(), /unknown key github-pypi:team; known: title, /);
   withConfig({ "github-pypi:sources": JSON.stringify({ org: "acme", repos: ["x"] }) });
   assert.throws(() => readStackConfig(), /sources: Unrecognized key: "repos"/);
   withConfig({

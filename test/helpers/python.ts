@@ -56,6 +56,10 @@ export function clientEnv(settings: NodeJS.ProcessEnv = {}, options: { home?: st
     PIP_NO_INPUT: "1",
     // No __pycache__ written beside the test's own Python files in the checkout.
     PYTHONDONTWRITEBYTECODE: "1",
+    // virtualenv (under Poetry, pdm and pipenv) otherwise starts a detached process, stdio closed,
+    // that refreshes its seed wheels in the home's app data after the client has exited: it was
+    // still writing there when the test process removed its folders.
+    VIRTUALENV_NO_PERIODIC_UPDATE: "1",
   });
   for (const [k, v] of Object.entries(settings)) {
     if (v === undefined) delete env[k];
