@@ -3,7 +3,6 @@ import { folderObjects } from "./helpers/site.js";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { readIndexSettings } from "../infra/config/index-settings.js";
 import { readStackConfig } from "../infra/config/stack-config.js";
 import { clientSnippets, type ClientSnippets } from "../infra/outputs/client-snippets.js";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -56,7 +55,7 @@ test("stack config is read through the same schema as the CLI's --config", () =>
     "github-pypi:yanked": JSON.stringify({ "acme-data": { "2.1.0": "bad" } }),
     "github-pypi:namespaces": JSON.stringify(["acme", "Acme.Internal"]),
   });
-  const s = readIndexSettings(new pulumi.Config("github-pypi"));
+  const s = readStackConfig(new pulumi.Config("github-pypi"));
   assert.equal(s.title, "Acme");
   assert.deepEqual(s.namespaces, ["acme", "Acme.Internal"], "as spelt: the grants normalise them");
   assert.equal(s.indexMaxAgeSeconds, 60);
@@ -99,7 +98,7 @@ test("the worked example Pulumi.dev.yaml is valid stack config", () => {
 
 test("a bad or unknown stack config key is an error naming the key", () => {
   withConfig({ "github-pypi:yanked": JSON.stringify({ "acme-data": ["2.1.0"] }) });
-  assert.throws(() => readIndexSettings(new pulumi.Config("github-pypi")), /stack config \(github-pypi:\*\): invalid configuration\n\s+yanked\.acme-data:/);
+  assert.throws(() => readStackConfig(new pulumi.Config("github-pypi")), /stack config \(github-pypi:\*\): invalid configuration\n\s+yanked\.acme-data:/);
   withConfig({ "github-pypi:teams": JSON.stringify([{ name: "Data", permission: "write" }]) });
   assert.throws(() => readStackConfig(), /teams\.0\.permission: Invalid option: expected one of "pull"\|"triage"\|"push"\|"maintain"\|"admin"/);
   withConfig({ "github-pypi:team": "[]" });
