@@ -55,8 +55,10 @@ test("build writes the site and prints a summary; a rebuild writes nothing", asy
   const r = await cli(["build", "--from", demoDists, "--config", demoConfig, "--out", out]);
   assert.equal(r.code, 0, r.stderr);
   // 12 files plus a .metadata beside each of the 5 wheels; 2 index pages and a catalog page for each of 4 projects;
-  // the root index (HTML, JSON), the landing page, 3 catalog assets, .nojekyll, and the demo's upstream record.
-  assert.match(r.stdout, /^Built 4 projects, 12 files into .* \(37 written, 0 unchanged, 0 removed\)\.$/m);
+  // the root index (HTML, JSON), the landing page, 3 catalog assets, .nojekyll, the demo's upstream record, and
+  // PEP 752's namespace list and the demo namespace's page.
+  assert.match(r.stdout, /^Built 4 projects, 12 files into .* \(39 written, 0 unchanged, 0 removed\)\.$/m);
+  assert.ok(existsSync(join(out, "simple/namespace/demo")), "the demo's settings declare the namespace demo");
   assert.ok(existsSync(join(out, ".github-pypi-upstream.json")), "the demo's settings name an upstream");
   // The access map is private to the build: beside the folder, which holds only what may be served.
   assert.equal(existsSync(join(out, ".github-pypi")), false);
@@ -65,7 +67,7 @@ test("build writes the site and prints a summary; a rebuild writes nothing", asy
   assert.ok(existsSync(join(out, "simple/demo-core/index.json")));
   assert.ok(existsSync(join(out, "project/demo-core/index.html")), "the catalog page");
   const again = await cli(["build", "--from", demoDists, "--config", demoConfig, "--out", out]);
-  assert.match(again.stdout, /\(0 written, 37 unchanged, 0 removed\)/);
+  assert.match(again.stdout, /\(0 written, 39 unchanged, 0 removed\)/);
 
   // serve --auth github fails closed without the map, rather than let the gate's readers see every project.
   const elsewhere = join(tempDir("cli-map"), "map.json");

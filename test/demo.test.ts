@@ -11,6 +11,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { createServer, type AddressInfo } from "node:net";
 import { cliPath, tempDir } from "./helpers/paths.js";
 import type { BuiltDist } from "./helpers/python-dists.js";
 import { createVenv, installed } from "./helpers/python.js";
@@ -35,7 +36,7 @@ function debianWheel(name: string): Pick<BuiltDist, "filename" | "bytes"> {
 }
 
 /** Starts the demo and resolves with everything it printed up to "Press Ctrl+C". */
-async function startDemo(args: string[]): Promise<{ stdout: string; url: string }> {
+async function startDemo(args: string[]): Promise<{ stdout: string; stderr: () => string; url: string }> {
   const child = spawn(process.execPath, [cliPath, "demo", "--port", "0", "--out", join(tempDir("demo"), "site"), ...args], { stdio: ["ignore", "pipe", "pipe"] });
   children.push(child);
   let stderr = "";
@@ -50,14 +51,16 @@ async function startDemo(args: string[]): Promise<{ stdout: string; url: string 
   });
   const url = /Demo index at (http:\/\/127\.0\.0\.1:\d+)\//.exec(stdout)?.[1];
   assert.ok(url, stdout);
-  return { stdout, url };
+  // A function: stderr is its own pipe, and may still be arriving after stdout's last line.
+  return { stdout, stderr: () => stderr, url };
 }
 
 test("the demo: one printed URL installs a wheel project, and builds an sdist whose setuptools comes from the upstream through it", async () => {
   const up = await startUpstreamIndex(writeUpstreamFolder({ setuptools: [debianWheel("setuptools")], wheel: [debianWheel("wheel")] }));
   upstream = up;
-  const { stdout } = await startDemo(["--upstream", up.url]);
-  assert.match(stdout, new RegExp(`Names this index does not hold come from ${up.url.replace(/[.]/g, "\\.")}, and demo-\\* stay ours`));
+  const { stdout, stderr } = await startDemo(["--upstream", up.url]);
+  assert.equal(stderr(), "", "the embedded demo's own settings raise no warning or notice");
+  assert.match(stdout, new RegExp(`Names this index does not hold come from ${up.url.replace(/[.]/g, "\\.")}, and the names demo, demo-\\* stay ours`));
   const printed = [...stdout.matchAll(/pip install (--index-url \S+ [\w-]+)$/gm)].map((m) => (m[1] ?? "").split(" "));
   assert.deepEqual(
     printed.map((p) => p.at(-1)),
@@ -90,4 +93,20 @@ test("the demo: one printed URL installs a wheel project, and builds an sdist wh
   const failed = await venv.pip(["wheel", "--no-deps", "--no-cache-dir", "-w", tempDir("demo-wheel"), "--index-url", `${alone.url}/simple/`, "demo-sdist-only"]);
   assert.notEqual(failed.code, 0);
   assert.match(failed.stdout + failed.stderr, /No matching distribution found for setuptools/);
+});
+
+test("the demo on a taken port serves on another and says which, and the port it took answers", async () => {
+  const holder = createServer();
+  await new Promise<void>((resolve) => holder.listen(0, "127.0.0.1", resolve));
+  try {
+    const taken = (holder.address() as AddressInfo).port;
+    const { stderr, url } = await startDemo(["--port", String(taken), "--no-upstream"]);
+    const port = Number(new URL(url).port);
+    assert.notEqual(port, taken);
+    for (let i = 0; i < 50 && !stderr().includes("notice:"); i++) await new Promise((r) => setTimeout(r, 20));
+    assert.match(stderr(), new RegExp(`^notice: port ${taken} on 127\\.0\\.0\\.1 is in use, so the demo took port ${port}$`, "m"));
+    assert.equal((await fetch(`${url}/simple/demo-app/`)).status, 200);
+  } finally {
+    holder.close();
+  }
 });

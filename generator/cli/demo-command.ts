@@ -34,7 +34,10 @@ async function serveDemo(out: string, opts: DemoCommandOptions, extra: Partial<S
     return await serveSite(out, { ...serve, port: opts.port });
   } catch (e) {
     if (!(e instanceof UserError) || !/in use/.test(e.message)) throw e;
-    return serveSite(out, { ...serve, port: 0 });
+    const server = await serveSite(out, { ...serve, port: 0 });
+    // Said, so that a reader who typed :8000 from the README knows why the URL below differs.
+    process.stderr.write(`notice: port ${opts.port} on ${serve.host} is in use, so the demo took port ${new URL(server.url).port}\n`);
+    return server;
   }
 }
 

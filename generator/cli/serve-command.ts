@@ -113,7 +113,7 @@ export async function serveSite(dir: string, opts: ServeCommandOptions): Promise
 
 /** What `serve` and `demo` say about the upstream. */
 export function describeUpstream(upstream: UpstreamSettings): string {
-  const claimed = upstream.claimed.length ? `, and ${upstream.claimed.join(", ")} stay ours even when absent` : "";
+  const claimed = upstream.claimed.length ? `, and the names ${upstream.claimed.join(", ")} stay ours even when absent` : "";
   return `Names this index does not hold come from ${upstream.url}${claimed}.`;
 }
 
