@@ -93,3 +93,26 @@ test("the README's client summary is the client table's rows summarised", () => 
     "run node --import tsx scripts/client-table.ts",
   );
 });
+
+/** Source lines that name a folder above the checkout: `../shared`, or `..` joined with `shared`. */
+function pathsAboveCheckout(source: string): string[] {
+  return source.split("\n").filter((line) => /\.\.\/shared\b|["']\.\.["']\s*,\s*["']shared["']/.test(line));
+}
+
+test("no test, script or module reads data from beside the checkout, as CONTRIBUTING.md says", () => {
+  assert.deepEqual(pathsAboveCheckout(`const a = join(repoRoot, "../shared/data");\nconst b = join(root, "..", "shared");\nconst c = "shared";`), [
+    `const a = join(repoRoot, "../shared/data");`,
+    `const b = join(root, "..", "shared");`,
+  ]);
+  assert.match(readFileSync(join(repoRoot, "CONTRIBUTING.md"), "utf8"), /No test needs data from beside the checkout/);
+  const offenders: string[] = [];
+  for (const dir of ["test", "scripts", "generator", "infra", "bin", ".ci"]) {
+    for (const p of readdirSync(join(repoRoot, dir), { recursive: true, encoding: "utf8" })) {
+      if (!/\.(ts|js|cjs|mjs|sh|py)$|^run$/.test(p) || p.includes("node_modules") || p === "docs.test.ts") continue;
+      const full = join(repoRoot, dir, p);
+      if (!statSync(full).isFile()) continue;
+      for (const line of pathsAboveCheckout(readFileSync(full, "utf8"))) offenders.push(`${dir}/${p}: ${line.trim()}`);
+    }
+  }
+  assert.deepEqual(offenders, [], "a clone of the repository alone must pass the tests: copy such data into test/fixtures/ (with a README)");
+});

@@ -13,12 +13,12 @@ import { Octokit } from "@octokit/rest";
 import { RequestError } from "@octokit/request-error";
 import snappy from "snappyjs";
 import { type EmulatedAttestation, GitHubEmulator } from "./helpers/github-emulator.js";
-import { sharedData } from "./helpers/paths.js";
+import { attestationsDir } from "./helpers/paths.js";
 
 const SHA256 = "9bb1add04b1b4e182be6b0b80931593f7a291eb49d69b4fd728a5d4cbcdc4bd3";
 const DIGEST = `sha256:${SHA256}`;
 const OTHER = `sha256:${"ab".repeat(32)}`;
-const SHARED_TEXT = readFileSync(join(sharedData, "attestations", `${SHA256}.json`), "utf8");
+const SHARED_TEXT = readFileSync(join(attestationsDir, `${SHA256}.json`), "utf8");
 type Entry = { bundle: unknown; repository_id: number; bundle_url?: string; initiator?: string };
 const SHARED = JSON.parse(SHARED_TEXT) as { attestations: Entry[] };
 const SHARED_ENTRY = SHARED.attestations[0] as Entry;

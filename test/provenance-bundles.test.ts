@@ -1,6 +1,6 @@
 /**
  * The checks a Sigstore bundle from GitHub's attestation store passes before it becomes a file's
- * PEP 740 attestation, on a real record (../shared/data/attestations: GitHub's build provenance
+ * PEP 740 attestation, on a real record (test/fixtures/attestations: GitHub's build provenance
  * of pypi_attestations-0.0.19.tar.gz) and on copies of it broken one way each.
  */
 import assert from "node:assert/strict";
@@ -10,9 +10,9 @@ import { describe, test } from "node:test";
 import { checkBundle, type BundleVerdict } from "../generator/provenance/bundle-check.js";
 import { githubSigner, type CertificateClaims } from "../generator/provenance/certificate-claims.js";
 import { provenanceFile, type KeptAttestation } from "../generator/provenance/pep740.js";
-import { sharedData } from "./helpers/paths.js";
+import { attestationsDir } from "./helpers/paths.js";
 
-const DIR = join(sharedData, "attestations");
+const DIR = attestationsDir;
 const SHA256 = "9bb1add04b1b4e182be6b0b80931593f7a291eb49d69b4fd728a5d4cbcdc4bd3";
 const FILENAME = "pypi_attestations-0.0.19.tar.gz";
 type Json = Record<string, unknown>;

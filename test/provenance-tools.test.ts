@@ -12,11 +12,11 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { ATTESTED_DIST, ATTESTED_SHA256, attestedDist } from "./helpers/attested-dist.js";
 import { clientVenv } from "./helpers/client-venvs.js";
-import { repoRoot, sharedData, tempDir } from "./helpers/paths.js";
+import { repoRoot, attestationsDir, tempDir } from "./helpers/paths.js";
 import { run, type RunResult } from "./helpers/python.js";
 
 const SCRIPT = join(repoRoot, "test/provenance/verify_provenance.py");
-const ATTESTATION = join(sharedData, "attestations", `${ATTESTED_DIST}.slsa.attestation`);
+const ATTESTATION = join(attestationsDir, `${ATTESTED_DIST}.slsa.attestation`);
 const REPOSITORY = "trailofbits/pypi-attestations";
 const WORKFLOW = "release.yml";
 const SLSA = "https://slsa.dev/provenance/v1";

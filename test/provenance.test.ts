@@ -1,6 +1,6 @@
 /**
  * PEP 740 provenance end to end: GitHub's real attestation of pypi_attestations-0.0.19.tar.gz
- * (../shared/data/attestations) served by the GitHub emulator as GitHub serves it today (a
+ * (test/fixtures/attestations) served by the GitHub emulator as GitHub serves it today (a
  * `bundle_url` on blob storage, snappy-compressed), the real sdist from PyPI as the release asset,
  * then the built index on every host (`serve`, a static host as Pages is, the CDN's functions over
  * a real S3 protocol, the GitHub gate), read by a consumer with pypi-attestations and verified
@@ -28,14 +28,14 @@ import { startCloudFrontFront, type CloudFrontFront } from "./helpers/cloudfront
 import { forgeBundle, REAL_SHA256, realBundleJson, statementAbout } from "./helpers/forged-bundle.js";
 import { GitHubEmulator, type EmulatedRepo } from "./helpers/github-emulator.js";
 import { MotoServer } from "./helpers/moto-server.js";
-import { repoRoot, sharedData, tempDir } from "./helpers/paths.js";
+import { repoRoot, attestationsDir, tempDir } from "./helpers/paths.js";
 import { makeWheel, type BuiltDist } from "./helpers/python-dists.js";
 import { run } from "./helpers/python.js";
 import { buildTo, folderObjects } from "./helpers/site.js";
 import { startStaticHost, type StaticHost } from "./helpers/static-host.js";
 
 const VERIFY = join(repoRoot, "test/provenance/verify_provenance.py");
-const EXPECTED_ATTESTATION = join(sharedData, "attestations", "pypi_attestations-0.0.19.tar.gz.slsa.attestation");
+const EXPECTED_ATTESTATION = join(attestationsDir, "pypi_attestations-0.0.19.tar.gz.slsa.attestation");
 const BOT = `ghs_${"p1".repeat(18)}`;
 const ALICE = `ghp_${"p2".repeat(18)}`;
 const BOB = `ghp_${"p3".repeat(18)}`;

@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { BuildIdentity } from "../../generator/model/distribution.js";
 import { clientVenv } from "./client-venvs.js";
-import { repoRoot, sharedData } from "./paths.js";
+import { repoRoot, attestationsDir } from "./paths.js";
 import { run } from "./python.js";
 
 const FORGE = join(repoRoot, "test/provenance/forge_bundle.py");
@@ -27,7 +27,7 @@ export const REAL_BUILD_IDENTITY: BuildIdentity = {
 };
 
 /** GitHub's answer for the real sdist, as the shared folder holds it. */
-export const REAL_ANSWER = join(sharedData, "attestations", `${REAL_SHA256}.json`);
+export const REAL_ANSWER = join(attestationsDir, `${REAL_SHA256}.json`);
 
 /** The real bundle, a fresh copy each call (tests break copies of it). */
 export function realBundleJson(): Record<string, unknown> {

@@ -38,5 +38,5 @@ export function tempDir(prefix: string, options: { inMemory?: boolean } = {}): s
   return mkdtempSync(join(rootIn(base), `${prefix}-`));
 }
 
-/** The team's shared real data, beside the project (`../shared/data`), as CI lays it out. */
-export const sharedData = join(repoRoot, "../shared/data");
+/** A real GitHub build-provenance attestation, in both shapes (its README says where it comes from). */
+export const attestationsDir = join(repoRoot, "test/fixtures/attestations");
